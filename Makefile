@@ -1,0 +1,31 @@
+# Two commands from a fresh clone: `make run` and `make test`. Everything else is installed here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check lint typecheck bench snapshots docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/xzcalc calc data/examples/xinzhou_manufacturer.toml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP) lint typecheck
+
+lint: $(STAMP)
+	$(BIN)/ruff check xzcalc tests tools bench
+	$(BIN)/ruff format --check xzcalc
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

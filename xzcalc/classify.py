@@ -1,0 +1,193 @@
+"""Classifications computed once per profile and reused by the rules (policies.md A2–A4; A1 is in the CIT chain).
+
+Each returns a Finding: the value and the reason it holds or fails, in words and numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from .model import Finding, Text
+from .money import fmt_num
+from .params import ParamSet, data_dir, load_toml
+from .profile import Profile
+
+__all__ = ["Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
+
+WAN = Decimal(10_000)
+_INDICATORS = {"employees": ("从业人员", "employees"), "revenue": ("营业收入", "revenue"), "assets": ("资产总额", "total assets")}
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: Text
+    sectors: tuple[str, ...]
+    default_for: tuple[str, ...]
+    source: str
+    bounds: Mapping[str, Mapping[str, Decimal]]  # e.g. {"sme_below": {"employees": 1000, ...}, ...} in yuan / persons
+
+
+def _groups(table: Sequence[Mapping[str, Any]], bound_keys: Sequence[str], scale: Decimal, source: str) -> tuple[Group, ...]:
+    groups = []
+    for g in table:
+        bounds = {
+            key: {k: Decimal(v) * (scale if k != "employees" else 1) for k, v in g[key].items()} for key in bound_keys
+        }
+        groups.append(
+            Group(
+                id=g["id"],
+                name=Text(g["name_zh"], g["name_en"]),
+                sectors=tuple(g["sectors"]),
+                default_for=tuple(g.get("default_for", ())),
+                source=g.get("source", source),
+                bounds=bounds,
+            )
+        )
+    return tuple(groups)
+
+
+@cache
+def size_standard() -> tuple[Group, ...]:
+    table = load_toml(data_dir() / "size_standard.toml")["group"]
+    return _groups(table, ("sme_below", "medium_at_least", "small_at_least"), WAN, "工信部联企业〔2011〕300号")
+
+
+@cache
+def sme_equipment_groups() -> tuple[tuple[Group, ...], tuple[str, ...], date, date]:
+    doc = load_toml(data_dir() / "sme_equipment.toml")
+    groups = _groups(doc["group"], ("below_any",), Decimal(1), "; ".join(doc["sources"]))
+    return groups, tuple(doc["sources"]), doc["valid_from"], doc["valid_until"]
+
+
+def match_group(groups: Sequence[Group], sector: str) -> tuple[Group, Text | None]:
+    """The group of a sector code: a bare code a group stands for, else the longest matching prefix."""
+    for g in groups:
+        if sector in g.default_for:
+            note = Text(
+                f"行业代码 {sector} 未细分到类，按“{g.name.zh}”处理",
+                f"sector {sector} does not say which group; read as {g.name.en}",
+            )
+            return g, note
+    best = max((g for g in groups for p in g.sectors if sector.startswith(p)), key=lambda g: max(
+        len(p) for p in g.sectors if sector.startswith(p)
+    ))
+    return best, None
+
+
+def _values(profile: Profile, revenue: Decimal | None = None) -> dict[str, Decimal]:
+    return {
+        "employees": profile.employees,
+        "revenue": profile.revenue if revenue is None else revenue,
+        "assets": profile.total_assets,
+    }
+
+
+def _show(key: str, value: Decimal, lang: str) -> str:
+    zh, en = _INDICATORS[key]
+    if key == "employees":
+        return f"{zh} {fmt_num(value)} 人" if lang == "zh" else f"{en} {fmt_num(value)}"
+    return f"{zh} {fmt_num(value)} 元" if lang == "zh" else f"{en} {fmt_num(value)} yuan"
+
+
+def _compare(key: str, value: Decimal, bound: Decimal, op: str) -> Text:
+    return Text(f"{_show(key, value, 'zh')} {op} {fmt_num(bound)}", f"{_show(key, value, 'en')} {op} {fmt_num(bound)}")
+
+
+def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
+    """A3: large / medium / small / micro by the 2011 standard (revenue may be replaced, e.g. by VAT sales for B7)."""
+    group, note = match_group(size_standard(), profile.sector)
+    values = _values(profile, revenue)
+    reasons: list[Text] = [] if note is None else [note]
+    reasons.append(Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})"))
+    below = [(k, b) for k, b in group.bounds["sme_below"].items() if values[k] < b]
+    if not below:
+        shown = [_compare(k, values[k], b, "≥") for k, b in group.bounds["sme_below"].items()]
+        reasons.append(Text(
+            "大型：" + "，".join(t.zh for t in shown) + "，均未低于中小微企业上限",
+            "large: " + ", ".join(t.en for t in shown) + " — none below the SME ceilings",
+        ))
+        return Finding("size_class", "large", tuple(reasons))
+    k, b = below[0]
+    sme = _compare(k, values[k], b, "<")
+    for cls, key, zh in (("medium", "medium_at_least", "中型"), ("small", "small_at_least", "小型")):
+        bounds = group.bounds[key]
+        if all(values[k2] >= b2 for k2, b2 in bounds.items()):
+            shown = [_compare(k2, values[k2], b2, "≥") for k2, b2 in bounds.items()]
+            reasons.append(Text(
+                f"{zh}：{sme.zh}（中小微），且 " + "，".join(t.zh for t in shown),
+                f"{cls}: {sme.en} (SME), and " + ", ".join(t.en for t in shown),
+            ))
+            return Finding("size_class", cls, tuple(reasons))
+    failed = [_compare(k2, values[k2], b2, "<") for k2, b2 in group.bounds["small_at_least"].items() if values[k2] < b2]
+    reasons.append(Text(
+        "微型：" + "，".join(t.zh for t in failed) + "（低于小型企业下限）",
+        "micro: " + ", ".join(t.en for t in failed) + " (below the small-enterprise bounds)",
+    ))
+    return Finding("size_class", "micro", tuple(reasons))
+
+
+def sme_equipment(profile: Profile) -> Finding:
+    """A2: 中小微企业 for the equipment deduction — ONE criterion strictly below its ceiling suffices."""
+    groups, sources, _, _ = sme_equipment_groups()
+    group, note = match_group(groups, profile.sector)
+    values = _values(profile)
+    reasons: list[Text] = [] if note is None else [note]
+    ceilings = group.bounds["below_any"]
+    below = [(k, b) for k, b in ceilings.items() if values[k] < b]
+    if below:
+        k, b = below[0]
+        c = _compare(k, values[k], b, "<")
+        reasons.append(Text(
+            f"符合设备器具扣除的中小微企业标准（{group.name.zh}）：{c.zh}（{sources[0]}）",
+            f"an SME for the equipment deduction ({group.name.en}): {c.en} ({sources[0]})",
+        ))
+        return Finding("sme_equipment", True, tuple(reasons))
+    shown = [_compare(k, values[k], b, "≥") for k, b in ceilings.items()]
+    reasons.append(Text(
+        f"不符合设备器具扣除的中小微企业标准（{group.name.zh}）：" + "，".join(t.zh for t in shown),
+        f"not an SME for the equipment deduction ({group.name.en}): " + ", ".join(t.en for t in shown),
+    ))
+    return Finding("sme_equipment", False, tuple(reasons))
+
+
+def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
+    """A4: manufacturing small/micro (< 20,000,000) or medium (< 400,000,000) by prior-year sales, for B8."""
+    on = date(2021, 12, 31)  # the size test of 2021年第30号 uses the prior year's sales; the bands are dated data
+    if not profile.sector.startswith("C"):
+        return Finding("manufacturing_size", None, (Text(
+            f"非制造业（行业 {profile.sector}），不适用制造业中小微企业缓税",
+            f"not manufacturing (sector {profile.sector}): the manufacturing SME deferral does not apply",
+        ),))
+    sales = profile.prior_revenue
+    small = Decimal(params.get("tax.manufacturing_sme_deferral.small_micro_below", on))
+    medium = Decimal(params.get("tax.manufacturing_sme_deferral.medium_below", on))
+    src = params.parameter("tax.manufacturing_sme_deferral.small_micro_below").source
+    if sales < small:
+        return Finding("manufacturing_size", "small-micro", (Text(
+            f"制造业小微企业：上年销售额 {fmt_num(sales)} < {fmt_num(small)}（{src}）",
+            f"manufacturing small/micro: prior-year sales {fmt_num(sales)} < {fmt_num(small)} ({src})",
+        ),))
+    if sales < medium:
+        return Finding("manufacturing_size", "medium", (Text(
+            f"制造业中型企业：{fmt_num(small)} ≤ 上年销售额 {fmt_num(sales)} < {fmt_num(medium)}",
+            f"manufacturing medium: {fmt_num(small)} ≤ prior-year sales {fmt_num(sales)} < {fmt_num(medium)}",
+        ),))
+    return Finding("manufacturing_size", None, (Text(
+        f"上年销售额 {fmt_num(sales)} ≥ {fmt_num(medium)}，不属于制造业中小微企业",
+        f"prior-year sales {fmt_num(sales)} ≥ {fmt_num(medium)}: not a manufacturing SME",
+    ),))
+
+
+def classify(profile: Profile, params: ParamSet) -> dict[str, Finding]:
+    """A2–A4 (A1 small_low_profit is added by the CIT chain, which needs the taxable income after deductions)."""
+    return {
+        "sme_equipment": sme_equipment(profile),
+        "size_class": size_class(profile),
+        "manufacturing_size": manufacturing_size(profile, params),
+    }

@@ -1,0 +1,173 @@
+"""Runs a jurisdiction's rules on a profile and collects a Result.
+
+The flow: profile → classify (A2–A4) → each rule family reads the profile, the classification and its dated
+parameters → Items with amounts, reasons, sources and (when asked) the arithmetic → totals by kind.
+Rules never print; the engine never formats for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, localcontext
+from typing import Any
+
+from .classify import classify
+from .model import KINDS, Finding, Item, PolicyInfo, Result, Step, Text
+from .money import CONTEXT, ZERO, fmt_num, quantize
+from .params import DataError, ParamSet, Parameter, catalogue, param_set
+from .params import policy as policy_info
+from .profile import Profile
+
+__all__ = ["Context", "ItemBuilder", "calculate", "n"]
+
+
+def n(value: Decimal | int) -> str:
+    """A number as a trace shows it (thousands separators, exact digits)."""
+    return fmt_num(value)
+
+
+@dataclass(slots=True)
+class ItemBuilder:
+    """Collects one item's reasons, components and derivation; `done` or `ineligible` turns it into an Item."""
+
+    info: PolicyInfo
+    explain: bool
+    reasons: list[Text] = field(default_factory=list)
+    trace: list[Step] = field(default_factory=list)
+    components: dict[str, Decimal] = field(default_factory=dict)
+
+    def because(self, zh: str, en: str) -> ItemBuilder:
+        self.reasons.append(Text(zh, en))
+        return self
+
+    def step(self, zh: str, en: str, arithmetic: str) -> None:
+        """One line of the derivation; recorded only when --explain asks for it."""
+        if self.explain:
+            self.trace.append(Step(Text(zh, en), arithmetic))
+
+    def component(self, name: str, value: Decimal) -> Decimal:
+        """A named part of the amount, rounded once to the fen; the amount is the sum of its components."""
+        rounded = quantize(value)
+        self.components[name] = rounded
+        return rounded
+
+    def done(self, amount: Decimal | None = None) -> Item:
+        if amount is None:
+            amount = sum(self.components.values(), ZERO)
+        final = quantize(amount)
+        if self.components:
+            assert final == sum(self.components.values(), ZERO), (self.info.id, self.components, amount)
+        return Item(self.info, True, final, self.components, self.reasons, self.trace)
+
+    def eligible_without_amount(self) -> Item:
+        return Item(self.info, True, None, {}, self.reasons, self.trace)
+
+    def ineligible(self, zh: str = "", en: str = "") -> Item:
+        """Not eligible: amount 0.00 (null for eligible_only) and the failed condition as the last reason."""
+        if zh:
+            self.because(zh, en)
+        assert self.reasons, f"{self.info.id}: an ineligible item must say why"
+        amount = None if self.info.certainty == "eligible_only" else quantize(ZERO)
+        return Item(self.info, False, amount, {}, self.reasons, self.trace)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a rule sees: the profile, its classification, the dated parameters and facts earlier rules left."""
+
+    profile: Profile
+    params: ParamSet
+    classification: dict[str, Finding]
+    offered: Mapping[str, PolicyInfo]
+    explain: bool
+    items: dict[str, Item] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    cit: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return self.profile.year
+
+    @property
+    def year_end(self) -> date:
+        return date(self.profile.year, 12, 31)
+
+    def param(self, name: str, on: date | None = None) -> Any:
+        """A parameter's value on `on` (default: the last day of the tax year)."""
+        return self.params.get(name, on or self.year_end)
+
+    def dec(self, name: str, on: date | None = None) -> Decimal:
+        value = self.param(name, on)
+        if not isinstance(value, Decimal | int):
+            raise DataError(f"parameter {name} is not a number: {value!r}")
+        return Decimal(value)
+
+    def source(self, name: str) -> str:
+        return self.params.parameter(name).source
+
+    def offers(self, policy_id: str) -> bool:
+        return policy_id in self.offered
+
+    def start(self, policy_id: str) -> ItemBuilder:
+        return ItemBuilder(policy_info(policy_id), self.explain)
+
+    def emit(self, item: Item) -> None:
+        """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
+        if item.policy.id in self.offered:
+            self.items[item.policy.id] = item
+
+
+RuleFamily = Callable[[Context], None]
+
+
+def _families() -> list[tuple[tuple[str, ...], RuleFamily]]:
+    from .rules import FAMILIES
+
+    return FAMILIES
+
+
+def calculate(
+    profile: Profile,
+    *,
+    explain: bool = False,
+    overrides: Mapping[str, Parameter] | None = None,
+    params: ParamSet | None = None,
+) -> Result:
+    """Every policy of the profile's jurisdiction and year, eligible or not, with totals by kind.
+
+    Raises params.UnsupportedYear for a year with no data (never computed with another year's figures).
+    `overrides` replaces parameters (a reform); `params` supplies a whole parameter set (batch workers cache one).
+    """
+    if params is None:
+        params = param_set(profile.jurisdiction, profile.year)
+    if overrides:
+        params = params.with_overrides(overrides)
+    offered = {p.id: p for p in catalogue(profile.jurisdiction)}
+    with localcontext(CONTEXT):
+        ctx = Context(profile, params, classify(profile, params), offered, explain)
+        for policy_ids, family in _families():
+            if any(pid in offered for pid in policy_ids):
+                family(ctx)
+        from .rules.eligible_only import eligible_only_items
+
+        eligible_only_items(ctx)
+    missing = [pid for pid in offered if pid not in ctx.items]
+    if missing:
+        raise DataError(f"no rule computed {', '.join(missing)}")
+    items = [ctx.items[pid] for pid in offered]
+    totals = {k: ZERO for k in KINDS}
+    for it in items:
+        if it.amount is not None:
+            totals[it.policy.kind] += it.amount
+    return Result(
+        profile=profile,
+        jurisdiction=profile.jurisdiction,
+        year=profile.year,
+        classification=ctx.classification,
+        items=items,
+        totals={k: quantize(v) for k, v in totals.items()},
+        cit=ctx.cit,
+        changed_params=tuple(sorted(overrides)) if overrides else (),
+    )

@@ -1,0 +1,130 @@
+"""Exact money: Decimal from text to output, never float; round once, half-up, to the fen.
+
+Accepted forms (contract.md): ``2000000``, ``"2,000,000"``, ``"200万"``, ``"1.2亿"``, optionally followed by 元;
+rates as a fraction ``0.5`` or a percent ``"50%"``. Exponent notation, NaN and Infinity are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+
+__all__ = [
+    "FEN",
+    "MAX_AMOUNT",
+    "ZERO",
+    "MoneyError",
+    "fmt_amount",
+    "fmt_num",
+    "parse_decimal",
+    "parse_money",
+    "parse_rate",
+    "quantize",
+]
+
+ZERO = Decimal(0)
+FEN = Decimal("0.01")
+# Larger than any enterprise's figures (10^15 yuan = 1000万亿); refuses absurd inputs such as "1e999999999".
+MAX_AMOUNT = Decimal(10) ** 15
+# Intermediate arithmetic is exact for + − ×; divisions (B2's O × B / T) keep 40 significant digits.
+CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
+
+_UNITS = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 100_000_000, "亿元": 100_000_000}
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(万元|亿元|万|亿|元)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?(万元|亿元|万|亿|元)?$")
+
+
+class MoneyError(ValueError):
+    """A value that is not a usable number; ``expected`` says what would have been."""
+
+    def __init__(self, value: object, expected: str) -> None:
+        super().__init__(expected)
+        self.value = value
+        self.expected = expected
+
+
+def _from_text(text: str, expected: str) -> Decimal:
+    s = text.strip().replace(" ", "").replace("\u3000", "").replace("，", ",")
+    if "," in s:
+        if not _GROUPED.match(s):
+            raise MoneyError(text, expected)
+        s = s.replace(",", "")
+    m = _NUMBER.match(s)
+    if not m:
+        raise MoneyError(text, expected)
+    sign, digits, unit = m.group(1), m.group(2), m.group(3) or ""
+    if len(digits) > 40:
+        raise MoneyError(text, expected)
+    with localcontext(CONTEXT):
+        value = Decimal(sign + digits) * _UNITS[unit]
+    return value
+
+
+def parse_decimal(value: object, expected: str = "a number") -> Decimal:
+    """Any number the profile may hold, exactly: int, Decimal (from TOML/JSON) or text. Never float."""
+    if isinstance(value, bool):
+        raise MoneyError(value, expected)
+    if isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
+        result = _from_text(value, expected)
+    else:  # float included: a float has already lost the exact value
+        raise MoneyError(value, expected)
+    if not result.is_finite() or abs(result) >= MAX_AMOUNT:
+        raise MoneyError(value, expected)
+    exponent = result.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite, checked above
+    if exponent < -12:  # more than 12 decimals: not an amount anyone means
+        raise MoneyError(value, expected)
+    # plain digits, never exponent notation: Decimal("1E+3") becomes Decimal("1000")
+    return result.quantize(Decimal(1)) if exponent > 0 else result
+
+
+def parse_money(value: object, *, signed: bool = False) -> Decimal:
+    expected = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
+    if not signed:
+        expected += " that is not negative"
+    amount = parse_decimal(value, expected)
+    if not signed and amount < 0:
+        raise MoneyError(value, expected)
+    return amount
+
+
+def parse_rate(value: object, *, low: Decimal | None = ZERO, high: Decimal | None = Decimal(1)) -> Decimal:
+    """A fraction (0.5) or a percent string ("50%"), within [low, high] when given."""
+    bounds = ""
+    if low is not None and high is not None:
+        bounds = f" between {fmt_num(low)} and {fmt_num(high)} ({fmt_num(low * 100)}%–{fmt_num(high * 100)}%)"
+    elif low is not None:
+        bounds = f" of at least {fmt_num(low)}"
+    expected = f"a fraction or a percent (0.5 or \"50%\"){bounds}"
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        rate = parse_decimal(value.strip()[:-1], expected) / 100
+    else:
+        rate = parse_decimal(value, expected)
+    if (low is not None and rate < low) or (high is not None and rate > high):
+        raise MoneyError(value, expected)
+    return rate
+
+
+def quantize(value: Decimal) -> Decimal:
+    """四舍五入到分: half-up to 0.01. The one rounding an item's amount gets."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def fmt_amount(value: Decimal) -> str:
+    """An amount as the JSON carries it: exactly two decimals, no separators."""
+    return f"{quantize(value):f}"
+
+
+def fmt_num(value: Decimal | int) -> str:
+    """A number for people: thousands separators, exact digits, no trailing zeros after the point."""
+    d = Decimal(value)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    text = f"{d.normalize():f}"
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac}"

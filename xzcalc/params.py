@@ -1,0 +1,267 @@
+"""The data behind the rules: dated parameters, jurisdictions and the policy catalogue, read from data/*.toml.
+
+Every number a document gives lives in data/ with its source clause and the dates it applies ([from, until], both
+inclusive). A jurisdiction's parameters are its ancestors' merged with its own (xinzhou ⊃ shanxi ⊃ national).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+from .model import Certainty, Kind, PolicyInfo, Text
+
+__all__ = [
+    "DataError",
+    "ParamSet",
+    "Parameter",
+    "UnsupportedYear",
+    "catalogue",
+    "data_dir",
+    "jurisdiction_chain",
+    "jurisdictions",
+    "load_toml",
+    "param_set",
+]
+
+
+class DataError(RuntimeError):
+    """data/ is inconsistent (a bug in the shipped data, not in the user's input)."""
+
+
+class UnsupportedYear(ValueError):
+    """A (jurisdiction, year) for which no parameters exist: refused, never computed with another year's figures."""
+
+
+@cache
+def data_dir() -> Path:
+    """data/ of a source checkout, or the copy a wheel installs as xzcalc/_data."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data", here.parent / "data"):
+        if (candidate / "jurisdictions.toml").is_file():
+            return candidate
+    raise DataError(f"data directory not found next to {here}")
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as f:
+        return tomllib.load(f, parse_float=Decimal)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: date
+    end: date
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    description: str
+    unit: str
+    source: str
+    windows: tuple[Window, ...]
+    origin: str  # the jurisdiction (or reform file) that set it
+
+    def at(self, on: date) -> Any:
+        for w in self.windows:
+            if w.start <= on <= w.end:
+                return w.value
+        raise LookupError(on)
+
+    def covers(self, on: date) -> bool:
+        return any(w.start <= on <= w.end for w in self.windows)
+
+
+def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator[Parameter]:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if not isinstance(value, dict):
+            continue
+        if "values" in value:
+            windows = []
+            for w in value["values"]:
+                if not isinstance(w.get("from"), date) or not isinstance(w.get("until"), date):
+                    raise DataError(f"parameter {name} ({origin}): each window needs dates `from` and `until`")
+                windows.append(Window(w["from"], w["until"], w["value"]))
+            if not value.get("source"):
+                raise DataError(f"parameter {name} ({origin}) has no source")
+            yield Parameter(
+                name=name,
+                description=str(value.get("description", "")),
+                unit=str(value.get("unit", "")),
+                source=str(value["source"]),
+                windows=tuple(windows),
+                origin=origin,
+            )
+        else:
+            yield from _walk_params(value, f"{name}.", origin)
+
+
+def parse_params(table: Mapping[str, Any], origin: str) -> dict[str, Parameter]:
+    return {p.name: p for p in _walk_params(table, "", origin)}
+
+
+class ParamSet:
+    """The parameters in force for one jurisdiction (its chain merged), with date lookup."""
+
+    def __init__(self, jurisdiction: str, params: Mapping[str, Parameter]) -> None:
+        self.jurisdiction = jurisdiction
+        self._params = dict(params)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._params
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._params.values())
+
+    def parameter(self, name: str) -> Parameter:
+        try:
+            return self._params[name]
+        except KeyError:
+            raise DataError(f"parameter {name} is not defined for {self.jurisdiction}") from None
+
+    def get(self, name: str, on: date) -> Any:
+        param = self.parameter(name)
+        try:
+            return param.at(on)
+        except LookupError:
+            raise DataError(f"parameter {name} has no value on {on.isoformat()} ({param.source})") from None
+
+    def get_or_none(self, name: str, on: date) -> Any:
+        """The value in force on `on`, or None outside every window (a measure not in force that day)."""
+        param = self._params.get(name)
+        if param is None:
+            return None
+        for w in param.windows:
+            if w.start <= on <= w.end:
+                return w.value
+        return None
+
+    def with_overrides(self, overrides: Mapping[str, Parameter]) -> ParamSet:
+        merged = dict(self._params)
+        merged.update(overrides)
+        return ParamSet(self.jurisdiction, merged)
+
+
+@cache
+def jurisdictions() -> dict[str, dict[str, Any]]:
+    return load_toml(data_dir() / "jurisdictions.toml")
+
+
+def jurisdiction_chain(jurisdiction: str) -> tuple[str, ...]:
+    """national first, the jurisdiction itself last."""
+    table = jurisdictions()
+    chain: list[str] = []
+    current = jurisdiction
+    while current:
+        if current not in table or current in chain:
+            raise DataError(f"jurisdiction {current!r} is not in data/jurisdictions.toml")
+        chain.append(current)
+        current = str(table[current].get("parent", ""))
+    return tuple(reversed(chain))
+
+
+def supported_years(jurisdiction: str) -> tuple[int, ...]:
+    return tuple(int(y) for y in jurisdictions()[jurisdiction].get("years", ()))
+
+
+@cache
+def _jurisdiction_params(jurisdiction: str) -> dict[str, Parameter]:
+    path = data_dir() / "params" / f"{jurisdiction}.toml"
+    return parse_params(load_toml(path), jurisdiction) if path.is_file() else {}
+
+
+@cache
+def param_set(jurisdiction: str, year: int) -> ParamSet:
+    chain = jurisdiction_chain(jurisdiction)
+    if year not in supported_years(jurisdiction):
+        years = ", ".join(str(y) for y in supported_years(jurisdiction))
+        raise UnsupportedYear(
+            f"no policy data for {jurisdiction} in tax year {year}; supported years: {years}"
+        )
+    merged: dict[str, Parameter] = {}
+    for level in chain:
+        merged.update(_jurisdiction_params(level))
+    return ParamSet(jurisdiction, merged)
+
+
+def _text(entry: Mapping[str, Any], key: str) -> Text:
+    return Text(str(entry.get(f"{key}_zh", "")), str(entry.get(f"{key}_en", "")))
+
+
+_KINDS = {"tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"}
+_CERTAINTIES = {"entitled", "up_to", "eligible_only"}
+_CONDITION_KEYS = {"entity", "sector_sections", "size_class", "taxpayer", "tech_sme"}
+
+
+def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty: str) -> PolicyInfo:
+    pid = str(entry["id"])
+    kind = str(entry.get("kind", default_kind))
+    certainty = str(entry.get("certainty", default_certainty))
+    if kind not in _KINDS or certainty not in _CERTAINTIES:
+        raise DataError(f"policy {pid}: kind {kind!r} / certainty {certainty!r} unknown")
+    conditions = {k: entry[k] for k in _CONDITION_KEYS if k in entry}
+    confirm = tuple(
+        Text(zh, en) for zh, en in zip(entry.get("confirm_zh", []), entry.get("confirm_en", []), strict=True)
+    )
+    summary = _text(entry, "summary")
+    if not summary.zh and "benefit_zh" in entry:
+        summary = _text(entry, "benefit")
+    return PolicyInfo(
+        id=pid,
+        title=_text(entry, "title"),
+        kind=cast(Kind, kind),
+        certainty=cast(Certainty, certainty),
+        jurisdictions=tuple(entry.get("jurisdictions", ("national",))),
+        sources=tuple(entry.get("sources", ())),
+        summary=summary,
+        params=tuple(entry.get("params", ())),
+        conditions=conditions,
+        confirm=confirm,
+    )
+
+
+@cache
+def all_policies() -> tuple[PolicyInfo, ...]:
+    """Computed policies (data/policies.toml) in engine order, then the eligible-only ones."""
+    computed = [_policy_info(e, "", "") for e in load_toml(data_dir() / "policies.toml")["policy"]]
+    eo_path = data_dir() / "eligible_only.toml"
+    eligible_only = (
+        [_policy_info(e, "subsidy", "eligible_only") for e in load_toml(eo_path).get("policy", [])]
+        if eo_path.is_file()
+        else []
+    )
+    policies = tuple(computed + eligible_only)
+    seen: set[str] = set()
+    for p in policies:
+        if p.id in seen:
+            raise DataError(f"policy id {p.id} is defined twice")
+        seen.add(p.id)
+    return policies
+
+
+@cache
+def catalogue(jurisdiction: str) -> tuple[PolicyInfo, ...]:
+    """The policies an enterprise in `jurisdiction` is offered: those of every level of its chain."""
+    chain = set(jurisdiction_chain(jurisdiction))
+    return tuple(p for p in all_policies() if chain.intersection(p.jurisdictions))
+
+
+@cache
+def _policies_by_id() -> dict[str, PolicyInfo]:
+    return {p.id: p for p in all_policies()}
+
+
+def policy(policy_id: str) -> PolicyInfo:
+    try:
+        return _policies_by_id()[policy_id]
+    except KeyError:
+        raise DataError(f"policy {policy_id} is not in data/policies.toml") from None

@@ -1,0 +1,21 @@
+"""Rule families, one module per policy family, run in this order (the CIT chain first: B6 needs A1).
+
+Each family is `fn(ctx)` emitting one Item for each policy id it owns that the jurisdiction offers; the
+eligible-only benefits (data/eligible_only.toml) are handled generically by `eligible_only`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import income_tax, local_taxes, vat
+
+if TYPE_CHECKING:
+    from ..engine import Context
+
+FAMILIES: list[tuple[tuple[str, ...], Callable[[Context], None]]] = [
+    (income_tax.POLICIES, income_tax.income_tax),
+    (vat.POLICIES, vat.small_scale_exemption),
+    (local_taxes.POLICIES, local_taxes.six_taxes_two_fees),
+]
