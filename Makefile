@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# bytecode up front: an editable install is not precompiled, and PYTHONDONTWRITEBYTECODE may be set
+	$(BIN)/python -m compileall -q xzcalc
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -374,13 +374,12 @@ def _parse_uscc(value: object, path: str) -> str:
     expected = "an 18-character 统一社会信用代码 with a valid check digit (GB 32100-2015)"
     if not isinstance(value, str):
         raise ProfileError(path, value, expected)
-    from stdnum.cn import uscc
-    from stdnum.exceptions import ValidationError
+    from .uscc import USCCError, validate
 
     try:
-        return str(uscc.validate(value))
-    except ValidationError:
-        raise ProfileError(path, value, expected) from None
+        return validate(value)
+    except USCCError as e:
+        raise ProfileError(path, value, f"{expected}; {e}") from None
 
 
 def _parse_scalar(kind: str, meta: Mapping[str, Any], value: object, path: str) -> Any:

@@ -1,0 +1,72 @@
+"""`xzcalc template`: a commented profile (TOML, values written by tomli-w) or the batch CSV header.
+
+Both are derived from the declared schema in profile.py, so a new field appears here without an edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, fields
+from decimal import Decimal
+from typing import Any
+
+import tomli_w
+
+from .profile import Profile, all_paths
+
+__all__ = ["csv_header", "toml_template"]
+
+HEADER = """\
+# xzcalc profile — one enterprise. Every field is optional: missing amounts are 0, missing flags false.
+# Money: 2000000, "2,000,000", "200万" or "1.2亿" (never floats). Rates: 0.5 or "50%". Dates: "2022-06" or "2022-06-15".
+# Run: xzcalc calc this-file.toml   (add --explain for the arithmetic, --format json for scripts)
+"""
+
+
+def _example(meta: Any, default: Any) -> Any:
+    if meta.get("example") is not None:
+        return meta["example"]
+    kind = meta["kind"]
+    if kind in ("money", "signed_money", "headcount", "rate", "growth"):
+        return 0 if default in (None, Decimal(0)) else (int(default) if default == int(default) else str(default))
+    if kind in ("money_list", "growth_list"):
+        return [0] * meta["length"]
+    if kind == "date":
+        return ""
+    return default
+
+
+def _comment(meta: Any) -> str:
+    text = f"{meta['zh']} — {meta['en']}"
+    if meta.get("choices"):
+        text += " (" + " | ".join(map(str, meta["choices"])) + ")"
+    return text
+
+
+def _scalar_lines(cls: type) -> list[str]:
+    lines = []
+    for f in fields(cls):
+        meta = f.metadata
+        if meta["kind"] in ("section", "table_list"):
+            continue
+        default = f.default if f.default is not MISSING else None
+        value = _example(meta, default)
+        line = tomli_w.dumps({f.name: value}).strip()
+        lines.append(f"{line:<40} # {_comment(meta)}")
+    return lines
+
+
+def toml_template() -> str:
+    out = [HEADER, *_scalar_lines(Profile)]
+    for f in fields(Profile):
+        meta = f.metadata
+        if meta["kind"] == "section":
+            out += ["", f"[{f.name}]  # {_comment(meta)}", *_scalar_lines(meta["item"])]
+        elif meta["kind"] == "table_list":
+            out += ["", f"[[{f.name}]]  # {_comment(meta)} — repeat the table for each one",
+                    *_scalar_lines(meta["item"])]
+    return "\n".join(out) + "\n"
+
+
+def csv_header(rows: int = 3) -> str:
+    """`id` (echoed to the output) and every dotted path, `rows` entries for equipment and first-set tables."""
+    return ",".join(("id", *all_paths(rows))) + "\n"
