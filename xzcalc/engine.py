@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .classify import classify
 from .model import KINDS, Finding, Item, PolicyInfo, Result, Step, Text
@@ -19,6 +19,9 @@ from .money import CONTEXT, ZERO, fmt_num, quantize
 from .params import DataError, ParamSet, Parameter, catalogue, param_set
 from .params import policy as policy_info
 from .profile import Profile
+
+if TYPE_CHECKING:
+    from .reform import Reform
 
 __all__ = ["Context", "ItemBuilder", "calculate", "n"]
 
@@ -132,18 +135,19 @@ def calculate(
     profile: Profile,
     *,
     explain: bool = False,
-    overrides: Mapping[str, Parameter] | None = None,
+    reform: Reform | None = None,
     params: ParamSet | None = None,
 ) -> Result:
     """Every policy of the profile's jurisdiction and year, eligible or not, with totals by kind.
 
     Raises params.UnsupportedYear for a year with no data (never computed with another year's figures).
-    `overrides` replaces parameters (a reform); `params` supplies a whole parameter set (batch workers cache one).
+    `reform` overrides parameters (xzcalc.reform); `params` supplies a whole parameter set (batch workers cache one).
     """
     if params is None:
         params = param_set(profile.jurisdiction, profile.year)
-    if overrides:
-        params = params.with_overrides(overrides)
+    overrides: dict[str, Parameter] = {}
+    if reform is not None:
+        params, overrides = reform.apply(params)
     offered = {p.id: p for p in catalogue(profile.jurisdiction)}
     with localcontext(CONTEXT):
         ctx = Context(profile, params, classify(profile, params), offered, explain)
