@@ -96,6 +96,78 @@ class Finding:
     reasons: tuple[Text, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One item whose amount or eligibility differs between a result and a what-if re-run of it."""
+
+    policy: PolicyInfo
+    now: Decimal | None
+    moved: Decimal | None
+    eligible_now: bool
+    eligible_moved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Advisory:
+    """A threshold the enterprise is near or just past, and what crossing it is worth (xzcalc.advisor).
+
+    The yuan at stake come from running the engine again with `path` moved to `moved_to` — never a hand formula.
+    """
+
+    threshold: str  # the spec id (usually the parameter name)
+    parameter: str  # where the line comes from: a dated parameter, or a data file for the size tables
+    source: str  # the clause the line is written in
+    path: str  # the profile field that was moved
+    value: Decimal  # the compared value now (e.g. taxable income after deductions)
+    line: Decimal
+    unit: str  # yuan | persons | rate
+    moved_to: Decimal  # the value of `path` in the re-run
+    measure: Text  # what the headline compares ("income tax")
+    measure_now: Decimal
+    measure_moved: Decimal
+    changes: tuple[Change, ...]
+    totals: dict[str, Decimal]  # change of each kind's total (moved − now), kinds that change only
+    message: Text
+
+    def get(self, lang: Lang) -> str:
+        return self.message.get(lang)
+
+    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
+        def num(value: Decimal) -> str:
+            return f"{value:f}"
+
+        return {
+            "threshold": self.threshold,
+            "message": self.message.get(lang),
+            "field": self.path,
+            "value": num(self.value),
+            "line": num(self.line),
+            "distance": num(abs(self.value - self.line)),
+            "position": "above" if self.value > self.line else "below" if self.value < self.line else "at",
+            "unit": self.unit,
+            "parameter": self.parameter,
+            "source": self.source,
+            "moved_to": num(self.moved_to),
+            "stake": {
+                "measure": self.measure.get(lang),
+                "now": fmt_amount(self.measure_now),
+                "moved": fmt_amount(self.measure_moved),
+                "difference": fmt_amount(self.measure_moved - self.measure_now),
+            },
+            "items": [
+                {
+                    "policy": c.policy.id,
+                    "now": None if c.now is None else fmt_amount(c.now),
+                    "moved": None if c.moved is None else fmt_amount(c.moved),
+                    "eligible_now": c.eligible_now,
+                    "eligible_moved": c.eligible_moved,
+                }
+                for c in self.changes
+            ],
+            "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
+        }
+
+
 @dataclass(slots=True)
 class Result:
     profile: Any  # xzcalc.profile.Profile (kept Any to avoid an import cycle)
@@ -105,7 +177,7 @@ class Result:
     items: list[Item]
     totals: dict[str, Decimal]
     cit: dict[str, Decimal]
-    advisories: list[Text] = field(default_factory=list)
+    advisories: list[Advisory] = field(default_factory=list)  # filled by xzcalc.advisor (the calc command)
     changed_params: tuple[str, ...] = ()
 
     def item(self, policy_id: str) -> Item:
@@ -128,7 +200,7 @@ class Result:
             "items": [it.to_json(lang, explain) for it in self.items],
             "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
             "cit": {k: fmt_amount(v) for k, v in self.cit.items()},
-            "advisories": [a.get(lang) for a in self.advisories],
+            "advisories": [a.to_json(lang) for a in self.advisories],
         }
         if self.changed_params:
             out["changed_params"] = list(self.changed_params)
