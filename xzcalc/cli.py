@@ -166,9 +166,26 @@ def calc(
         bool, typer.Option("--explain", help="Show the arithmetic behind every number.", rich_help_panel=OUTPUT_PANEL)
     ] = False,
     lang: Annotated[Lang, typer.Option(help="Language of titles and reasons.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
+    margin: Annotated[
+        str, typer.Option(help="Advise on thresholds within this share of the line (10% or 0.1; 0 = off).",
+                          rich_help_panel="What-if"),
+    ] = "10%",
+    params: Annotated[
+        str | None,
+        typer.Option("--params", metavar="FILE.toml", help="A reform (parameters overridden): baseline and reform "
+                     "side by side with the difference.", rich_help_panel="What-if"),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Also write a shareable report page (HTML).",
+                                  rich_help_panel=OUTPUT_PANEL),
+    ] = None,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", metavar="FILE", help="Also write the breakdown as a chart (SVG).",
+                                  rich_help_panel=OUTPUT_PANEL),
+    ] = None,
 ) -> None:
     """Compute every policy for one enterprise: amount, clause, and (with --explain) the arithmetic."""
-    from .engine import calculate
+    from .commands import run_calc
 
     options = {
         "jurisdiction": jurisdiction, "year": year, "entity": entity, "sector": sector, "employees": employees,
@@ -176,8 +193,7 @@ def calc(
         "vat.taxpayer": taxpayer,
     }
     prof = run_guarded(build_profile, profile, options, set_ or [])
-    result = run_guarded(calculate, prof, explain=explain)
-    emit_result(result, format_.value, lang.value, explain)
+    run_calc(prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg)
 
 
 def emit_result(result: Result, fmt: str, lang: str, explain: bool) -> None:
@@ -248,3 +264,8 @@ def template(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# compare, sweep and schema (and calc's --margin/--params/--html/--svg) live in commands.py; importing it registers them
+from . import commands as _commands  # noqa: E402, F401
+

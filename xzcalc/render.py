@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .params import ParamSet
 
-__all__ = ["dumps", "print_catalogue", "print_policy", "print_table"]
+__all__ = ["dumps", "print_advisories", "print_catalogue", "print_grid", "print_policy", "print_segments", "print_table"]
 
 CERTAINTY_TITLES = {
     "entitled": ("应享", "entitled"),
@@ -186,8 +186,7 @@ def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, con
     if any_up_to:
         console.print(Text(_t(("≤ 表示文件规定的上限（“最高”“不超过”），按审核确定", "≤ marks an upper bound the "
                                "documents set (最高/不超过), granted case by case"), lang), style="dim"))
-    for advisory in result.advisories:
-        console.print(Text("⚠ " + advisory.get(lang), style="yellow"))
+    print_advisories(result, lang=lang, console=console)
 
 
 LOCAL_DOCUMENTS = ("晋政办发", "忻政办发", "内蒙古方案")
@@ -287,3 +286,61 @@ def _param_value(value: Any) -> str:
         return fmt_num(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+# ── advisories, grids and charts (xzcalc.advisor, compare, sweep: they build plain rows, this draws them) ─────
+
+
+def print_advisories(result: Result, *, lang: Lang = "zh", console: Console | None = None) -> None:
+    """The threshold advisories as one panel (nothing when there are none)."""
+    if not result.advisories:
+        return
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = console or _console()
+    body = Text()
+    for i, advisory in enumerate(result.advisories):
+        if i:
+            body.append("\n")
+        body.append("• " + advisory.get(lang))
+        body.append(f"\n  {advisory.parameter} — {advisory.source}", style="dim")
+    title = _t(("临界提示：接近或刚越过的标准（重新计算得出）", "Thresholds near or just past (each re-computed)"), lang)
+    console.print(Panel(body, title=title, title_align="left", border_style="yellow"))
+
+
+def print_grid(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    styles: Sequence[str | None] = (),
+    notes: Sequence[str] = (),
+    console: Console | None = None,
+) -> None:
+    """A plain table: the first column left-aligned, the others right-aligned (amounts)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or _console()
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="left" if i == 0 else "right", overflow="fold", no_wrap=i == 0)
+    for i, row in enumerate(rows):
+        table.add_row(*row, style=styles[i] if i < len(styles) else None)
+    console.print(table)
+    for note in notes:
+        console.print(Text(note, style="dim"))
+
+
+def print_segments(lines: Sequence[Sequence[tuple[str, str | None]]], *, console: Console | None = None) -> None:
+    """Lines of (text, style) segments — a terminal chart drawn by xzcalc.chart."""
+    from rich.text import Text
+
+    console = console or _console()
+    for segments in lines:
+        line = Text(no_wrap=True, overflow="crop")
+        for text, style in segments:
+            line.append(text, style=style)
+        console.print(line)

@@ -1,0 +1,282 @@
+"""The advisor's commands — `compare`, `sweep`, `schema` — and what `calc` does with --margin, --params, --html and
+--svg. Registered on cli.app when cli.py imports this module; kept apart from cli.py so the core CLI stays small.
+
+Thin like cli.py: parse, call the core (advisor, compare, sweep, report, schema), render. Every heavy import is
+inside the function that needs it, so `xzcalc --help` does not pay for it.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .cli import OUTPUT_PANEL, PROFILE_PANEL, Lang, app, build_profile, emit_result, fail, run_guarded
+
+if TYPE_CHECKING:
+    from .model import Result
+    from .reform import Reform
+
+WHATIF_PANEL = "What-if"
+
+
+class TableJsonCsv(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def load_reform_option(path: str | None) -> Reform | None:
+    """--params FILE.toml → a Reform, or exit 2 with the one-line reason."""
+    if path is None:
+        return None
+    from .reform import ReformError, load_reform
+
+    try:
+        return load_reform(path)
+    except ReformError as e:
+        fail(str(e))
+
+
+def parse_margin(text: str) -> Decimal:
+    from .money import MoneyError, parse_rate
+
+    try:
+        return parse_rate(text)
+    except MoneyError as e:
+        fail(f"--margin: {text!r} is not valid — expected {e.expected}")
+
+
+def write_file(path: Path, text: str, option: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        fail(f"{option}: {str(path)!r} cannot be written ({e.strerror or e.__class__.__name__})")
+    sys.stderr.write(f"xzcalc: wrote {path}\n")
+
+
+def _dump(data: Any, fmt: str) -> str:
+    import json
+
+    if fmt == "toml":
+        import tomli_w
+
+        from .render import _drop_none
+
+        return tomli_w.dumps(_drop_none(data))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ── calc: advisories, reforms, reports ───────────────────────────────────────────────────────────────────────
+
+
+def run_calc(
+    profile: Any,
+    *,
+    fmt: str,
+    lang: str,
+    explain: bool,
+    margin: str,
+    params: str | None,
+    html: Path | None,
+    svg: Path | None,
+) -> None:
+    from .advisor import advise
+    from .engine import calculate
+
+    reform = load_reform_option(params)
+    share = parse_margin(margin)
+    detail = explain or html is not None  # a report always carries the arithmetic
+    result: Result = run_guarded(calculate, profile, explain=detail)
+    result.advisories = advise(profile, result, margin=share)
+    reformed: Result | None = None
+    if reform is not None:
+        reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
+        reformed.advisories = advise(profile, reformed, margin=share, reform=reform)
+    if html is not None:
+        from .report import html_report
+
+        write_file(html, html_report(result, lang=lang, reformed=reformed, reform=reform), "--html")  # type: ignore[arg-type]
+    if svg is not None:
+        from .report import breakdown_svg
+
+        write_file(svg, breakdown_svg(reformed or result, lang=lang), "--svg")  # type: ignore[arg-type]
+    if reformed is None or reform is None:
+        emit_result(result, fmt, lang, explain)
+        return
+    from .compare import reform_csv, reform_json
+
+    if fmt == "table":
+        _print_reform(result, reformed, reform, lang)  # type: ignore[arg-type]
+    elif fmt == "csv":
+        sys.stdout.write(reform_csv(result, reformed))
+    else:
+        sys.stdout.write(_dump(reform_json(result, reformed, reform, lang, explain), fmt))  # type: ignore[arg-type]
+
+
+def _print_reform(base: Result, reformed: Result, reform: Reform, lang: Any) -> None:
+    from . import render
+    from .compare import reform_lines, reform_rows
+
+    zh = lang == "zh"
+    p = base.profile
+    rows, styles = reform_rows(base, reformed, lang)
+    notes = [("参数修改（" if zh else "Parameters changed by ") + reform.name + ("）：" if zh else ":")]
+    notes += ["  " + line for line in reform_lines(reform, base.jurisdiction, base.year, lang)]
+    if base.cit and reformed.cit:
+        notes.append(("企业所得税：" if zh else "Corporate income tax: ")
+                     + f"{base.cit['tax_final']:,.2f} → {reformed.cit['tax_final']:,.2f}")
+    title = f"{p.name or ('（未命名企业）' if zh else '(unnamed enterprise)')}  {base.jurisdiction} · {base.year} — " + (
+        "基准与改革对比" if zh else "baseline and reform")
+    headers = ["政策", "类别", "基准", "改革后", "差额"] if zh else ["Policy", "Kind", "Baseline", "Reform", "Difference"]
+    render.print_grid(title, headers, rows, styles=styles, notes=notes)
+    render.print_advisories(reformed, lang=lang)
+
+
+# ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def compare(
+    profile: Annotated[
+        str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="PATH=VALUE", help="Set any profile field by dotted path (repeatable).",
+                     rich_help_panel=PROFILE_PANEL),
+    ] = None,
+    params: Annotated[
+        str | None,
+        typer.Option("--params", metavar="FILE.toml", help="A reform (parameters overridden): baseline and reform "
+                     "side by side in each jurisdiction.", rich_help_panel=WHATIF_PANEL),
+    ] = None,
+    format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
+    lang: Annotated[Lang, typer.Option(help="Language of titles.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
+) -> None:
+    """The same enterprise in Xinzhou, Shanxi and Inner Mongolia side by side: per item and totals by kind."""
+    from .compare import compare_jurisdictions, comparison_csv, comparison_json, comparison_rows
+
+    prof = run_guarded(build_profile, profile, {}, set_ or [])
+    reform = load_reform_option(params)
+    cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
+    if format_ is TableJsonCsv.json:
+        sys.stdout.write(_dump(comparison_json(cmp, lang.value), "json"))  # type: ignore[arg-type]
+    elif format_ is TableJsonCsv.csv:
+        sys.stdout.write(comparison_csv(cmp))
+    else:
+        from . import render
+
+        headers, rows, styles, notes = comparison_rows(cmp, lang.value)  # type: ignore[arg-type]
+        zh = lang is Lang.zh
+        name = prof.name or ("（未命名企业）" if zh else "(unnamed enterprise)")
+        title = f"{name} · {prof.year} — " + ("三地政策对比（元）" if zh else "three jurisdictions compared (yuan)")
+        render.print_grid(title, headers, rows, styles=styles, notes=notes)
+
+
+# ── sweep ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def sweep(
+    profile: Annotated[
+        str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")
+    ] = None,
+    field: Annotated[
+        str, typer.Option("--field", metavar="PATH", help="The profile field to vary, by dotted path "
+                          "(income.taxable_income, employees, vat.sales_3pct.1, …).")
+    ] = "income.taxable_income",
+    from_: Annotated[str, typer.Option("--from", metavar="A", help="First value (as in a profile: 0, 300万, 5%).")] = "0",
+    to: Annotated[str, typer.Option("--to", metavar="B", help="Last value.")] = "5000000",
+    steps: Annotated[int, typer.Option(min=1, max=5000, help="Evenly spaced steps from A to B (steps + 1 values).")] = 50,
+    item: Annotated[
+        list[str] | None, typer.Option("--item", metavar="ID", help="Also report this policy's amount (repeatable).")
+    ] = None,
+    edges: Annotated[
+        bool, typer.Option("--edges/--no-edges", help="Add the values on both sides of every threshold in range.")
+    ] = True,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="PATH=VALUE", help="Set any profile field by dotted path (repeatable).",
+                     rich_help_panel=PROFILE_PANEL),
+    ] = None,
+    params: Annotated[
+        str | None,
+        typer.Option("--params", metavar="FILE.toml", help="A reform: each point computed for baseline and reform.",
+                     rich_help_panel=WHATIF_PANEL),
+    ] = None,
+    format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", metavar="FILE", help="Write the chart as SVG.", rich_help_panel=OUTPUT_PANEL)
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Write a page with the chart and the table.",
+                     rich_help_panel=OUTPUT_PANEL),
+    ] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of labels.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
+) -> None:
+    """Every total (and chosen items) as one field varies: table, terminal chart, SVG/HTML chart, CSV/JSON."""
+    from .sweep import SweepError, run_sweep, sweep_csv, sweep_json
+
+    prof = run_guarded(build_profile, profile, {}, set_ or [])
+    reform = load_reform_option(params)
+    try:
+        result = run_guarded(run_sweep, prof, field, from_, to, steps, items=item or (), reform=reform, edges=edges)
+    except SweepError as e:
+        fail(str(e))
+    lg = lang.value
+    if svg is not None or html is not None:
+        from .sweep import sweep_html, sweep_svg
+
+        if svg is not None:
+            write_file(svg, sweep_svg(result, lg), "--svg")  # type: ignore[arg-type]
+        if html is not None:
+            write_file(html, sweep_html(result, lg), "--html")  # type: ignore[arg-type]
+    if format_ is TableJsonCsv.json:
+        sys.stdout.write(_dump(sweep_json(result, lg), "json"))  # type: ignore[arg-type]
+    elif format_ is TableJsonCsv.csv:
+        sys.stdout.write(sweep_csv(result))
+    else:
+        from . import render
+        from .chart import text_chart
+        from .sweep import field_label, markers, sweep_rows, sweep_series
+
+        zh = lang is Lang.zh
+        render.print_segments(text_chart(
+            [p.value for p in result.points], sweep_series(result, lg), markers=markers(result, lg),  # type: ignore[arg-type]
+        ))
+        headers, rows, styles = sweep_rows(result, lg)  # type: ignore[arg-type]
+        notes = ["◆ = 标准两侧的取值（自动加入）" if zh else "◆ = a value on either side of a threshold (added)"]
+        notes += [f"{v:,} — {name.get(lg)} ({i})" for v, i, name in result.lines]  # type: ignore[arg-type]
+        if reform is not None:
+            from .compare import reform_lines
+
+            notes.append(("参数修改（" if zh else "Reform (") + reform.name + ("）：" if zh else "): ")
+                         + "; ".join(reform_lines(reform, prof.jurisdiction, prof.year, lg)))  # type: ignore[arg-type]
+        render.print_grid(field_label(field, lg), headers, rows, styles=styles, notes=notes)  # type: ignore[arg-type]
+
+
+# ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """The JSON Schema of a profile (draft 2020-12), generated from the declared schema, for editors and scripts."""
+    import json
+
+    from .schema import profile_schema
+
+    text = json.dumps(profile_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_file(output, text, "--output")
