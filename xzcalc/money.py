@@ -7,7 +7,7 @@ rates as a fraction ``0.5`` or a percent ``"50%"``. Exponent notation, NaN and I
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 __all__ = [
     "FEN",
@@ -83,7 +83,7 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
 
 
 def parse_money(value: object, *, signed: bool = False) -> Decimal:
-    expected = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
+    expected = 'an amount in yuan (2000000, "2,000,000", "200万", "1.2亿")'
     if not signed:
         expected += " that is not negative"
     amount = parse_decimal(value, expected)
@@ -99,7 +99,7 @@ def parse_rate(value: object, *, low: Decimal | None = ZERO, high: Decimal | Non
         bounds = f" between {fmt_num(low)} and {fmt_num(high)} ({fmt_num(low * 100)}%–{fmt_num(high * 100)}%)"
     elif low is not None:
         bounds = f" of at least {fmt_num(low)}"
-    expected = f"a fraction or a percent (0.5 or \"50%\"){bounds}"
+    expected = f'a fraction or a percent (0.5 or "50%"){bounds}'
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         rate = parse_decimal(value.strip()[:-1], expected) / 100
     else:
