@@ -9,7 +9,7 @@ A case file:
     [expect.components."policy.id"]   # component → amount
     [expect.totals]      # kind → amount
     [expect.cit]         # chain summary key → amount
-    [expect.classification]           # name → value
+    [expect.classification]           # name → value ("null" for none)
     absent = ["award.chain_leader_output"]   # (under [expect]) policies the jurisdiction must not offer
     [expect.reasons]     # policy id → substring that must appear in the English reasons
 Only the keys a case names are compared, so each case states what it checks.
@@ -63,6 +63,7 @@ def test_golden_case(path: Path) -> None:
         if fmt_amount(result.cit[key]) != str(amount):
             problems.append(f"cit.{key}: {fmt_amount(result.cit[key])} != expected {amount}")
     for name, value in expect.get("classification", {}).items():
+        value = None if value == "null" else value  # TOML has no null
         if result.classification[name].value != value:
             problems.append(f"classification.{name}: {result.classification[name].value!r} != expected {value!r}")
     for pid in expect.get("absent", []):

@@ -105,8 +105,8 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
 
 
 # ── B4 equipment deduction ────────────────────────────────────────────────────────────────────────────────────
-def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, sme: bool) -> Decimal:
-    """Policy deduction in the year minus the normal straight-line depreciation it replaces."""
+def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, sme: bool) -> Decimal | None:
+    """Policy deduction in the year minus the normal straight-line depreciation it replaces (None: not eligible)."""
     label = e.name or f"equipment {index}"
     v = e.unit_value
     if e.in_service is None or e.in_service.year != ctx.year:
@@ -115,7 +115,7 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
             f"{label}：投入使用月份 {when} 不在 {ctx.year} 年度内，不计入本年",
             f"{label}: in service {when}, not in tax year {ctx.year} — not counted",
         )
-        return ZERO
+        return None
     months = 12 - e.in_service.month  # 从投入使用月份的次月起计算折旧
     normal = v * months / (12 * e.years)
     line = ctx.dec("cit.equipment_deduction.sme_value_line")
@@ -145,7 +145,7 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
         )
     if share is None:
         item.because(f"{label}：{rule[0]}", f"{label}: {rule[1]}")
-        return ZERO
+        return None
     policy = v * Decimal(share)
     extra = policy - normal
     item.because(f"{label}：{rule[0]}（{rule[2]}）", f"{label}: {rule[1]} ({rule[2]})")
@@ -254,7 +254,8 @@ def _cit_chain(ctx: Context) -> None:
 
     eq = ctx.start(EQUIPMENT)
     sme = bool(ctx.classification["sme_equipment"].value)
-    eq_extra = sum((_equipment_extra(ctx, eq, i, e, sme) for i, e in enumerate(p.equipment, 1)), ZERO)
+    extras = [_equipment_extra(ctx, eq, i, e, sme) for i, e in enumerate(p.equipment, 1)]
+    eq_extra = sum((x for x in extras if x is not None), ZERO)
     t2 = t1 - eq_extra
     tax2 = quantize(rate * max(t2, ZERO))
 
@@ -298,7 +299,10 @@ def _cit_chain(ctx: Context) -> None:
             f"扣除后亏损 {n(-t2)} 元，可在以后5个纳税年度结转弥补",
             f"after the deduction a loss of {n(-t2)} is carried forward (5 years)",
         )
-    ctx.emit(eq.done(tax1 - tax2))
+    if p.equipment and all(x is None for x in extras):
+        ctx.emit(eq.ineligible())  # each item's reason says why it does not qualify
+    else:
+        ctx.emit(eq.done(tax1 - tax2))
 
     # B1
     if slpe_finding.value:
