@@ -25,7 +25,8 @@ __all__ = [
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
 # Larger than any enterprise's figures (10^15 yuan = 1000万亿); refuses absurd inputs such as "1e999999999".
-MAX_AMOUNT = Decimal(10) ** 15
+MAX_DIGITS = 15
+MAX_AMOUNT = Decimal(10) ** MAX_DIGITS
 # Intermediate arithmetic is exact for + − ×; divisions (B2's O × B / T) keep 40 significant digits.
 CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 
@@ -72,7 +73,9 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
         result = _from_text(value, expected)
     else:  # float included: a float has already lost the exact value
         raise MoneyError(value, expected)
-    if not result.is_finite() or abs(result) >= MAX_AMOUNT:
+    # adjusted() is the exponent of the leading digit: |x| ≥ 10^15 ⟺ adjusted() ≥ 15, with no arithmetic that could
+    # overflow the context (abs(Decimal("1E+999999999")) raises decimal.Overflow).
+    if not result.is_finite() or (result and result.adjusted() >= MAX_DIGITS):
         raise MoneyError(value, expected)
     exponent = result.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above

@@ -36,11 +36,12 @@ D0 = Decimal(0)
 class ProfileError(ValueError):
     """An unusable profile value. str() is the one line a user sees: field, value, what was expected."""
 
-    def __init__(self, path: str, value: object, expected: str) -> None:
+    def __init__(self, path: str, value: object, expected: str, *, problem: str = "") -> None:
         self.path = path
         self.value = value
         self.expected = expected
-        super().__init__(f"{path}: {_show(value)} is not valid — expected {expected}")
+        problem = problem or f"{_show(value)} is not valid"
+        super().__init__(f"{path}: {problem} — expected {expected}")
 
 
 def _show(value: object) -> str:
@@ -482,7 +483,7 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
     known = _field_meta(cls)
     for key in data:
         if key not in known:
-            raise ProfileError(f"{prefix}{key}", data[key], _unknown_hint(cls, prefix))
+            raise ProfileError(f"{prefix}{key}", data[key], _unknown_hint(cls, prefix), problem="not a profile field")
     kwargs: dict[str, Any] = {}
     for name, value in data.items():
         meta = known[name]
@@ -573,7 +574,9 @@ def resolve_path(path: str) -> tuple[str, Mapping[str, Any]]:
         meta = _field_meta(cls).get(parts[i])
         if meta is None:
             prefix = ".".join(parts[:i])
-            raise ProfileError(path, path, _unknown_hint(cls, f"{prefix}." if prefix else ""))
+            raise ProfileError(
+                path, path, _unknown_hint(cls, f"{prefix}." if prefix else ""), problem="not a profile field"
+            )
         kind = meta["kind"]
         rest = parts[i + 1 :]
         if kind == "section":
@@ -637,16 +640,22 @@ def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> di
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as e:
-            raise ProfileError(source, f"line {e.lineno} column {e.colno}", f"valid JSON ({e.msg})") from None
+            raise ProfileError(
+                source, text, "a JSON object", problem=f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+            ) from None
         except ValueError as e:
-            raise ProfileError(source, str(e), "valid JSON numbers (no NaN or Infinity)") from None
+            raise ProfileError(
+                source, text, "finite JSON numbers", problem=f"not valid JSON: {e} is not a number"
+            ) from None
         if not isinstance(data, dict):
             raise ProfileError(source, type(data).__name__, "a JSON object")
         return cast(dict[str, Any], data)
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
-        raise ProfileError(source, str(e), "valid TOML") from None
+        raise ProfileError(
+            source, text, "a TOML profile (see `xzcalc template`)", problem=f"not valid TOML: {e}"
+        ) from None
 
 
 def _reject_constant(name: str) -> Any:
