@@ -433,9 +433,9 @@ def _parse_scalar(kind: str, meta: Mapping[str, Any], value: object, path: str) 
     if kind == "choice":
         choices = meta["choices"]
         if isinstance(choices[0], int):
-            number = _parse_whole(value, path, "one of " + ", ".join(map(str, choices)))
-            if number in choices:
-                return number
+            whole = _parse_whole(value, path, "one of " + ", ".join(map(str, choices)))
+            if whole in choices:
+                return whole
         elif isinstance(value, str) and value.strip().lower() in choices:
             return value.strip().lower()
         raise ProfileError(path, value, "one of " + ", ".join(map(str, choices)))
@@ -514,10 +514,16 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
     return cls(**kwargs)
 
 
-@cache
+_FIELD_META: dict[type, dict[str, Mapping[str, Any]]] = {}
+
+
 def _field_meta(cls: type) -> dict[str, Mapping[str, Any]]:
-    assert is_dataclass(cls)
-    return {f.name: f.metadata for f in fields(cls)}
+    """A schema class's fields by name with their metadata (kept: the batch hot path asks per row)."""
+    meta = _FIELD_META.get(cls)
+    if meta is None:
+        assert is_dataclass(cls)
+        meta = _FIELD_META[cls] = {f.name: f.metadata for f in fields(cls)}
+    return meta
 
 
 def _unknown_hint(cls: type, prefix: str) -> str:
