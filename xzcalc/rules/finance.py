@@ -67,9 +67,10 @@ def _dev_zone_rent(ctx: Context) -> None:
         f"encouraged to waive {months} months' rent (“encouraged”: up to the zone; "
         f"{ctx.source(DEV_ZONE + '.months')})",
     )
+    issued, last = window(ctx, DEV_ZONE + ".months")
     item.because(
-        "“年内”按2023年理解（文件于2022年12月30日印发）",
-        "“within the year” read as 2023 (the document was issued on 2022-12-30)",
+        f"“年内”按{last.year}年理解（文件于{issued.isoformat()}印发）",
+        f"“within the year” read as {last.year} (the document was issued on {issued.isoformat()})",
     )
     item.step(
         "减免租金 = 月租金 × 月数",

@@ -349,8 +349,8 @@ def _whitelist(ctx: Context) -> None:
     if individual_business_excluded(
         ctx,
         item,
-        "奖励对象为6户重点产业链供应链“白名单”企业",
-        "the award is for the six key supply-chain white-list enterprises",
+        "奖励对象为重点产业链供应链“白名单”企业",
+        "the award is for the key supply-chain white-list enterprises",
     ):
         return
     if not w.member:
