@@ -7,6 +7,13 @@ from decimal import Decimal
 
 from ..engine import Context, ItemBuilder, n
 
+SIZE_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+
+
+def size_zh(size: object) -> str:
+    """A size class (A3) as the 2011 standard names it: small → 小型."""
+    return SIZE_ZH.get(str(size), str(size))
+
 
 def pct(rate: Decimal) -> str:
     """A rate as a percentage for people: 0.055 → 5.5%."""

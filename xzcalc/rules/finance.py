@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..engine import Context, n
-from .common import individual_business_excluded, month, pct, window
+from .common import individual_business_excluded, month, pct, size_zh, window
 
 DEV_ZONE = "relief.dev_zone_rent"
 GUARANTEE = "finance.guarantee_fee_halving"
@@ -118,7 +118,7 @@ def _guarantee(ctx: Context) -> None:
         )
     item.because(
         f"{month(first)} 至 {month(last)} 新发生的批量化担保业务（合同日期 {g.contract_date.isoformat()}），"
-        f"担保费率减按 {pct(share)}（{ctx.source(name)}）",
+        f"担保费率减半，节省担保费的 {pct(share)}（{ctx.source(name)}）",
         f"batch guarantee business newly contracted {month(first)}..{month(last)} (contract "
         f"{g.contract_date.isoformat()}): "
         f"the fee rate is halved ({ctx.source(name)})",
@@ -157,7 +157,8 @@ def _startup_loan(ctx: Context) -> None:
     if size.value not in sizes:
         ctx.emit(
             item.ineligible(
-                f"企业规模为 {size.value}，贴息对象为小微企业（{ctx.source(STARTUP_LOAN + '.sizes')}）",
+                f"企业规模为{size_zh(size.value)}，"
+                f"贴息对象为小微企业（{ctx.source(STARTUP_LOAN + '.sizes')}）",
                 f"size class {size.value}: the subsidy is for small and micro enterprises "
                 f"({ctx.source(STARTUP_LOAN + '.sizes')})",
             )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..classify import size_class
 from ..engine import Context, n
 from ..money import ZERO
-from .common import month, pct
+from .common import month, pct, size_zh
 
 SMALL_SCALE = "vat.small_scale_exemption"
 POLICIES = (SMALL_SCALE,)
@@ -159,8 +159,8 @@ def credit_refund(ctx: Context) -> None:
         en_hint = f" (give the finer sector code if it is {'/'.join(hint)})" if hint else ""
         ctx.emit(
             item.ineligible(
-                f"企业规模为 {size.value}（非小微企业），且行业 {p.sector} 不在 {'、'.join(industries)} "
-                f"之列{zh_hint}",
+                f"企业规模为{size_zh(size.value)}（非小微企业），"
+                f"且行业 {p.sector} 不在 {'、'.join(industries)} 之列{zh_hint}",
                 f"size class {size.value} (not small or micro) and sector {p.sector} is not one of "
                 f"{', '.join(industries)}{en_hint}",
             )
@@ -183,7 +183,7 @@ def credit_refund(ctx: Context) -> None:
     opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
     # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
     item.because(
-        f"{size.value} 企业自 {month(opens)} 起可申请一次性退还存量留抵税额；增量留抵税额按月足额退还"
+        f"{size_zh(size.value)}企业自 {month(opens)} 起可申请一次性退还存量留抵税额；增量留抵税额按月足额退还"
         f"（{ctx.source('vat.credit_refund.stock_refund_from')}）",
         f"a {size.value} enterprise could claim the stock refund at once from {month(opens)}; incremental "
         f"credit is refunded in full monthly ({ctx.source('vat.credit_refund.stock_refund_from')})",
