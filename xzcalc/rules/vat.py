@@ -8,7 +8,8 @@ from decimal import Decimal
 from ..classify import size_class
 from ..engine import Context, n
 from ..money import ZERO
-from .common import month, pct, size_zh
+from .common import month as month_of
+from .common import pct, size_zh
 
 SMALL_SCALE = "vat.small_scale_exemption"
 POLICIES = (SMALL_SCALE,)
@@ -183,9 +184,9 @@ def credit_refund(ctx: Context) -> None:
     opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
     # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
     item.because(
-        f"{size_zh(size.value)}企业自 {month(opens)} 起可申请一次性退还存量留抵税额；增量留抵税额按月足额退还"
+        f"{size_zh(size.value)}企业自 {month_of(opens)} 起可申请一次性退还存量留抵税额；增量留抵税额按月足额退还"
         f"（{ctx.source('vat.credit_refund.stock_refund_from')}）",
-        f"a {size.value} enterprise could claim the stock refund at once from {month(opens)}; incremental "
+        f"a {size.value} enterprise could claim the stock refund at once from {month_of(opens)}; incremental "
         f"credit is refunded in full monthly ({ctx.source('vat.credit_refund.stock_refund_from')})",
     )
     if not p.vat.stock_credit and not p.vat.incremental_credit:
