@@ -1,4 +1,4 @@
-"""B5 small-scale VAT exemption (leaves `vat_payable`, the VAT still payable, for B6); B7 credit refund."""
+"""B5 small-scale VAT exemption (leaves `vat_payable` for the surcharges of B6) and B7 VAT credit refund."""
 
 from __future__ import annotations
 
