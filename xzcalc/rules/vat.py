@@ -184,7 +184,8 @@ def credit_refund(ctx: Context) -> None:
     opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
     # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
     item.because(
-        f"{size_zh(size.value)}企业自 {month_of(opens)} 起可申请一次性退还存量留抵税额；增量留抵税额按月足额退还"
+        f"{size_zh(size.value)}企业自 {month_of(opens)} 起可申请一次性退还存量留抵税额；"
+        "增量留抵税额按月足额退还"
         f"（{ctx.source('vat.credit_refund.stock_refund_from')}）",
         f"a {size.value} enterprise could claim the stock refund at once from {month_of(opens)}; incremental "
         f"credit is refunded in full monthly ({ctx.source('vat.credit_refund.stock_refund_from')})",
