@@ -9,7 +9,7 @@ A case file:
     [expect.components."policy.id"]   # component → amount
     [expect.totals]      # kind → amount
     [expect.cit]         # chain summary key → amount
-    [expect.classification]           # name → value
+    [expect.classification]           # name → value ("null" for none)
     absent = ["award.chain_leader_output"]   # (under [expect]) policies the jurisdiction must not offer
     [expect.reasons]     # policy id → substring that must appear in the English reasons
 Only the keys a case names are compared, so each case states what it checks.
@@ -63,6 +63,7 @@ def test_golden_case(path: Path) -> None:
         if fmt_amount(result.cit[key]) != str(amount):
             problems.append(f"cit.{key}: {fmt_amount(result.cit[key])} != expected {amount}")
     for name, value in expect.get("classification", {}).items():
+        value = None if value == "null" else value  # TOML has no null
         if result.classification[name].value != value:
             problems.append(f"classification.{name}: {result.classification[name].value!r} != expected {value!r}")
     for pid in expect.get("absent", []):
@@ -73,3 +74,31 @@ def test_golden_case(path: Path) -> None:
         if fragment not in text:
             problems.append(f"{pid}: reasons {text!r} do not mention {fragment!r}")
     assert not problems, f"{path.name} ({case.get('title', '')}):\n  " + "\n  ".join(problems)
+
+
+WORKED = [p for p in CASES if any("worked check" in c for c in load_toml(p)["checks"])]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@pytest.mark.parametrize("path", WORKED, ids=[p.stem for p in WORKED])
+def test_worked_checks_through_the_cli_json(path: Path) -> None:
+    """policies.md's worked checks, end to end: profile as JSON on stdin → `xzcalc calc - --format json`."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from xzcalc.cli import app
+
+    case = load_toml(path)
+    result = CliRunner().invoke(app, ["calc", "-", "--format", "json"], input=json.dumps(_jsonable(case["profile"])))
+    assert result.exit_code == 0, result.stderr
+    amounts = {i["policy"]: i["amount"] for i in json.loads(result.stdout)["items"]}
+    for pid, amount in case["expect"].get("amounts", {}).items():
+        assert amounts[pid] == amount, pid

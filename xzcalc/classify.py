@@ -20,7 +20,11 @@ from .profile import Profile
 __all__ = ["Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
 
 WAN = Decimal(10_000)
-_INDICATORS = {"employees": ("从业人员", "employees"), "revenue": ("营业收入", "revenue"), "assets": ("资产总额", "total assets")}
+_INDICATORS = {
+    "employees": ("从业人员", "employees"),
+    "revenue": ("营业收入", "revenue"),
+    "assets": ("资产总额", "total assets"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,9 @@ class Group:
     bounds: Mapping[str, Mapping[str, Decimal]]  # e.g. {"sme_below": {"employees": 1000, ...}, ...} in yuan / persons
 
 
-def _groups(table: Sequence[Mapping[str, Any]], bound_keys: Sequence[str], scale: Decimal, source: str) -> tuple[Group, ...]:
+def _groups(
+    table: Sequence[Mapping[str, Any]], bound_keys: Sequence[str], scale: Decimal, source: str
+) -> tuple[Group, ...]:
     groups = []
     for g in table:
         bounds = {
@@ -74,9 +80,10 @@ def match_group(groups: Sequence[Group], sector: str) -> tuple[Group, Text | Non
                 f"sector {sector} does not say which group; read as {g.name.en}",
             )
             return g, note
-    best = max((g for g in groups for p in g.sectors if sector.startswith(p)), key=lambda g: max(
-        len(p) for p in g.sectors if sector.startswith(p)
-    ))
+    best = max(
+        (g for g in groups for p in g.sectors if sector.startswith(p)),
+        key=lambda g: max(len(p) for p in g.sectors if sector.startswith(p)),
+    )
     return best, None
 
 
@@ -104,14 +111,18 @@ def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
     group, note = match_group(size_standard(), profile.sector)
     values = _values(profile, revenue)
     reasons: list[Text] = [] if note is None else [note]
-    reasons.append(Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})"))
+    reasons.append(
+        Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})")
+    )
     below = [(k, b) for k, b in group.bounds["sme_below"].items() if values[k] < b]
     if not below:
         shown = [_compare(k, values[k], b, "≥") for k, b in group.bounds["sme_below"].items()]
-        reasons.append(Text(
-            "大型：" + "，".join(t.zh for t in shown) + "，均未低于中小微企业上限",
-            "large: " + ", ".join(t.en for t in shown) + " — none below the SME ceilings",
-        ))
+        reasons.append(
+            Text(
+                "大型：" + "，".join(t.zh for t in shown) + "，均未低于中小微企业上限",
+                "large: " + ", ".join(t.en for t in shown) + " — none below the SME ceilings",
+            )
+        )
         return Finding("size_class", "large", tuple(reasons))
     k, b = below[0]
     sme = _compare(k, values[k], b, "<")
@@ -119,16 +130,20 @@ def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
         bounds = group.bounds[key]
         if all(values[k2] >= b2 for k2, b2 in bounds.items()):
             shown = [_compare(k2, values[k2], b2, "≥") for k2, b2 in bounds.items()]
-            reasons.append(Text(
-                f"{zh}：{sme.zh}（中小微），且 " + "，".join(t.zh for t in shown),
-                f"{cls}: {sme.en} (SME), and " + ", ".join(t.en for t in shown),
-            ))
+            reasons.append(
+                Text(
+                    f"{zh}：{sme.zh}（中小微），且 " + "，".join(t.zh for t in shown),
+                    f"{cls}: {sme.en} (SME), and " + ", ".join(t.en for t in shown),
+                )
+            )
             return Finding("size_class", cls, tuple(reasons))
     failed = [_compare(k2, values[k2], b2, "<") for k2, b2 in group.bounds["small_at_least"].items() if values[k2] < b2]
-    reasons.append(Text(
-        "微型：" + "，".join(t.zh for t in failed) + "（低于小型企业下限）",
-        "micro: " + ", ".join(t.en for t in failed) + " (below the small-enterprise bounds)",
-    ))
+    reasons.append(
+        Text(
+            "微型：" + "，".join(t.zh for t in failed) + "（低于小型企业下限）",
+            "micro: " + ", ".join(t.en for t in failed) + " (below the small-enterprise bounds)",
+        )
+    )
     return Finding("size_class", "micro", tuple(reasons))
 
 
@@ -143,16 +158,20 @@ def sme_equipment(profile: Profile) -> Finding:
     if below:
         k, b = below[0]
         c = _compare(k, values[k], b, "<")
-        reasons.append(Text(
-            f"符合设备器具扣除的中小微企业标准（{group.name.zh}）：{c.zh}（{sources[0]}）",
-            f"an SME for the equipment deduction ({group.name.en}): {c.en} ({sources[0]})",
-        ))
+        reasons.append(
+            Text(
+                f"符合设备器具扣除的中小微企业标准（{group.name.zh}）：{c.zh}（{sources[0]}）",
+                f"an SME for the equipment deduction ({group.name.en}): {c.en} ({sources[0]})",
+            )
+        )
         return Finding("sme_equipment", True, tuple(reasons))
     shown = [_compare(k, values[k], b, "≥") for k, b in ceilings.items()]
-    reasons.append(Text(
-        f"不符合设备器具扣除的中小微企业标准（{group.name.zh}）：" + "，".join(t.zh for t in shown),
-        f"not an SME for the equipment deduction ({group.name.en}): " + ", ".join(t.en for t in shown),
-    ))
+    reasons.append(
+        Text(
+            f"不符合设备器具扣除的中小微企业标准（{group.name.zh}）：" + "，".join(t.zh for t in shown),
+            f"not an SME for the equipment deduction ({group.name.en}): " + ", ".join(t.en for t in shown),
+        )
+    )
     return Finding("sme_equipment", False, tuple(reasons))
 
 
@@ -160,28 +179,52 @@ def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
     """A4: manufacturing small/micro (< 20,000,000) or medium (< 400,000,000) by prior-year sales, for B8."""
     on = date(2021, 12, 31)  # the size test of 2021年第30号 uses the prior year's sales; the bands are dated data
     if not profile.sector.startswith("C"):
-        return Finding("manufacturing_size", None, (Text(
-            f"非制造业（行业 {profile.sector}），不适用制造业中小微企业缓税",
-            f"not manufacturing (sector {profile.sector}): the manufacturing SME deferral does not apply",
-        ),))
+        return Finding(
+            "manufacturing_size",
+            None,
+            (
+                Text(
+                    f"非制造业（行业 {profile.sector}），不适用制造业中小微企业缓税",
+                    f"not manufacturing (sector {profile.sector}): the manufacturing SME deferral does not apply",
+                ),
+            ),
+        )
     sales = profile.prior_revenue
     small = Decimal(params.get("tax.manufacturing_sme_deferral.small_micro_below", on))
     medium = Decimal(params.get("tax.manufacturing_sme_deferral.medium_below", on))
     src = params.parameter("tax.manufacturing_sme_deferral.small_micro_below").source
     if sales < small:
-        return Finding("manufacturing_size", "small-micro", (Text(
-            f"制造业小微企业：上年销售额 {fmt_num(sales)} < {fmt_num(small)}（{src}）",
-            f"manufacturing small/micro: prior-year sales {fmt_num(sales)} < {fmt_num(small)} ({src})",
-        ),))
+        return Finding(
+            "manufacturing_size",
+            "small-micro",
+            (
+                Text(
+                    f"制造业小微企业：上年销售额 {fmt_num(sales)} < {fmt_num(small)}（{src}）",
+                    f"manufacturing small/micro: prior-year sales {fmt_num(sales)} < {fmt_num(small)} ({src})",
+                ),
+            ),
+        )
     if sales < medium:
-        return Finding("manufacturing_size", "medium", (Text(
-            f"制造业中型企业：{fmt_num(small)} ≤ 上年销售额 {fmt_num(sales)} < {fmt_num(medium)}",
-            f"manufacturing medium: {fmt_num(small)} ≤ prior-year sales {fmt_num(sales)} < {fmt_num(medium)}",
-        ),))
-    return Finding("manufacturing_size", None, (Text(
-        f"上年销售额 {fmt_num(sales)} ≥ {fmt_num(medium)}，不属于制造业中小微企业",
-        f"prior-year sales {fmt_num(sales)} ≥ {fmt_num(medium)}: not a manufacturing SME",
-    ),))
+        return Finding(
+            "manufacturing_size",
+            "medium",
+            (
+                Text(
+                    f"制造业中型企业：{fmt_num(small)} ≤ 上年销售额 {fmt_num(sales)} < {fmt_num(medium)}",
+                    f"manufacturing medium: {fmt_num(small)} ≤ prior-year sales {fmt_num(sales)} < {fmt_num(medium)}",
+                ),
+            ),
+        )
+    return Finding(
+        "manufacturing_size",
+        None,
+        (
+            Text(
+                f"上年销售额 {fmt_num(sales)} ≥ {fmt_num(medium)}，不属于制造业中小微企业",
+                f"prior-year sales {fmt_num(sales)} ≥ {fmt_num(medium)}: not a manufacturing SME",
+            ),
+        ),
+    )
 
 
 def classify(profile: Profile, params: ParamSet) -> dict[str, Finding]:

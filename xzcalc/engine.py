@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .classify import classify
 from .model import KINDS, Finding, Item, PolicyInfo, Result, Step, Text
 from .money import CONTEXT, ZERO, fmt_num, quantize
-from .params import DataError, ParamSet, Parameter, catalogue, param_set
+from .params import DataError, Parameter, ParamSet, catalogue, param_set
 from .params import policy as policy_info
 from .profile import Profile
 

@@ -7,7 +7,7 @@ rates as a fraction ``0.5`` or a percent ``"50%"``. Exponent notation, NaN and I
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 __all__ = [
     "FEN",
@@ -25,7 +25,8 @@ __all__ = [
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
 # Larger than any enterprise's figures (10^15 yuan = 1000万亿); refuses absurd inputs such as "1e999999999".
-MAX_AMOUNT = Decimal(10) ** 15
+MAX_DIGITS = 15
+MAX_AMOUNT = Decimal(10) ** MAX_DIGITS
 # Intermediate arithmetic is exact for + − ×; divisions (B2's O × B / T) keep 40 significant digits.
 CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 
@@ -72,7 +73,9 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
         result = _from_text(value, expected)
     else:  # float included: a float has already lost the exact value
         raise MoneyError(value, expected)
-    if not result.is_finite() or abs(result) >= MAX_AMOUNT:
+    # adjusted() is the exponent of the leading digit: |x| ≥ 10^15 ⟺ adjusted() ≥ 15, with no arithmetic that could
+    # overflow the context (abs(Decimal("1E+999999999")) raises decimal.Overflow).
+    if not result.is_finite() or (result and result.adjusted() >= MAX_DIGITS):
         raise MoneyError(value, expected)
     exponent = result.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
@@ -83,7 +86,7 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
 
 
 def parse_money(value: object, *, signed: bool = False) -> Decimal:
-    expected = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
+    expected = 'an amount in yuan (2000000, "2,000,000", "200万", "1.2亿")'
     if not signed:
         expected += " that is not negative"
     amount = parse_decimal(value, expected)
@@ -99,7 +102,7 @@ def parse_rate(value: object, *, low: Decimal | None = ZERO, high: Decimal | Non
         bounds = f" between {fmt_num(low)} and {fmt_num(high)} ({fmt_num(low * 100)}%–{fmt_num(high * 100)}%)"
     elif low is not None:
         bounds = f" of at least {fmt_num(low)}"
-    expected = f"a fraction or a percent (0.5 or \"50%\"){bounds}"
+    expected = f'a fraction or a percent (0.5 or "50%"){bounds}'
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         rate = parse_decimal(value.strip()[:-1], expected) / 100
     else:

@@ -36,11 +36,12 @@ D0 = Decimal(0)
 class ProfileError(ValueError):
     """An unusable profile value. str() is the one line a user sees: field, value, what was expected."""
 
-    def __init__(self, path: str, value: object, expected: str) -> None:
+    def __init__(self, path: str, value: object, expected: str, *, problem: str = "") -> None:
         self.path = path
         self.value = value
         self.expected = expected
-        super().__init__(f"{path}: {_show(value)} is not valid — expected {expected}")
+        problem = problem or f"{_show(value)} is not valid"
+        super().__init__(f"{path}: {problem} — expected {expected}")
 
 
 def _show(value: object) -> str:
@@ -131,10 +132,15 @@ class Vat:
         "money_list", "适用3%征收率的不含税销售额，按季度", "tax-exclusive sales at 3%, by quarter", length=4
     )
     sales_other: tuple[Decimal, ...] = spec(
-        "money_list", "适用其他征收率（5%）的不含税销售额，按季度", "tax-exclusive sales at other rates (5%), by quarter", length=4
+        "money_list",
+        "适用其他征收率（5%）的不含税销售额，按季度",
+        "tax-exclusive sales at other rates (5%), by quarter",
+        length=4,
     )
     vat_payable: Decimal = spec(
-        "money", "一般纳税人：全年应纳增值税（附加税费计税依据）", "general taxpayer: VAT payable for the year (surcharge base)"
+        "money",
+        "一般纳税人：全年应纳增值税（附加税费计税依据）",
+        "general taxpayer: VAT payable for the year (surcharge base)",
     )
     consumption_tax: Decimal = spec("money", "全年应纳消费税", "consumption tax payable for the year")
     stock_credit: Decimal = spec("money", "存量留抵税额", "stock of uncredited input VAT (存量留抵)")
@@ -149,10 +155,14 @@ class Vat:
 
 @dataclass(frozen=True, slots=True)
 class LocalTaxes:
-    resource: Decimal = spec("money", "资源税（不含水资源税），减免前全年", "resource tax (not water resource tax), before relief")
+    resource: Decimal = spec(
+        "money", "资源税（不含水资源税），减免前全年", "resource tax (not water resource tax), before relief"
+    )
     property: Decimal = spec("money", "房产税，减免前全年", "property tax, before relief")
     land_use: Decimal = spec("money", "城镇土地使用税，减免前全年", "urban land-use tax, before relief")
-    stamp: Decimal = spec("money", "印花税（不含证券交易印花税），减免前全年", "stamp tax (not securities trading), before relief")
+    stamp: Decimal = spec(
+        "money", "印花税（不含证券交易印花税），减免前全年", "stamp tax (not securities trading), before relief"
+    )
     farmland: Decimal = spec("money", "耕地占用税，减免前全年", "farmland occupation tax, before relief")
 
 
@@ -251,19 +261,22 @@ class Utilities:
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str = spec("text", "企业名称", "enterprise name")
-    uscc: str = spec("uscc", "统一社会信用代码（可选，校验位）", "unified social credit code (optional; check digit verified)")
+    uscc: str = spec(
+        "uscc", "统一社会信用代码（可选，校验位）", "unified social credit code (optional; check digit verified)"
+    )
     jurisdiction: str = spec(
         "choice", "所在地区", "jurisdiction", "xinzhou", choices=("xinzhou", "shanxi", "inner-mongolia")
     )
     year: int = spec("year", "纳税年度", "tax year", 2022)
-    entity: str = spec(
-        "choice", "主体类型", "entity type", "company", choices=("company", "individual-business")
-    )
+    entity: str = spec("choice", "主体类型", "entity type", "company", choices=("company", "individual-business"))
     sector: str = spec(
         "sector", "国民经济行业分类（GB/T 4754-2017）代码", "GB/T 4754-2017 sector code", "C", example="C34"
     )
     location: str = spec(
-        "choice", "所在地（城市维护建设税 7%/5%/1%）", "location (urban maintenance tax 7%/5%/1%)", "city",
+        "choice",
+        "所在地（城市维护建设税 7%/5%/1%）",
+        "location (urban maintenance tax 7%/5%/1%)",
+        "city",
         choices=("city", "county", "other"),
     )
     employees: Decimal = spec("headcount", "全年季度平均从业人数", "annual average headcount (从业人数)")
@@ -271,13 +284,15 @@ class Profile:
     revenue: Decimal = spec("money", "本年营业收入", "operating revenue of the year")
     prior_revenue: Decimal = spec("money", "上年销售额（缓税划型）", "prior-year sales (deferral size test)")
     tech_sme: bool = spec("flag", "已入库科技型中小企业", "registered technology-based SME (科技型中小企业)")
-    restricted_industry: bool = spec(
-        "flag", "从事国家限制或禁止行业", "in a restricted or prohibited industry"
-    )
+    restricted_industry: bool = spec("flag", "从事国家限制或禁止行业", "in a restricted or prohibited industry")
     income: Income = spec("section", "所得", "income", item=Income)
-    equipment: tuple[Equipment, ...] = spec("table_list", "本年新购置设备器具", "equipment bought in the year", item=Equipment)
+    equipment: tuple[Equipment, ...] = spec(
+        "table_list", "本年新购置设备器具", "equipment bought in the year", item=Equipment
+    )
     vat: Vat = spec("section", "增值税", "VAT", item=Vat)
-    local_taxes: LocalTaxes = spec("section", "六税两费（减免前全年税额）", "local taxes (annual, before relief)", item=LocalTaxes)
+    local_taxes: LocalTaxes = spec(
+        "section", "六税两费（减免前全年税额）", "local taxes (annual, before relief)", item=LocalTaxes
+    )
     employment: Employment = spec("section", "稳岗", "employment", item=Employment)
     deferral: Deferral = spec("section", "制造业中小微企业缓税", "manufacturing SME deferral", item=Deferral)
     innovation: Innovation = spec("section", "创新券", "innovation voucher", item=Innovation)
@@ -351,7 +366,10 @@ def _sections() -> dict[str, tuple[int, int]]:
 
 
 def _parse_sector(value: object, path: str) -> str:
-    expected = "a GB/T 4754-2017 code: a section letter A–T, optionally its 2-digit division and 3/4-digit class (C, C34, K7010)"
+    expected = (
+        "a GB/T 4754-2017 code: a section letter A–T, optionally its 2-digit division "
+        "and 3/4-digit class (C, C34, K7010)"
+    )
     if not isinstance(value, str):
         raise ProfileError(path, value, expected)
     code = value.strip().upper()
@@ -415,9 +433,9 @@ def _parse_scalar(kind: str, meta: Mapping[str, Any], value: object, path: str) 
     if kind == "choice":
         choices = meta["choices"]
         if isinstance(choices[0], int):
-            number = _parse_whole(value, path, "one of " + ", ".join(map(str, choices)))
-            if number in choices:
-                return number
+            whole = _parse_whole(value, path, "one of " + ", ".join(map(str, choices)))
+            if whole in choices:
+                return whole
         elif isinstance(value, str) and value.strip().lower() in choices:
             return value.strip().lower()
         raise ProfileError(path, value, "one of " + ", ".join(map(str, choices)))
@@ -465,7 +483,7 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
     known = _field_meta(cls)
     for key in data:
         if key not in known:
-            raise ProfileError(f"{prefix}{key}", data[key], _unknown_hint(cls, prefix))
+            raise ProfileError(f"{prefix}{key}", data[key], _unknown_hint(cls, prefix), problem="not a profile field")
     kwargs: dict[str, Any] = {}
     for name, value in data.items():
         meta = known[name]
@@ -496,10 +514,16 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
     return cls(**kwargs)
 
 
-@cache
+_FIELD_META: dict[type, dict[str, Mapping[str, Any]]] = {}
+
+
 def _field_meta(cls: type) -> dict[str, Mapping[str, Any]]:
-    assert is_dataclass(cls)
-    return {f.name: f.metadata for f in fields(cls)}
+    """A schema class's fields by name with their metadata (kept: the batch hot path asks per row)."""
+    meta = _FIELD_META.get(cls)
+    if meta is None:
+        assert is_dataclass(cls)
+        meta = _FIELD_META[cls] = {f.name: f.metadata for f in fields(cls)}
+    return meta
 
 
 def _unknown_hint(cls: type, prefix: str) -> str:
@@ -556,13 +580,17 @@ def resolve_path(path: str) -> tuple[str, Mapping[str, Any]]:
         meta = _field_meta(cls).get(parts[i])
         if meta is None:
             prefix = ".".join(parts[:i])
-            raise ProfileError(path, path, _unknown_hint(cls, f"{prefix}." if prefix else ""))
+            raise ProfileError(
+                path, path, _unknown_hint(cls, f"{prefix}." if prefix else ""), problem="not a profile field"
+            )
         kind = meta["kind"]
         rest = parts[i + 1 :]
         if kind == "section":
             cls, i = meta["item"], i + 1
             if not rest:
-                raise ProfileError(path, path, "a field inside the table, e.g. " + f"{path}.{next(iter(_field_meta(cls)))}")
+                raise ProfileError(
+                    path, path, "a field inside the table, e.g. " + f"{path}.{next(iter(_field_meta(cls)))}"
+                )
             continue
         if kind == "table_list":
             if len(rest) < 2 or not rest[0].isdigit() or int(rest[0]) < 1:
@@ -618,16 +646,22 @@ def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> di
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as e:
-            raise ProfileError(source, f"line {e.lineno} column {e.colno}", f"valid JSON ({e.msg})") from None
+            raise ProfileError(
+                source, text, "a JSON object", problem=f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+            ) from None
         except ValueError as e:
-            raise ProfileError(source, str(e), "valid JSON numbers (no NaN or Infinity)") from None
+            raise ProfileError(
+                source, text, "finite JSON numbers", problem=f"not valid JSON: {e} is not a number"
+            ) from None
         if not isinstance(data, dict):
             raise ProfileError(source, type(data).__name__, "a JSON object")
         return cast(dict[str, Any], data)
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
-        raise ProfileError(source, str(e), "valid TOML") from None
+        raise ProfileError(
+            source, text, "a TOML profile (see `xzcalc template`)", problem=f"not valid TOML: {e}"
+        ) from None
 
 
 def _reject_constant(name: str) -> Any:

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .params import ParamSet, Parameter, Window, jurisdictions, load_toml, param_set, parse_params
+from .params import Parameter, ParamSet, Window, jurisdictions, load_toml, param_set, parse_params
 
 __all__ = ["Reform", "ReformError", "load_reform"]
 
@@ -95,7 +95,9 @@ def parse_reform(data: Mapping[str, Any], name: str) -> Reform:
         _check_shape(pname, known[pname], table["value"])
         changes[pname] = table["value"]
     if not changes:
-        raise ReformError(f"{name}: no parameter changed — expected tables like [subsidy.first_set_equipment.cap] value = …")
+        raise ReformError(
+            f"{name}: no parameter changed — expected tables like [subsidy.first_set_equipment.cap] value = …"
+        )
     return Reform(name, changes)
 
 
@@ -134,4 +136,3 @@ def load_reform(path: str | Path) -> Reform:
     except tomllib.TOMLDecodeError as e:
         raise ReformError(f"--params: {str(path)!r} is not valid TOML ({e})") from None
     return parse_reform(data, path.name)
-

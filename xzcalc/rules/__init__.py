@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import income_tax, local_taxes, vat
+from . import deferral, employment, finance, income_tax, local_taxes, subsidies, vat
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -18,4 +18,10 @@ FAMILIES: list[tuple[tuple[str, ...], Callable[[Context], None]]] = [
     (income_tax.POLICIES, income_tax.income_tax),
     (vat.POLICIES, vat.small_scale_exemption),
     (local_taxes.POLICIES, local_taxes.six_taxes_two_fees),
+    # B7–B19 read only the profile and the classifications A2–A4; none depends on another's facts.
+    (vat.CREDIT_REFUND_POLICIES, vat.credit_refund),
+    (deferral.POLICIES, deferral.deferrals),
+    (employment.POLICIES, employment.stable_job_refund),
+    (subsidies.POLICIES, subsidies.subsidies),
+    (finance.POLICIES, finance.finance),
 ]

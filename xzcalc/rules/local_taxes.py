@@ -31,10 +31,12 @@ def six_taxes_two_fees(ctx: Context) -> None:
     if p.entity == "individual-business":
         who.append(("个体工商户", "an individual business"))
     if not who:
-        ctx.emit(item.ineligible(
-            "不是增值税小规模纳税人、小型微利企业或个体工商户",
-            "not a small-scale VAT taxpayer, a small low-profit enterprise or an individual business",
-        ))
+        ctx.emit(
+            item.ineligible(
+                "不是增值税小规模纳税人、小型微利企业或个体工商户",
+                "not a small-scale VAT taxpayer, a small low-profit enterprise or an individual business",
+            )
+        )
         return
     share = ctx.params.get_or_none("local.six_taxes_two_fees.share", ctx.year_end)
     if share is None:
@@ -42,7 +44,8 @@ def six_taxes_two_fees(ctx: Context) -> None:
         return
     share = Decimal(share)
     item.because(
-        "、".join(w[0] for w in who) + f"：六税两费减按{n(share * 100)}%征收（{ctx.source('local.six_taxes_two_fees.share')}）",
+        "、".join(w[0] for w in who)
+        + f"：六税两费减按{n(share * 100)}%征收（{ctx.source('local.six_taxes_two_fees.share')}）",
         " and ".join(w[1] for w in who) + f": the six taxes and two fees reduced by {n(share * 100)}% "
         f"({ctx.source('local.six_taxes_two_fees.share')})",
     )
@@ -56,15 +59,29 @@ def six_taxes_two_fees(ctx: Context) -> None:
     surcharges = (
         ("urban_maintenance", "城市维护建设税", "urban maintenance tax", urban),
         ("education", "教育费附加", "education surcharge", ctx.dec("local.education_surcharge.rate")),
-        ("local_education", "地方教育附加", "local education surcharge", ctx.dec("local.local_education_surcharge.rate")),
+        (
+            "local_education",
+            "地方教育附加",
+            "local education surcharge",
+            ctx.dec("local.local_education_surcharge.rate"),
+        ),
     )
     if base:
-        item.step("附加税费计税依据 = 实际缴纳增值税 + 消费税", "surcharge base = VAT actually payable + consumption tax",
-                  f"{n(ctx.facts.get('vat_payable', ZERO))} + {n(p.vat.consumption_tax)} = {n(base)}")
+        item.step(
+            "附加税费计税依据 = 实际缴纳增值税 + 消费税",
+            "surcharge base = VAT actually payable + consumption tax",
+            f"{n(ctx.facts.get('vat_payable', ZERO))} + {n(p.vat.consumption_tax)} = {n(base)}",
+        )
     for key, zh, en, rate in surcharges:
         if base:
             item.component(key, base * rate * share)
-            item.step(f"{zh}减征", f"{en} relief", f"{n(base)} × {n(rate * 100)}% × {n(share * 100)}% = {n(base * rate * share)}")
+            item.step(
+                f"{zh}减征",
+                f"{en} relief",
+                f"{n(base)} × {n(rate * 100)}% × {n(share * 100)}% = {n(base * rate * share)}",
+            )
     if not item.components:
-        item.because("未填写六税两费税额，且无应纳增值税、消费税", "no local taxes given and no VAT or consumption tax payable")
+        item.because(
+            "未填写六税两费税额，且无应纳增值税、消费税", "no local taxes given and no VAT or consumption tax payable"
+        )
     ctx.emit(item.done())

@@ -1,15 +1,20 @@
-"""B5 small-scale VAT exemption. Leaves `vat_payable` (VAT still payable after relief) for the surcharges of B6."""
+"""B5 small-scale VAT exemption (leaves `vat_payable` for the surcharges of B6) and B7 VAT credit refund."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
+from ..classify import size_class
 from ..engine import Context, n
 from ..money import ZERO
+from .common import month as month_of
+from .common import pct, size_zh
 
 SMALL_SCALE = "vat.small_scale_exemption"
 POLICIES = (SMALL_SCALE,)
+CREDIT_REFUND = "vat.credit_refund"
+CREDIT_REFUND_POLICIES = (CREDIT_REFUND,)
 QUARTER_STARTS = (1, 4, 7, 10)
 
 
@@ -77,4 +82,117 @@ def small_scale_exemption(ctx: Context) -> None:
     if not any(p.vat.sales_3pct) and not any(p.vat.sales_other):
         item.because("未填写销售额（vat.sales_3pct / vat.sales_other）", "no sales given (vat.sales_3pct / vat.sales_other)")
     item.step("合计", "total", f"{n(vat)} + {n(red)} + {n(sur)} = {n(vat + red + sur)}")
+    ctx.emit(item.done())
+
+
+# ── B7 VAT credit refund ────────────────────────────────────────
+def credit_refund(ctx: Context) -> None:
+    """财政部 税务总局公告2022年第14号: (stock + incremental credit) × input ratio × 100%, for small/micro
+    in any industry and for the listed industries at any size; size by the 2011 standard with VAT sales for
+    revenue."""
+    p = ctx.profile
+    item = ctx.start(CREDIT_REFUND)
+    if p.vat.taxpayer != "general":
+        ctx.emit(
+            item.ineligible(
+                "增值税小规模纳税人按征收率计税，没有进项留抵税额；留抵退税适用于一般纳税人",
+                "a small-scale VAT taxpayer has no input credit to refund; the credit refund is for general "
+                "taxpayers",
+            )
+        )
+        return
+    # 14号: 纳税信用等级为A级或者B级；
+    # 申请退税前36个月未发生骗取留抵退税、骗取出口退税或虚开增值税专用发票情形；
+    # 申请退税前36个月未因偷税被税务机关处罚两次及以上；2019年4月1日起未享受即征即退、先征后返（退）政策
+    if not p.vat.refund_conditions_met:
+        ctx.emit(
+            item.ineligible(
+                "未确认满足留抵退税条件（纳税信用等级A级或B级、36个月内无骗取退税或虚开发票、"
+                "2019年4月1日起未享受即征即退或先征后返等；vat.refund_conditions_met）",
+                "the refund conditions are not confirmed (credit rating A or B, no refund fraud or false "
+                "invoices in 36 months, no 即征即退/先征后返 since 2019-04-01; vat.refund_conditions_met)",
+            )
+        )
+        return
+    vat_sales = sum(p.vat.sales_3pct, ZERO) + sum(p.vat.sales_other, ZERO)
+    if vat_sales:
+        basis = vat_sales
+        item.because(
+            f"企业划型以增值税销售额 {n(vat_sales)} 元代替营业收入（vat.sales_3pct + vat.sales_other）",
+            f"size tested with VAT sales {n(vat_sales)} in place of revenue "
+            "(vat.sales_3pct + vat.sales_other)",
+        )
+    else:
+        basis = p.revenue
+        item.because(
+            f"未填写增值税销售额，划型以营业收入 {n(p.revenue)} 元代替",
+            f"no VAT sales given: size tested with revenue {n(p.revenue)} in their place",
+        )
+    size = size_class(p, revenue=basis)
+    item.reasons.extend(size.reasons)
+    sizes = ctx.param("vat.credit_refund.any_industry_sizes")
+    industries = ctx.param("vat.credit_refund.industries")
+    industry = next((code for code in industries if p.sector.startswith(code)), None)
+    if size.value in sizes:
+        # 14号 第一条: 将先进制造业按月全额退还增值税增量留抵税额政策范围
+        # 扩大至符合条件的小微企业（含个体工商户）
+        item.because(
+            f"小微企业不分行业均可申请退还（{ctx.source('vat.credit_refund.any_industry_sizes')}）",
+            "a small or micro enterprise: eligible in any industry "
+            f"({ctx.source('vat.credit_refund.any_industry_sizes')})",
+        )
+        if p.entity == "individual-business":
+            item.because(
+                "14号公告所称小微企业含个体工商户",
+                "the small and micro enterprises of 14号 include individual businesses",
+            )
+    elif industry is not None:
+        # 14号 第二条: 加大“制造业”、“科学研究和技术服务业”…等行业留抵退税力度
+        item.because(
+            f"行业 {p.sector} 属于不分规模均可退还的行业（{industry}，"
+            f"{ctx.source('vat.credit_refund.industries')}）",
+            f"sector {p.sector} is an industry eligible at any size ({industry}, "
+            f"{ctx.source('vat.credit_refund.industries')})",
+        )
+    else:
+        hint = [code for code in industries if code.startswith(p.sector) and code != p.sector]
+        zh_hint = f"（如属 {'/'.join(hint)} 请填写更细的行业代码）" if hint else ""
+        en_hint = f" (give the finer sector code if it is {'/'.join(hint)})" if hint else ""
+        ctx.emit(
+            item.ineligible(
+                f"企业规模为{size_zh(size.value)}（非小微企业），"
+                f"且行业 {p.sector} 不在 {'、'.join(industries)} 之列{zh_hint}",
+                f"size class {size.value} (not small or micro) and sector {p.sector} is not one of "
+                f"{', '.join(industries)}{en_hint}",
+            )
+        )
+        return
+    share = ctx.dec("vat.credit_refund.share")
+    ratio = p.vat.input_ratio
+    stock = item.component("stock", p.vat.stock_credit * ratio * share)
+    incremental = item.component("incremental", p.vat.incremental_credit * ratio * share)
+    item.step(
+        f"存量留抵退税 = 存量留抵税额 × 进项构成比例 × {pct(share)}",
+        f"stock refund = stock credit × input ratio × {pct(share)}",
+        f"{n(p.vat.stock_credit)} × {n(ratio)} × {pct(share)} = {n(stock)}",
+    )
+    item.step(
+        f"增量留抵退税 = 增量留抵税额 × 进项构成比例 × {pct(share)}",
+        f"incremental refund = incremental credit × input ratio × {pct(share)}",
+        f"{n(p.vat.incremental_credit)} × {n(ratio)} × {pct(share)} = {n(incremental)}",
+    )
+    opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
+    # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
+    item.because(
+        f"{size_zh(size.value)}企业自 {month_of(opens)} 起可申请一次性退还存量留抵税额；"
+        "增量留抵税额按月足额退还"
+        f"（{ctx.source('vat.credit_refund.stock_refund_from')}）",
+        f"a {size.value} enterprise could claim the stock refund at once from {month_of(opens)}; incremental "
+        f"credit is refunded in full monthly ({ctx.source('vat.credit_refund.stock_refund_from')})",
+    )
+    if not p.vat.stock_credit and not p.vat.incremental_credit:
+        item.because(
+            "未填写留抵税额（vat.stock_credit / vat.incremental_credit）",
+            "no credit given (vat.stock_credit / vat.incremental_credit)",
+        )
     ctx.emit(item.done())
