@@ -95,7 +95,7 @@ def _range(values: Sequence[Decimal | None]) -> tuple[Decimal, Decimal]:
     present = [v for v in values if v is not None]
     if not present:
         return Decimal(0), Decimal(1)
-    low, high = min(present + [Decimal(0)]), max(present)
+    low, high = min([*present, Decimal(0)]), max(present)
     if high == low:
         high = low + (abs(low) or 1)
     return low, high
@@ -155,49 +155,63 @@ def line_chart_svg(
         out.append(f'<line x1="{_px(x_px(t))}" y1="{_px(top)}" x2="{_px(x_px(t))}" y2="{_px(bottom)}"/>')
     out.append("</g>")
     # axes, ticks and labels
-    out.append(f'<g class="axes" stroke="#2c3e50" stroke-width="1.2"><line x1="{_px(left)}" y1="{_px(bottom)}" '
-               f'x2="{_px(right)}" y2="{_px(bottom)}"/><line x1="{_px(left)}" y1="{_px(top)}" x2="{_px(left)}" '
-               f'y2="{_px(bottom)}"/>')
+    out.append(
+        f'<g class="axes" stroke="#2c3e50" stroke-width="1.2"><line x1="{_px(left)}" y1="{_px(bottom)}" '
+        f'x2="{_px(right)}" y2="{_px(bottom)}"/><line x1="{_px(left)}" y1="{_px(top)}" x2="{_px(left)}" '
+        f'y2="{_px(bottom)}"/>'
+    )
     if rate_series:
         out.append(f'<line x1="{_px(right)}" y1="{_px(top)}" x2="{_px(right)}" y2="{_px(bottom)}"/>')
     out.append("</g>")
     out.append('<g class="x-ticks" fill="#2c3e50" text-anchor="middle">')
     for t in x_ticks:
         x = _px(x_px(t))
-        out.append(f'<line x1="{x}" y1="{_px(bottom)}" x2="{x}" y2="{_px(bottom + 6)}" stroke="#2c3e50"/>'
-                   f'<text x="{x}" y="{_px(bottom + 22)}">{escape(x_format(t))}</text>')
+        out.append(
+            f'<line x1="{x}" y1="{_px(bottom)}" x2="{x}" y2="{_px(bottom + 6)}" stroke="#2c3e50"/>'
+            f'<text x="{x}" y="{_px(bottom + 22)}">{escape(x_format(t))}</text>'
+        )
     out.append("</g>")
     out.append('<g class="y-ticks" fill="#2c3e50" text-anchor="end">')
     for t in y_ticks:
         y = _px(y_px(t))
-        out.append(f'<line x1="{_px(left - 6)}" y1="{y}" x2="{_px(left)}" y2="{y}" stroke="#2c3e50"/>'
-                   f'<text x="{_px(left - 10)}" y="{_px(y_px(t) + 4)}">{escape(y_format(t))}</text>')
+        out.append(
+            f'<line x1="{_px(left - 6)}" y1="{y}" x2="{_px(left)}" y2="{y}" stroke="#2c3e50"/>'
+            f'<text x="{_px(left - 10)}" y="{_px(y_px(t) + 4)}">{escape(y_format(t))}</text>'
+        )
     out.append("</g>")
     if rate_series:
         out.append('<g class="y2-ticks" fill="#2c3e50" text-anchor="start">')
         for t in r_ticks:
             y = _px(y_px(t, "right"))
-            out.append(f'<line x1="{_px(right)}" y1="{y}" x2="{_px(right + 6)}" y2="{y}" stroke="#2c3e50"/>'
-                       f'<text x="{_px(right + 10)}" y="{_px(y_px(t, "right") + 4)}">{escape(percent(t))}</text>')
+            out.append(
+                f'<line x1="{_px(right)}" y1="{y}" x2="{_px(right + 6)}" y2="{y}" stroke="#2c3e50"/>'
+                f'<text x="{_px(right + 10)}" y="{_px(y_px(t, "right") + 4)}">{escape(percent(t))}</text>'
+            )
         out.append("</g>")
-    out.append(f'<text x="{_px((left + right) / 2)}" y="{_px(bottom + 48)}" text-anchor="middle" fill="#1b2631" '
-               f'font-weight="bold">{escape(x_label)}</text>')
+    out.append(
+        f'<text x="{_px((left + right) / 2)}" y="{_px(bottom + 48)}" text-anchor="middle" fill="#1b2631" '
+        f'font-weight="bold">{escape(x_label)}</text>'
+    )
     if y_label:
-        out.append(f'<text x="{_px(left)}" y="{_px(top - 12)}" text-anchor="middle" fill="#1b2631">'
-                   f"{escape(y_label)}</text>")
+        out.append(
+            f'<text x="{_px(left)}" y="{_px(top - 12)}" text-anchor="middle" fill="#1b2631">{escape(y_label)}</text>'
+        )
     if y2_label and rate_series:
-        out.append(f'<text x="{_px(right)}" y="{_px(top - 12)}" text-anchor="middle" fill="#1b2631">'
-                   f"{escape(y2_label)}</text>")
+        out.append(
+            f'<text x="{_px(right)}" y="{_px(top - 12)}" text-anchor="middle" fill="#1b2631">{escape(y2_label)}</text>'
+        )
     # threshold markers
     out.append('<g class="markers">')
     for i, m in enumerate(markers):
         if not x_low <= m.x <= x_high:
             continue
         x = _px(x_px(m.x))
-        out.append(f'<line x1="{x}" y1="{_px(top)}" x2="{x}" y2="{_px(bottom)}" stroke="#7f8c8d" '
-                   f'stroke-dasharray="5 4" stroke-width="1" data-x="{m.x:f}"/>'
-                   f'<text x="{_px(x_px(m.x) + 4)}" y="{_px(top + 14 + 16 * (i % 4))}" fill="#616a6b" '
-                   f'font-size="12">{escape(m.label)}</text>')
+        out.append(
+            f'<line x1="{x}" y1="{_px(top)}" x2="{x}" y2="{_px(bottom)}" stroke="#7f8c8d" '
+            f'stroke-dasharray="5 4" stroke-width="1" data-x="{m.x:f}"/>'
+            f'<text x="{_px(x_px(m.x) + 4)}" y="{_px(top + 14 + 16 * (i % 4))}" fill="#616a6b" '
+            f'font-size="12">{escape(m.label)}</text>'
+        )
     out.append("</g>")
     # the series
     out.append('<g class="series" fill="none" stroke-width="2.2" stroke-linejoin="round">')
@@ -218,9 +232,11 @@ def line_chart_svg(
         color = s.color or next(colors)
         dash = ' stroke-dasharray="8 5"' if s.dashed else ""
         label = s.label + (" →" if s.axis == "right" else "")
-        out.append(f'<line x1="{_px(lx)}" y1="{_px(ly - 4)}" x2="{_px(lx + 26)}" y2="{_px(ly - 4)}" '
-                   f'stroke="{color}" stroke-width="3"{dash}/><text x="{_px(lx + 32)}" y="{_px(ly)}">'
-                   f"{escape(label)}</text>")
+        out.append(
+            f'<line x1="{_px(lx)}" y1="{_px(ly - 4)}" x2="{_px(lx + 26)}" y2="{_px(ly - 4)}" '
+            f'stroke="{color}" stroke-width="3"{dash}/><text x="{_px(lx + 32)}" y="{_px(ly)}">'
+            f"{escape(label)}</text>"
+        )
         lx += 44 + 8 * len(label) + 6 * sum(1 for ch in label if ord(ch) > 0x2E80)
         if lx > width - 200:
             lx, ly = left, ly + 20
@@ -238,8 +254,15 @@ class Bar:
     prefix: str = ""  # "≤ " for an upper bound
 
 
-def bar_chart_svg(*, title: str, subtitle: str, bars: Sequence[Bar], totals: Sequence[tuple[str, Decimal]],
-                  width: int = 1000, value_format: Callable[[Decimal], str] = lambda v: f"{v:,.2f}") -> str:
+def bar_chart_svg(
+    *,
+    title: str,
+    subtitle: str,
+    bars: Sequence[Bar],
+    totals: Sequence[tuple[str, Decimal]],
+    width: int = 1000,
+    value_format: Callable[[Decimal], str] = lambda v: f"{v:,.2f}",
+) -> str:
     """Horizontal bars grouped by kind (an enterprise's breakdown), with the totals of each kind."""
     row, label_w = 40, Decimal(330)
     groups: list[str] = []
@@ -275,8 +298,10 @@ def bar_chart_svg(*, title: str, subtitle: str, bars: Sequence[Bar], totals: Seq
             y += row
     y += 16
     for label, value in totals:
-        out.append(f'<text x="24" y="{_px(y)}" fill="#1b2631"><tspan font-weight="bold">{escape(label)}</tspan>'
-                   f"  {escape(value_format(value))}</text>")
+        out.append(
+            f'<text x="24" y="{_px(y)}" fill="#1b2631"><tspan font-weight="bold">{escape(label)}</tspan>'
+            f"  {escape(value_format(value))}</text>"
+        )
         y += 22
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -354,8 +379,17 @@ def text_chart(
     axis = " " * label_w + "└" + "─" * width
     lines.append([(axis, "dim")])
     left_label, right_label = x_format(x_low), x_format(x_high)
-    lines.append([(" " * (label_w + 1) + left_label + " " * max(1, width - len(left_label) - len(right_label))
-                   + right_label, "dim")])
+    lines.append(
+        [
+            (
+                " " * (label_w + 1)
+                + left_label
+                + " " * max(1, width - len(left_label) - len(right_label))
+                + right_label,
+                "dim",
+            )
+        ]
+    )
     legend: list[tuple[str, str | None]] = [(" " * (label_w + 1), None)]
     for i, s in enumerate(series):
         style = TERM_STYLES[i % len(TERM_STYLES)] + (" dim" if s.dashed else "")

@@ -193,7 +193,9 @@ def calc(
         "vat.taxpayer": taxpayer,
     }
     prof = run_guarded(build_profile, profile, options, set_ or [])
-    run_calc(prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg)
+    run_calc(
+        prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg
+    )
 
 
 def emit_result(result: Result, fmt: str, lang: str, explain: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,16 +18,21 @@ import typer
 from .cli import OUTPUT_PANEL, PROFILE_PANEL, Lang, app, build_profile, emit_result, fail, run_guarded
 
 if TYPE_CHECKING:
+    from .model import Lang as LangCode
     from .model import Result
     from .reform import Reform
 
 WHATIF_PANEL = "What-if"
 
 
-class TableJsonCsv(str, Enum):
+class TableJsonCsv(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+def lang_code(lang: str) -> LangCode:
+    return "en" if lang == "en" else "zh"
 
 
 def load_reform_option(path: str | None) -> Reform | None:
@@ -88,6 +93,7 @@ def run_calc(
     from .advisor import advise
     from .engine import calculate
 
+    lg = lang_code(lang)
     reform = load_reform_option(params)
     share = parse_margin(margin)
     detail = explain or html is not None  # a report always carries the arithmetic
@@ -100,25 +106,25 @@ def run_calc(
     if html is not None:
         from .report import html_report
 
-        write_file(html, html_report(result, lang=lang, reformed=reformed, reform=reform), "--html")  # type: ignore[arg-type]
+        write_file(html, html_report(result, lang=lg, reformed=reformed, reform=reform), "--html")
     if svg is not None:
         from .report import breakdown_svg
 
-        write_file(svg, breakdown_svg(reformed or result, lang=lang), "--svg")  # type: ignore[arg-type]
+        write_file(svg, breakdown_svg(reformed or result, lang=lg), "--svg")
     if reformed is None or reform is None:
         emit_result(result, fmt, lang, explain)
         return
     from .compare import reform_csv, reform_json
 
     if fmt == "table":
-        _print_reform(result, reformed, reform, lang)  # type: ignore[arg-type]
+        _print_reform(result, reformed, reform, lg)
     elif fmt == "csv":
         sys.stdout.write(reform_csv(result, reformed))
     else:
-        sys.stdout.write(_dump(reform_json(result, reformed, reform, lang, explain), fmt))  # type: ignore[arg-type]
+        sys.stdout.write(_dump(reform_json(result, reformed, reform, lg, explain), fmt))
 
 
-def _print_reform(base: Result, reformed: Result, reform: Reform, lang: Any) -> None:
+def _print_reform(base: Result, reformed: Result, reform: Reform, lang: LangCode) -> None:
     from . import render
     from .compare import reform_lines, reform_rows
 
@@ -128,11 +134,17 @@ def _print_reform(base: Result, reformed: Result, reform: Reform, lang: Any) -> 
     notes = [("参数修改（" if zh else "Parameters changed by ") + reform.name + ("）：" if zh else ":")]
     notes += ["  " + line for line in reform_lines(reform, base.jurisdiction, base.year, lang)]
     if base.cit and reformed.cit:
-        notes.append(("企业所得税：" if zh else "Corporate income tax: ")
-                     + f"{base.cit['tax_final']:,.2f} → {reformed.cit['tax_final']:,.2f}")
-    title = f"{p.name or ('（未命名企业）' if zh else '(unnamed enterprise)')}  {base.jurisdiction} · {base.year} — " + (
-        "基准与改革对比" if zh else "baseline and reform")
-    headers = ["政策", "类别", "基准", "改革后", "差额"] if zh else ["Policy", "Kind", "Baseline", "Reform", "Difference"]
+        notes.append(
+            ("企业所得税：" if zh else "Corporate income tax: ")
+            + f"{base.cit['tax_final']:,.2f} → {reformed.cit['tax_final']:,.2f}"
+        )
+    title = (
+        f"{p.name or ('（未命名企业）' if zh else '(unnamed enterprise)')}  {base.jurisdiction} · {base.year} — "
+        + ("基准与改革对比" if zh else "baseline and reform")
+    )
+    headers = (
+        ["政策", "类别", "基准", "改革后", "差额"] if zh else ["Policy", "Kind", "Baseline", "Reform", "Difference"]
+    )
     render.print_grid(title, headers, rows, styles=styles, notes=notes)
     render.print_advisories(reformed, lang=lang)
 
@@ -142,18 +154,24 @@ def _print_reform(base: Result, reformed: Result, reform: Reform, lang: Any) -> 
 
 @app.command()
 def compare(
-    profile: Annotated[
-        str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")
-    ] = None,
+    profile: Annotated[str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")] = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", metavar="PATH=VALUE", help="Set any profile field by dotted path (repeatable).",
-                     rich_help_panel=PROFILE_PANEL),
+        typer.Option(
+            "--set",
+            metavar="PATH=VALUE",
+            help="Set any profile field by dotted path (repeatable).",
+            rich_help_panel=PROFILE_PANEL,
+        ),
     ] = None,
     params: Annotated[
         str | None,
-        typer.Option("--params", metavar="FILE.toml", help="A reform (parameters overridden): baseline and reform "
-                     "side by side in each jurisdiction.", rich_help_panel=WHATIF_PANEL),
+        typer.Option(
+            "--params",
+            metavar="FILE.toml",
+            help="A reform (parameters overridden): baseline and reform side by side in each jurisdiction.",
+            rich_help_panel=WHATIF_PANEL,
+        ),
     ] = None,
     format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
     lang: Annotated[Lang, typer.Option(help="Language of titles.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
@@ -165,13 +183,13 @@ def compare(
     reform = load_reform_option(params)
     cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
     if format_ is TableJsonCsv.json:
-        sys.stdout.write(_dump(comparison_json(cmp, lang.value), "json"))  # type: ignore[arg-type]
+        sys.stdout.write(_dump(comparison_json(cmp, lang_code(lang.value)), "json"))
     elif format_ is TableJsonCsv.csv:
         sys.stdout.write(comparison_csv(cmp))
     else:
         from . import render
 
-        headers, rows, styles, notes = comparison_rows(cmp, lang.value)  # type: ignore[arg-type]
+        headers, rows, styles, notes = comparison_rows(cmp, lang_code(lang.value))
         zh = lang is Lang.zh
         name = prof.name or ("（未命名企业）" if zh else "(unnamed enterprise)")
         title = f"{name} · {prof.year} — " + ("三地政策对比（元）" if zh else "three jurisdictions compared (yuan)")
@@ -183,16 +201,22 @@ def compare(
 
 @app.command()
 def sweep(
-    profile: Annotated[
-        str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")
-    ] = None,
+    profile: Annotated[str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")] = None,
     field: Annotated[
-        str, typer.Option("--field", metavar="PATH", help="The profile field to vary, by dotted path "
-                          "(income.taxable_income, employees, vat.sales_3pct.1, …).")
+        str,
+        typer.Option(
+            "--field",
+            metavar="PATH",
+            help="The profile field to vary, by dotted path (income.taxable_income, employees, vat.sales_3pct.1, …).",
+        ),
     ] = "income.taxable_income",
-    from_: Annotated[str, typer.Option("--from", metavar="A", help="First value (as in a profile: 0, 300万, 5%).")] = "0",
+    from_: Annotated[
+        str, typer.Option("--from", metavar="A", help="First value (as in a profile: 0, 300万, 5%).")
+    ] = "0",
     to: Annotated[str, typer.Option("--to", metavar="B", help="Last value.")] = "5000000",
-    steps: Annotated[int, typer.Option(min=1, max=5000, help="Evenly spaced steps from A to B (steps + 1 values).")] = 50,
+    steps: Annotated[
+        int, typer.Option(min=1, max=5000, help="Evenly spaced steps from A to B (steps + 1 values).")
+    ] = 50,
     item: Annotated[
         list[str] | None, typer.Option("--item", metavar="ID", help="Also report this policy's amount (repeatable).")
     ] = None,
@@ -201,13 +225,21 @@ def sweep(
     ] = True,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", metavar="PATH=VALUE", help="Set any profile field by dotted path (repeatable).",
-                     rich_help_panel=PROFILE_PANEL),
+        typer.Option(
+            "--set",
+            metavar="PATH=VALUE",
+            help="Set any profile field by dotted path (repeatable).",
+            rich_help_panel=PROFILE_PANEL,
+        ),
     ] = None,
     params: Annotated[
         str | None,
-        typer.Option("--params", metavar="FILE.toml", help="A reform: each point computed for baseline and reform.",
-                     rich_help_panel=WHATIF_PANEL),
+        typer.Option(
+            "--params",
+            metavar="FILE.toml",
+            help="A reform: each point computed for baseline and reform.",
+            rich_help_panel=WHATIF_PANEL,
+        ),
     ] = None,
     format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
     svg: Annotated[
@@ -215,8 +247,9 @@ def sweep(
     ] = None,
     html: Annotated[
         Path | None,
-        typer.Option("--html", metavar="FILE", help="Write a page with the chart and the table.",
-                     rich_help_panel=OUTPUT_PANEL),
+        typer.Option(
+            "--html", metavar="FILE", help="Write a page with the chart and the table.", rich_help_panel=OUTPUT_PANEL
+        ),
     ] = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
 ) -> None:
@@ -229,16 +262,16 @@ def sweep(
         result = run_guarded(run_sweep, prof, field, from_, to, steps, items=item or (), reform=reform, edges=edges)
     except SweepError as e:
         fail(str(e))
-    lg = lang.value
+    lg = lang_code(lang.value)
     if svg is not None or html is not None:
         from .sweep import sweep_html, sweep_svg
 
         if svg is not None:
-            write_file(svg, sweep_svg(result, lg), "--svg")  # type: ignore[arg-type]
+            write_file(svg, sweep_svg(result, lg), "--svg")
         if html is not None:
-            write_file(html, sweep_html(result, lg), "--html")  # type: ignore[arg-type]
+            write_file(html, sweep_html(result, lg), "--html")
     if format_ is TableJsonCsv.json:
-        sys.stdout.write(_dump(sweep_json(result, lg), "json"))  # type: ignore[arg-type]
+        sys.stdout.write(_dump(sweep_json(result, lg), "json"))
     elif format_ is TableJsonCsv.csv:
         sys.stdout.write(sweep_csv(result))
     else:
@@ -247,18 +280,26 @@ def sweep(
         from .sweep import field_label, markers, sweep_rows, sweep_series
 
         zh = lang is Lang.zh
-        render.print_segments(text_chart(
-            [p.value for p in result.points], sweep_series(result, lg), markers=markers(result, lg),  # type: ignore[arg-type]
-        ))
-        headers, rows, styles = sweep_rows(result, lg)  # type: ignore[arg-type]
+        render.print_segments(
+            text_chart(
+                [p.value for p in result.points],
+                sweep_series(result, lg),
+                markers=markers(result, lg),
+            )
+        )
+        headers, rows, styles = sweep_rows(result, lg)
         notes = ["◆ = 标准两侧的取值（自动加入）" if zh else "◆ = a value on either side of a threshold (added)"]
-        notes += [f"{v:,} — {name.get(lg)} ({i})" for v, i, name in result.lines]  # type: ignore[arg-type]
+        notes += [f"{v:,} — {name.get(lg)} ({i})" for v, i, name in result.lines]
         if reform is not None:
             from .compare import reform_lines
 
-            notes.append(("参数修改（" if zh else "Reform (") + reform.name + ("）：" if zh else "): ")
-                         + "; ".join(reform_lines(reform, prof.jurisdiction, prof.year, lg)))  # type: ignore[arg-type]
-        render.print_grid(field_label(field, lg), headers, rows, styles=styles, notes=notes)  # type: ignore[arg-type]
+            notes.append(
+                ("参数修改（" if zh else "Reform (")
+                + reform.name
+                + ("）：" if zh else "): ")
+                + "; ".join(reform_lines(reform, prof.jurisdiction, prof.year, lg))
+            )
+        render.print_grid(field_label(field, lg), headers, rows, styles=styles, notes=notes)
 
 
 # ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────

@@ -82,8 +82,12 @@ def compare_jurisdictions(profile: Profile, *, reform: Reform | None = None, exp
         if reform is not None:
             reformed.append(calculate(moved, explain=explain, reform=reform))
     return Comparison(
-        profile, JURISDICTIONS, tuple(JURISDICTION_TITLES[j] for j in JURISDICTIONS), tuple(results),
-        tuple(reformed) if reform is not None else None, reform,
+        profile,
+        JURISDICTIONS,
+        tuple(JURISDICTION_TITLES[j] for j in JURISDICTIONS),
+        tuple(results),
+        tuple(reformed) if reform is not None else None,
+        reform,
     )
 
 
@@ -134,10 +138,15 @@ def reform_changes(reform: Reform, jurisdiction: str, year: int) -> list[dict[st
     out = []
     for name in sorted(overrides):
         old = base.parameter(name)
-        out.append({
-            "name": name, "description": old.description, "source": old.source,
-            "baseline": value(old), "reform": value(overrides[name]),
-        })
+        out.append(
+            {
+                "name": name,
+                "description": old.description,
+                "source": old.source,
+                "baseline": value(old),
+                "reform": value(overrides[name]),
+            }
+        )
     return out
 
 
@@ -193,7 +202,9 @@ def reform_rows(base: Result, reformed: Result, lang: Lang) -> tuple[list[list[s
         styles.append("bold" if a != b else None if it.eligible or old.eligible else "dim")
     for kind in KINDS:
         a, b = base.totals[kind], reformed.totals[kind]
-        rows.append([("合计 · " if lang == "zh" else "Total · ") + _kind(kind, lang), "", _yuan(a), _yuan(b), _signed(b - a)])
+        rows.append(
+            [("合计 · " if lang == "zh" else "Total · ") + _kind(kind, lang), "", _yuan(a), _yuan(b), _signed(b - a)]
+        )
         styles.append("bold")
     return rows, styles
 
@@ -227,11 +238,17 @@ def comparison_json(cmp: Comparison, lang: Lang) -> dict[str, Any]:
             else:
                 new = cmp.cell(col, info.id, reformed=True)
                 amounts[key] = {"baseline": _amount(base), "reform": _amount(new), "difference": _delta(base, new)}
-        items.append({
-            "policy": info.id, "title": {"zh": info.title.zh, "en": info.title.en}, "kind": info.kind,
-            "certainty": info.certainty, "offered": {k: eligible[k] is not None for k in cmp.keys},
-            "eligible": eligible, "amounts": amounts,
-        })
+        items.append(
+            {
+                "policy": info.id,
+                "title": {"zh": info.title.zh, "en": info.title.en},
+                "kind": info.kind,
+                "certainty": info.certainty,
+                "offered": {k: eligible[k] is not None for k in cmp.keys},
+                "eligible": eligible,
+                "amounts": amounts,
+            }
+        )
     totals: dict[str, Any] = {}
     for col, key in enumerate(cmp.keys):
         base_totals = cmp.results[col].totals
@@ -240,8 +257,11 @@ def comparison_json(cmp: Comparison, lang: Lang) -> dict[str, Any]:
         else:
             new_totals = cmp.reformed[col].totals
             totals[key] = {
-                k: {"baseline": fmt_amount(base_totals[k]), "reform": fmt_amount(new_totals[k]),
-                    "difference": fmt_amount(new_totals[k] - base_totals[k])}
+                k: {
+                    "baseline": fmt_amount(base_totals[k]),
+                    "reform": fmt_amount(new_totals[k]),
+                    "difference": fmt_amount(new_totals[k] - base_totals[k]),
+                }
                 for k in KINDS
             }
     out: dict[str, Any] = {
@@ -334,14 +354,21 @@ def comparison_rows(cmp: Comparison, lang: Lang) -> tuple[list[str], list[list[s
         styles.append("bold")
     notes = []
     counts = []
-    for col, key in enumerate(cmp.keys):
+    for col in range(len(cmp.keys)):
         n = sum(1 for it in cmp.results[col].items if it.policy.certainty == "eligible_only" and it.eligible)
         counts.append(f"{cmp.titles[col].get(lang)} {n}")
-    notes.append(("可申请的无金额政策：" if lang == "zh" else "Benefits to apply for (no amount): ") + ", ".join(counts))
-    notes.append("— = 本地区无此政策；≤ = 上限（按审核）" if lang == "zh" else
-                 "— = not offered in that jurisdiction; ≤ = an upper bound (case by case)")
+    notes.append(
+        ("可申请的无金额政策：" if lang == "zh" else "Benefits to apply for (no amount): ") + ", ".join(counts)
+    )
+    notes.append(
+        "— = 本地区无此政策；≤ = 上限（按审核）"
+        if lang == "zh"
+        else "— = not offered in that jurisdiction; ≤ = an upper bound (case by case)"
+    )
     if cmp.reform is not None:
-        notes.append(("参数修改（" if lang == "zh" else "Reform (") + cmp.reform.name + ("）：" if lang == "zh" else "): "))
+        notes.append(
+            ("参数修改（" if lang == "zh" else "Reform (") + cmp.reform.name + ("）：" if lang == "zh" else "): ")
+        )
         seen: set[str] = set()
         for key in cmp.keys:
             for line in reform_lines(cmp.reform, key, cmp.profile.year, lang):

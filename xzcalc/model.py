@@ -128,6 +128,7 @@ class Advisory:
     changes: tuple[Change, ...]
     totals: dict[str, Decimal]  # change of each kind's total (moved − now), kinds that change only
     message: Text
+    relative_to: Decimal | None = None  # the stake is against the run at this value of `path` (a nearer line's)
 
     def get(self, lang: Lang) -> str:
         return self.message.get(lang)
@@ -148,6 +149,7 @@ class Advisory:
             "parameter": self.parameter,
             "source": self.source,
             "moved_to": num(self.moved_to),
+            "relative_to": None if self.relative_to is None else num(self.relative_to),
             "stake": {
                 "measure": self.measure.get(lang),
                 "now": fmt_amount(self.measure_now),

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
     from .params import ParamSet
 
-__all__ = ["dumps", "print_advisories", "print_catalogue", "print_grid", "print_policy", "print_segments", "print_table"]
+__all__ = [
+    "dumps", "print_advisories", "print_catalogue", "print_grid", "print_policy", "print_segments", "print_table",
+]
 
 CERTAINTY_TITLES = {
     "entitled": ("应享", "entitled"),

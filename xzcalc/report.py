@@ -26,7 +26,11 @@ CERTAINTY = {
     "up_to": ("最高额（按审核确定）", "up to (granted case by case)"),
     "eligible_only": ("可申请（文件未规定金额）", "may apply (no amount in the documents)"),
 }
-JURISDICTION = {"xinzhou": ("忻州市", "Xinzhou"), "shanxi": ("山西省", "Shanxi"), "inner-mongolia": ("内蒙古自治区", "Inner Mongolia")}
+JURISDICTION = {
+    "xinzhou": ("忻州市", "Xinzhou"),
+    "shanxi": ("山西省", "Shanxi"),
+    "inner-mongolia": ("内蒙古自治区", "Inner Mongolia"),
+}
 CLASS_TITLES = {
     "small_low_profit": ("小型微利企业", "small low-profit enterprise"),
     "sme_equipment": ("设备扣除中小微企业", "SME for the equipment deduction"),
@@ -34,6 +38,20 @@ CLASS_TITLES = {
     "manufacturing_size": ("制造业缓税划型", "manufacturing size (deferral)"),
 }
 LOCAL = ("晋政办发", "忻政办发", "内蒙古方案")
+NATIONAL_TEXT = ("国家政策文件（未收录全文）", "national document (text not bundled)")
+INTRO = (
+    "本报告按忻州市、山西省、内蒙古自治区2022年纾困和支持政策及其引用的国家政策，测算各项政策对本企业的金额；"
+    "每一金额附理由、计算过程和所依据的条文原文。",
+    "What the 2022 relief and support policies of Xinzhou, Shanxi and Inner Mongolia (and the national rules "
+    "they restate) are worth to this enterprise; each amount with its reasons, its arithmetic and the clauses "
+    "quoted.",
+)
+FOOTER = (
+    "“≤”为文件规定的上限，按审核确定；缓税仅影响缴纳时间；各类别金额不相加。本报告为测算，不构成税务意见，以主管部门认定为准。",
+    "“≤” marks an upper bound the documents set, granted case by case; a deferral only changes when tax is "
+    "paid; kinds are never added together. An estimate, not tax advice: the authorities decide.",
+)
+EO_TITLE = ("可申请的政策（文件未规定金额）", "Benefits to apply for (no amount in the documents)")
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;color:#1b2631;
@@ -55,6 +73,15 @@ border:1px solid #f5cba7;padding:.6em 1em;margin:.5em 0}.small{font-size:.85em;c
 
 def _t(pair: tuple[str, str], lang: Lang) -> str:
     return pair[0] if lang == "zh" else pair[1]
+
+
+def _finding_value(value: bool | str | None, lang: Lang) -> str:
+    from .render import VALUE_TITLES
+
+    for key, pair in VALUE_TITLES.items():
+        if key is value or (isinstance(key, str) and key == value):
+            return _t(pair, lang)
+    return str(value)
 
 
 def _yuan(value: Decimal) -> str:
@@ -82,7 +109,7 @@ def _sources_html(item: Item, lang: Lang) -> str:
         if found is not None:
             out.append(f"<blockquote>“{escape(found.text)}”</blockquote>")
         else:
-            out.append(f' <span class="small">{escape(_t(("国家政策文件（未收录全文）", "national document (text not bundled)"), lang))}</span>')
+            out.append(f' <span class="small">{escape(_t(NATIONAL_TEXT, lang))}</span>')
         out.append("</div>")
     return "\n".join(out)
 
@@ -99,7 +126,9 @@ def _item_html(item: Item, lang: Lang) -> str:
         f'<div class="small">{escape(item.policy.id)} · {escape(status)}</div>',
     ]
     if item.components:
-        out.append('<div class="small">' + escape("；".join(f"{k} {_yuan(v)}" for k, v in item.components.items())) + "</div>")
+        out.append(
+            '<div class="small">' + escape("；".join(f"{k} {_yuan(v)}" for k, v in item.components.items())) + "</div>"
+        )
     if item.reasons:
         out.append("<ul>" + "".join(f"<li>{escape(r.get(lang))}</li>" for r in item.reasons) + "</ul>")
     if item.trace:
@@ -124,52 +153,73 @@ def html_report(
         '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(name)}</h1>",
-        '<p class="meta">' + escape(" · ".join(x for x in (
-            p.uscc, _t(JURISDICTION[shown.jurisdiction], lang), f"{shown.year}", p.entity, p.sector
-        ) if x)) + "</p>",
-        "<p>" + escape(_t((
-            "本报告按忻州市、山西省、内蒙古自治区2022年纾困和支持政策及其引用的国家政策，测算各项政策对本企业的金额；"
-            "每一金额附理由、计算过程和所依据的条文原文。",
-            "What the 2022 relief and support policies of Xinzhou, Shanxi and Inner Mongolia (and the national rules they "
-            "restate) are worth to this enterprise; each amount with its reasons, its arithmetic and the clauses quoted.",
-        ), lang)) + "</p>",
+        '<p class="meta">'
+        + escape(
+            " · ".join(
+                x
+                for x in (p.uscc, _t(JURISDICTION[shown.jurisdiction], lang), f"{shown.year}", p.entity, p.sector)
+                if x
+            )
+        )
+        + "</p>",
+        "<p>" + escape(_t(INTRO, lang)) + "</p>",
     ]
     # classification
     out.append(f"<h2>{escape(_t(('企业划型', 'Classification'), lang))}</h2><table>")
     for key, finding in shown.classification.items():
-        value = {True: _t(("是", "yes"), lang), False: _t(("否", "no"), lang), None: _t(("不适用", "n/a"), lang)}.get(
-            finding.value, str(finding.value)  # type: ignore[call-overload]
-        )
+        value = _finding_value(finding.value, lang)
         reasons = " ".join(r.get(lang) for r in finding.reasons)
-        out.append(f"<tr><th>{escape(_t(CLASS_TITLES.get(key, (key, key)), lang))}</th><td><b>{escape(value)}</b>"
-                   f'<div class="small">{escape(reasons)}</div></td></tr>')
+        out.append(
+            f"<tr><th>{escape(_t(CLASS_TITLES.get(key, (key, key)), lang))}</th><td><b>{escape(value)}</b>"
+            f'<div class="small">{escape(reasons)}</div></td></tr>'
+        )
     out.append("</table>")
     # reform
     if reformed is not None and reform is not None:
         out.append(_reform_html(result, reformed, reform, lang))
     # totals
-    out.append(f"<h2>{escape(_t(('合计（按类别，不跨类相加）', 'Totals by kind (never added across kinds)'), lang))}</h2>")
-    out.append(f'<table><tr><th>{escape(_t(("类别", "Kind"), lang))}</th>'
-               f'<th class="amount">{escape(_t(("金额（元）", "Amount (yuan)"), lang))}</th></tr>')
+    out.append(
+        f"<h2>{escape(_t(('合计（按类别，不跨类相加）', 'Totals by kind (never added across kinds)'), lang))}</h2>"
+    )
+    out.append(
+        f"<table><tr><th>{escape(_t(('类别', 'Kind'), lang))}</th>"
+        f'<th class="amount">{escape(_t(("金额（元）", "Amount (yuan)"), lang))}</th></tr>'
+    )
     for kind in KINDS:
         out.append(f'<tr><td>{escape(_kind(kind, lang))}</td><td class="amount">{_yuan(shown.totals[kind])}</td></tr>')
     out.append("</table>")
     if shown.cit:
         c = shown.cit
-        out.append('<p class="small">' + escape(
-            _t(("企业所得税：", "Corporate income tax: "), lang) + f"{_yuan(c['tax_baseline'])} → {_yuan(c['tax_final'])}"
-        ) + "</p>")
+        out.append(
+            '<p class="small">'
+            + escape(
+                _t(("企业所得税：", "Corporate income tax: "), lang)
+                + f"{_yuan(c['tax_baseline'])} → {_yuan(c['tax_final'])}"
+            )
+            + "</p>"
+        )
     out.append(breakdown_svg(shown, lang=lang, embedded=True))
     # advisories
     if shown.advisories:
         out.append(f"<h2>{escape(_t(('临界提示', 'Thresholds near or just past'), lang))}</h2>")
-        out.append('<p class="small">' + escape(_t((
-            "以下金额由把该项数值移到标准另一侧后重新计算得出。",
-            "Each amount below comes from computing again with the value moved across the line.",
-        ), lang)) + "</p>")
+        out.append(
+            '<p class="small">'
+            + escape(
+                _t(
+                    (
+                        "以下金额由把该项数值移到标准另一侧后重新计算得出。",
+                        "Each amount below comes from computing again with the value moved across the line.",
+                    ),
+                    lang,
+                )
+            )
+            + "</p>"
+        )
         for a in shown.advisories:
-            out.append(f'<div class="advisory">{escape(a.get(lang))}<div class="small">{escape(a.parameter)} — '
-                       f"{escape(a.source)}</div></div>")
+            out.append(
+                f'<div class="advisory">{escape(a.get(lang))}<div class="small">{escape(a.parameter)} — '
+                f"{escape(a.source)}</div></div>"
+            )
     # items by kind
     for kind in KINDS:
         items = [it for it in shown.items if it.policy.kind == kind and it.policy.certainty != "eligible_only"]
@@ -180,23 +230,22 @@ def html_report(
             out.append(_item_html(it, lang))
     eligible_only = [it for it in shown.items if it.policy.certainty == "eligible_only"]
     if eligible_only:
-        out.append(f"<h2>{escape(_t(('可申请的政策（文件未规定金额）', 'Benefits to apply for (no amount in the documents)'), lang))}</h2>")
+        out.append(f"<h2>{escape(_t(EO_TITLE, lang))}</h2>")
         for it in (i for i in eligible_only if i.eligible):
             out.append(_item_html(it, lang))
         ineligible = [i for i in eligible_only if not i.eligible]
         if ineligible:
-            out.append(f"<details><summary>{escape(_t(('不符合条件的', 'Not eligible'), lang))} ({len(ineligible)})"
-                       "</summary><ul>")
-            out += [f"<li>{escape(i.policy.title.get(lang))} — {escape(i.reasons[-1].get(lang) if i.reasons else '')}"
-                    "</li>" for i in ineligible]
+            out.append(
+                f"<details><summary>{escape(_t(('不符合条件的', 'Not eligible'), lang))} ({len(ineligible)})"
+                "</summary><ul>"
+            )
+            out += [
+                f"<li>{escape(i.policy.title.get(lang))} — {escape(i.reasons[-1].get(lang) if i.reasons else '')}</li>"
+                for i in ineligible
+            ]
             out.append("</ul></details>")
-    out.append('<hr><p class="small">' + escape(_t((
-        f"由 xzcalc {__version__} 生成。“≤”为文件规定的上限，按审核确定；缓税仅影响缴纳时间；各类别金额不相加。"
-        "本报告为测算，不构成税务意见，以主管部门认定为准。",
-        f"Generated by xzcalc {__version__}. “≤” marks an upper bound the documents set, granted case by case; a "
-        "deferral only changes when tax is paid; kinds are never added together. An estimate, not tax advice: the "
-        "authorities decide.",
-    ), lang)) + "</p></body></html>")
+    generated = _t((f"由 xzcalc {__version__} 生成。", f"Generated by xzcalc {__version__}. "), lang)
+    out.append('<hr><p class="small">' + escape(generated + _t(FOOTER, lang)) + "</p></body></html>")
     return "\n".join(out) + "\n"
 
 
@@ -204,20 +253,33 @@ def _reform_html(base: Result, reformed: Result, reform: Reform, lang: Lang) -> 
     from .compare import reform_lines, reform_rows
 
     out = [f"<h2>{escape(_t(('参数改革对比', 'Reform compared with the baseline'), lang))}: {escape(reform.name)}</h2>"]
-    out.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in reform_lines(reform, base.jurisdiction,
-                                                                                     base.year, lang)) + "</ul>")
+    out.append(
+        "<ul>"
+        + "".join(f"<li>{escape(line)}</li>" for line in reform_lines(reform, base.jurisdiction, base.year, lang))
+        + "</ul>"
+    )
     rows, _styles = reform_rows(base, reformed, lang)
-    heads = [_t(("政策", "Policy"), lang), _t(("类别", "Kind"), lang), _t(("基准", "Baseline"), lang),
-             _t(("改革后", "Reform"), lang), _t(("差额", "Difference"), lang)]
-    out.append("<table><tr>" + "".join(
-        f'<th class="{"amount" if i > 1 else ""}">{escape(h)}</th>' for i, h in enumerate(heads)) + "</tr>")
+    heads = [
+        _t(("政策", "Policy"), lang),
+        _t(("类别", "Kind"), lang),
+        _t(("基准", "Baseline"), lang),
+        _t(("改革后", "Reform"), lang),
+        _t(("差额", "Difference"), lang),
+    ]
+    out.append(
+        "<table><tr>"
+        + "".join(f'<th class="{"amount" if i > 1 else ""}">{escape(h)}</th>' for i, h in enumerate(heads))
+        + "</tr>"
+    )
     for row in rows:
         cls = ' class="total"' if not row[1] else ""
         diff = row[4]
         tone = "pos" if diff.startswith("+") else "neg" if diff.startswith("-") else ""
-        out.append(f"<tr{cls}><td>{escape(row[0])}</td><td>{escape(row[1])}</td>"
-                   f'<td class="amount">{escape(row[2])}</td><td class="amount">{escape(row[3])}</td>'
-                   f'<td class="amount {tone}">{escape(diff)}</td></tr>')
+        out.append(
+            f"<tr{cls}><td>{escape(row[0])}</td><td>{escape(row[1])}</td>"
+            f'<td class="amount">{escape(row[2])}</td><td class="amount">{escape(row[3])}</td>'
+            f'<td class="amount {tone}">{escape(diff)}</td></tr>'
+        )
     out.append("</table>")
     return "\n".join(out)
 
@@ -230,15 +292,23 @@ def breakdown_svg(result: Result, *, lang: Lang = "zh", embedded: bool = False) 
             if it.policy.kind != kind or it.amount is None or it.amount <= ZERO:
                 continue
             local = [s for s in it.policy.sources if s.startswith(LOCAL)] or list(it.policy.sources[:1])
-            bars.append(Bar(
-                it.policy.title.get(lang), it.amount, _kind(kind, lang), "；".join(local[:3]),
-                "≤ " if it.policy.certainty == "up_to" else "",
-            ))
+            bars.append(
+                Bar(
+                    it.policy.title.get(lang),
+                    it.amount,
+                    _kind(kind, lang),
+                    "；".join(local[:3]),
+                    "≤ " if it.policy.certainty == "up_to" else "",
+                )
+            )
     totals: Sequence[tuple[str, Decimal]] = [(_kind(k, lang), result.totals[k]) for k in KINDS if result.totals[k]]
     p = result.profile
-    title = (p.name or _t(("（未命名企业）", "(unnamed enterprise)"), lang)) + _t(("：政策金额构成", ": what each policy is worth"), lang)
+    title = (p.name or _t(("（未命名企业）", "(unnamed enterprise)"), lang)) + _t(
+        ("：政策金额构成", ": what each policy is worth"), lang
+    )
     subtitle = f"{_t(JURISDICTION[result.jurisdiction], lang)} · {result.year} · " + _t(
-        ("单位：元；各类别分别合计", "yuan; totals by kind, never added across kinds"), lang)
+        ("单位：元；各类别分别合计", "yuan; totals by kind, never added across kinds"), lang
+    )
     if not bars:
         bars = [Bar(_t(("无金额项目", "no item with an amount"), lang), ZERO, _kind("tax_reduction", lang))]
     svg = bar_chart_svg(title=title, subtitle=subtitle, bars=bars, totals=totals)

@@ -66,8 +66,12 @@ def _scalar(kind: str, meta: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "date":
         return {"type": "string", "pattern": _DATE_TEXT}
     if kind == "year":
-        return {"anyOf": [{"type": "integer", "minimum": 2000, "maximum": 2100},
-                          {"type": "string", "pattern": r"^\s*\d{4}(\.0*)?\s*$"}]}
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": 2000, "maximum": 2100},
+                {"type": "string", "pattern": r"^\s*\d{4}(\.0*)?\s*$"},
+            ]
+        }
     if kind == "choice":
         choices = list(meta["choices"])
         if isinstance(choices[0], int):
@@ -124,8 +128,8 @@ def profile_schema() -> dict[str, Any]:
         "title": "xzcalc enterprise profile",
         "description": (
             f"One enterprise for xzcalc {__version__} (calc, compare, sweep; batch CSV columns are the same dotted "
-            "paths). Money: a number or text such as \"2,000,000\", \"200万\", \"1.2亿\"; rates: 0.5 or \"50%\"; "
-            "dates: \"2022-06\". Missing amounts are 0, missing flags false. Generated from xzcalc/profile.py."
+            'paths). Money: a number or text such as "2,000,000", "200万", "1.2亿"; rates: 0.5 or "50%"; '
+            'dates: "2022-06". Missing amounts are 0, missing flags false. Generated from xzcalc/profile.py.'
         ),
         **root,
     }

@@ -24,13 +24,24 @@ if TYPE_CHECKING:
     from .reform import Reform
 
 __all__ = [
-    "SweepError", "SweepResult", "parse_field_value", "run_sweep", "sweep_csv", "sweep_html", "sweep_json", "sweep_series",
+    "SweepError",
+    "SweepResult",
+    "parse_field_value",
+    "run_sweep",
+    "sweep_csv",
+    "sweep_html",
+    "sweep_json",
+    "sweep_series",
     "sweep_svg",
 ]
 
 MAX_POINTS = 5000
 RESOLUTION = {
-    "money": FEN, "signed_money": FEN, "headcount": FEN, "count": Decimal(1), "rate": Decimal("0.000001"),
+    "money": FEN,
+    "signed_money": FEN,
+    "headcount": FEN,
+    "count": Decimal(1),
+    "rate": Decimal("0.000001"),
     "growth": Decimal("0.000001"),
 }
 
@@ -50,7 +61,7 @@ class Point:
 @dataclass(slots=True)
 class SweepResult:
     profile: Profile
-    field: str
+    path: str  # the field that varies
     kind: str
     points: list[Point]
     items: tuple[str, ...]
@@ -112,8 +123,9 @@ def run_sweep(
     offered = {it.policy.id for it in base_result.items}
     unknown = [i for i in items if i not in offered]
     if unknown:
-        raise SweepError(f"--item: {unknown[0]!r} is not offered in {base.jurisdiction} — expected an id listed by "
-                         "`xzcalc policies`")
+        raise SweepError(
+            f"--item: {unknown[0]!r} is not offered in {base.jurisdiction} — expected an id listed by `xzcalc policies`"
+        )
     edge_of: dict[Decimal, str] = {}
     lines: dict[Decimal, tuple[str, Text]] = {}
     if edges:
@@ -165,8 +177,9 @@ def _columns(sweep: SweepResult) -> list[tuple[str, Text, str, Any]]:
     for kind in KINDS:
         if any(r.totals[kind] for r in results):
             zh, en = KIND_TITLES[kind]
-            cols.append((f"total.{kind}", Text(zh.split("（")[0], en.split(" (")[0]), "left",
-                         lambda r, k=kind: r.totals[k]))
+            cols.append(
+                (f"total.{kind}", Text(zh.split("（")[0], en.split(" (")[0]), "left", lambda r, k=kind: r.totals[k])
+            )
     for pid in sweep.items:
         title = sweep.points[0].result.item(pid).policy.title
         cols.append((f"item.{pid}", title, "left", lambda r, p=pid: r.item(p).amount))
@@ -183,12 +196,23 @@ def sweep_series(sweep: SweepResult, lang: Lang) -> list[Series]:
         from .chart import PALETTE
 
         for i, (key, label, axis, get) in enumerate(_columns(sweep)):
-            series[i] = Series(key, series[i].label + (" 基准" if lang == "zh" else " baseline"), series[i].values,
-                               axis, PALETTE[i % len(PALETTE)])
-            series.append(Series(
-                f"{key}@reform", label.get(lang) + (" 改革后" if lang == "zh" else " reform"),
-                [get(p.reformed) for p in sweep.points], axis, PALETTE[i % len(PALETTE)], dashed=True,
-            ))
+            series[i] = Series(
+                key,
+                series[i].label + (" 基准" if lang == "zh" else " baseline"),
+                series[i].values,
+                axis,
+                PALETTE[i % len(PALETTE)],
+            )
+            series.append(
+                Series(
+                    f"{key}@reform",
+                    label.get(lang) + (" 改革后" if lang == "zh" else " reform"),
+                    [get(p.reformed) for p in sweep.points],
+                    axis,
+                    PALETTE[i % len(PALETTE)],
+                    dashed=True,
+                )
+            )
     return series
 
 
@@ -214,7 +238,7 @@ def sweep_json(sweep: SweepResult, lang: Lang) -> dict[str, Any]:
             row["reform"] = {key: _fmt(key, get(p.reformed)) or None for key, _l, _a, get in cols}
         rows.append(row)
     out: dict[str, Any] = {
-        "field": sweep.field,
+        "field": sweep.path,
         "profile": profile_to_dict(sweep.profile),
         "columns": {key: label.get(lang) for key, label, _a, _g in cols},
         "lines": [{"value": f"{v:f}", "threshold": i, "name": t.get(lang)} for v, i, t in sweep.lines],
@@ -234,7 +258,7 @@ def sweep_csv(sweep: SweepResult) -> str:
     cols = _columns(sweep)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = [sweep.field, "edge", *(key for key, _l, _a, _g in cols)]
+    header = [sweep.path, "edge", *(key for key, _l, _a, _g in cols)]
     if sweep.reform is not None:
         header += [f"reform.{key}" for key, _l, _a, _g in cols]
     writer.writerow(header)
@@ -248,7 +272,7 @@ def sweep_csv(sweep: SweepResult) -> str:
 
 def sweep_rows(sweep: SweepResult, lang: Lang) -> tuple[list[str], list[list[str]], list[str | None]]:
     cols = _columns(sweep)
-    headers = [sweep.field, *(label.get(lang) for _k, label, _a, _g in cols)]
+    headers = [sweep.path, *(label.get(lang) for _k, label, _a, _g in cols)]
     rows: list[list[str]] = []
     styles: list[str | None] = []
     for p in sweep.points:
@@ -290,16 +314,26 @@ def sweep_svg(sweep: SweepResult, lang: Lang, *, standalone: bool = True) -> str
     p = sweep.profile
     zh = lang == "zh"
     name = p.name or ("（未命名企业）" if zh else "(unnamed enterprise)")
-    title = f"{name}：随 {sweep.field} 变化" if zh else f"{name}: as {sweep.field} varies"
+    title = f"{name}：随 {sweep.path} 变化" if zh else f"{name}: as {sweep.path} varies"
     subtitle = f"{p.jurisdiction} · {p.year} · " + (
-        "每个点都完整计算一次；虚线为政策标准" if zh else "each point a full calculation; dashed lines are policy thresholds")
+        "每个点都完整计算一次；虚线为政策标准"
+        if zh
+        else "each point a full calculation; dashed lines are policy thresholds"
+    )
     if sweep.reform is not None:
-        subtitle += (f" · 虚线系列为改革（{sweep.reform.name}）" if zh else f" · dashed series: reform {sweep.reform.name}")
+        subtitle += (
+            f" · 虚线系列为改革（{sweep.reform.name}）" if zh else f" · dashed series: reform {sweep.reform.name}"
+        )
     svg = line_chart_svg(
-        title=title, subtitle=subtitle, x_label=field_label(sweep.field, lang), xs=[pt.value for pt in sweep.points],
-        series=sweep_series(sweep, lang), markers=markers(sweep, lang),
+        title=title,
+        subtitle=subtitle,
+        x_label=field_label(sweep.path, lang),
+        xs=[pt.value for pt in sweep.points],
+        series=sweep_series(sweep, lang),
+        markers=markers(sweep, lang),
         x_format=lambda v: short_number(v, lang) if sweep.kind not in ("rate", "growth") else percent(v),
-        y_format=lambda v: short_number(v, lang), y_label="元" if zh else "yuan",
+        y_format=lambda v: short_number(v, lang),
+        y_label="元" if zh else "yuan",
         y2_label="税负率" if zh else "rate",
     )
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + svg) if standalone else svg
@@ -311,7 +345,7 @@ def sweep_html(sweep: SweepResult, lang: Lang) -> str:
 
     zh = lang == "zh"
     headers, rows, styles = sweep_rows(sweep, lang)
-    title = field_label(sweep.field, lang)
+    title = field_label(sweep.path, lang)
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">',
@@ -326,23 +360,33 @@ def sweep_html(sweep: SweepResult, lang: Lang) -> str:
     ]
     if sweep.lines:
         out.append("<h2>" + escape("标准" if zh else "Thresholds in range") + "</h2><ul>")
-        out += [f"<li>{escape(fmt_num(v))} — {escape(name.get(lang))} <span class=small>({escape(i)})</span></li>"
-                for v, i, name in sweep.lines]
+        out += [
+            f"<li>{escape(fmt_num(v))} — {escape(name.get(lang))} <span class=small>({escape(i)})</span></li>"
+            for v, i, name in sweep.lines
+        ]
         out.append("</ul>")
     if sweep.reform is not None:
         from .compare import reform_lines
 
         out.append("<h2>" + escape(("参数修改：" if zh else "Reform: ") + sweep.reform.name) + "</h2><ul>")
-        out += [f"<li>{escape(line)}</li>" for line in reform_lines(sweep.reform, sweep.profile.jurisdiction,
-                                                                     sweep.profile.year, lang)]
+        out += [
+            f"<li>{escape(line)}</li>"
+            for line in reform_lines(sweep.reform, sweep.profile.jurisdiction, sweep.profile.year, lang)
+        ]
         out.append("</ul>")
     out.append("<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr>")
     for row, style in zip(rows, styles, strict=True):
         cls = ' class="edge"' if style else ""
         out.append(f"<tr{cls}>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
     out.append("</table>")
-    out.append('<p class="small">' + escape(
-        "◆ = 标准两侧自动加入的取值。每一行都是一次完整计算。" if zh
-        else "◆ = values added on either side of a threshold. Every row is a full calculation.") + "</p>")
+    out.append(
+        '<p class="small">'
+        + escape(
+            "◆ = 标准两侧自动加入的取值。每一行都是一次完整计算。"
+            if zh
+            else "◆ = values added on either side of a threshold. Every row is a full calculation."
+        )
+        + "</p>"
+    )
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -43,7 +43,7 @@ def get_path(profile: Profile, path: str) -> Any:
 
 def with_path(profile: T, path: str, value: Any) -> T:
     """A copy of `profile` with one dotted path replaced (the value must already be of the field's type)."""
-    return _replace(profile, path.split("."), value)
+    return cast(T, _replace(profile, path.split("."), value))
 
 
 def _replace(node: Any, parts: list[str], value: Any) -> Any:
