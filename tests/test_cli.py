@@ -93,6 +93,14 @@ def test_example_amounts(example_profile: Path) -> None:
     assert amounts["cit.small_low_profit"] == "494000.00"
     assert data["cit"]["tax_final"] == "92250.00"
     assert data["classification"]["small_low_profit"] is True
+    # every group has an amount; each total added by hand from the items (policies.md B1-B19):
+    assert data["totals"] == {
+        "tax_reduction": "1032000.00",  # R&D 300,000 + SLPE 494,000 + 六税两费 238,000
+        "tax_deferral": "1967750.00",  # equipment 1,113,750 + deferral 50% × 1,580,000 + bills 64,000
+        "refund": "614400.00",  # credit (400,000 + 150,000) × 96% + stable-job 90% × 96,000
+        "subsidy": "2210000.00",  # voucher 150,000 + first set 10% × 2,600,000 + upgrade 15% × 12,000,000
+        "cost_saving": "145500.00",  # rent 6 × 18,000 + guarantee 5,000,000 × 1.5% × 50%
+    }
 
 
 def test_options_override_the_file_and_set_overrides_options(example_profile: Path) -> None:

@@ -106,17 +106,32 @@ def _compare(key: str, value: Decimal, bound: Decimal, op: str) -> Text:
     return Text(f"{_show(key, value, 'zh')} {op} {fmt_num(bound)}", f"{_show(key, value, 'en')} {op} {fmt_num(bound)}")
 
 
-def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
-    """A3: large / medium / small / micro by the 2011 standard (revenue may be replaced, e.g. by VAT sales for B7)."""
+def size_class(
+    profile: Profile,
+    *,
+    revenue: Decimal | None = None,
+    indicators: Sequence[str] | None = None,
+    sales_bands: Mapping[str, Decimal] | None = None,
+) -> Finding:
+    """A3: large / medium / small / micro by the 2011 standard.
+
+    `revenue` replaces 营业收入 (VAT sales for B7). `indicators` keeps only those indicators of the table (2022年第14号
+    第六条 sizes by 营业收入 and 资产总额 only); a group left with none is sized by `sales_bands` on `revenue` instead
+    ("未采用营业收入指标或资产总额指标划型确定的纳税人" — micro / small / medium ceilings, strictly below).
+    """
     group, note = match_group(size_standard(), profile.sector)
     values = _values(profile, revenue)
     reasons: list[Text] = [] if note is None else [note]
-    reasons.append(
-        Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})")
-    )
-    below = [(k, b) for k, b in group.bounds["sme_below"].items() if values[k] < b]
+    reasons.append(Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})"))
+    bounds = {key: dict(b) for key, b in group.bounds.items()}
+    if indicators is not None:
+        bounds = {key: {k: v for k, v in b.items() if k in indicators} for key, b in bounds.items()}
+        if not bounds["sme_below"]:
+            assert sales_bands is not None, "a group without the kept indicators needs sales bands"
+            return _size_by_sales_bands(values["revenue"], sales_bands, reasons)
+    below = [(k, b) for k, b in bounds["sme_below"].items() if values[k] < b]
     if not below:
-        shown = [_compare(k, values[k], b, "≥") for k, b in group.bounds["sme_below"].items()]
+        shown = [_compare(k, values[k], b, "≥") for k, b in bounds["sme_below"].items()]
         reasons.append(
             Text(
                 "大型：" + "，".join(t.zh for t in shown) + "，均未低于中小微企业上限",
@@ -127,9 +142,8 @@ def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
     k, b = below[0]
     sme = _compare(k, values[k], b, "<")
     for cls, key, zh in (("medium", "medium_at_least", "中型"), ("small", "small_at_least", "小型")):
-        bounds = group.bounds[key]
-        if all(values[k2] >= b2 for k2, b2 in bounds.items()):
-            shown = [_compare(k2, values[k2], b2, "≥") for k2, b2 in bounds.items()]
+        if all(values[k2] >= b2 for k2, b2 in bounds[key].items()):
+            shown = [_compare(k2, values[k2], b2, "≥") for k2, b2 in bounds[key].items()]
             reasons.append(
                 Text(
                     f"{zh}：{sme.zh}（中小微），且 " + "，".join(t.zh for t in shown),
@@ -137,7 +151,7 @@ def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
                 )
             )
             return Finding("size_class", cls, tuple(reasons))
-    failed = [_compare(k2, values[k2], b2, "<") for k2, b2 in group.bounds["small_at_least"].items() if values[k2] < b2]
+    failed = [_compare(k2, values[k2], b2, "<") for k2, b2 in bounds["small_at_least"].items() if values[k2] < b2]
     reasons.append(
         Text(
             "微型：" + "，".join(t.zh for t in failed) + "（低于小型企业下限）",
@@ -145,6 +159,28 @@ def size_class(profile: Profile, *, revenue: Decimal | None = None) -> Finding:
         )
     )
     return Finding("size_class", "micro", tuple(reasons))
+
+
+def _size_by_sales_bands(sales: Decimal, bands: Mapping[str, Decimal], reasons: list[Text]) -> Finding:
+    for cls, zh in (("micro", "微型"), ("small", "小型"), ("medium", "中型")):
+        ceiling = Decimal(bands[cls])
+        if sales < ceiling:
+            reasons.append(
+                Text(
+                    f"{zh}：该行业划型不用营业收入、资产总额指标，按增值税销售额 {fmt_num(sales)} < {fmt_num(ceiling)}",
+                    f"{cls}: the group is not sized by revenue or assets, so by VAT sales {fmt_num(sales)} "
+                    f"< {fmt_num(ceiling)}",
+                )
+            )
+            return Finding("size_class", cls, tuple(reasons))
+    top = Decimal(bands["medium"])
+    reasons.append(
+        Text(
+            f"大型：增值税销售额 {fmt_num(sales)} ≥ {fmt_num(top)}",
+            f"large: VAT sales {fmt_num(sales)} ≥ {fmt_num(top)}",
+        )
+    )
+    return Finding("size_class", "large", tuple(reasons))
 
 
 def sme_equipment(profile: Profile) -> Finding:
