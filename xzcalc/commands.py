@@ -126,11 +126,11 @@ def run_calc(
 
 def _print_reform(base: Result, reformed: Result, reform: Reform, lang: LangCode) -> None:
     from . import render
-    from .compare import reform_lines, reform_rows
+    from .compare import reform_grid, reform_lines
 
     zh = lang == "zh"
     p = base.profile
-    rows, styles = reform_rows(base, reformed, lang)
+    rows, styles = reform_grid(base, reformed, lang)
     notes = [("参数修改（" if zh else "Parameters changed by ") + reform.name + ("）：" if zh else ":")]
     notes += ["  " + line for line in reform_lines(reform, base.jurisdiction, base.year, lang)]
     if base.cit and reformed.cit:
@@ -142,9 +142,7 @@ def _print_reform(base: Result, reformed: Result, reform: Reform, lang: LangCode
         f"{p.name or ('（未命名企业）' if zh else '(unnamed enterprise)')}  {base.jurisdiction} · {base.year} — "
         + ("基准与改革对比" if zh else "baseline and reform")
     )
-    headers = (
-        ["政策", "类别", "基准", "改革后", "差额"] if zh else ["Policy", "Kind", "Baseline", "Reform", "Difference"]
-    )
+    headers = ["政策", "基准", "改革后", "差额"] if zh else ["Policy", "Baseline", "Reform", "Difference"]
     render.print_grid(title, headers, rows, styles=styles, notes=notes)
     render.print_advisories(reformed, lang=lang)
 
@@ -277,6 +275,7 @@ def sweep(
     else:
         from . import render
         from .chart import text_chart
+        from .money import fmt_num
         from .sweep import field_label, markers, sweep_rows, sweep_series
 
         zh = lang is Lang.zh
@@ -289,7 +288,7 @@ def sweep(
         )
         headers, rows, styles = sweep_rows(result, lg)
         notes = ["◆ = 标准两侧的取值（自动加入）" if zh else "◆ = a value on either side of a threshold (added)"]
-        notes += [f"{v:,} — {name.get(lg)} ({i})" for v, i, name in result.lines]
+        notes += [f"{fmt_num(v)} — {name.get(lg)} ({i})" for v, i, name in result.lines]
         if reform is not None:
             from .compare import reform_lines
 
@@ -299,7 +298,7 @@ def sweep(
                 + ("）：" if zh else "): ")
                 + "; ".join(reform_lines(reform, prof.jurisdiction, prof.year, lg))
             )
-        render.print_grid(field_label(field, lg), headers, rows, styles=styles, notes=notes)
+        render.print_grid(field_label(field, lg), headers, rows, styles=styles, notes=notes, wrap_first=False)
 
 
 # ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────

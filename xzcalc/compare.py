@@ -107,8 +107,11 @@ def _delta(a: Item | None, b: Item | None) -> str | None:
 
 
 def _plain(value: Any) -> Any:
+    """A parameter value for JSON: numbers as exact strings (like every amount), dates ISO."""
     if isinstance(value, Decimal):
         return f"{value:f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -168,7 +171,7 @@ def reform_lines(reform: Reform, jurisdiction: str, year: int, lang: Lang) -> li
     changes = reform_changes(reform, jurisdiction, year)
     if not changes:
         return ["（本地区无被修改的参数）" if lang == "zh" else "(no parameter of this jurisdiction is changed)"]
-    return [f"{c['name']}: {_show_param(c['baseline'])} → {_show_param(c['reform'])}  ({c['source']})" for c in changes]
+    return [f"{c['name']}: {_show_param(c['baseline'])} → {_show_param(c['reform'])} ({c['source']})" for c in changes]
 
 
 def reform_json(base: Result, reformed: Result, reform: Reform, lang: Lang, explain: bool) -> dict[str, Any]:
@@ -205,6 +208,30 @@ def reform_rows(base: Result, reformed: Result, lang: Lang) -> tuple[list[list[s
         rows.append(
             [("合计 · " if lang == "zh" else "Total · ") + _kind(kind, lang), "", _yuan(a), _yuan(b), _signed(b - a)]
         )
+        styles.append("bold")
+    return rows, styles
+
+
+def reform_grid(base: Result, reformed: Result, lang: Lang) -> tuple[list[list[str]], list[str | None]]:
+    """For the terminal: policy | baseline | reform | difference, a heading row per kind, then the totals."""
+    rows: list[list[str]] = []
+    styles: list[str | None] = []
+    for kind in KINDS:
+        items = [it for it in reformed.items if it.policy.kind == kind and it.policy.certainty != "eligible_only"]
+        if not items:
+            continue
+        rows.append([_kind(kind, lang), "", "", ""])
+        styles.append("bold underline")
+        for it in items:
+            old = base.item(it.policy.id)
+            a, b = old.amount or ZERO, it.amount or ZERO
+            rows.append(["  " + it.policy.title.get(lang), _yuan(a), _yuan(b), _signed(b - a)])
+            styles.append("bold" if a != b else None if it.eligible or old.eligible else "dim")
+    rows.append([("合计（按类别）" if lang == "zh" else "Totals by kind"), "", "", ""])
+    styles.append("bold underline")
+    for kind in KINDS:
+        a, b = base.totals[kind], reformed.totals[kind]
+        rows.append(["  " + _kind(kind, lang), _yuan(a), _yuan(b), _signed(b - a)])
         styles.append("bold")
     return rows, styles
 

@@ -134,8 +134,10 @@ class Advisory:
         return self.message.get(lang)
 
     def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
-        def num(value: Decimal) -> str:
-            return f"{value:f}"
+        def num(value: Decimal) -> str:  # yuan as amounts are (two decimals); headcounts and rates exact
+            if self.unit == "yuan":
+                return fmt_amount(value)
+            return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
 
         return {
             "threshold": self.threshold,

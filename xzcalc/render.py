@@ -293,6 +293,9 @@ def _param_value(value: Any) -> str:
 # ── advisories, grids and charts (xzcalc.advisor, compare, sweep: they build plain rows, this draws them) ─────
 
 
+ADVISORY_TITLE = ("临界提示：接近或刚越过的标准（重新计算得出）", "Thresholds near or just past (each re-computed)")
+
+
 def print_advisories(result: Result, *, lang: Lang = "zh", console: Console | None = None) -> None:
     """The threshold advisories as one panel (nothing when there are none)."""
     if not result.advisories:
@@ -307,7 +310,7 @@ def print_advisories(result: Result, *, lang: Lang = "zh", console: Console | No
             body.append("\n")
         body.append("• " + advisory.get(lang))
         body.append(f"\n  {advisory.parameter} — {advisory.source}", style="dim")
-    title = _t(("临界提示：接近或刚越过的标准（重新计算得出）", "Thresholds near or just past (each re-computed)"), lang)
+    title = _t(ADVISORY_TITLE, lang)
     console.print(Panel(body, title=title, title_align="left", border_style="yellow"))
 
 
@@ -318,9 +321,10 @@ def print_grid(
     *,
     styles: Sequence[str | None] = (),
     notes: Sequence[str] = (),
+    wrap_first: bool = True,
     console: Console | None = None,
 ) -> None:
-    """A plain table: the first column left-aligned, the others right-aligned (amounts)."""
+    """A plain table: the first column left-aligned (wrapped unless told), the others right-aligned and unwrapped."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -328,7 +332,9 @@ def print_grid(
     console = console or _console()
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for i, h in enumerate(headers):
-        table.add_column(h, justify="left" if i == 0 else "right", overflow="fold", no_wrap=i == 0)
+        # amounts never wrap (their width is the widest cell); a long header wraps above them instead
+        widest = max((len(row[i]) for row in rows), default=0) if i > 0 or not wrap_first else None
+        table.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=widest)
     for i, row in enumerate(rows):
         table.add_row(*row, style=styles[i] if i < len(styles) else None)
     console.print(table)

@@ -129,7 +129,10 @@ def run_sweep(
     edge_of: dict[Decimal, str] = {}
     lines: dict[Decimal, tuple[str, Text]] = {}
     if edges:
-        for c in crossings(base, base_result, params_for(base, reform), every=True):
+        found = crossings(base, base_result, params_for(base, None), every=True)
+        if reform is not None:  # the reform's lines too (a reform can move a line)
+            found += crossings(base, base_result, params_for(base, reform), every=True)
+        for c in found:
             if c.path != path:
                 continue
             below, above = c.edges()
@@ -220,6 +223,14 @@ def markers(sweep: SweepResult, lang: Lang) -> list[Marker]:
     return [Marker(v, f"{short_number(v, lang)} {name.get(lang)}") for v, _id, name in sweep.lines]
 
 
+def _value_text(kind: str, value: Decimal) -> str:
+    """The swept field's value for scripts: money with two decimals, other numbers exact."""
+    if kind in ("money", "signed_money"):
+        return fmt_amount(value)
+    text = f"{value.normalize():f}"
+    return text
+
+
 def _fmt(key: str, value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -232,7 +243,7 @@ def sweep_json(sweep: SweepResult, lang: Lang) -> dict[str, Any]:
     cols = _columns(sweep)
     rows = []
     for p in sweep.points:
-        row: dict[str, Any] = {"value": f"{p.value:f}", "edge": p.edge or None}
+        row: dict[str, Any] = {"value": _value_text(sweep.kind, p.value), "edge": p.edge or None}
         row.update({key: _fmt(key, get(p.result)) or None for key, _l, _a, get in cols})
         if p.reformed is not None:
             row["reform"] = {key: _fmt(key, get(p.reformed)) or None for key, _l, _a, get in cols}
@@ -263,7 +274,7 @@ def sweep_csv(sweep: SweepResult) -> str:
         header += [f"reform.{key}" for key, _l, _a, _g in cols]
     writer.writerow(header)
     for p in sweep.points:
-        row = [f"{p.value:f}", p.edge, *(_fmt(key, get(p.result)) for key, _l, _a, get in cols)]
+        row = [_value_text(sweep.kind, p.value), p.edge, *(_fmt(key, get(p.result)) for key, _l, _a, get in cols)]
         if p.reformed is not None:
             row += [_fmt(key, get(p.reformed)) for key, _l, _a, get in cols]
         writer.writerow(row)
