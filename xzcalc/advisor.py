@@ -594,7 +594,7 @@ def advise(
             # eligibility flips with 0.00 on both sides — no premiums paid, no sales — is not)
             if any(ch.now != ch.moved or ch.now is None for ch in changes):
                 advisories.append(_advisory(found, target, before, before_at, moved, changes, totals))
-            before, before_at = moved, target
+                before, before_at = moved, target  # a farther line is measured from here
     advisories.sort(key=lambda a: -abs(a.measure_moved - a.measure_now))
     return advisories
 
