@@ -179,3 +179,14 @@ def test_svg_renders_in_a_headless_browser(tmp_path: Path) -> None:
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1000, 650)
     assert len(data) > 20_000  # a chart, not a blank page
+
+
+def test_vat_quarter_edges_from_zero() -> None:
+    # from 0 there are no 3% sales yet: the line is still found (seen from the other end of the range)
+    code, out, _ = invoke("sweep", "--field", "vat.sales_3pct.1", "--set", "vat.taxpayer=small-scale", "--from", "0",
+                          "--to", "900000", "--steps", "3", "--format", "csv")
+    assert code == 0
+    rows = {r["vat.sales_3pct.1"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["450000.00"]["edge"] == rows["450001.00"]["edge"] == "vat.small_scale.quarter_threshold"
+    # Q1 2022 above 450,000: the 3% rate reduced to 1% instead of exempt — the relief drops at the line
+    assert Decimal(rows["450001.00"]["total.tax_reduction"]) < Decimal(rows["450000.00"]["total.tax_reduction"])

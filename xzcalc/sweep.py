@@ -129,9 +129,15 @@ def run_sweep(
     edge_of: dict[Decimal, str] = {}
     lines: dict[Decimal, tuple[str, Text]] = {}
     if edges:
-        found = crossings(base, base_result, params_for(base, None), every=True)
-        if reform is not None:  # the reform's lines too (a reform can move a line)
-            found += crossings(base, base_result, params_for(base, reform), every=True)
+        # the lines seen from both ends of the range (which field a line moves can depend on the value: Q1 sales
+        # move the 3% sales once there are any), with the baseline's and the reform's parameters (a reform can
+        # move a line)
+        found = []
+        for end in (start, stop):
+            at = with_path(base, path, typed(kind, end))
+            at_result = base_result if end == start else calculate(at, reform=reform)
+            for param_reform in (None, reform) if reform is not None else (None,):
+                found += crossings(at, at_result, params_for(at, param_reform), every=True)
         for c in found:
             if c.path != path:
                 continue
