@@ -242,3 +242,22 @@ def test_json_has_no_floats(example_profile: Path) -> None:
                 walk(v)
 
     walk(data["advisories"])  # amounts, lines and distances are strings: exact, never a JSON number
+
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_golden_case_profiles_advise_consistently(path: Path) -> None:
+    """Every golden-case profile, with a wide margin: no crash, and every stake is what a re-run gives."""
+    from xzcalc.params import load_toml
+
+    profile = parse_profile(load_toml(path)["profile"])
+    result = calculate(profile)
+    for a in advise(profile, result, margin=Decimal("0.3")):
+        value = get_path(profile, a.path).__class__
+        moved = calculate(with_path(profile, a.path, value(a.moved_to)))
+        base = result if a.relative_to is None else calculate(with_path(profile, a.path, value(a.relative_to)))
+        assert all(moved.item(c.policy.id).amount == c.moved and base.item(c.policy.id).amount == c.now
+                   for c in a.changes), a.message.en
+        assert {k: moved.totals[k] - base.totals[k] for k in a.totals} == a.totals

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from .model import KIND_TITLES, Advisory, Change, Result, Text
@@ -621,10 +621,15 @@ def _measure(name: str, now: Result, moved: Result, totals: dict[str, Decimal]) 
     return Text("金额", "amount"), Decimal(0), Decimal(0)
 
 
-def show(value: Decimal, unit: str) -> str:
-    if unit == "rate":  # to a hundredth of a percent; an exact growth rate can have 28 digits
-        return f"{fmt_num((value * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}%"
-    return fmt_num(value)
+def show(value: Decimal, unit: str, *, apart_from: Decimal | None = None) -> str:
+    """A value in words. Rates to a hundredth of a percent (an exact growth rate can have 28 digits), rounded away
+    from `apart_from` so a value never looks equal to a line it is not equal to (9.99999% shows 9.99%, not 10%)."""
+    if unit != "rate":
+        return fmt_num(value)
+    rounding = ROUND_HALF_UP
+    if apart_from is not None and value != apart_from:
+        rounding = ROUND_FLOOR if value < apart_from else ROUND_CEILING
+    return f"{fmt_num((value * 100).quantize(Decimal('0.01'), rounding=rounding))}%"
 
 
 def _advisory(
@@ -645,9 +650,9 @@ def _advisory(
     same = [f for f, _ in found if (f.label, f.value, f.line, f.op) == (c.label, c.value, c.line, c.op)]
     names = Text("、".join(f.line_name.zh for f in same), " and the ".join(f.line_name.en for f in same))
     label, m_now, m_moved = _measure(c.measure, now, moved, totals)
-    dist = show(abs(c.value - c.line), c.unit)
+    dist = show(abs(c.value - c.line), c.unit, apart_from=Decimal(0))
     line = f"{OP_SIGNS[c.op]} {show(c.line, c.unit)}"
-    v, at = show(c.value, c.unit), show(compared, c.unit)
+    v, at = show(c.value, c.unit, apart_from=c.line), show(compared, c.unit, apart_from=c.line)
     if c.value == c.line:
         where = Text(
             f"{c.label.zh} {v} 恰在{names.zh}（{line}）上", f"{c.label.en} {v} is exactly at the {names.en} ({line})"
