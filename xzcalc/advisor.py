@@ -713,7 +713,13 @@ def _advisory(
         totals=totals,
         message=Text(f"{where.zh}；{stake.zh}{also}", f"{where.en}; {stake.en}{also_en}"),
         relative_to=now_at,
+        path_unit=_unit_of(c.path),
     )
+
+
+def _unit_of(path: str) -> str:
+    kind = numeric_kind(path)
+    return "yuan" if kind in ("money", "signed_money") else "rate" if kind in ("rate", "growth") else "persons"
 
 
 def _change_text(ch: Change, lang: str) -> str:

@@ -129,15 +129,18 @@ class Advisory:
     totals: dict[str, Decimal]  # change of each kind's total (moved − now), kinds that change only
     message: Text
     relative_to: Decimal | None = None  # the stake is against the run at this value of `path` (a nearer line's)
+    path_unit: str = ""  # the unit of `path` when it differs from the compared value's (growth compared, output moved)
 
     def get(self, lang: Lang) -> str:
         return self.message.get(lang)
 
     def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
-        def num(value: Decimal) -> str:  # yuan as amounts are (two decimals); headcounts and rates exact
-            if self.unit == "yuan":
+        def num(value: Decimal, unit: str = self.unit) -> str:  # yuan as amounts (two decimals); others exact
+            if unit == "yuan":
                 return fmt_amount(value)
             return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+
+        path_unit = self.path_unit or self.unit
 
         return {
             "threshold": self.threshold,
@@ -150,8 +153,8 @@ class Advisory:
             "unit": self.unit,
             "parameter": self.parameter,
             "source": self.source,
-            "moved_to": num(self.moved_to),
-            "relative_to": None if self.relative_to is None else num(self.relative_to),
+            "moved_to": num(self.moved_to, path_unit),
+            "relative_to": None if self.relative_to is None else num(self.relative_to, path_unit),
             "stake": {
                 "measure": self.measure.get(lang),
                 "now": fmt_amount(self.measure_now),
