@@ -130,22 +130,23 @@ def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, con
             line.append("  " + " ".join(r.get(lang) for r in finding.reasons), style="dim")
         console.print(line)
 
+    # One table, a section per kind (title and subtotal on its first row): one layout pass instead of five.
     any_up_to = False
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    table.add_column(_t(("政策", "Policy"), lang), ratio=3, overflow="fold")
+    table.add_column(_t(("金额（元）", "Amount (yuan)"), lang), justify="right", no_wrap=True)
+    table.add_column(_t(("依据与说明", "Why, and the clause"), lang), ratio=6, overflow="fold")
     for kind in KINDS:
         items = [it for it in result.items if it.policy.kind == kind and it.policy.certainty != "eligible_only"]
         if not items:
             continue
-        table = Table(title=_t(KIND_TITLES[kind], lang), title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-        table.add_column(_t(("政策", "Policy"), lang), ratio=3, overflow="fold")
-        table.add_column(_t(("金额（元）", "Amount (yuan)"), lang), justify="right", no_wrap=True)
-        table.add_column(_t(("依据与说明", "Why, and the clause"), lang), ratio=6, overflow="fold")
+        table.add_section()
+        table.add_row(Text(_t(KIND_TITLES[kind], lang), style="bold"), Text(yuan(result.totals[kind]), style="bold"),
+                      Text(_t(("小计", "subtotal"), lang), style="dim"))
         for it in sorted(items, key=lambda i: not i.eligible):
             any_up_to |= it.policy.certainty == "up_to" and it.eligible
             table.add_row(*_item_cells(it, lang, explain), style=None if it.eligible else "dim")
-        table.add_row(
-            Text(_t(("小计", "Subtotal"), lang), style="bold"), Text(yuan(result.totals[kind]), style="bold"), ""
-        )
-        console.print(table)
+    console.print(table)
 
     eligible_only = [it for it in result.items if it.policy.certainty == "eligible_only"]
     if eligible_only:
