@@ -62,6 +62,10 @@ def _from_text(text: str, expected: str) -> Decimal:
 
 def parse_decimal(value: object, expected: str = "a number") -> Decimal:
     """Any number the profile may hold, exactly: int, Decimal (from TOML/JSON) or text. Never float."""
+    if type(value) is str and len(value) < 16 and value.isascii() and value.isdigit():
+        # fast path (batch: most cells are plain digits): the same value the general path returns, without its regex
+        # and context switch — fewer than 16 digits are below MAX_AMOUNT, and an integer has exponent 0
+        return Decimal(value)
     if isinstance(value, bool):
         raise MoneyError(value, expected)
     if isinstance(value, int):
@@ -82,10 +86,12 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
     return result.quantize(Decimal(1)) if exponent > 0 else result
 
 
+_MONEY_SIGNED = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
+_MONEY = _MONEY_SIGNED + " that is not negative"
+
+
 def parse_money(value: object, *, signed: bool = False) -> Decimal:
-    expected = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
-    if not signed:
-        expected += " that is not negative"
+    expected = _MONEY_SIGNED if signed else _MONEY
     amount = parse_decimal(value, expected)
     if not signed and amount < 0:
         raise MoneyError(value, expected)
@@ -121,10 +127,16 @@ def fmt_amount(value: Decimal) -> str:
 
 def fmt_num(value: Decimal | int) -> str:
     """A number for people: thousands separators, exact digits, no trailing zeros after the point."""
-    d = Decimal(value)
+    d = value if type(value) is Decimal else Decimal(value)
+    text = f"{d:,f}"  # one C-level call (rules' traces call this ~50 times a row)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
     if d == d.to_integral_value():
-        return f"{int(d):,}"
-    text = f"{d.normalize():f}"
-    whole, _, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac}"
+        text = f"{int(d):,}"
+    else:
+        text = f"{d.normalize():,f}"  # the integer part grouped, the fraction as is
+    if len(_FMT_CACHE) >= 4096:
+        _FMT_CACHE.clear()
+    _FMT_CACHE[d] = text
+    return text

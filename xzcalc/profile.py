@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar, cast
 
 from .money import MoneyError, parse_decimal, parse_money, parse_rate
@@ -302,7 +302,7 @@ _YEAR_RANGE = (2000, 2100)
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 def _parse_flag(value: object, path: str) -> bool:
@@ -460,7 +460,7 @@ def _index_items(value: object, path: str) -> list[tuple[int, Any]]:
 
 
 def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # (the type test first: ABC checks are slow)
         raise ProfileError(prefix.rstrip(".") or "profile", data, "a table of fields")
     known = _field_meta(cls)
     for key in data:
@@ -597,13 +597,27 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+@lru_cache(maxsize=4096)
+def _checked_parts(path: str) -> tuple[tuple[str, ...], str]:
+    """A dotted path checked against the schema once (ProfileError otherwise) and split into (parents, leaf):
+    batch rows repeat the same paths."""
+    resolve_path(path)
+    *parents, last = path.split(".")
+    return tuple(parents), last
+
+
 def profile_from_flat(row: Mapping[str, Any]) -> Profile:
     """A profile from dotted-path keys (a CSV row); blank cells are missing values."""
     data: dict[str, Any] = {}
     for path, value in row.items():
         if _is_blank(value):
             continue
-        set_path(data, path, value)
+        # set_path(data, path, value), with the path's check cached: a flat row builds plain nested dicts
+        parents, last = _checked_parts(path)
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
     return parse_profile(data)
 
 
