@@ -75,7 +75,7 @@ class Layout:
     policies: tuple[tuple[str, bool], ...]  # (policy id, has an amount column)
 
     def columns(self) -> list[str]:
-        cols = ["row", "id", "name", "jurisdiction", "year"]
+        cols = ["line", "id", "name", "jurisdiction", "year"]
         cols += [f"classification.{c}" for c in self.classifications]
         cols += [f"total.{k}" for k in KINDS]
         for pid, has_amount in self.policies:
@@ -411,6 +411,7 @@ def _init_worker(job: Job) -> None:
     """Pool initializer: rules and parameters loaded once per worker; Ctrl-C is the parent's to handle."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (the parent's handler is inherited through fork)
     _WORKER = ChunkWriter(job)
     _quiet_gc()
 
@@ -891,14 +892,14 @@ def summary_text(report: Report, lang: str = "zh") -> str:
         f"{'行数' if zh else 'rows'}: {s.rows:,}  {'失败' if zh else 'failed'}: {s.failed:,}  "
         f"({report.seconds:.1f} s, {rate:,.0f} rows/s, --jobs {report.jobs})",
     ]
-    for row, ident, error in s.errors[:5]:
-        lines.append(f"  row {row}{f' ({ident})' if ident else ''}: {error}")
+    for line, ident, error in s.errors[:5]:
+        lines.append(f"  {'第' if zh else 'line '}{line}{'行' if zh else ''}{f' ({ident})' if ident else ''}: {error}")
     if s.failed > 5:
         lines.append(f"  … {s.failed - 5:,} more ({'见输出的 error 列' if zh else 'see the error column'})")
     lines.append("合计（按类别）:" if zh else "totals by kind:")
     for kind in KINDS:
         title = KIND_TITLES[kind][0 if zh else 1]
-        lines.append(f"  {fmt_amount(s.totals[kind]):>22}  {kind}  {title}")
+        lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {title}")
     lines.append("符合条件的企业数（按政策）:" if zh else "eligible enterprises per policy:")
     for pid in report.policies:
         count = s.eligible.get(pid, 0)
