@@ -29,5 +29,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+N ?= 200000
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --n $(N)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
