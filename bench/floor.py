@@ -26,18 +26,54 @@ def money(text: str) -> Decimal:
 
 
 def main(src: str, dst: str) -> None:
-    with open(src, encoding="utf-8-sig", newline="") as fin, open(dst, "w", encoding="utf-8-sig", newline="") as fout:
+    with (
+        open(src, encoding="utf-8-sig", newline="") as fin,
+        open(dst, "w", encoding="utf-8-sig", newline="") as fout,
+    ):
         writer = csv.writer(fout, lineterminator="\n")
-        writer.writerow(["id", "name", "jurisdiction", "sector", *MONEY, "sum", "max", "min", "share_revenue",
-                         "entity", "taxpayer", "employees", "year", "location", "uscc", "error"])
+        writer.writerow(
+            [
+                "id",
+                "name",
+                "jurisdiction",
+                "sector",
+                *MONEY,
+                "sum",
+                "max",
+                "min",
+                "share_revenue",
+                "entity",
+                "taxpayer",
+                "employees",
+                "year",
+                "location",
+                "uscc",
+                "error",
+            ]
+        )
         for row in csv.DictReader(fin):
             values = [money(row[c]) for c in MONEY]
             total = sum(values, ZERO)
-            writer.writerow([
-                row["id"], row["name"], row["jurisdiction"], row["sector"], *values, total, max(values), min(values),
-                values[1] / total if total else ZERO, row["entity"], row["vat.taxpayer"], row["employees"],
-                row["year"], row["location"], row["uscc"], "",
-            ])
+            writer.writerow(
+                [
+                    row["id"],
+                    row["name"],
+                    row["jurisdiction"],
+                    row["sector"],
+                    *values,
+                    total,
+                    max(values),
+                    min(values),
+                    values[1] / total if total else ZERO,
+                    row["entity"],
+                    row["vat.taxpayer"],
+                    row["employees"],
+                    row["year"],
+                    row["location"],
+                    row["uscc"],
+                    "",
+                ]
+            )
 
 
 if __name__ == "__main__":

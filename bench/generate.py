@@ -21,10 +21,26 @@ from xzcalc.uscc import ALPHABET, check_digit
 JURISDICTIONS = (("xinzhou", "忻州", 5), ("shanxi", "太原", 3), ("inner-mongolia", "呼和浩特", 2))
 # (sector code, name part, weight)
 SECTORS = (
-    ("C34", "机械制造", 6), ("C13", "农副食品加工", 3), ("C26", "化工", 2), ("C30", "建材", 3), ("C38", "电气设备", 2),
-    ("C", "制造", 1), ("B06", "煤业", 3), ("D44", "电力", 1), ("E47", "建筑工程", 3), ("F51", "商贸", 4),
-    ("F52", "超市", 4), ("G54", "运输", 3), ("H62", "餐饮", 3), ("I65", "软件", 3), ("K7010", "房地产开发", 1),
-    ("L72", "商务咨询", 2), ("M73", "科技", 2), ("A01", "农业", 2), ("O80", "家政服务", 1), ("R88", "文化传媒", 1),
+    ("C34", "机械制造", 6),
+    ("C13", "农副食品加工", 3),
+    ("C26", "化工", 2),
+    ("C30", "建材", 3),
+    ("C38", "电气设备", 2),
+    ("C", "制造", 1),
+    ("B06", "煤业", 3),
+    ("D44", "电力", 1),
+    ("E47", "建筑工程", 3),
+    ("F51", "商贸", 4),
+    ("F52", "超市", 4),
+    ("G54", "运输", 3),
+    ("H62", "餐饮", 3),
+    ("I65", "软件", 3),
+    ("K7010", "房地产开发", 1),
+    ("L72", "商务咨询", 2),
+    ("M73", "科技", 2),
+    ("A01", "农业", 2),
+    ("O80", "家政服务", 1),
+    ("R88", "文化传媒", 1),
 )
 SIZES = (("micro", 45), ("small", 35), ("medium", 15), ("large", 5))
 GIVEN = "鑫华宏泰晋元顺达恒盛金瑞丰德利源兴茂嘉禾鼎新博远康宁"
@@ -45,8 +61,10 @@ def _money(rng: random.Random, value: int) -> str:
 
 
 def _uscc(rng: random.Random) -> str:
-    first17 = "9114" + "".join(rng.choice("0123456789") for _ in range(4)) + "".join(
-        rng.choice(ALPHABET) for _ in range(9)
+    first17 = (
+        "9114"
+        + "".join(rng.choice("0123456789") for _ in range(4))
+        + "".join(rng.choice(ALPHABET) for _ in range(9))
     )
     return first17 + check_digit(first17)
 
@@ -59,8 +77,16 @@ def enterprise(rng: random.Random, i: int) -> dict[str, str]:
     employees, assets, revenue = {
         "micro": (rng.randint(1, 19), rng.randint(20, 500) * 10_000, rng.randint(10, 300) * 10_000),
         "small": (rng.randint(20, 299), rng.randint(500, 5_000) * 10_000, rng.randint(300, 2_000) * 10_000),
-        "medium": (rng.randint(300, 999), rng.randint(5_000, 40_000) * 10_000, rng.randint(2_000, 40_000) * 10_000),
-        "large": (rng.randint(1_000, 8_000), rng.randint(40_000, 500_000) * 10_000, rng.randint(40_000, 900_000) * 10_000),
+        "medium": (
+            rng.randint(300, 999),
+            rng.randint(5_000, 40_000) * 10_000,
+            rng.randint(2_000, 40_000) * 10_000,
+        ),
+        "large": (
+            rng.randint(1_000, 8_000),
+            rng.randint(40_000, 500_000) * 10_000,
+            rng.randint(40_000, 900_000) * 10_000,
+        ),
     }[size]
     row: dict[str, str] = {
         "id": f"E{i:07d}",
@@ -86,7 +112,9 @@ def enterprise(rng: random.Random, i: int) -> dict[str, str]:
         row["income.rd_expense_q4"] = str(rd // 4)
     for n in range(1, rng.choice((0, 0, 1, 1, 2, 3)) + 1):
         value = rng.choice((rng.randint(1, 490), rng.randint(501, 2_000))) * 10_000
-        row[f"equipment.{n}.name"] = rng.choice(("数控机床", "激光切割机", "叉车", "服务器", "生产线", "检测设备"))
+        row[f"equipment.{n}.name"] = rng.choice(
+            ("数控机床", "激光切割机", "叉车", "服务器", "生产线", "检测设备")
+        )
         row[f"equipment.{n}.unit_value"] = _money(rng, value)
         row[f"equipment.{n}.years"] = rng.choice(("3", "4", "5", "10", "10"))
         row[f"equipment.{n}.in_service"] = f"2022-{rng.randint(1, 12):02d}"
