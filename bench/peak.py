@@ -4,7 +4,8 @@
     python bench/peak.py REPORT.json bench/floor.py IN.csv OUT.csv
 
 REPORT.json gets {"exit": code, "self_kb": peak RSS of this process, "children_kb": peak RSS of the largest child
-it waited for (the batch's workers)} — resource.getrusage, so stdlib only (Linux reports ru_maxrss in KiB).
+it waited for (the batch's workers), "self_cpu"/"children_cpu": CPU seconds} — resource.getrusage, so stdlib only
+(Linux reports ru_maxrss in KiB).
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ def main() -> None:
         code = e.code if e.code is not None else 0
     finally:
         with open(report, "w", encoding="utf-8") as f:
-            json.dump({
-                "exit": code if isinstance(code, int) else 1,
-                "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-            }, f)
+            me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            json.dump(
+                {
+                    "exit": code if isinstance(code, int) else 1,
+                    "self_kb": me.ru_maxrss,
+                    "children_kb": children.ru_maxrss,
+                    "self_cpu": me.ru_utime + me.ru_stime,
+                    "children_cpu": children.ru_utime + children.ru_stime,
+                },
+                f,
+            )
     sys.exit(code if isinstance(code, int) else 1)
 
 

@@ -34,7 +34,13 @@ def measured(command: list[str], label: str) -> dict[str, float]:
     os.unlink(report)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{label} failed with exit status {done.returncode}")
-    return {"seconds": seconds, "self_mb": peak["self_kb"] / 1024, "children_mb": peak["children_kb"] / 1024}
+    return {
+        "seconds": seconds,
+        "self_mb": peak["self_kb"] / 1024,
+        "children_mb": peak["children_kb"] / 1024,
+        "self_cpu": peak["self_cpu"],
+        "children_cpu": peak["children_cpu"],
+    }
 
 
 def count_rows(path: Path) -> int:
@@ -77,6 +83,8 @@ def main() -> None:
     print(f"{'xzcalc batch':14}{batch['seconds']:9.2f}{n / batch['seconds']:10,.0f}"
           f"{max(batch['self_mb'], batch['children_mb']):13.1f}   (parent {batch['self_mb']:.1f}, "
           f"largest worker {batch['children_mb']:.1f})")
+    print(f"CPU seconds: floor {floor['self_cpu']:.2f}; batch parent {batch['self_cpu']:.2f}, "
+          f"workers {batch['children_cpu']:.2f} ({batch['children_cpu'] / n * 1e6:.0f} µs a row)")
     print(f"ratio batch / floor: {batch['seconds'] / floor['seconds']:.2f}×   every row out: {rows_out:,}")
     if args.repeat > 1:
         print("all runs (floor, batch) s: " + ", ".join(

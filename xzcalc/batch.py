@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -316,7 +317,7 @@ class ChunkWriter:
         header = job.header
         self.width = len(header)
         # profile columns by position; `id` and blank-named columns (a spreadsheet's trailing empties) apart
-        self.paths = [(i, name) for i, name in enumerate(header) if name and name != "id"]
+        self.header = header
         self.id_col = header.index("id") if "id" in header else -1
         self.blank = [i for i, name in enumerate(header) if not name]
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
@@ -326,10 +327,11 @@ class ChunkWriter:
         """One parsed CSV record → its RowResult (a record whose shape does not fit the header is an error row)."""
         n = len(values)
         ident = values[self.id_col].strip() if 0 <= self.id_col < n else ""
-        if n == self.width:
-            flat = {name: v for i, name in self.paths if (v := values[i])}
-        else:
-            flat = {name: v for i, name in self.paths if i < n and (v := values[i])}
+        # the non-empty cells by column name, in C: compress picks the names of the truthy cells, filter the cells
+        flat = dict(zip(compress(self.header, values), filter(None, values)))
+        flat.pop("id", None)
+        flat.pop("", None)  # blank-named columns are checked below
+        if n != self.width:
             if n > self.width and any(v.strip() for v in values[self.width :]):
                 problem = f"the row has {n} cells but the header has {self.width} columns"
                 return RowResult(line, ident, (flat.get("name") or "").strip(), error=problem)
@@ -354,7 +356,7 @@ class ChunkWriter:
             out[col] = _cell(classification.get(name))
         totals = r.totals
         for kind, col in self.total_cols:
-            out[col] = fmt_amount(totals[kind])
+            out[col] = f"{totals[kind]:f}"  # the engine rounds items and totals to the fen (fmt_amount's output)
         positions = self.positions
         for pid, _, eligible, amount in r.items:
             pos = positions.get(pid)
@@ -362,7 +364,7 @@ class ChunkWriter:
                 continue  # a policy added to the catalogue after the layout was fixed: only in JSONL
             out[pos[0]] = "true" if eligible else "false"
             if pos[1] >= 0 and amount is not None:
-                out[pos[1]] = fmt_amount(amount)
+                out[pos[1]] = f"{amount:f}"
         return out
 
     def records(self, first_line: int, text: str) -> Iterator[tuple[int, list[str] | str]]:

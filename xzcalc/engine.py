@@ -97,7 +97,7 @@ class Context:
 
     @property
     def year_end(self) -> date:
-        return date(self.profile.year, 12, 31)
+        return _year_end(self.profile.year)
 
     def param(self, name: str, on: date | None = None) -> Any:
         """A parameter's value on `on` (default: the last day of the tax year)."""
@@ -132,6 +132,11 @@ def _families() -> list[tuple[tuple[str, ...], RuleFamily]]:
     from .rules import FAMILIES
 
     return FAMILIES
+
+
+@cache
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
 
 
 @cache

@@ -117,7 +117,7 @@ def parse_rate(value: object, *, low: Decimal | None = ZERO, high: Decimal | Non
 
 def quantize(value: Decimal) -> Decimal:
     """四舍五入到分: half-up to 0.01. The one rounding an item's amount gets."""
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+    return value.quantize(FEN, ROUND_HALF_UP)  # (positional: a keyword costs more than the rounding)
 
 
 def fmt_amount(value: Decimal) -> str:

@@ -80,13 +80,15 @@ def spec(
             "text": "",
             "uscc": "",
         }.get(kind, MISSING)
+    # defaults are immutable (tuples, frozen sections), so one shared instance serves every profile: a batch row
+    # would otherwise build a dozen empty sections it never reads
     if kind in ("money_list", "growth_list"):
-        return field(default_factory=lambda: (D0,) * length, metadata=meta)
+        return field(default=(D0,) * length, metadata=meta)
     if kind == "table_list":
-        return field(default_factory=tuple, metadata=meta)
+        return field(default=(), metadata=meta)
     if kind == "section":
         assert item is not None
-        return field(default_factory=item, metadata=meta)
+        return field(default=item(), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -492,8 +494,28 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
         elif kind == "rate" and _is_blank(value):
             continue  # keep the declared default (input_ratio = 1, lpr = None)
         else:
-            kwargs[name] = _parse_scalar(kind, meta, value, path)
+            kwargs[name] = _parse_repeating(kind, meta, value, path)
     return cls(**kwargs)
+
+
+_REPEATING = frozenset({"choice", "year", "flag", "date", "sector", "count", "rate"})
+_PARSED: dict[tuple[Any, ...], Any] = {}
+
+
+def _parse_repeating(kind: str, meta: Mapping[str, Any], value: object, path: str) -> Any:
+    """_parse_scalar, remembered for the kinds whose few texts repeat row after row in a batch ("2022", "company",
+    "C34", "2022-06", "10"): the (immutable) result depends on the kind, its choices and the text alone, never on the
+    path, which only errors name — and errors are not remembered."""
+    if kind not in _REPEATING or type(value) is not str:
+        return _parse_scalar(kind, meta, value, path)
+    key = (kind, meta["choices"], value)
+    if key in _PARSED:
+        return _PARSED[key]
+    result = _parse_scalar(kind, meta, value, path)
+    if len(_PARSED) >= 4096:
+        _PARSED.clear()
+    _PARSED[key] = result
+    return result
 
 
 @cache

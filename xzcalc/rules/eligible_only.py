@@ -61,8 +61,9 @@ def eligible_only_items(ctx: Context) -> None:
         if len(_OUTCOMES) >= 4096:
             _OUTCOMES.clear()
         _OUTCOMES[key] = outcomes
+    items = ctx.items  # (what ctx.emit does: every outcome is of an offered policy)
     for info, eligible, reasons in outcomes:  # fresh Items: a Result's items are its own
-        ctx.emit(Item(info, eligible, None, {}, list(reasons), []))
+        items[info.id] = Item(info, eligible, None, {}, list(reasons), [])
 
 
 def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]:
