@@ -2,8 +2,8 @@
 
     python bench/floor.py IN.csv OUT.csv
 
-csv.DictReader over the same file `xzcalc batch` reads; the five amounts parsed with Decimal (after the minimum a
-real file needs: thousands separators and 万/亿); 20 columns written with csv.writer, UTF-8 with BOM.
+csv.DictReader over the same file `xzcalc batch` reads; five amounts parsed with Decimal (after the minimum
+a real file needs: thousands separators and 万/亿); 20 columns written with csv.writer, UTF-8 with BOM.
 """
 
 from __future__ import annotations

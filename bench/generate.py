@@ -2,9 +2,10 @@
 
     python bench/generate.py N OUT.csv [--seed 1]
 
-The header is `xzcalc template --format csv` (every column a user filling in the template has); the values mix the
-three jurisdictions, companies and individual businesses, sectors, sizes from micro to large, losses, small-scale and
-general VAT taxpayers, 0–3 pieces of equipment, and money written the ways people write it ("200万", "2,000,000").
+The header is `xzcalc template --format csv` (every column a user filling in the template has); the values
+mix the three jurisdictions, companies and individual businesses, sectors, sizes from micro to large, losses,
+small-scale and general VAT taxpayers, 0–3 pieces of equipment, and money written the ways people write it
+("200万", "2,000,000").
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
     python bench/peak.py REPORT.json -m xzcalc batch IN.csv -o OUT.csv
     python bench/peak.py REPORT.json bench/floor.py IN.csv OUT.csv
 
-REPORT.json gets {"exit": code, "self_kb": peak RSS of this process, "children_kb": peak RSS of the largest child
-it waited for (the batch's workers), "self_cpu"/"children_cpu": CPU seconds} — resource.getrusage, so stdlib only
-(Linux reports ru_maxrss in KiB).
+REPORT.json gets {"exit": code, "self_kb": peak RSS of this process, "children_kb": peak RSS of the largest
+child it waited for (the batch's workers), "self_cpu"/"children_cpu": CPU seconds} — resource.getrusage, so
+stdlib only (Linux reports ru_maxrss in KiB).
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ def main() -> None:
         code = e.code if e.code is not None else 0
     finally:
         with open(report, "w", encoding="utf-8") as f:
-            me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            me, children = (
+                resource.getrusage(resource.RUSAGE_SELF),
+                resource.getrusage(resource.RUSAGE_CHILDREN),
+            )
             json.dump(
                 {
                     "exit": code if isinstance(code, int) else 1,

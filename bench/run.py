@@ -2,10 +2,11 @@
 
     python bench/run.py [--n 200000] [--jobs N] [--repeat 1] [--dir DIR]     (make bench N=200000)
 
-Generates N synthetic enterprises (bench/generate.py; kept in DIR for the next run), then runs, `--repeat` times
-in turn, the floor (bench/floor.py: csv.DictReader, five money columns parsed with Decimal, 20 columns written) and
-`xzcalc batch IN.csv -o OUT.csv --jobs N`, each as its own process. Reports seconds (wall, the best of the repeats),
-rows/s, the ratio batch/floor, and the peak RSS of each process: the batch's parent and its largest worker.
+Generates N synthetic enterprises (bench/generate.py; kept in DIR for the next run), then runs, `--repeat`
+times in turn, the floor (bench/floor.py: csv.DictReader, five money columns parsed with Decimal, 20 columns
+written) and `xzcalc batch IN.csv -o OUT.csv --jobs N`, each its own process. Reports seconds (wall, the best
+of the repeats), rows/s, the ratio batch/floor, CPU seconds, and the peak RSS of each process: the batch's
+parent and its largest worker.
 """
 
 from __future__ import annotations
@@ -51,8 +52,12 @@ def count_rows(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200_000, help="enterprises (default 200000)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="xzcalc batch --jobs (default: cores)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each, alternating; the best is reported")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="xzcalc batch --jobs (default: cores)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each, alternating; the best is reported"
+    )
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "xzcalc-bench")
     args = parser.parse_args()
 
@@ -60,7 +65,9 @@ def main() -> None:
     source = args.dir / f"enterprises-{args.n}.csv"
     if not source.exists():
         print(f"generating {args.n:,} enterprises → {source}", file=sys.stderr)
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), str(args.n), str(source)], check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, str(BENCH / "generate.py"), str(args.n), str(source)], check=True, cwd=ROOT
+        )
     floor_out, batch_out = args.dir / "floor-out.csv", args.dir / "batch-out.csv"
     floor_cmd = [str(BENCH / "floor.py"), str(source), str(floor_out)]
     batch_cmd = ["-m", "xzcalc", "batch", str(source), "-o", str(batch_out), "-q", "--jobs", str(args.jobs)]
@@ -76,19 +83,29 @@ def main() -> None:
         raise SystemExit(f"xzcalc batch wrote {rows_out:,} rows for {args.n:,} enterprises")
 
     n = args.n
-    print(f"{n:,} enterprises, {source.stat().st_size / 2**20:.1f} MiB, xzcalc batch --jobs {args.jobs}, "
-          f"best of {args.repeat} on {os.cpu_count()} cores")
+    print(
+        f"{n:,} enterprises, {source.stat().st_size / 2**20:.1f} MiB, xzcalc batch --jobs {args.jobs}, "
+        f"best of {args.repeat} on {os.cpu_count()} cores"
+    )
     print(f"{'':14}{'seconds':>9}{'rows/s':>10}{'peak RSS MB':>13}")
     print(f"{'floor':14}{floor['seconds']:9.2f}{n / floor['seconds']:10,.0f}{floor['self_mb']:13.1f}")
-    print(f"{'xzcalc batch':14}{batch['seconds']:9.2f}{n / batch['seconds']:10,.0f}"
-          f"{max(batch['self_mb'], batch['children_mb']):13.1f}   (parent {batch['self_mb']:.1f}, "
-          f"largest worker {batch['children_mb']:.1f})")
-    print(f"CPU seconds: floor {floor['self_cpu']:.2f}; batch parent {batch['self_cpu']:.2f}, "
-          f"workers {batch['children_cpu']:.2f} ({batch['children_cpu'] / n * 1e6:.0f} µs a row)")
+    print(
+        f"{'xzcalc batch':14}{batch['seconds']:9.2f}{n / batch['seconds']:10,.0f}"
+        f"{max(batch['self_mb'], batch['children_mb']):13.1f}   (parent {batch['self_mb']:.1f}, "
+        f"largest worker {batch['children_mb']:.1f})"
+    )
+    print(
+        f"CPU seconds: floor {floor['self_cpu']:.2f}; batch parent {batch['self_cpu']:.2f}, "
+        f"workers {batch['children_cpu']:.2f} ({batch['children_cpu'] / n * 1e6:.0f} µs a row)"
+    )
     print(f"ratio batch / floor: {batch['seconds'] / floor['seconds']:.2f}×   every row out: {rows_out:,}")
     if args.repeat > 1:
-        print("all runs (floor, batch) s: " + ", ".join(
-            f"({f['seconds']:.2f}, {b['seconds']:.2f})" for f, b in zip(floors, batches, strict=True)))
+        print(
+            "all runs (floor, batch) s: "
+            + ", ".join(
+                f"({f['seconds']:.2f}, {b['seconds']:.2f})" for f, b in zip(floors, batches, strict=True)
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
-"""`xzcalc batch` (xzcalc/batch.py): every row out, in order, equal to `calc`; encodings; errors; interruption.
+"""`xzcalc batch` (xzcalc/batch.py): every row out, in order, equal to `calc`; encodings; errors; interrupts.
 
-Also the core hot paths the batch made faster (money formatting, flat profile parsing, the eligible-only memo):
-each is checked against the plain form it replaced.
+Also the core hot paths the batch made faster (money formatting, flat profile parsing, the eligible-only
+memo): each is checked against the plain form it replaced.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import csv
 import importlib.util
 import io
 import json
-import os
 import random
 import signal
 import subprocess
@@ -45,7 +44,9 @@ GEN = _generator()
 COLUMNS = csv_header().strip().split(",")
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", columns: list[str] | None = None) -> Path:
+def write_csv(
+    path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", columns: list[str] | None = None
+) -> Path:
     columns = columns or COLUMNS
     with path.open("w", encoding=encoding, newline="") as f:
         writer = csv.DictWriter(f, columns, lineterminator="\n")
@@ -67,7 +68,7 @@ def read_out(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-# ── every row equals calc ─────────────────────────────────────────────────────────────────────────────────────
+# ── every row equals calc ───────────────────────────────────────────────────────────────────────────────────
 
 
 def test_each_batch_row_equals_the_calc_json(tmp_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_compute_row_is_pure_and_picklable() -> None:
     assert compute_row(row).error == ""
 
 
-# ── --jobs, chunks: byte-identical ────────────────────────────────────────────────────────────────────────────
+# ── --jobs, chunks: byte-identical ──────────────────────────────────────────────────────────────────────────
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
@@ -138,7 +139,7 @@ def test_jobs_1_and_2_are_byte_identical(tmp_path: Path, suffix: str) -> None:
     assert all(o == outputs[0] for o in outputs)
 
 
-# ── malformed rows: their own output row, exit 1 ──────────────────────────────────────────────────────────────
+# ── malformed rows: their own output row, exit 1 ────────────────────────────────────────────────────────────
 
 
 def test_malformed_rows_are_reported_and_the_rest_computed(tmp_path: Path) -> None:
@@ -156,9 +157,10 @@ def test_malformed_rows_are_reported_and_the_rest_computed(tmp_path: Path) -> No
     errors = {g["id"]: g["error"] for g in got if g["error"]}
     assert set(errors) == {rows[3]["id"], rows[20]["id"], rows[31]["id"]}
     assert errors[rows[3]["id"]].startswith('vat.sales_3pct.2: "12万五" is not valid')
-    assert errors[rows[20]["id"]].startswith("equipment.1.years: 7 is not valid") or "equipment.1.years" in errors[
-        rows[20]["id"]
-    ]
+    assert (
+        errors[rows[20]["id"]].startswith("equipment.1.years: 7 is not valid")
+        or "equipment.1.years" in errors[rows[20]["id"]]
+    )
     assert '"beijing"' in errors[rows[31]["id"]] and errors[rows[31]["id"]].startswith("jurisdiction")
     assert got[3]["line"] == "5"  # header is line 1, the fourth enterprise line 5
     data = json.loads(summary.read_text(encoding="utf-8"))
@@ -190,7 +192,7 @@ def test_ragged_rows_blank_lines_and_multiline_cells(tmp_path: Path) -> None:
         assert report.summary.failed == 2
 
 
-# ── the header: unknown and duplicated columns refused up front ───────────────────────────────────────────────
+# ── the header: unknown and duplicated columns refused up front ─────────────────────────────────────────────
 
 
 def test_unknown_and_duplicated_columns_exit_2(tmp_path: Path) -> None:
@@ -200,7 +202,9 @@ def test_unknown_and_duplicated_columns_exit_2(tmp_path: Path) -> None:
     done = xzcalc("batch", str(src), "-o", str(out))
     assert done.returncode == 2
     message = done.stderr.strip()
-    assert message.startswith("xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.5'")
+    assert message.startswith(
+        "xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.5'"
+    )
     assert "duplicated column 'name'" in message
     assert "xzcalc template --format csv" in message and "equipment.1.unit_value" in message
     assert "Traceback" not in done.stderr
@@ -220,7 +224,7 @@ def test_unusable_arguments_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2 and "no.such.parameter" in done.stderr
 
 
-# ── real files: encodings, formula injection ──────────────────────────────────────────────────────────────────
+# ── real files: encodings, formula injection ────────────────────────────────────────────────────────────────
 
 
 def test_gb18030_with_chinese_names_and_an_injected_formula_round_trips(tmp_path: Path) -> None:
@@ -265,7 +269,11 @@ def test_encoding_detected_after_a_long_ascii_start(tmp_path: Path) -> None:
     for r in rows[:5900]:  # the first megabyte all ASCII: names in pinyin, amounts in digits
         for key, value in r.items():
             if not value.isascii():
-                r[key] = str(int(value[:-1]) * 10_000) if value.endswith("万") else {"是": "yes"}.get(value, "pinyin")
+                r[key] = (
+                    str(int(value[:-1]) * 10_000)
+                    if value.endswith("万")
+                    else {"是": "yes"}.get(value, "pinyin")
+                )
     src = write_csv(tmp_path / "in.csv", rows, encoding="gb18030")
     assert src.read_bytes()[: 1 << 20].isascii()
     report = run(str(src), str(tmp_path / "out.csv"), jobs=1)
@@ -277,7 +285,7 @@ def test_neutralise() -> None:
     assert neutralise("忻州") == "忻州" and neutralise("") == ""
 
 
-# ── interruption: nothing under the output name ───────────────────────────────────────────────────────────────
+# ── interruption: nothing under the output name ─────────────────────────────────────────────────────────────
 
 
 def test_sigint_leaves_no_output_file(tmp_path: Path) -> None:
@@ -318,7 +326,7 @@ def test_sigterm_leaves_no_output_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [src]
 
 
-# ── the summary, --params, stdout ─────────────────────────────────────────────────────────────────────────────
+# ── the summary, --params, stdout ───────────────────────────────────────────────────────────────────────────
 
 
 def test_summary_counts_and_totals(tmp_path: Path) -> None:
@@ -379,7 +387,7 @@ def test_bundled_example(tmp_path: Path) -> None:
     assert {g["jurisdiction"] for g in got if not g["error"]} == {"xinzhou", "shanxi", "inner-mongolia"}
 
 
-# ── the core hot paths the batch made faster, against their plain forms ───────────────────────────────────────
+# ── the core hot paths the batch made faster, against their plain forms ─────────────────────────────────────
 
 
 def _fmt_num_reference(value: Decimal | int) -> str:
@@ -394,7 +402,15 @@ def _fmt_num_reference(value: Decimal | int) -> str:
 
 def test_fmt_num_matches_its_reference() -> None:
     rng = random.Random(5)
-    values: list[Decimal | int] = [Decimal("1E+3"), Decimal("-0.00"), Decimal("0E-7"), Decimal("-0.5"), 25, 0, -3]
+    values: list[Decimal | int] = [
+        Decimal("1E+3"),
+        Decimal("-0.00"),
+        Decimal("0E-7"),
+        Decimal("-0.5"),
+        25,
+        0,
+        -3,
+    ]
     for _ in range(5000):
         values.append(Decimal(rng.randint(-(10**15), 10**15)).scaleb(-rng.randint(-3, 12)))
     for v in values:
@@ -430,10 +446,11 @@ def test_eligible_only_memo_gives_what_a_cold_computation_gives() -> None:
     from xzcalc.rules import eligible_only
 
     rows = generated(150, seed=19)
-    warm = [calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json() for r in rows]
+    warm = [
+        calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json() for r in rows
+    ]
     cold = []
     for r in rows:
         eligible_only._OUTCOMES.clear()
         cold.append(calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json())
     assert warm == cold
-

@@ -2,13 +2,14 @@
 
 Two layers:
 
-* the row — `compute_row(cells)` (or a `RowEngine` for many rows) turns one CSV row, a mapping of dotted profile paths
-  to cell text, into a `RowResult`: classification, each policy's eligibility and amount, totals by kind, or the error
-  that stopped it. Pure: no global state, picklable arguments, importable by other engines (run it on the partitions
-  of a larger dataset).
-* the driver — `run()` reads the input as a stream (UTF-8, UTF-8 with BOM or GB18030, detected), checks the header up
-  front, hands chunks of rows to worker processes in order with a bounded number in flight, writes CSV (UTF-8 with
-  BOM) or JSONL to a temporary file beside the output and renames it at the end, and keeps a summary.
+* the row — `compute_row(cells)` (or a `RowEngine` for many rows) turns one CSV row, a mapping of dotted
+  profile paths to cell text, into a `RowResult`: classification, each policy's eligibility and amount, totals
+  by kind, or the error that stopped it. Pure: no global state, picklable arguments, importable by other
+  engines (run it on the partitions of a larger dataset).
+* the driver — `run()` reads the input as a stream (UTF-8, UTF-8 with BOM or GB18030, detected), checks the
+  header up front, hands chunks of whole records to worker processes in order with a bounded number in flight,
+  writes CSV (UTF-8 with BOM) or JSONL to a temporary file beside the output, renames it at the end, and keeps
+  a summary.
 
 rich is imported only for the progress bar, and only when stderr is a terminal.
 """
@@ -16,6 +17,7 @@ rich is imported only for the progress bar, and only when stderr is a terminal.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -65,7 +67,7 @@ class Interrupted(KeyboardInterrupt):
     """SIGTERM, turned into an exception so the temporary output is removed on the way out."""
 
 
-# ── the output layout ─────────────────────────────────────────────────────────────────────────────────────────
+# ── the output layout ───────────────────────────────────────────────────────────────────────────────────────
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +119,13 @@ def layout() -> Layout:
     return Layout(ordered, policies)
 
 
-# ── the row: pure and importable ──────────────────────────────────────────────────────────────────────────────
+# ── the row: pure and importable ────────────────────────────────────────────────────────────────────────────
 
 
 @dataclass(slots=True)
 class RowResult:
-    """One enterprise's batch row: a projection of `calculate(...).to_json()`, or the error that stopped it."""
+    """One enterprise's batch row: a projection of `calculate(...).to_json()`, or the error that stopped
+    it."""
 
     line: int  # the input line the row starts on (the header is line 1)
     id: str
@@ -176,9 +179,10 @@ def neutralise(text: str) -> str:
 
 
 class RowEngine:
-    """Computes batch rows. Holds the reform and the reformed parameter sets per (jurisdiction, year); picklable.
+    """Computes batch rows; holds the reform and the reformed parameter sets per (jurisdiction, year).
 
-    One per worker or per partition: `engine = RowEngine(reform)`, then `engine.compute(cells, line)` for each row.
+    Picklable. One per worker or per partition: `engine = RowEngine(reform)`, then
+    `engine.compute(cells, line)` for each row.
     """
 
     def __init__(self, reform: Reform | None = None) -> None:
@@ -205,7 +209,8 @@ class RowEngine:
         return params
 
     def compute(self, cells: Mapping[str, str], line: int = 0) -> RowResult:
-        """One row: `cells` maps dotted profile paths (and optionally `id`) to cell text; blank cells are missing."""
+        """One row: `cells` maps dotted profile paths (and optionally `id`) to cell text; blank cells are
+        missing values."""
         flat = {k: v for k, v in cells.items() if v and k != "id"}
         return self.compute_flat(flat, (cells.get("id") or "").strip(), line)
 
@@ -244,7 +249,7 @@ def compute_row(cells: Mapping[str, str], reform: Reform | None = None, line: in
     return RowEngine(reform).compute(cells, line)
 
 
-# ── chunks: what a worker does with a slice of the file ───────────────────────────────────────────────────────
+# ── chunks: what a worker does with a slice of the file ─────────────────────────────────────────────────────
 
 
 @dataclass(slots=True)
@@ -296,8 +301,8 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """What every worker needs, sent once (the pool initializer): the header, the CSV dialect, the output format
-    and the reform."""
+    """What every worker needs, sent once (the pool initializer): the header, the CSV dialect, the output
+    format and the reform."""
 
     header: tuple[str, ...]
     fmt: str  # csv | jsonl
@@ -306,7 +311,8 @@ class Job:
 
 
 class ChunkWriter:
-    """Parses, computes and formats chunks of input lines; one per worker process (in-process for --jobs 1)."""
+    """Parses, computes and formats chunks of input lines; one per worker process (in-process for
+    --jobs 1)."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -324,20 +330,20 @@ class ChunkWriter:
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
 
     def result(self, values: Sequence[str], line: int) -> RowResult:
-        """One parsed CSV record → its RowResult (a record whose shape does not fit the header is an error row)."""
+        """One parsed CSV record → its RowResult (a record that does not fit the header is an error row)."""
         n = len(values)
         ident = values[self.id_col].strip() if 0 <= self.id_col < n else ""
-        # the non-empty cells by column name, in C: compress picks the names of the truthy cells, filter the cells
-        flat = dict(zip(compress(self.header, values), filter(None, values)))
+        # the non-empty cells by column name, in C: compress picks the names of the truthy cells, filter them
+        flat = dict(zip(compress(self.header, values), filter(None, values)))  # noqa: B905 (one item per non-empty cell each)
         flat.pop("id", None)
         flat.pop("", None)  # blank-named columns are checked below
-        if n != self.width:
-            if n > self.width and any(v.strip() for v in values[self.width :]):
-                problem = f"the row has {n} cells but the header has {self.width} columns"
-                return RowResult(line, ident, (flat.get("name") or "").strip(), error=problem)
+        if n > self.width and any(v.strip() for v in values[self.width :]):
+            problem = f"the row has {n} cells but the header has {self.width} columns"
+            return RowResult(line, ident, (flat.get("name") or "").strip(), error=problem)
         for i in self.blank:
             if i < n and values[i].strip():
-                problem = f"column {i + 1} has no name in the header but holds {json.dumps(values[i], ensure_ascii=False)}"
+                shown = json.dumps(values[i], ensure_ascii=False)
+                problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, (flat.get("name") or "").strip(), error=problem)
         return self.engine.compute_flat(flat, ident, line)
 
@@ -356,7 +362,7 @@ class ChunkWriter:
             out[col] = _cell(classification.get(name))
         totals = r.totals
         for kind, col in self.total_cols:
-            out[col] = f"{totals[kind]:f}"  # the engine rounds items and totals to the fen (fmt_amount's output)
+            out[col] = f"{totals[kind]:f}"  # the engine rounds to the fen: this is fmt_amount's text
         positions = self.positions
         for pid, _, eligible, amount in r.items:
             pos = positions.get(pid)
@@ -368,8 +374,8 @@ class ChunkWriter:
         return out
 
     def records(self, first_line: int, text: str) -> Iterator[tuple[int, list[str] | str]]:
-        """(line, cells) for each CSV record of `text`, whose first line is `first_line` of the file; a record the
-        csv module cannot read comes as (line, the error message)."""
+        """(line, cells) for each CSV record of `text`, whose first line is `first_line` of the file; a
+        record the csv module cannot read comes as (line, the error message)."""
         reader = csv.reader(io.StringIO(text), delimiter=self.job.delimiter)
         consumed = 0
         while True:
@@ -387,7 +393,8 @@ class ChunkWriter:
                 yield line, values
 
     def process(self, first_line: int, text: str) -> tuple[str, Summary]:
-        """A chunk of input lines (whole records) → the output text of its rows, in order, and their summary."""
+        """A chunk of input lines (whole records) → the output text of its rows, in order, and their
+        summary."""
         summary = Summary()
         buffer = io.StringIO()
         csv_out = self.job.fmt == "csv"
@@ -419,8 +426,8 @@ def _init_worker(job: Job) -> None:
 
 
 def _quiet_gc() -> None:
-    """Move everything loaded so far (rules, parameters, modules) out of the cyclic collector's sight: rows only
-    allocate short-lived acyclic objects, and a full collection would otherwise rescan the loaded data."""
+    """Move everything loaded so far (rules, parameters, modules) out of the cyclic collector's sight: rows
+    only allocate short-lived acyclic objects; a full collection would otherwise rescan the loaded data."""
     import gc
 
     gc.collect()
@@ -432,14 +439,15 @@ def _work(task: tuple[int, str]) -> tuple[str, Summary]:
     return _WORKER.process(*task)
 
 
-# ── reading: encodings, the header ────────────────────────────────────────────────────────────────────────────
+# ── reading: encodings, the header ──────────────────────────────────────────────────────────────────────────
 
 SAMPLE = 1 << 20
 
 
 def detect_encoding(head: bytes, more: Callable[[], bytes] | None = None) -> str:
-    """utf-8-sig for a BOM; else utf-8 if the first non-ASCII bytes decode as UTF-8; else gb18030 (Excel/WPS on a
-    Chinese system: GBK, of which GB18030 is a superset). `more` yields further bytes while `head` is all ASCII."""
+    """utf-8-sig for a BOM; else utf-8 if the first non-ASCII bytes decode as UTF-8; else gb18030 (Excel and
+    WPS on a Chinese system: GBK, of which GB18030 is a superset). `more` yields further bytes while `head` is
+    all ASCII."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -590,7 +598,7 @@ def _read_header(lines: Iterator[str], encoding: str) -> tuple[tuple[str, ...], 
     return check_header(header), delimiter
 
 
-# ── writing: a temporary file renamed at the end ──────────────────────────────────────────────────────────────
+# ── writing: a temporary file renamed at the end ────────────────────────────────────────────────────────────
 
 
 class Output:
@@ -601,13 +609,13 @@ class Output:
         self.tmp: Path | None = None
         encoding = "utf-8-sig" if fmt == "csv" and target != "-" else "utf-8"
         if target == "-":
-            self.stream: IO[str] = io.TextIOWrapper(
+            self.stream: io.TextIOWrapper = io.TextIOWrapper(
                 sys.stdout.buffer, encoding="utf-8", newline="", write_through=False
             )
             return
         path = Path(target)
         if path.is_dir():
-            raise BatchError(f"-o: {target!r} is a directory — expected a file name ending in .csv or .jsonl")
+            raise BatchError(f"-o: {target!r} is a directory — expected a file name ending in .csv, .jsonl")
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise BatchError(f"-o: directory {str(directory)!r} does not exist")
@@ -636,15 +644,13 @@ class Output:
     def abort(self) -> None:
         if self.tmp is None:
             return
-        try:
+        with contextlib.suppress(OSError):
             self.stream.close()
-        except OSError:
-            pass
         self.tmp.unlink(missing_ok=True)
         self.tmp = None
 
 
-# ── the driver ────────────────────────────────────────────────────────────────────────────────────────────────
+# ── the driver ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
 @dataclass(slots=True)
@@ -690,10 +696,11 @@ def output_format(target: str, fmt: str | None) -> str:
 def _chunks(
     lines: Iterator[str], size: int, binary: IO[bytes], encoding: str
 ) -> Iterator[tuple[int, str, int]]:
-    """(the file line of the chunk's first record, its text, the byte position after it) for chunks of about `size`
-    records. A chunk ends only between records: a line leaving an odd number of quote characters open continues
-    into the next (a quoted cell with a line break), unless a stray quote would hold a chunk open past 4 × size
-    lines. The workers parse the records; the byte position drives the progress bar's ETA."""
+    """(the file line of the chunk's first record, its text, the byte position after it) for chunks of
+    about `size` records. A chunk ends only between records: a line leaving an odd number of quote characters
+    open continues into the next (a quoted cell with a line break), unless a stray quote would hold a chunk
+    open past 4 × size lines. The workers parse the records; the byte position drives the progress bar's
+    ETA."""
     line_no = 2  # the header is line 1
     while True:
         chunk: list[str] = []
@@ -726,7 +733,7 @@ def _chunks(
 
 
 class _Progress:
-    """A rich progress bar on stderr (rows, rows/s, ETA from the bytes read); nothing when `enabled` is false."""
+    """A rich progress bar on stderr (rows, rows/s, ETA from the bytes read); nothing unless `enabled`."""
 
     def __init__(self, enabled: bool, size: int | None) -> None:
         self.bar: Any = None
@@ -777,8 +784,8 @@ def run(
 ) -> Report:
     """Compute every row of `source` into `target`; return the report. BatchError if it cannot start.
 
-    Rows come out in input order whatever `jobs`; the output appears under `target` only when every row is written
-    (a KeyboardInterrupt, SIGTERM or crash leaves no file there, and removes the temporary one).
+    Rows come out in input order whatever `jobs`; the output appears under `target` only when every row is
+    written (a KeyboardInterrupt, SIGTERM or crash leaves no file there, and removes the temporary one).
     """
     started = time.perf_counter()
     fmt = output_format(target, fmt)
@@ -879,7 +886,7 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-# ── the closing summary for people ────────────────────────────────────────────────────────────────────────────
+# ── the closing summary for people ──────────────────────────────────────────────────────────────────────────
 
 
 def summary_text(report: Report, lang: str = "zh") -> str:
@@ -895,16 +902,17 @@ def summary_text(report: Report, lang: str = "zh") -> str:
         f"({report.seconds:.1f} s, {rate:,.0f} rows/s, --jobs {report.jobs})",
     ]
     for line, ident, error in s.errors[:5]:
-        lines.append(f"  {'第' if zh else 'line '}{line}{'行' if zh else ''}{f' ({ident})' if ident else ''}: {error}")
+        where = f"第{line}行" if zh else f"line {line}"
+        lines.append(f"  {where}{f' ({ident})' if ident else ''}: {error}")
     if s.failed > 5:
         lines.append(f"  … {s.failed - 5:,} more ({'见输出的 error 列' if zh else 'see the error column'})")
     lines.append("合计（按类别）:" if zh else "totals by kind:")
     for kind in KINDS:
-        title = KIND_TITLES[kind][0 if zh else 1]
-        lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {title}")
+        kind_title = KIND_TITLES[kind][0 if zh else 1]
+        lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {kind_title}")
     lines.append("符合条件的企业数（按政策）:" if zh else "eligible enterprises per policy:")
     for pid in report.policies:
         count = s.eligible.get(pid, 0)
-        title = policy(pid).title
-        lines.append(f"  {count:>10,}  {pid}  {title.zh if zh else title.en}")
+        text = policy(pid).title
+        lines.append(f"  {count:>10,}  {pid}  {text.zh if zh else text.en}")
     return "\n".join(lines) + "\n"

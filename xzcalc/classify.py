@@ -66,8 +66,8 @@ def sme_equipment_groups() -> tuple[tuple[Group, ...], tuple[str, ...], date, da
 
 
 def _per_sector(fn: Callable[[Sequence[Group], str], tuple[Group, Text | None]]) -> Any:
-    """Remember match_group's answer per (groups, sector): a batch asks it twice a row for a few dozen sectors.
-    Keyed by the groups' identity, checked on every hit (the tables come from cached loaders)."""
+    """Remember match_group's answer per (groups, sector): a batch asks it twice a row for a few dozen
+    sectors. Keyed by the groups' identity, checked on every hit (the tables come from cached loaders)."""
     memo: dict[tuple[int, str], tuple[Sequence[Group], tuple[Group, Text | None]]] = {}
 
     def matched(groups: Sequence[Group], sector: str) -> tuple[Group, Text | None]:

@@ -245,7 +245,7 @@ def template(
     sys.stdout.write(toml_template() if format_ is TemplateFormat.toml else csv_header(rows))
 
 
-# ── batch (xzcalc/batch.py does the work) ─────────────────────────────────────────────────────────────────────
+# ── batch (xzcalc/batch.py does the work) ───────────────────────────────────────────────────────────────────
 
 
 class BatchFormat(str, Enum):
@@ -255,17 +255,20 @@ class BatchFormat(str, Enum):
 
 @app.command()
 def batch(
-    input_: Annotated[str, typer.Argument(metavar="INPUT", help="A CSV of enterprises (columns: `xzcalc template "
-                                          "--format csv`), or - for stdin.")],
+    input_: Annotated[
+        str,
+        typer.Argument(metavar="INPUT", help="Enterprises, one CSV row each (`xzcalc template -f csv`), or -."),
+    ],
     output: Annotated[str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, or - for stdout.")] = "-",
     format_: Annotated[
-        BatchFormat | None, typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -).")
+        BatchFormat | None,
+        typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -)."),
     ] = None,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the machine's cores).")
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the cores).")
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="Input encoding (default: detected — UTF-8, UTF-8 with BOM or GB18030/GBK).")
+        str | None, typer.Option(help="Input encoding (default: detected — UTF-8, UTF-8 BOM, GB18030/GBK).")
     ] = None,
     params: Annotated[
         Path | None, typer.Option("--params", metavar="FILE.toml", help="A reform applied to every row.")
@@ -273,11 +276,11 @@ def batch(
     summary: Annotated[
         Path | None, typer.Option("--summary", metavar="FILE.json", help="Write the closing summary as JSON.")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the summary.")] = Lang.zh,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
 ) -> None:
-    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why; exit 1)."""
+    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why)."""
     import json
 
     from .batch import BatchError, run, summary_text
@@ -302,7 +305,8 @@ def batch(
         raise typer.Exit(130) from None
     if summary is not None:
         try:
-            summary.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+            summary.write_text(text, encoding="utf-8")
         except OSError as e:
             fail(f"--summary: {str(summary)!r} cannot be written ({e.strerror})")
     if not quiet:

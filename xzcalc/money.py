@@ -63,8 +63,8 @@ def _from_text(text: str, expected: str) -> Decimal:
 def parse_decimal(value: object, expected: str = "a number") -> Decimal:
     """Any number the profile may hold, exactly: int, Decimal (from TOML/JSON) or text. Never float."""
     if type(value) is str and len(value) < 16 and value.isascii() and value.isdigit():
-        # fast path (batch: most cells are plain digits): the same value the general path returns, without its regex
-        # and context switch — fewer than 16 digits are below MAX_AMOUNT, and an integer has exponent 0
+        # fast path (batch: most cells are plain digits): the value the general path returns, without its
+        # regex and context switch — fewer than 16 digits are below MAX_AMOUNT, and an integer has exponent 0
         return Decimal(value)
     if isinstance(value, bool):
         raise MoneyError(value, expected)

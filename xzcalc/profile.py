@@ -80,8 +80,8 @@ def spec(
             "text": "",
             "uscc": "",
         }.get(kind, MISSING)
-    # defaults are immutable (tuples, frozen sections), so one shared instance serves every profile: a batch row
-    # would otherwise build a dozen empty sections it never reads
+    # defaults are immutable (tuples, frozen sections), so one shared instance serves every profile: a batch
+    # row would otherwise build a dozen empty sections it never reads
     if kind in ("money_list", "growth_list"):
         return field(default=(D0,) * length, metadata=meta)
     if kind == "table_list":
@@ -503,9 +503,9 @@ _PARSED: dict[tuple[Any, ...], Any] = {}
 
 
 def _parse_repeating(kind: str, meta: Mapping[str, Any], value: object, path: str) -> Any:
-    """_parse_scalar, remembered for the kinds whose few texts repeat row after row in a batch ("2022", "company",
-    "C34", "2022-06", "10"): the (immutable) result depends on the kind, its choices and the text alone, never on the
-    path, which only errors name — and errors are not remembered."""
+    """_parse_scalar, remembered for the kinds whose few texts repeat row after row in a batch ("2022",
+    "company", "C34", "2022-06", "10"): the (immutable) result depends on the kind, its choices and the text
+    alone, never on the path, which only errors name — and errors are not remembered."""
     if kind not in _REPEATING or type(value) is not str:
         return _parse_scalar(kind, meta, value, path)
     key = (kind, meta["choices"], value)

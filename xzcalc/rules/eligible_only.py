@@ -43,9 +43,9 @@ def _check(ctx: Context, info: PolicyInfo) -> tuple[list[Text], Text | None]:
     return met, None
 
 
-# The outcome (eligible, reasons) of every eligible-only policy depends only on the values _check reads and on which
-# policies the jurisdiction offers and the rules already computed: remembered per such key, because a batch asks
-# for the same few combinations hundreds of thousands of times. EVERY profile value _check reads must be in the key.
+# The outcome (eligible, reasons) of every eligible-only policy depends only on the values _check reads and on
+# which policies the jurisdiction offers and the rules already computed: remembered per such key, because a
+# batch asks for the same few combinations again and again. EVERY profile value _check reads is in the key.
 _OUTCOMES: dict[tuple[Any, ...], tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]] = {}
 
 
@@ -67,7 +67,7 @@ def eligible_only_items(ctx: Context) -> None:
 
 
 def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]:
-    out = []
+    out: list[tuple[PolicyInfo, bool, tuple[Text, ...]]] = []
     for info in ctx.offered.values():
         if info.certainty != "eligible_only" or info.id in ctx.items:
             continue
