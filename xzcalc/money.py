@@ -86,12 +86,10 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
     return result.quantize(Decimal(1)) if exponent > 0 else result
 
 
-_MONEY_SIGNED = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
-_MONEY = _MONEY_SIGNED + " that is not negative"
-
-
 def parse_money(value: object, *, signed: bool = False) -> Decimal:
-    expected = _MONEY_SIGNED if signed else _MONEY
+    expected = "an amount in yuan (2000000, \"2,000,000\", \"200万\", \"1.2亿\")"
+    if not signed:
+        expected += " that is not negative"
     amount = parse_decimal(value, expected)
     if not signed and amount < 0:
         raise MoneyError(value, expected)

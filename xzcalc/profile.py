@@ -444,6 +444,26 @@ def _parse_count(value: object, path: str) -> int:
     return number
 
 
+_REPEATING = frozenset({"choice", "year", "flag", "date", "sector", "count", "rate"})
+_PARSED: dict[tuple[Any, ...], Any] = {}
+
+
+def _parse_repeating(kind: str, meta: Mapping[str, Any], value: object, path: str) -> Any:
+    """_parse_scalar, remembered for the kinds whose few texts repeat row after row in a batch ("2022",
+    "company", "C34", "2022-06", "10"): the (immutable) result depends on the kind, its choices and the text
+    alone, never on the path, which only errors name — and errors are not remembered."""
+    if kind not in _REPEATING or type(value) is not str:
+        return _parse_scalar(kind, meta, value, path)
+    key = (kind, meta["choices"], value)
+    if key in _PARSED:
+        return _PARSED[key]
+    result = _parse_scalar(kind, meta, value, path)
+    if len(_PARSED) >= 4096:
+        _PARSED.clear()
+    _PARSED[key] = result
+    return result
+
+
 T = TypeVar("T")
 
 
@@ -497,25 +517,6 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
             kwargs[name] = _parse_repeating(kind, meta, value, path)
     return cls(**kwargs)
 
-
-_REPEATING = frozenset({"choice", "year", "flag", "date", "sector", "count", "rate"})
-_PARSED: dict[tuple[Any, ...], Any] = {}
-
-
-def _parse_repeating(kind: str, meta: Mapping[str, Any], value: object, path: str) -> Any:
-    """_parse_scalar, remembered for the kinds whose few texts repeat row after row in a batch ("2022",
-    "company", "C34", "2022-06", "10"): the (immutable) result depends on the kind, its choices and the text
-    alone, never on the path, which only errors name — and errors are not remembered."""
-    if kind not in _REPEATING or type(value) is not str:
-        return _parse_scalar(kind, meta, value, path)
-    key = (kind, meta["choices"], value)
-    if key in _PARSED:
-        return _PARSED[key]
-    result = _parse_scalar(kind, meta, value, path)
-    if len(_PARSED) >= 4096:
-        _PARSED.clear()
-    _PARSED[key] = result
-    return result
 
 
 @cache
