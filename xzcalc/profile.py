@@ -518,7 +518,6 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
     return cls(**kwargs)
 
 
-
 @cache
 def _field_meta(cls: type) -> dict[str, Mapping[str, Any]]:
     assert is_dataclass(cls)
