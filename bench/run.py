@@ -68,6 +68,8 @@ def main() -> None:
         subprocess.run(
             [sys.executable, str(BENCH / "generate.py"), str(args.n), str(source)], check=True, cwd=ROOT
         )
+    # bytecode up front, as an installed package has it (PYTHONDONTWRITEBYTECODE would recompile every run)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xzcalc")], check=True)
     floor_out, batch_out = args.dir / "floor-out.csv", args.dir / "batch-out.csv"
     floor_cmd = [str(BENCH / "floor.py"), str(source), str(floor_out)]
     batch_cmd = ["-m", "xzcalc", "batch", str(source), "-o", str(batch_out), "-q", "--jobs", str(args.jobs)]
