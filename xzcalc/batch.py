@@ -642,7 +642,10 @@ class Output:
         self.tmp = None
 
     def abort(self) -> None:
-        if self.tmp is None:
+        if self.tmp is None:  # stdout (what is written is written; keep sys.stdout usable), or committed
+            with contextlib.suppress(ValueError, OSError):
+                self.stream.flush()
+                self.stream.detach()
             return
         with contextlib.suppress(OSError):
             self.stream.close()
