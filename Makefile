@@ -41,3 +41,8 @@ bench-startup: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# the batch benchmark: floor vs xzcalc batch on N generated enterprises (make bench N=1000000)
+N ?= 200000
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --n $(N)

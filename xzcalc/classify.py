@@ -5,7 +5,7 @@ Each returns a Finding: the value and the reason it holds or fails, in words and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -71,6 +71,26 @@ def sme_equipment_groups() -> tuple[tuple[Group, ...], tuple[str, ...], date, da
     return groups, tuple(doc["sources"]), doc["valid_from"], doc["valid_until"]
 
 
+def _per_sector(fn: Callable[[Sequence[Group], str], tuple[Group, Text | None]]) -> Any:
+    """Remember match_group's answer per (groups, sector): a batch asks it twice a row for a few dozen
+    sectors. Keyed by the groups' identity, checked on every hit (the tables come from cached loaders)."""
+    memo: dict[tuple[int, str], tuple[Sequence[Group], tuple[Group, Text | None]]] = {}
+
+    def matched(groups: Sequence[Group], sector: str) -> tuple[Group, Text | None]:
+        hit = memo.get((id(groups), sector))
+        if hit is not None and hit[0] is groups:
+            return hit[1]
+        answer = fn(groups, sector)
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[(id(groups), sector)] = (groups, answer)
+        return answer
+
+    matched.__doc__ = fn.__doc__
+    return matched
+
+
+@_per_sector
 def match_group(groups: Sequence[Group], sector: str) -> tuple[Group, Text | None]:
     """The group of a sector code: a bare code a group stands for, else the longest matching prefix."""
     for g in groups:

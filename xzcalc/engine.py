@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
+from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .classify import classify
@@ -95,7 +97,7 @@ class Context:
 
     @property
     def year_end(self) -> date:
-        return date(self.profile.year, 12, 31)
+        return _year_end(self.profile.year)
 
     def param(self, name: str, on: date | None = None) -> Any:
         """A parameter's value on `on` (default: the last day of the tax year)."""
@@ -114,7 +116,8 @@ class Context:
         return policy_id in self.offered
 
     def start(self, policy_id: str) -> ItemBuilder:
-        return ItemBuilder(policy_info(policy_id), self.explain)
+        info = self.offered.get(policy_id)
+        return ItemBuilder(info if info is not None else policy_info(policy_id), self.explain)
 
     def emit(self, item: Item) -> None:
         """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
@@ -129,6 +132,17 @@ def _families() -> list[tuple[tuple[str, ...], RuleFamily]]:
     from .rules import FAMILIES
 
     return FAMILIES
+
+
+@cache
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+@cache
+def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
+    """The jurisdiction's catalogue by policy id (read-only; built once, not per calculation)."""
+    return MappingProxyType({p.id: p for p in catalogue(jurisdiction)})
 
 
 def calculate(
@@ -148,7 +162,7 @@ def calculate(
     overrides: dict[str, Parameter] = {}
     if reform is not None:
         params, overrides = reform.apply(params)
-    offered = {p.id: p for p in catalogue(profile.jurisdiction)}
+    offered = _offered(profile.jurisdiction)
     with localcontext(CONTEXT):
         ctx = Context(profile, params, classify(profile, params), offered, explain)
         for policy_ids, family in _families():

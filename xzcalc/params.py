@@ -115,6 +115,7 @@ class ParamSet:
     def __init__(self, jurisdiction: str, params: Mapping[str, Parameter]) -> None:
         self.jurisdiction = jurisdiction
         self._params = dict(params)
+        self._values: dict[tuple[str, date], Any] = {}  # get() memo: rules ask the same (name, day) every row
 
     def __contains__(self, name: str) -> bool:
         return name in self._params
@@ -129,6 +130,15 @@ class ParamSet:
             raise DataError(f"parameter {name} is not defined for {self.jurisdiction}") from None
 
     def get(self, name: str, on: date) -> Any:
+        key = (name, on)
+        if key in self._values:
+            return self._values[key]
+        value = self._get(name, on)
+        if len(self._values) < 4096:
+            self._values[key] = value
+        return value
+
+    def _get(self, name: str, on: date) -> Any:
         param = self.parameter(name)
         try:
             return param.at(on)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar, cast
 
 from .money import MoneyError, parse_decimal, parse_money, parse_rate
@@ -81,13 +81,15 @@ def spec(
             "text": "",
             "uscc": "",
         }.get(kind, MISSING)
+    # defaults are immutable (tuples, frozen sections), so one shared instance serves every profile: a batch
+    # row would otherwise build a dozen empty sections it never reads
     if kind in ("money_list", "growth_list"):
-        return field(default_factory=lambda: (D0,) * length, metadata=meta)
+        return field(default=(D0,) * length, metadata=meta)
     if kind == "table_list":
-        return field(default_factory=tuple, metadata=meta)
+        return field(default=(), metadata=meta)
     if kind == "section":
         assert item is not None
-        return field(default_factory=item, metadata=meta)
+        return field(default=item(), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -317,7 +319,7 @@ _YEAR_RANGE = (2000, 2100)
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 def _parse_flag(value: object, path: str) -> bool:
@@ -460,6 +462,26 @@ def _parse_count(value: object, path: str) -> int:
     return number
 
 
+_REPEATING = frozenset({"choice", "year", "flag", "date", "sector", "count", "rate"})
+_PARSED: dict[tuple[Any, ...], Any] = {}
+
+
+def _parse_repeating(kind: str, meta: Mapping[str, Any], value: object, path: str) -> Any:
+    """_parse_scalar, remembered for the kinds whose few texts repeat row after row in a batch ("2022",
+    "company", "C34", "2022-06", "10"): the (immutable) result depends on the kind, its choices and the text
+    alone, never on the path, which only errors name — and errors are not remembered."""
+    if kind not in _REPEATING or type(value) is not str:
+        return _parse_scalar(kind, meta, value, path)
+    key = (kind, meta["choices"], value)
+    if key in _PARSED:
+        return _PARSED[key]
+    result = _parse_scalar(kind, meta, value, path)
+    if len(_PARSED) >= 4096:
+        _PARSED.clear()
+    _PARSED[key] = result
+    return result
+
+
 T = TypeVar("T")
 
 
@@ -478,7 +500,7 @@ def _index_items(value: object, path: str) -> list[tuple[int, Any]]:
 
 
 def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # (the type test first: ABC checks are slow)
         raise ProfileError(prefix.rstrip(".") or "profile", data, "a table of fields")
     known = _field_meta(cls)
     for key in data:
@@ -510,7 +532,7 @@ def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
         elif kind == "rate" and _is_blank(value):
             continue  # keep the declared default (input_ratio = 1, lpr = None)
         else:
-            kwargs[name] = _parse_scalar(kind, meta, value, path)
+            kwargs[name] = _parse_repeating(kind, meta, value, path)
     return cls(**kwargs)
 
 
@@ -625,13 +647,27 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+@lru_cache(maxsize=4096)
+def _checked_parts(path: str) -> tuple[tuple[str, ...], str]:
+    """A dotted path checked against the schema once (ProfileError otherwise) and split into (parents, leaf):
+    batch rows repeat the same paths."""
+    resolve_path(path)
+    *parents, last = path.split(".")
+    return tuple(parents), last
+
+
 def profile_from_flat(row: Mapping[str, Any]) -> Profile:
     """A profile from dotted-path keys (a CSV row); blank cells are missing values."""
     data: dict[str, Any] = {}
     for path, value in row.items():
         if _is_blank(value):
             continue
-        set_path(data, path, value)
+        # set_path(data, path, value), with the path's check cached: a flat row builds plain nested dicts
+        parents, last = _checked_parts(path)
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
     return parse_profile(data)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..engine import Context
-from ..model import PolicyInfo, Text
+from ..model import Item, PolicyInfo, Text
 
 _ENTITY = {"company": ("公司", "a company"), "individual-business": ("个体工商户", "an individual business")}
 
@@ -41,17 +43,43 @@ def _check(ctx: Context, info: PolicyInfo) -> tuple[list[Text], Text | None]:
     return met, None
 
 
+# The outcome (eligible, reasons) of every eligible-only policy depends only on the values _check reads and on
+# which policies the jurisdiction offers and the rules already computed: remembered per such key, because a
+# batch asks for the same few combinations again and again. EVERY profile value _check reads is in the key.
+_OUTCOMES: dict[tuple[Any, ...], tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]] = {}
+
+
 def eligible_only_items(ctx: Context) -> None:
+    p = ctx.profile
+    key = (
+        tuple(ctx.offered), tuple(ctx.items), p.entity, p.sector, ctx.classification["size_class"].value,
+        p.vat.taxpayer, p.tech_sme,
+    )
+    outcomes = _OUTCOMES.get(key)
+    if outcomes is None:
+        outcomes = _outcomes(ctx)
+        if len(_OUTCOMES) >= 4096:
+            _OUTCOMES.clear()
+        _OUTCOMES[key] = outcomes
+    items = ctx.items  # (what ctx.emit does: every outcome is of an offered policy)
+    for info, eligible, reasons in outcomes:  # fresh Items: a Result's items are its own
+        items[info.id] = Item(info, eligible, None, {}, list(reasons), [])
+
+
+def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]:
+    out: list[tuple[PolicyInfo, bool, tuple[Text, ...]]] = []
     for info in ctx.offered.values():
         if info.certainty != "eligible_only" or info.id in ctx.items:
             continue
         item = ctx.start(info.id)
         met, failed = _check(ctx, info)
         if failed is not None:
-            ctx.emit(item.ineligible(failed.zh, failed.en))
+            out.append((info, False, (failed,)))  # as item.ineligible(failed): the failed condition alone
             continue
         item.because(f"可申请：{info.summary.zh}", f"may apply: {info.summary.en}")
         item.reasons.extend(met)
         for c in info.confirm:
             item.because(f"需自行确认：{c.zh}", f"to confirm: {c.en}")
-        ctx.emit(item.eligible_without_amount())
+        out.append((info, True, tuple(item.reasons)))
+    return tuple(out)
+
