@@ -223,7 +223,8 @@ class RowEngine:
 
         try:
             profile = profile_from_flat(flat)
-            result = calculate(profile, params=self._param_set(profile.jurisdiction, profile.year))
+            # words=False: a batch row carries amounts, eligibility and classification, never the reasons
+            result = calculate(profile, params=self._param_set(profile.jurisdiction, profile.year), words=False)
         except (ProfileError, UnsupportedYear) as e:
             error = str(e)
         except MoneyError as e:

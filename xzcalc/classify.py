@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from .model import Finding, Text
-from .money import fmt_num
+from .money import say as fmt_num  # numbers in reasons: skipped when the engine runs without words
 from .params import ParamSet, data_dir, load_toml
 from .profile import Profile
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .classify import classify
 from .model import KINDS, Finding, Item, PolicyInfo, Result, Step, Text
-from .money import CONTEXT, ZERO, fmt_num, quantize
+from .money import CONTEXT, WORDS, ZERO, quantize, say
 from .params import DataError, Parameter, ParamSet, catalogue, param_set
 from .params import policy as policy_info
 from .profile import Profile
@@ -29,8 +29,8 @@ __all__ = ["Context", "ItemBuilder", "calculate", "n"]
 
 
 def n(value: Decimal | int) -> str:
-    """A number as a trace shows it (thousands separators, exact digits)."""
-    return fmt_num(value)
+    """A number as a reason or trace shows it (thousands separators, exact digits); "" when running without words."""
+    return say(value)
 
 
 @dataclass(slots=True)
@@ -39,12 +39,14 @@ class ItemBuilder:
 
     info: PolicyInfo
     explain: bool
+    words: bool = True
     reasons: list[Text] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     components: dict[str, Decimal] = field(default_factory=dict)
 
     def because(self, zh: str, en: str) -> ItemBuilder:
-        self.reasons.append(Text(zh, en))
+        if self.words:
+            self.reasons.append(Text(zh, en))
         return self
 
     def step(self, zh: str, en: str, arithmetic: str) -> None:
@@ -73,7 +75,7 @@ class ItemBuilder:
         """Not eligible: amount 0.00 (null for eligible_only) and the failed condition as the last reason."""
         if zh:
             self.because(zh, en)
-        assert self.reasons, f"{self.info.id}: an ineligible item must say why"
+        assert self.reasons or not self.words, f"{self.info.id}: an ineligible item must say why"
         amount = None if self.info.certainty == "eligible_only" else quantize(ZERO)
         return Item(self.info, False, amount, {}, self.reasons, self.trace)
 
@@ -87,6 +89,7 @@ class Context:
     classification: dict[str, Finding]
     offered: Mapping[str, PolicyInfo]
     explain: bool
+    words: bool
     items: dict[str, Item] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
     cit: dict[str, Decimal] = field(default_factory=dict)
@@ -117,7 +120,7 @@ class Context:
 
     def start(self, policy_id: str) -> ItemBuilder:
         info = self.offered.get(policy_id)
-        return ItemBuilder(info if info is not None else policy_info(policy_id), self.explain)
+        return ItemBuilder(info if info is not None else policy_info(policy_id), self.explain, self.words)
 
     def emit(self, item: Item) -> None:
         """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
@@ -151,11 +154,13 @@ def calculate(
     explain: bool = False,
     reform: Reform | None = None,
     params: ParamSet | None = None,
+    words: bool = True,
 ) -> Result:
     """Every policy of the profile's jurisdiction and year, eligible or not, with totals by kind.
 
     Raises params.UnsupportedYear for a year with no data (never computed with another year's figures).
     `reform` overrides parameters (xzcalc.reform); `params` supplies a whole parameter set (batch workers cache one).
+    `words=False` computes amounts, eligibility and classification only: no reasons (and no trace), for batch rows.
     """
     if params is None:
         params = param_set(profile.jurisdiction, profile.year)
@@ -163,18 +168,26 @@ def calculate(
     if reform is not None:
         params, overrides = reform.apply(params)
     offered = _offered(profile.jurisdiction)
-    with localcontext(CONTEXT):
-        ctx = Context(profile, params, classify(profile, params), offered, explain)
-        for policy_ids, family in _families():
-            if any(pid in offered for pid in policy_ids):
-                family(ctx)
-        from .rules.eligible_only import eligible_only_items
+    explain = explain and words
+    token = WORDS.set(words)
+    try:
+        with localcontext(CONTEXT):
+            ctx = Context(profile, params, classify(profile, params), offered, explain, words)
+            for policy_ids, family in _families():
+                if any(pid in offered for pid in policy_ids):
+                    family(ctx)
+            from .rules.eligible_only import eligible_only_items
 
-        eligible_only_items(ctx)
+            eligible_only_items(ctx)
+    finally:
+        WORDS.reset(token)
     missing = [pid for pid in offered if pid not in ctx.items]
     if missing:
         raise DataError(f"no rule computed {', '.join(missing)}")
     items = [ctx.items[pid] for pid in offered]
+    if not words:  # reasons copied from classifications were built with blank numbers: drop them all
+        for it in items:
+            it.reasons = []
     totals = {k: ZERO for k in KINDS}
     for it in items:
         if it.amount is not None:

@@ -53,7 +53,7 @@ def eligible_only_items(ctx: Context) -> None:
     p = ctx.profile
     key = (
         tuple(ctx.offered), tuple(ctx.items), p.entity, p.sector, ctx.classification["size_class"].value,
-        p.vat.taxpayer, p.tech_sme,
+        p.vat.taxpayer, p.tech_sme, ctx.words,
     )
     outcomes = _OUTCOMES.get(key)
     if outcomes is None:
