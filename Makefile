@@ -24,7 +24,7 @@ check: $(STAMP) lint typecheck
 
 lint: $(STAMP)
 	$(BIN)/ruff check xzcalc tests tools bench
-	$(BIN)/ruff format --check xzcalc
+	$(BIN)/ruff format --check xzcalc tests tools bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

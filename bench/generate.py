@@ -63,9 +63,7 @@ def _money(rng: random.Random, value: int) -> str:
 
 def _uscc(rng: random.Random) -> str:
     first17 = (
-        "9114"
-        + "".join(rng.choice("0123456789") for _ in range(4))
-        + "".join(rng.choice(ALPHABET) for _ in range(9))
+        "9114" + "".join(rng.choice("0123456789") for _ in range(4)) + "".join(rng.choice(ALPHABET) for _ in range(9))
     )
     return first17 + check_digit(first17)
 
@@ -113,9 +111,7 @@ def enterprise(rng: random.Random, i: int) -> dict[str, str]:
         row["income.rd_expense_q4"] = str(rd // 4)
     for n in range(1, rng.choice((0, 0, 1, 1, 2, 3)) + 1):
         value = rng.choice((rng.randint(1, 490), rng.randint(501, 2_000))) * 10_000
-        row[f"equipment.{n}.name"] = rng.choice(
-            ("数控机床", "激光切割机", "叉车", "服务器", "生产线", "检测设备")
-        )
+        row[f"equipment.{n}.name"] = rng.choice(("数控机床", "激光切割机", "叉车", "服务器", "生产线", "检测设备"))
         row[f"equipment.{n}.unit_value"] = _money(rng, value)
         row[f"equipment.{n}.years"] = rng.choice(("3", "4", "5", "10", "10"))
         row[f"equipment.{n}.in_service"] = f"2022-{rng.randint(1, 12):02d}"

@@ -52,12 +52,8 @@ def count_rows(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200_000, help="enterprises (default 200000)")
-    parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="xzcalc batch --jobs (default: cores)"
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=1, help="runs of each, alternating; the best is reported"
-    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="xzcalc batch --jobs (default: cores)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, alternating; the best is reported")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "xzcalc-bench")
     args = parser.parse_args()
 
@@ -65,9 +61,7 @@ def main() -> None:
     source = args.dir / f"enterprises-{args.n}.csv"
     if not source.exists():
         print(f"generating {args.n:,} enterprises → {source}", file=sys.stderr)
-        subprocess.run(
-            [sys.executable, str(BENCH / "generate.py"), str(args.n), str(source)], check=True, cwd=ROOT
-        )
+        subprocess.run([sys.executable, str(BENCH / "generate.py"), str(args.n), str(source)], check=True, cwd=ROOT)
     # bytecode up front, as an installed package has it (PYTHONDONTWRITEBYTECODE would recompile every run)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xzcalc")], check=True)
     floor_out, batch_out = args.dir / "floor-out.csv", args.dir / "batch-out.csv"
@@ -104,9 +98,7 @@ def main() -> None:
     if args.repeat > 1:
         print(
             "all runs (floor, batch) s: "
-            + ", ".join(
-                f"({f['seconds']:.2f}, {b['seconds']:.2f})" for f, b in zip(floors, batches, strict=True)
-            )
+            + ", ".join(f"({f['seconds']:.2f}, {b['seconds']:.2f})" for f, b in zip(floors, batches, strict=True))
         )
 
 

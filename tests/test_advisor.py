@@ -141,11 +141,14 @@ PROFILES: dict[str, dict[str, Any]] = {
         "vat": {"taxpayer": "small-scale", "sales_3pct": [440000, 0, 0, 0], "sales_other": [0, 0, 0, 460000]},
     },
     "equipment 510万": {
-        "employees": 100, "income": {"taxable_income": 9000000},
+        "employees": 100,
+        "income": {"taxable_income": 9000000},
         "equipment": [{"unit_value": "510万", "years": 3, "in_service": "2022-03"}],
     },
     "equipment SME ceiling": {
-        "employees": 950, "revenue": "5亿", "income": {"taxable_income": 9000000},
+        "employees": 950,
+        "revenue": "5亿",
+        "income": {"taxable_income": 9000000},
         "equipment": [{"unit_value": "800万", "years": 10, "in_service": "2022-03"}],
     },
     "deferral band": {"prior_revenue": "2100万", "deferral": {"taxes_2022q1": 500000}},
@@ -227,9 +230,19 @@ def test_no_advisory_for_a_zero_amount_either_side() -> None:
 
 
 def test_json_has_no_floats(example_profile: Path) -> None:
-    data = calc_json(str(example_profile), "--set", "income.taxable_income=3050000", "--set", "income.rd_expense=0",
-                     "--set", "income.rd_expense_q4=0", "--set", "equipment.1.unit_value=0",
-                     "--set", "equipment.2.unit_value=0")
+    data = calc_json(
+        str(example_profile),
+        "--set",
+        "income.taxable_income=3050000",
+        "--set",
+        "income.rd_expense=0",
+        "--set",
+        "income.rd_expense_q4=0",
+        "--set",
+        "equipment.1.unit_value=0",
+        "--set",
+        "equipment.2.unit_value=0",
+    )
     assert data["advisories"]
 
     def walk(value: Any) -> None:
@@ -258,6 +271,7 @@ def test_golden_case_profiles_advise_consistently(path: Path) -> None:
         value = get_path(profile, a.path).__class__
         moved = calculate(with_path(profile, a.path, value(a.moved_to)))
         base = result if a.relative_to is None else calculate(with_path(profile, a.path, value(a.relative_to)))
-        assert all(moved.item(c.policy.id).amount == c.moved and base.item(c.policy.id).amount == c.now
-                   for c in a.changes), a.message.en
+        assert all(
+            moved.item(c.policy.id).amount == c.moved and base.item(c.policy.id).amount == c.now for c in a.changes
+        ), a.message.en
         assert {k: moved.totals[k] - base.totals[k] for k in a.totals} == a.totals

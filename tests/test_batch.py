@@ -202,9 +202,7 @@ def test_unknown_and_duplicated_columns_exit_2(tmp_path: Path) -> None:
     done = xzcalc("batch", str(src), "-o", str(out))
     assert done.returncode == 2
     message = done.stderr.strip()
-    assert message.startswith(
-        "xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.5'"
-    )
+    assert message.startswith("xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.5'")
     assert "duplicated column 'name'" in message
     assert "xzcalc template --format csv" in message and "equipment.1.unit_value" in message
     assert "Traceback" not in done.stderr
@@ -269,11 +267,7 @@ def test_encoding_detected_after_a_long_ascii_start(tmp_path: Path) -> None:
     for r in rows[:5900]:  # the first megabyte all ASCII: names in pinyin, amounts in digits
         for key, value in r.items():
             if not value.isascii():
-                r[key] = (
-                    str(int(value[:-1]) * 10_000)
-                    if value.endswith("万")
-                    else {"是": "yes"}.get(value, "pinyin")
-                )
+                r[key] = str(int(value[:-1]) * 10_000) if value.endswith("万") else {"是": "yes"}.get(value, "pinyin")
     src = write_csv(tmp_path / "in.csv", rows, encoding="gb18030")
     assert src.read_bytes()[: 1 << 20].isascii()
     report = run(str(src), str(tmp_path / "out.csv"), jobs=1)
@@ -446,9 +440,7 @@ def test_eligible_only_memo_gives_what_a_cold_computation_gives() -> None:
     from xzcalc.rules import eligible_only
 
     rows = generated(150, seed=19)
-    warm = [
-        calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json() for r in rows
-    ]
+    warm = [calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json() for r in rows]
     cold = []
     for r in rows:
         eligible_only._OUTCOMES.clear()

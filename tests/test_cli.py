@@ -24,8 +24,11 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
     [
         (["--employees", "-5"], None, 'employees: "-5" is not valid — expected a headcount that is not negative'),
         (["--income", "NaN"], None, 'income.taxable_income: "NaN" is not valid — expected an amount in yuan'),
-        (["--jurisdiction", "beijing"], None,
-         'jurisdiction: "beijing" is not valid — expected one of xinzhou, shanxi, inner-mongolia'),
+        (
+            ["--jurisdiction", "beijing"],
+            None,
+            'jurisdiction: "beijing" is not valid — expected one of xinzhou, shanxi, inner-mongolia',
+        ),
         (["--sector", "Z9"], None, 'sector: "Z9" is not valid — expected a GB/T 4754-2017 code'),
         (["--sector", "C99"], None, 'sector: "C99" is not valid — expected a division of section C (13–43)'),
         (["--year", "2019"], None, "no policy data for xinzhou in tax year 2019; supported years: 2022"),
@@ -38,8 +41,12 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
         (["--set", "nonsense"], None, "--set: 'nonsense' is not valid — expected PATH=VALUE"),
         (["--set", "vat.sales_3pct.5=1"], None, "expected vat.sales_3pct.N with N from 1 to 4"),
         (["nofile.toml"], None, "profile: 'nofile.toml' is not a readable file"),
-        (["--set", "income.rd_expense_q4=10", "--rd", "5"], None, "income.rd_expense_q4: \"10\" is not valid — expected at most"),
-        (["--set", "employment.layoff_rate=120%"], None, "employment.layoff_rate: \"120%\" is not valid"),
+        (
+            ["--set", "income.rd_expense_q4=10", "--rd", "5"],
+            None,
+            'income.rd_expense_q4: "10" is not valid — expected at most',
+        ),
+        (["--set", "employment.layoff_rate=120%"], None, 'employment.layoff_rate: "120%" is not valid'),
         (["--set", "tech_sme=maybe"], None, 'tech_sme: "maybe" is not valid — expected true or false'),
         (["--set", "startup_loan.contract_date=2022-13-01"], None, 'expected a date "YYYY-MM" or "YYYY-MM-DD"'),
     ],
@@ -70,8 +77,17 @@ def test_json_output_is_the_contract_shape(example_profile: Path) -> None:
     assert set(data) >= {"profile", "jurisdiction", "year", "classification", "items", "totals", "advisories"}
     assert set(data["totals"]) == {"tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"}
     for item in data["items"]:
-        assert set(item) >= {"policy", "title", "kind", "certainty", "eligible", "amount", "components", "reasons",
-                             "sources"}
+        assert set(item) >= {
+            "policy",
+            "title",
+            "kind",
+            "certainty",
+            "eligible",
+            "amount",
+            "components",
+            "reasons",
+            "sources",
+        }
         if item["certainty"] == "eligible_only":
             assert item["amount"] is None
         else:
@@ -129,8 +145,10 @@ def test_toml_output_parses(example_profile: Path) -> None:
     code, out, _ = run("calc", str(example_profile), "-f", "toml")
     assert code == 0
     data = tomllib.loads(out)
-    assert data["totals"]["tax_reduction"] == json.loads(run("calc", str(example_profile), "-f", "json")[1])[
-        "totals"]["tax_reduction"]
+    assert (
+        data["totals"]["tax_reduction"]
+        == json.loads(run("calc", str(example_profile), "-f", "json")[1])["totals"]["tax_reduction"]
+    )
 
 
 def test_csv_output_has_a_row_per_item_and_totals(example_profile: Path) -> None:

@@ -20,9 +20,15 @@ from xzcalc.money import fmt_amount
 from xzcalc.params import catalogue
 
 runner = CliRunner()
-XINZHOU_ONLY = ("subsidy.first_set_equipment", "award.chain_leader_output", "award.whitelist_growth",
-                "relief.dev_zone_rent", "finance.guarantee_fee_halving", "finance.startup_loan_interest",
-                "fees.water_gas_deferral")
+XINZHOU_ONLY = (
+    "subsidy.first_set_equipment",
+    "award.chain_leader_output",
+    "award.whitelist_growth",
+    "relief.dev_zone_rent",
+    "finance.guarantee_fee_halving",
+    "finance.startup_loan_interest",
+    "fees.water_gas_deferral",
+)
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -42,8 +48,12 @@ def test_xinzhou_manufacturer_xinzhou_only_items_missing_elsewhere(example_profi
     assert data["jurisdictions"] == ["xinzhou", "shanxi", "inner-mongolia"]
     items = {i["policy"]: i for i in data["items"]}
     # the example is eligible for these Xinzhou-only awards and subsidies …
-    for pid in ("subsidy.first_set_equipment", "relief.dev_zone_rent", "finance.guarantee_fee_halving",
-                "fees.water_gas_deferral"):
+    for pid in (
+        "subsidy.first_set_equipment",
+        "relief.dev_zone_rent",
+        "finance.guarantee_fee_halving",
+        "fees.water_gas_deferral",
+    ):
         assert Decimal(items[pid]["amounts"]["xinzhou"]) > 0, pid
     # … and none of the Xinzhou-only policies exists in Shanxi or Inner Mongolia
     for pid in XINZHOU_ONLY:
@@ -105,15 +115,24 @@ def test_compare_bad_profile_exits_2() -> None:
 @pytest.fixture
 def first_set_reform(tmp_path: Path) -> Path:
     path = tmp_path / "first_set_500k.toml"
-    path.write_text('[subsidy.first_set_equipment.cap]\nvalue = 500000\ndescription = "raise the first-set cap"\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[subsidy.first_set_equipment.cap]\nvalue = 500000\ndescription = "raise the first-set cap"\n', encoding="utf-8"
+    )
     return path
 
 
 def test_first_set_cap_reform_changes_exactly_that_item(example_profile: Path, first_set_reform: Path) -> None:
     # a first-set purchase of 6,000,000: 10% = 600,000, capped at 300,000; the reform raises the cap to 500,000
-    code, out, err = invoke("calc", str(example_profile), "--set", "first_set.1.price=600万",
-                            "--params", str(first_set_reform), "--format", "json")
+    code, out, err = invoke(
+        "calc",
+        str(example_profile),
+        "--set",
+        "first_set.1.price=600万",
+        "--params",
+        str(first_set_reform),
+        "--format",
+        "json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["difference"]["items"]["subsidy.first_set_equipment"] == "200000.00"
@@ -125,16 +144,29 @@ def test_first_set_cap_reform_changes_exactly_that_item(example_profile: Path, f
     assert base["subsidy.first_set_equipment"]["amount"] == "300000.00"
     assert new["subsidy.first_set_equipment"]["amount"] == "500000.00"
     assert all(base[p] == new[p] for p in base if p != "subsidy.first_set_equipment")
-    assert data["reform"]["changed"] == [{
-        "name": "subsidy.first_set_equipment.cap", "description": data["reform"]["changed"][0]["description"],
-        "source": "忻政办发〔2022〕34号 第46条", "baseline": "300000", "reform": "500000",
-    }]
+    assert data["reform"]["changed"] == [
+        {
+            "name": "subsidy.first_set_equipment.cap",
+            "description": data["reform"]["changed"][0]["description"],
+            "source": "忻政办发〔2022〕34号 第46条",
+            "baseline": "300000",
+            "reform": "500000",
+        }
+    ]
     assert data["reformed"]["changed_params"] == ["subsidy.first_set_equipment.cap"]
 
 
 def test_reform_table_names_the_parameter(example_profile: Path, first_set_reform: Path) -> None:
-    code, out, _ = invoke("calc", str(example_profile), "--set", "first_set.1.price=600万",
-                          "--params", str(first_set_reform), "--lang", "en")
+    code, out, _ = invoke(
+        "calc",
+        str(example_profile),
+        "--set",
+        "first_set.1.price=600万",
+        "--params",
+        str(first_set_reform),
+        "--lang",
+        "en",
+    )
     assert code == 0
     flat = " ".join(out.split())
     assert "subsidy.first_set_equipment.cap: 300,000 → 500,000" in flat
@@ -144,8 +176,16 @@ def test_reform_table_names_the_parameter(example_profile: Path, first_set_refor
 
 
 def test_reform_csv(example_profile: Path, first_set_reform: Path) -> None:
-    code, out, _ = invoke("calc", str(example_profile), "--set", "first_set.1.price=600万",
-                          "--params", str(first_set_reform), "--format", "csv")
+    code, out, _ = invoke(
+        "calc",
+        str(example_profile),
+        "--set",
+        "first_set.1.price=600万",
+        "--params",
+        str(first_set_reform),
+        "--format",
+        "csv",
+    )
     assert code == 0
     rows = {r[0]: r for r in csv.reader(io.StringIO(out))}
     assert rows["subsidy.first_set_equipment"][2:] == ["300000.00", "500000.00", "200000.00"]
@@ -156,8 +196,9 @@ def test_reform_of_a_b1_parameter(tmp_path: Path) -> None:
     # B1–B6 parameter: the small low-profit income line raised to 5,000,000
     reform = tmp_path / "slpe.toml"
     reform.write_text("[cit.small_low_profit.income_limit]\nvalue = 5000000\n", encoding="utf-8")
-    code, out, err = invoke("calc", "--income", "4000000", "--employees", "50", "--params", str(reform),
-                            "--format", "json", "--margin", "0")
+    code, out, err = invoke(
+        "calc", "--income", "4000000", "--employees", "50", "--params", str(reform), "--format", "json", "--margin", "0"
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["baseline"]["cit"]["tax_final"] == "1000000.00"
@@ -171,7 +212,9 @@ def test_reform_in_compare(example_profile: Path, first_set_reform: Path) -> Non
     cell = items["subsidy.first_set_equipment"]["amounts"]["xinzhou"]
     assert cell == {"baseline": "300000.00", "reform": "500000.00", "difference": "200000.00"}
     assert items["subsidy.first_set_equipment"]["amounts"]["shanxi"] == {
-        "baseline": None, "reform": None, "difference": None
+        "baseline": None,
+        "reform": None,
+        "difference": None,
     }
     assert data["totals"]["xinzhou"]["subsidy"]["difference"] == "200000.00"
     assert data["totals"]["shanxi"]["subsidy"]["difference"] == "0.00"
@@ -182,7 +225,7 @@ def test_reform_in_compare(example_profile: Path, first_set_reform: Path) -> Non
     ("content", "message"),
     [
         ("[no.such.parameter]\nvalue = 1\n", "no.such.parameter: not a parameter of xzcalc"),
-        ("[subsidy.first_set_equipment.cap]\nvalue = \"lots\"\n", "expected a number, like the current value"),
+        ('[subsidy.first_set_equipment.cap]\nvalue = "lots"\n', "expected a number, like the current value"),
         ("[subsidy.first_set_equipment.cap\n", "is not valid TOML"),
     ],
 )

@@ -11,7 +11,9 @@ from xzcalc.clauses import all_clauses
 from xzcalc.params import all_policies, catalogue, jurisdictions, param_set
 from xzcalc.rules import FAMILIES
 
-DOCUMENT_CITE = re.compile(r"^(晋政办发〔2022〕34号|忻政办发〔2022〕34号|忻政办发〔2022〕36号|忻政办发〔2022〕86号|内蒙古方案) ")
+DOCUMENT_CITE = re.compile(
+    r"^(晋政办发〔2022〕34号|忻政办发〔2022〕34号|忻政办发〔2022〕36号|忻政办发〔2022〕86号|内蒙古方案) "
+)
 
 
 def test_every_clause_of_the_five_documents_is_inventoried() -> None:
@@ -19,8 +21,13 @@ def test_every_clause_of_the_five_documents_is_inventoried() -> None:
     for clause in all_clauses().values():
         if clause.n != "保障措施":
             counts[clause.document] = counts.get(clause.document, 0) + 1
-    assert counts == {"晋政办发〔2022〕34号": 70, "内蒙古方案": 52, "忻政办发〔2022〕34号": 71,
-                      "忻政办发〔2022〕36号": 35, "忻政办发〔2022〕86号": 18}
+    assert counts == {
+        "晋政办发〔2022〕34号": 70,
+        "内蒙古方案": 52,
+        "忻政办发〔2022〕34号": 71,
+        "忻政办发〔2022〕36号": 35,
+        "忻政办发〔2022〕86号": 18,
+    }
     assert sum(counts.values()) == 246
 
 
@@ -62,5 +69,6 @@ def test_jurisdiction_chains() -> None:
     shanxi = {p.id for p in catalogue("shanxi")}
     mongolia = {p.id for p in catalogue("inner-mongolia")}
     assert shanxi < xinzhou
-    assert not any("xinzhou" in p.jurisdictions or "shanxi" in p.jurisdictions
-                   for p in catalogue("inner-mongolia")), mongolia
+    assert not any("xinzhou" in p.jurisdictions or "shanxi" in p.jurisdictions for p in catalogue("inner-mongolia")), (
+        mongolia
+    )

@@ -4,6 +4,7 @@ relief never raises the tax."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -28,35 +29,48 @@ def test_parsers_never_crash_and_never_return_float(value: object) -> None:
         assert isinstance(result, Decimal) and result.is_finite()
 
 
-@given(st.dictionaries(st.sampled_from(["employees", "revenue", "income", "sector", "year", "vat"]),
-                       st.one_of(st.text(max_size=12), st.integers(), st.floats(), st.lists(st.integers(), max_size=3))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["employees", "revenue", "income", "sector", "year", "vat"]),
+        st.one_of(st.text(max_size=12), st.integers(), st.floats(), st.lists(st.integers(), max_size=3)),
+    )
+)
 def test_profile_parser_raises_only_profile_errors(data: dict[str, object]) -> None:
-    try:
+    with contextlib.suppress(ProfileError):
         assert isinstance(parse_profile(data), Profile)
-    except ProfileError:
-        pass
 
 
-equipment = st.fixed_dictionaries({
-    "unit_value": money, "years": st.sampled_from([3, 4, 5, 10]),
-    "in_service": st.sampled_from(["2022-01", "2022-06", "2022-12", "2021-12"]),
-})
-profiles = st.fixed_dictionaries({
-    "jurisdiction": st.sampled_from(["xinzhou", "shanxi", "inner-mongolia"]),
-    "entity": st.sampled_from(["company", "company", "individual-business"]),
-    "sector": st.sampled_from(["C34", "C16", "F51", "M73", "K7010", "I65", "E48", "B06", "D44"]),
-    "location": st.sampled_from(["city", "county", "other"]),
-    "employees": st.integers(0, 3000), "total_assets": money, "revenue": money, "prior_revenue": money,
-    "tech_sme": st.booleans(),
-    "income": st.fixed_dictionaries({"taxable_income": signed, "rd_expense": money}),
-    "equipment": st.lists(equipment, max_size=3),
-    "vat": st.fixed_dictionaries({
-        "taxpayer": st.sampled_from(["small-scale", "general"]),
-        "sales_3pct": st.lists(money, min_size=4, max_size=4), "sales_other": st.lists(money, min_size=4, max_size=4),
-        "vat_payable": money,
-    }),
-    "local_taxes": st.fixed_dictionaries({"property": money, "stamp": money}),
-})
+equipment = st.fixed_dictionaries(
+    {
+        "unit_value": money,
+        "years": st.sampled_from([3, 4, 5, 10]),
+        "in_service": st.sampled_from(["2022-01", "2022-06", "2022-12", "2021-12"]),
+    }
+)
+profiles = st.fixed_dictionaries(
+    {
+        "jurisdiction": st.sampled_from(["xinzhou", "shanxi", "inner-mongolia"]),
+        "entity": st.sampled_from(["company", "company", "individual-business"]),
+        "sector": st.sampled_from(["C34", "C16", "F51", "M73", "K7010", "I65", "E48", "B06", "D44"]),
+        "location": st.sampled_from(["city", "county", "other"]),
+        "employees": st.integers(0, 3000),
+        "total_assets": money,
+        "revenue": money,
+        "prior_revenue": money,
+        "tech_sme": st.booleans(),
+        "income": st.fixed_dictionaries({"taxable_income": signed, "rd_expense": money}),
+        "equipment": st.lists(equipment, max_size=3),
+        "vat": st.fixed_dictionaries(
+            {
+                "taxpayer": st.sampled_from(["small-scale", "general"]),
+                "sales_3pct": st.lists(money, min_size=4, max_size=4),
+                "sales_other": st.lists(money, min_size=4, max_size=4),
+                "vat_payable": money,
+            }
+        ),
+        "local_taxes": st.fixed_dictionaries({"property": money, "stamp": money}),
+    }
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -75,7 +89,9 @@ def test_invariants(data: dict[str, object]) -> None:
             assert item.amount in (None, Decimal("0.00")) and item.reasons
         assert not isinstance(item.amount, float)
     if result.cit:
-        chain = sum(result.item(p).amount or 0 for p in
-                    ("cit.rd_super_deduction", "cit.equipment_deduction", "cit.small_low_profit"))
+        chain = sum(
+            result.item(p).amount or 0
+            for p in ("cit.rd_super_deduction", "cit.equipment_deduction", "cit.small_low_profit")
+        )
         assert chain == result.cit["tax_baseline"] - result.cit["tax_final"]
         assert result.cit["tax_final"] <= result.cit["tax_baseline"]

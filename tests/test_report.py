@@ -79,8 +79,16 @@ def test_report_carries_advisories(tmp_path: Path) -> None:
 def test_report_with_reform(example_profile: Path, tmp_path: Path) -> None:
     reform = tmp_path / "r.toml"
     reform.write_text("[subsidy.first_set_equipment.cap]\nvalue = 500000\n", encoding="utf-8")
-    page = write_report(str(example_profile), "--set", "first_set.1.price=600万", "--params", str(reform),
-                        "--lang", "en", tmp_path=tmp_path)
+    page = write_report(
+        str(example_profile),
+        "--set",
+        "first_set.1.price=600万",
+        "--params",
+        str(reform),
+        "--lang",
+        "en",
+        tmp_path=tmp_path,
+    )
     assert "Reform compared with the baseline" in page
     assert "subsidy.first_set_equipment.cap: 300,000 → 500,000" in page
     assert "+200,000.00" in page

@@ -21,6 +21,7 @@ def test_example_matches_snapshot(path: Path) -> None:
 
 
 def test_docs_policies_is_current() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

@@ -22,8 +22,19 @@ from xzcalc.cli import app
 
 runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
-SWEEP = ["sweep", "--set", "employees=120", "--field", "income.taxable_income", "--from", "0", "--to", "5000000",
-         "--steps", "50"]
+SWEEP = [
+    "sweep",
+    "--set",
+    "employees=120",
+    "--field",
+    "income.taxable_income",
+    "--from",
+    "0",
+    "--to",
+    "5000000",
+    "--steps",
+    "50",
+]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -97,7 +108,8 @@ def test_json_and_items() -> None:
     data: dict[str, Any] = json.loads(out)
     assert data["field"] == "income.taxable_income"
     assert [line["threshold"] for line in data["lines"]] == [
-        "cit.small_low_profit.band1_limit", "cit.small_low_profit.income_limit"
+        "cit.small_low_profit.band1_limit",
+        "cit.small_low_profit.income_limit",
     ]
     by_value = {p["value"]: p for p in data["points"]}
     assert by_value["2000000.00"]["item.cit.small_low_profit"] == "425000.00"
@@ -115,8 +127,23 @@ def test_table_has_a_terminal_chart() -> None:
 def test_other_fields_and_reform(tmp_path: Path) -> None:
     reform = tmp_path / "r.toml"
     reform.write_text("[cit.small_low_profit.employee_limit]\nvalue = 400\n", encoding="utf-8")
-    code, out, err = invoke("sweep", "--set", "income.taxable_income=2000000", "--field", "employees", "--from", "250",
-                            "--to", "450", "--steps", "4", "--params", str(reform), "--format", "json")
+    code, out, err = invoke(
+        "sweep",
+        "--set",
+        "income.taxable_income=2000000",
+        "--field",
+        "employees",
+        "--from",
+        "250",
+        "--to",
+        "450",
+        "--steps",
+        "4",
+        "--params",
+        str(reform),
+        "--format",
+        "json",
+    )
     assert code == 0, err
     data = json.loads(out)
     by_value = {p["value"]: p for p in data["points"]}
@@ -169,10 +196,23 @@ def test_svg_renders_in_a_headless_browser(tmp_path: Path) -> None:
     png = tmp_path / "sweep.png"
     profile_dir = tmp_path / "chromium-profile"
     subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile_dir}",
-         f"--screenshot={png}", "--window-size=1000,650", svg.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile_dir}",
+            f"--screenshot={png}",
+            "--window-size=1000,650",
+            svg.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -183,8 +223,21 @@ def test_svg_renders_in_a_headless_browser(tmp_path: Path) -> None:
 
 def test_vat_quarter_edges_from_zero() -> None:
     # from 0 there are no 3% sales yet: the line is still found (seen from the other end of the range)
-    code, out, _ = invoke("sweep", "--field", "vat.sales_3pct.1", "--set", "vat.taxpayer=small-scale", "--from", "0",
-                          "--to", "900000", "--steps", "3", "--format", "csv")
+    code, out, _ = invoke(
+        "sweep",
+        "--field",
+        "vat.sales_3pct.1",
+        "--set",
+        "vat.taxpayer=small-scale",
+        "--from",
+        "0",
+        "--to",
+        "900000",
+        "--steps",
+        "3",
+        "--format",
+        "csv",
+    )
     assert code == 0
     rows = {r["vat.sales_3pct.1"]: r for r in csv.DictReader(io.StringIO(out))}
     assert rows["450000.00"]["edge"] == rows["450001.00"]["edge"] == "vat.small_scale.quarter_threshold"

@@ -17,6 +17,7 @@ Checks:
 - eligible_only.toml: ids unique and well-formed, only the allowed keys and values, every source
   cite exists, and the sources of each eo. id are exactly the clauses that list it.
 """
+
 import re
 import sys
 import tomllib
@@ -26,30 +27,56 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
 DATA = REPO / "data"
 
-CN_NUMS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-           "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
+CN_NUMS = [
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+]
 
 EXPECTED = {
     # key: (seed, cite prefix, jurisdiction, clause numbers, extra unnumbered clauses)
-    "sx34": ("002_b7ef323fa9f9b8cf.txt", "晋政办发〔2022〕34号", "shanxi",
-             [str(i) for i in range(1, 71)], []),
-    "nm": ("003_fdc1b544d65218b6.txt", "内蒙古方案", "inner-mongolia",
-           [str(i) for i in range(1, 53)], ["保障措施"]),
-    "xz34": ("000_4b22abcac525f172.txt", "忻政办发〔2022〕34号", "xinzhou",
-             [str(i) for i in range(1, 72)], []),
-    "xz36": ("004_698e56af3b006b5e.txt", "忻政办发〔2022〕36号", "xinzhou",
-             [str(i) for i in range(1, 36)], []),
+    "sx34": ("002_b7ef323fa9f9b8cf.txt", "晋政办发〔2022〕34号", "shanxi", [str(i) for i in range(1, 71)], []),
+    "nm": ("003_fdc1b544d65218b6.txt", "内蒙古方案", "inner-mongolia", [str(i) for i in range(1, 53)], ["保障措施"]),
+    "xz34": ("000_4b22abcac525f172.txt", "忻政办发〔2022〕34号", "xinzhou", [str(i) for i in range(1, 72)], []),
+    "xz36": ("004_698e56af3b006b5e.txt", "忻政办发〔2022〕36号", "xinzhou", [str(i) for i in range(1, 36)], []),
     "xz86": ("001_5c4a7d0e9c55c595.txt", "忻政办发〔2022〕86号", "xinzhou", CN_NUMS, []),
 }
 
 COMPUTED = {
-    "cit.small_low_profit", "iit.individual_business_halving", "cit.rd_super_deduction",
-    "cit.equipment_deduction", "vat.small_scale_exemption", "local.six_taxes_two_fees",
-    "vat.credit_refund", "tax.manufacturing_sme_deferral", "ui.stable_job_refund",
-    "subsidy.innovation_voucher", "subsidy.first_set_equipment",
-    "subsidy.first_batch_material_insurance", "subsidy.tech_upgrade",
-    "award.chain_leader_output", "award.whitelist_growth", "relief.dev_zone_rent",
-    "finance.guarantee_fee_halving", "finance.startup_loan_interest", "fees.water_gas_deferral",
+    "cit.small_low_profit",
+    "iit.individual_business_halving",
+    "cit.rd_super_deduction",
+    "cit.equipment_deduction",
+    "vat.small_scale_exemption",
+    "local.six_taxes_two_fees",
+    "vat.credit_refund",
+    "tax.manufacturing_sme_deferral",
+    "ui.stable_job_refund",
+    "subsidy.innovation_voucher",
+    "subsidy.first_set_equipment",
+    "subsidy.first_batch_material_insurance",
+    "subsidy.tech_upgrade",
+    "award.chain_leader_output",
+    "award.whitelist_growth",
+    "relief.dev_zone_rent",
+    "finance.guarantee_fee_halving",
+    "finance.startup_loan_interest",
+    "fees.water_gas_deferral",
 }
 
 DOC_KEYS = {"key", "number", "cite_prefix", "title", "issuer", "issued", "jurisdiction", "seed", "public"}
@@ -122,7 +149,7 @@ def main(argv):
         eo[pid] = p
 
     # clauses
-    cites = {}          # cite -> set of policy ids listed by that clause
+    cites = {}  # cite -> set of policy ids listed by that clause
     totals = {}
     for key, (seed, prefix, jur, numbers, extras) in EXPECTED.items():
         path = DATA / "clauses" / f"{key}.toml"

@@ -16,6 +16,7 @@ Rules applied (see the `note` fields of the TOML files):
   "[bookmark: _GoBack]" before 忻政办发〔2022〕36号 第21条, and the closing paragraph
   ("各有关部门要…") that the PDF extraction runs into 晋政办发〔2022〕34号 第70条.
 """
+
 import json
 import re
 import sys
@@ -32,15 +33,32 @@ SEEDS = {
     "xz36": "004_698e56af3b006b5e.txt",
 }
 
-CN_NUMS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-           "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
+CN_NUMS = [
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+]
 
 PAGE_MARKER = re.compile(r"^\s*-\s*\d+\s*-\s*$")
 
 
 def _lines(path):
-    return [ln for ln in Path(path).read_text(encoding="utf-8").splitlines()
-            if not PAGE_MARKER.match(ln)]
+    return [ln for ln in Path(path).read_text(encoding="utf-8").splitlines() if not PAGE_MARKER.match(ln)]
 
 
 def _split_numbered(lines, start_re, section_re, stop_re, expected):
@@ -137,8 +155,7 @@ def extract_xz36(path):
     return _split_numbered(lines, start, sec, stop, [str(i) for i in range(1, 36)])
 
 
-EXTRACTORS = {"xz34": extract_xz34, "xz86": extract_xz86, "sx34": extract_sx34,
-              "nm": extract_nm, "xz36": extract_xz36}
+EXTRACTORS = {"xz34": extract_xz34, "xz86": extract_xz86, "sx34": extract_sx34, "nm": extract_nm, "xz36": extract_xz36}
 
 
 def extract_all(seeds_dir=DEFAULT_SEEDS):
@@ -152,6 +169,7 @@ def main(argv):
     data = extract_all(seeds)
     if "--compare" in argv:
         import tomllib
+
         bad = 0
         for key, clauses in data.items():
             doc = tomllib.loads((REPO / "data" / "clauses" / f"{key}.toml").read_text("utf-8"))

@@ -109,9 +109,7 @@ def layout() -> Layout:
     for jurisdiction in choices:
         for entity in ("company", "individual-business"):
             for year in supported_years(jurisdiction)[:1]:
-                result = calculate(
-                    parse_profile({"jurisdiction": jurisdiction, "entity": entity, "year": year})
-                )
+                result = calculate(parse_profile({"jurisdiction": jurisdiction, "entity": entity, "year": year}))
                 names.update(dict.fromkeys(result.classification))
     preferred = ("small_low_profit", "sme_equipment", "size_class", "manufacturing_size")
     ordered = tuple(n for n in preferred if n in names) + tuple(n for n in names if n not in preferred)
@@ -133,9 +131,7 @@ class RowResult:
     jurisdiction: str = ""
     year: int | None = None
     classification: dict[str, bool | str | None] = field(default_factory=dict)
-    items: list[tuple[str, str, bool, Decimal | None]] = field(
-        default_factory=list
-    )  # policy, kind, eligible, amount
+    items: list[tuple[str, str, bool, Decimal | None]] = field(default_factory=list)  # policy, kind, eligible, amount
     totals: dict[str, Decimal] = field(default_factory=dict)
     error: str = ""
 
@@ -261,9 +257,7 @@ class Summary:
     failed: int = 0
     totals: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(KINDS, ZERO))
     eligible: dict[str, int] = field(default_factory=dict)
-    errors: list[tuple[int, str, str]] = field(
-        default_factory=list
-    )  # (line, id, error), the first ERROR_SAMPLE
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, id, error), the first ERROR_SAMPLE
 
     def add(self, result: RowResult) -> None:
         self.rows += 1
@@ -401,10 +395,7 @@ class ChunkWriter:
         csv_out = self.job.fmt == "csv"
         writer = csv.writer(buffer, lineterminator="\n")
         for line, values in self.records(first_line, text):
-            if isinstance(values, str):
-                r = RowResult(line, "", "", error=values)
-            else:
-                r = self.result(values, line)
+            r = RowResult(line, "", "", error=values) if isinstance(values, str) else self.result(values, line)
             summary.add(r)
             if csv_out:
                 writer.writerow(self.csv_row(r))
@@ -505,9 +496,7 @@ def _open_input(source: str, encoding: str | None) -> tuple[IO[str], IO[bytes], 
     else:
         path = Path(source)
         if not path.is_file():
-            raise BatchError(
-                f"input: {source!r} is not a readable file — expected a CSV file (or - for stdin)"
-            )
+            raise BatchError(f"input: {source!r} is not a readable file — expected a CSV file (or - for stdin)")
         try:
             binary = path.open("rb")
         except OSError as e:
@@ -547,9 +536,7 @@ def check_header(raw: Sequence[str]) -> tuple[str, ...]:
     """The header's column names (stripped), or BatchError naming the unknown and duplicated ones."""
     header = tuple(c.strip().lstrip("\ufeff").strip() for c in raw)
     if not any(header):
-        raise BatchError(
-            "the input has no header row — expected profile paths (see `xzcalc template --format csv`)"
-        )
+        raise BatchError("the input has no header row — expected profile paths (see `xzcalc template --format csv`)")
     unknown = [c for c in header if c and not _valid_column(c)]
     seen: dict[str, int] = {}
     duplicated = []
@@ -570,9 +557,7 @@ def check_header(raw: Sequence[str]) -> tuple[str, ...]:
             parts.append(f"{c!r} (did you mean {close[0]!r}?)" if close else repr(c))
         problems.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(parts)}")
     if duplicated:
-        problems.append(
-            f"duplicated column{'s' if len(duplicated) > 1 else ''} {', '.join(map(repr, duplicated))}"
-        )
+        problems.append(f"duplicated column{'s' if len(duplicated) > 1 else ''} {', '.join(map(repr, duplicated))}")
     if problems:
         from .profile import all_paths
 
@@ -591,9 +576,7 @@ def _read_header(lines: Iterator[str], encoding: str) -> tuple[tuple[str, ...], 
     try:
         first = next(lines, "")
     except UnicodeDecodeError as e:
-        raise BatchError(
-            f"input: the header is not valid {encoding} ({e.reason}) — expected --encoding"
-        ) from None
+        raise BatchError(f"input: the header is not valid {encoding} ({e.reason}) — expected --encoding") from None
     delimiter = "\t" if "\t" in first and "," not in first else ","
     header = next(csv.reader([first], delimiter=delimiter), [])
     return check_header(header), delimiter
@@ -692,14 +675,10 @@ def output_format(target: str, fmt: str | None) -> str:
     suffix = Path(target).suffix.lower()
     if suffix in (".csv", ".jsonl"):
         return suffix[1:]
-    raise BatchError(
-        f"-o: {target!r} ends in neither .csv nor .jsonl — expected OUT.csv, OUT.jsonl or --format"
-    )
+    raise BatchError(f"-o: {target!r} ends in neither .csv nor .jsonl — expected OUT.csv, OUT.jsonl or --format")
 
 
-def _chunks(
-    lines: Iterator[str], size: int, binary: IO[bytes], encoding: str
-) -> Iterator[tuple[int, str, int]]:
+def _chunks(lines: Iterator[str], size: int, binary: IO[bytes], encoding: str) -> Iterator[tuple[int, str, int]]:
     """(the file line of the chunk's first record, its text, the byte position after it) for chunks of
     about `size` records. A chunk ends only between records: a line leaving an odd number of quote characters
     open continues into the next (a quoted cell with a line break), unless a stray quote would hold a chunk

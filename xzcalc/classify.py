@@ -142,7 +142,9 @@ def size_class(
     group, note = match_group(size_standard(), profile.sector)
     values = _values(profile, revenue)
     reasons: list[Text] = [] if note is None else [note]
-    reasons.append(Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})"))
+    reasons.append(
+        Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})")
+    )
     bounds = {key: dict(b) for key, b in group.bounds.items()}
     if indicators is not None:
         bounds = {key: {k: v for k, v in b.items() if k in indicators} for key, b in bounds.items()}

@@ -7,7 +7,7 @@ was expected — never a traceback); 1 a batch in which some rows failed.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -16,7 +16,7 @@ import typer
 from . import __version__
 
 if TYPE_CHECKING:
-    from .engine import Result
+    from .model import Result
 
 app = typer.Typer(
     name="xzcalc",
@@ -29,24 +29,24 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     toml = "toml"
     csv = "csv"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class TemplateFormat(str, Enum):
+class TemplateFormat(StrEnum):
     toml = "toml"
     csv = "csv"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -143,12 +143,15 @@ def calc(
         str | None, typer.Option(help="Annual average headcount.", rich_help_panel=PROFILE_PANEL)
     ] = None,
     assets: Annotated[
-        str | None, typer.Option(help="Annual average total assets (yuan; 3000万 works).", rich_help_panel=PROFILE_PANEL)
+        str | None,
+        typer.Option(help="Annual average total assets (yuan; 3000万 works).", rich_help_panel=PROFILE_PANEL),
     ] = None,
     revenue: Annotated[str | None, typer.Option(help="Operating revenue.", rich_help_panel=PROFILE_PANEL)] = None,
     income: Annotated[
         str | None,
-        typer.Option(help="Taxable income before R&D and equipment deductions (may be negative).", rich_help_panel=PROFILE_PANEL),
+        typer.Option(
+            help="Taxable income before R&D and equipment deductions (may be negative).", rich_help_panel=PROFILE_PANEL
+        ),
     ] = None,
     rd: Annotated[str | None, typer.Option(help="Eligible R&D expense.", rich_help_panel=PROFILE_PANEL)] = None,
     taxpayer: Annotated[
@@ -157,7 +160,9 @@ def calc(
     set_: Annotated[
         list[str] | None,
         typer.Option(
-            "--set", metavar="PATH=VALUE", help="Set any profile field by dotted path (repeatable).",
+            "--set",
+            metavar="PATH=VALUE",
+            help="Set any profile field by dotted path (repeatable).",
             rich_help_panel=PROFILE_PANEL,
         ),
     ] = None,
@@ -167,29 +172,46 @@ def calc(
     ] = False,
     lang: Annotated[Lang, typer.Option(help="Language of titles and reasons.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
     margin: Annotated[
-        str, typer.Option(help="Advise on thresholds within this share of the line (10% or 0.1; 0 = off).",
-                          rich_help_panel="What-if"),
+        str,
+        typer.Option(
+            help="Advise on thresholds within this share of the line (10% or 0.1; 0 = off).", rich_help_panel="What-if"
+        ),
     ] = "10%",
     params: Annotated[
         str | None,
-        typer.Option("--params", metavar="FILE.toml", help="A reform (parameters overridden): baseline and reform "
-                     "side by side with the difference.", rich_help_panel="What-if"),
+        typer.Option(
+            "--params",
+            metavar="FILE.toml",
+            help="A reform (parameters overridden): baseline and reform side by side with the difference.",
+            rich_help_panel="What-if",
+        ),
     ] = None,
     html: Annotated[
-        Path | None, typer.Option("--html", metavar="FILE", help="Also write a shareable report page (HTML).",
-                                  rich_help_panel=OUTPUT_PANEL),
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE", help="Also write a shareable report page (HTML).", rich_help_panel=OUTPUT_PANEL
+        ),
     ] = None,
     svg: Annotated[
-        Path | None, typer.Option("--svg", metavar="FILE", help="Also write the breakdown as a chart (SVG).",
-                                  rich_help_panel=OUTPUT_PANEL),
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Also write the breakdown as a chart (SVG).", rich_help_panel=OUTPUT_PANEL
+        ),
     ] = None,
 ) -> None:
     """Compute every policy for one enterprise: amount, clause, and (with --explain) the arithmetic."""
     from .commands import run_calc
 
     options = {
-        "jurisdiction": jurisdiction, "year": year, "entity": entity, "sector": sector, "employees": employees,
-        "total_assets": assets, "revenue": revenue, "income.taxable_income": income, "income.rd_expense": rd,
+        "jurisdiction": jurisdiction,
+        "year": year,
+        "entity": entity,
+        "sector": sector,
+        "employees": employees,
+        "total_assets": assets,
+        "revenue": revenue,
+        "income.taxable_income": income,
+        "income.rd_expense": rd,
         "vat.taxpayer": taxpayer,
     }
     prof = run_guarded(build_profile, profile, options, set_ or [])
@@ -220,7 +242,7 @@ def policies(
 
     _check_jurisdiction(jurisdiction)
     run_guarded(param_set, jurisdiction, year)
-    render.print_catalogue(catalogue(jurisdiction), jurisdiction, year, fmt=format_.value, lang=lang.value)  # type: ignore[arg-type]
+    render.print_catalogue(catalogue(jurisdiction), jurisdiction, year, fmt=format_.value, lang=lang.value)
 
 
 def _check_jurisdiction(jurisdiction: str) -> None:
@@ -249,7 +271,7 @@ def explain_policy(
     except DataError:
         fail(f"policy: {policy_id!r} is not in the catalogue — expected an id listed by `xzcalc policies`")
     params = run_guarded(param_set, jurisdiction, year)
-    render.print_policy(info, params, year, lang=lang.value)  # type: ignore[arg-type]
+    render.print_policy(info, params, year, lang=lang.value)
 
 
 @app.command()
@@ -266,7 +288,7 @@ def template(
 # ── batch (xzcalc/batch.py does the work) ───────────────────────────────────────────────────────────────────
 
 
-class BatchFormat(str, Enum):
+class BatchFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
 
@@ -313,8 +335,14 @@ def batch(
             fail(str(e))
     try:
         report = run(
-            input_, output, fmt=None if format_ is None else format_.value, jobs=jobs, encoding=encoding,
-            reform=reform, progress=not quiet and sys.stderr.isatty(), chunk_rows=chunk_rows,
+            input_,
+            output,
+            fmt=None if format_ is None else format_.value,
+            jobs=jobs,
+            encoding=encoding,
+            reform=reform,
+            progress=not quiet and sys.stderr.isatty(),
+            chunk_rows=chunk_rows,
         )
     except BatchError as e:
         fail(str(e))
@@ -340,4 +368,3 @@ def main() -> None:
 
 # compare, sweep and schema (and calc's --margin/--params/--html/--svg) live in commands.py; importing it registers them
 from . import commands as _commands  # noqa: E402, F401
-

@@ -201,9 +201,7 @@ class Result:
             "jurisdiction": self.jurisdiction,
             "year": self.year,
             "classification": {k: f.value for k, f in self.classification.items()},
-            "classification_reasons": {
-                k: [r.get(lang) for r in f.reasons] for k, f in self.classification.items()
-            },
+            "classification_reasons": {k: [r.get(lang) for r in f.reasons] for k, f in self.classification.items()},
             "items": [it.to_json(lang, explain) for it in self.items],
             "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
             "cit": {k: fmt_amount(v) for k, v in self.cit.items()},

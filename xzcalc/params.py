@@ -194,9 +194,7 @@ def param_set(jurisdiction: str, year: int) -> ParamSet:
     chain = jurisdiction_chain(jurisdiction)
     if year not in supported_years(jurisdiction):
         years = ", ".join(str(y) for y in supported_years(jurisdiction))
-        raise UnsupportedYear(
-            f"no policy data for {jurisdiction} in tax year {year}; supported years: {years}"
-        )
+        raise UnsupportedYear(f"no policy data for {jurisdiction} in tax year {year}; supported years: {years}")
     merged: dict[str, Parameter] = {}
     for level in chain:
         merged.update(_jurisdiction_params(level))

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from .params import ParamSet
 
 __all__ = [
-    "dumps", "print_advisories", "print_catalogue", "print_grid", "print_policy", "print_segments", "print_table",
+    "dumps",
+    "print_advisories",
+    "print_catalogue",
+    "print_grid",
+    "print_policy",
+    "print_segments",
+    "print_table",
 ]
 
 CERTAINTY_TITLES = {
@@ -35,8 +41,13 @@ CLASS_TITLES = {
     "manufacturing_size": ("制造业缓税划型", "manufacturing size (deferral)"),
 }
 VALUE_TITLES = {
-    True: ("是", "yes"), False: ("否", "no"), None: ("不适用", "n/a"),
-    "large": ("大型", "large"), "medium": ("中型", "medium"), "small": ("小型", "small"), "micro": ("微型", "micro"),
+    True: ("是", "yes"),
+    False: ("否", "no"),
+    None: ("不适用", "n/a"),
+    "large": ("大型", "large"),
+    "medium": ("中型", "medium"),
+    "small": ("小型", "small"),
+    "micro": ("微型", "micro"),
     "small-micro": ("小微", "small/micro"),
 }
 
@@ -84,12 +95,19 @@ def items_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for it in data["items"]:
-        writer.writerow([
-            it["policy"], it["title"]["zh"], it["kind"], it["certainty"], "true" if it["eligible"] else "false",
-            "" if it["amount"] is None else it["amount"],
-            ";".join(f"{k}={v}" for k, v in it["components"].items()),
-            " | ".join(it["reasons"]), "; ".join(it["sources"]),
-        ])
+        writer.writerow(
+            [
+                it["policy"],
+                it["title"]["zh"],
+                it["kind"],
+                it["certainty"],
+                "true" if it["eligible"] else "false",
+                "" if it["amount"] is None else it["amount"],
+                ";".join(f"{k}={v}" for k, v in it["components"].items()),
+                " | ".join(it["reasons"]),
+                "; ".join(it["sources"]),
+            ]
+        )
     for kind, amount in data["totals"].items():
         writer.writerow([f"total.{kind}", "", kind, "", "", amount, "", "", ""])
     return out.getvalue()
@@ -141,8 +159,11 @@ def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, con
         if not items:
             continue
         table.add_section()
-        table.add_row(Text(_t(KIND_TITLES[kind], lang), style="bold"), Text(yuan(result.totals[kind]), style="bold"),
-                      Text(_t(("小计", "subtotal"), lang), style="dim"))
+        table.add_row(
+            Text(_t(KIND_TITLES[kind], lang), style="bold"),
+            Text(yuan(result.totals[kind]), style="bold"),
+            Text(_t(("小计", "subtotal"), lang), style="dim"),
+        )
         for it in sorted(items, key=lambda i: not i.eligible):
             any_up_to |= it.policy.certainty == "up_to" and it.eligible
             table.add_row(*_item_cells(it, lang, explain), style=None if it.eligible else "dim")
@@ -151,9 +172,18 @@ def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, con
     eligible_only = [it for it in result.items if it.policy.certainty == "eligible_only"]
     if eligible_only:
         # plain lines, not a table: 30-odd rows of Chinese text measured cell by cell cost more than the whole calc
-        console.print(Text(
-            _t(("可申请的政策（文件未规定金额，--explain 显示条件）", "Benefits to apply for (no amount in the documents; "
-                "--explain shows the conditions)"), lang), style="bold"))
+        console.print(
+            Text(
+                _t(
+                    (
+                        "可申请的政策（文件未规定金额，--explain 显示条件）",
+                        "Benefits to apply for (no amount in the documents; --explain shows the conditions)",
+                    ),
+                    lang,
+                ),
+                style="bold",
+            )
+        )
         lines = []
         for it in eligible_only:
             if it.eligible:
@@ -163,15 +193,20 @@ def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, con
         console.print(Text("\n".join(lines)))
         ineligible = [it for it in eligible_only if not it.eligible]
         if ineligible:
-            console.print(Text(
-                _t((f"  另有 {len(ineligible)} 项不符合条件：", f"  {len(ineligible)} more not eligible: "), lang)
-                + "；".join(f"{it.policy.title.get(lang)}（{it.reasons[-1].get(lang)}）" for it in ineligible),
-                style="dim",
-            ))
+            console.print(
+                Text(
+                    _t((f"  另有 {len(ineligible)} 项不符合条件：", f"  {len(ineligible)} more not eligible: "), lang)
+                    + "；".join(f"{it.policy.title.get(lang)}（{it.reasons[-1].get(lang)}）" for it in ineligible),
+                    style="dim",
+                )
+            )
         console.print()
 
-    totals = Table(title=_t(("合计（按类别，不跨类相加）", "Totals by kind (never added across kinds)"), lang),
-                   title_justify="left", box=box.SIMPLE_HEAD)
+    totals = Table(
+        title=_t(("合计（按类别，不跨类相加）", "Totals by kind (never added across kinds)"), lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
     totals.add_column(_t(("类别", "Kind"), lang))
     totals.add_column(_t(("金额（元）", "Amount (yuan)"), lang), justify="right")
     for kind in KINDS:
@@ -179,16 +214,37 @@ def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, con
     console.print(totals)
     if result.cit:
         c = result.cit
-        console.print(Text(
-            _t(("企业所得税：", "Corporate income tax: "), lang)
-            + f"{yuan(c['tax_baseline'])} → {yuan(c['tax_final'])}"
-            + (_t((f"；可结转亏损 {yuan(c['loss_carried_forward'])}", f"; loss carried forward {yuan(c['loss_carried_forward'])}"), lang)
-               if c.get("loss_carried_forward") else ""),
-            style="dim",
-        ))
+        console.print(
+            Text(
+                _t(("企业所得税：", "Corporate income tax: "), lang)
+                + f"{yuan(c['tax_baseline'])} → {yuan(c['tax_final'])}"
+                + (
+                    _t(
+                        (
+                            f"；可结转亏损 {yuan(c['loss_carried_forward'])}",
+                            f"; loss carried forward {yuan(c['loss_carried_forward'])}",
+                        ),
+                        lang,
+                    )
+                    if c.get("loss_carried_forward")
+                    else ""
+                ),
+                style="dim",
+            )
+        )
     if any_up_to:
-        console.print(Text(_t(("≤ 表示文件规定的上限（“最高”“不超过”），按审核确定", "≤ marks an upper bound the "
-                               "documents set (最高/不超过), granted case by case"), lang), style="dim"))
+        console.print(
+            Text(
+                _t(
+                    (
+                        "≤ 表示文件规定的上限（“最高”“不超过”），按审核确定",
+                        "≤ marks an upper bound the documents set (最高/不超过), granted case by case",
+                    ),
+                    lang,
+                ),
+                style="dim",
+            )
+        )
     print_advisories(result, lang=lang, console=console)
 
 
@@ -224,23 +280,36 @@ def _item_cells(item: Item, lang: Lang, explain: bool) -> tuple[str, str, str]:
 def print_catalogue(policies: Sequence[PolicyInfo], jurisdiction: str, year: int, *, fmt: str, lang: Lang) -> None:
     rows = [
         {
-            "id": p.id, "title": {"zh": p.title.zh, "en": p.title.en}, "kind": p.kind, "certainty": p.certainty,
-            "jurisdictions": list(p.jurisdictions), "sources": list(p.sources),
+            "id": p.id,
+            "title": {"zh": p.title.zh, "en": p.title.en},
+            "kind": p.kind,
+            "certainty": p.certainty,
+            "jurisdictions": list(p.jurisdictions),
+            "sources": list(p.sources),
         }
         for p in policies
     ]
     if fmt == "json":
         import sys
 
-        sys.stdout.write(json.dumps({"jurisdiction": jurisdiction, "year": year, "policies": rows},
-                                    ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps({"jurisdiction": jurisdiction, "year": year, "policies": rows}, ensure_ascii=False, indent=2)
+            + "\n"
+        )
         return
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"{jurisdiction} · {year} · {len(rows)}", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-    for col in ("id", _t(("名称", "title"), lang), _t(("类别", "kind"), lang), _t(("确定性", "certainty"), lang),
-                _t(("依据", "sources"), lang)):
+    table = Table(
+        title=f"{jurisdiction} · {year} · {len(rows)}", title_justify="left", box=box.SIMPLE_HEAD, expand=True
+    )
+    for col in (
+        "id",
+        _t(("名称", "title"), lang),
+        _t(("类别", "kind"), lang),
+        _t(("确定性", "certainty"), lang),
+        _t(("依据", "sources"), lang),
+    ):
         table.add_column(col)
     for p in policies:
         table.add_row(p.id, p.title.get(lang), p.kind, _t(CERTAINTY_TITLES[p.certainty], lang), "\n".join(p.sources))
@@ -262,7 +331,9 @@ def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -
     used = [p for p in params if any(p.name == pre or p.name.startswith(pre + ".") for pre in info.params)]
     if used:
         console.print()
-        console.print(Text(_t(("参数（数值、适用期间、来源）", "Parameters (value, dates, source)"), lang), style="bold"))
+        console.print(
+            Text(_t(("参数（数值、适用期间、来源）", "Parameters (value, dates, source)"), lang), style="bold")
+        )
         for p in used:
             for w in p.windows:
                 console.print(f"  {p.name} = {_param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin})")
@@ -275,7 +346,12 @@ def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -
         if found is not None:
             console.print(f"    “{found.text}”")
         else:
-            console.print(Text(_t(("    国家政策文件（未收录全文）", "    national document (text not bundled)"), lang), style="dim"))
+            console.print(
+                Text(
+                    _t(("    国家政策文件（未收录全文）", "    national document (text not bundled)"), lang),
+                    style="dim",
+                )
+            )
 
 
 def _param_value(value: Any) -> str:

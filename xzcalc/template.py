@@ -62,8 +62,11 @@ def toml_template() -> str:
         if meta["kind"] == "section":
             out += ["", f"[{f.name}]  # {_comment(meta)}", *_scalar_lines(meta["item"])]
         elif meta["kind"] == "table_list":
-            out += ["", f"[[{f.name}]]  # {_comment(meta)} — repeat the table for each one",
-                    *_scalar_lines(meta["item"])]
+            out += [
+                "",
+                f"[[{f.name}]]  # {_comment(meta)} — repeat the table for each one",
+                *_scalar_lines(meta["item"]),
+            ]
     return "\n".join(out) + "\n"
 
 

@@ -60,8 +60,7 @@ def _manufacturing_sme(ctx: Context) -> None:
     if p.entity == "individual-business":
         item.because(
             "制造业中小微企业含个人独资企业、合伙企业和个体工商户（财政部 税务总局公告2021年第30号）",
-            "the manufacturing SMEs of the deferral include individual businesses (财政部 "
-            "税务总局公告2021年第30号)",
+            "the manufacturing SMEs of the deferral include individual businesses (财政部 税务总局公告2021年第30号)",
         )
     small = finding.value == "small-micro"
     share_name = "tax.manufacturing_sme_deferral." + ("share_small_micro" if small else "share_medium")

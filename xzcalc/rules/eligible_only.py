@@ -17,24 +17,32 @@ def _check(ctx: Context, info: PolicyInfo) -> tuple[list[Text], Text | None]:
     cond = info.conditions
     if "entity" in cond:
         if p.entity not in cond["entity"]:
-            return met, Text(f"主体类型须为：{'、'.join(_ENTITY[e][0] for e in cond['entity'])}",
-                             f"entity must be {' or '.join(_ENTITY[e][1] for e in cond['entity'])}")
+            return met, Text(
+                f"主体类型须为：{'、'.join(_ENTITY[e][0] for e in cond['entity'])}",
+                f"entity must be {' or '.join(_ENTITY[e][1] for e in cond['entity'])}",
+            )
         met.append(Text(f"主体类型：{_ENTITY[p.entity][0]}", f"entity: {_ENTITY[p.entity][1]}"))
     if "sector_sections" in cond:
         if p.sector[0] not in cond["sector_sections"]:
-            return met, Text(f"行业 {p.sector} 不在适用门类 {'/'.join(cond['sector_sections'])} 内",
-                             f"sector {p.sector} is not in sections {'/'.join(cond['sector_sections'])}")
+            return met, Text(
+                f"行业 {p.sector} 不在适用门类 {'/'.join(cond['sector_sections'])} 内",
+                f"sector {p.sector} is not in sections {'/'.join(cond['sector_sections'])}",
+            )
         met.append(Text(f"行业 {p.sector} 属于适用门类", f"sector {p.sector} is in an eligible section"))
     if "size_class" in cond:
         size = ctx.classification["size_class"].value
         if size not in cond["size_class"]:
-            return met, Text(f"企业规模为 {size}，须为 {'/'.join(cond['size_class'])}",
-                             f"size class {size}; must be {'/'.join(cond['size_class'])}")
+            return met, Text(
+                f"企业规模为 {size}，须为 {'/'.join(cond['size_class'])}",
+                f"size class {size}; must be {'/'.join(cond['size_class'])}",
+            )
         met.append(Text(f"企业规模：{size}", f"size class: {size}"))
     if "taxpayer" in cond:
         if p.vat.taxpayer not in cond["taxpayer"]:
-            return met, Text(f"增值税纳税人类型须为 {'/'.join(cond['taxpayer'])}",
-                             f"VAT taxpayer type must be {'/'.join(cond['taxpayer'])}")
+            return met, Text(
+                f"增值税纳税人类型须为 {'/'.join(cond['taxpayer'])}",
+                f"VAT taxpayer type must be {'/'.join(cond['taxpayer'])}",
+            )
         met.append(Text(f"增值税纳税人类型：{p.vat.taxpayer}", f"VAT taxpayer: {p.vat.taxpayer}"))
     if cond.get("tech_sme") and not p.tech_sme:
         return met, Text("须为已入库科技型中小企业", "must be a registered technology-based SME")
@@ -52,8 +60,14 @@ _OUTCOMES: dict[tuple[Any, ...], tuple[tuple[PolicyInfo, bool, tuple[Text, ...]]
 def eligible_only_items(ctx: Context) -> None:
     p = ctx.profile
     key = (
-        tuple(ctx.offered), tuple(ctx.items), p.entity, p.sector, ctx.classification["size_class"].value,
-        p.vat.taxpayer, p.tech_sme, ctx.words,
+        tuple(ctx.offered),
+        tuple(ctx.items),
+        p.entity,
+        p.sector,
+        ctx.classification["size_class"].value,
+        p.vat.taxpayer,
+        p.tech_sme,
+        ctx.words,
     )
     outcomes = _OUTCOMES.get(key)
     if outcomes is None:
@@ -82,4 +96,3 @@ def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], 
             item.because(f"需自行确认：{c.zh}", f"to confirm: {c.en}")
         out.append((info, True, tuple(item.reasons)))
     return tuple(out)
-

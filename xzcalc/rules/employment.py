@@ -34,10 +34,8 @@ def stable_job_refund(ctx: Context) -> None:
     if e.insured_months < months_min:
         ctx.emit(
             item.ineligible(
-                f"参保缴费 {e.insured_months} 个月，不足 {months_min} "
-                f"个月（{ctx.source(_P + 'insured_months_min')}）",
-                f"insured {e.insured_months} months, fewer than {months_min} "
-                f"({ctx.source(_P + 'insured_months_min')})",
+                f"参保缴费 {e.insured_months} 个月，不足 {months_min} 个月（{ctx.source(_P + 'insured_months_min')}）",
+                f"insured {e.insured_months} months, fewer than {months_min} ({ctx.source(_P + 'insured_months_min')})",
             )
         )
         return
@@ -79,8 +77,7 @@ def _layoffs_within_limits(ctx: Context, item: ItemBuilder) -> bool:
         return True
     if rate <= limit:
         item.because(
-            f"裁员率 {pct(rate)} ≤ {pct(limit)}（全国城镇调查失业率控制目标，"
-            f"{ctx.source(_P + 'layoff_rate_limit')}）",
+            f"裁员率 {pct(rate)} ≤ {pct(limit)}（全国城镇调查失业率控制目标，{ctx.source(_P + 'layoff_rate_limit')}）",
             f"layoff rate {pct(rate)} ≤ {pct(limit)} (the national urban surveyed unemployment target, "
             f"{ctx.source(_P + 'layoff_rate_limit')})",
         )
@@ -96,10 +93,7 @@ def _layoffs_within_limits(ctx: Context, item: ItemBuilder) -> bool:
         )
         return True
     if small:
-        zh = (
-            f"参保职工 {e.insured_employees} 人 ≤ {n(small_limit)} 人，"
-            f"但裁员率 {pct(rate)} > {pct(small_rate)}"
-        )
+        zh = f"参保职工 {e.insured_employees} 人 ≤ {n(small_limit)} 人，但裁员率 {pct(rate)} > {pct(small_rate)}"
         en = (
             f"{e.insured_employees} insured employees ≤ {n(small_limit)}, "
             f"but layoff rate {pct(rate)} > {pct(small_rate)}"
@@ -116,10 +110,7 @@ def _layoffs_within_limits(ctx: Context, item: ItemBuilder) -> bool:
         )
     else:
         zh = f"裁员率 {pct(rate)} > {pct(limit)}，且参保职工 {e.insured_employees} 人 > {n(small_limit)} 人"
-        en = (
-            f"layoff rate {pct(rate)} > {pct(limit)} "
-            f"and {e.insured_employees} insured employees > {n(small_limit)}"
-        )
+        en = f"layoff rate {pct(rate)} > {pct(limit)} and {e.insured_employees} insured employees > {n(small_limit)}"
     source = ctx.source(_P + "layoff_rate_limit")
     ctx.emit(item.ineligible(f"{zh}（{source}）", f"{en} ({source})"))
     return False
@@ -140,11 +131,7 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
         # 忻政办发〔2022〕34号 第9条: 大型企业仍按照不超过…上年度实际缴纳失业保险费的30%返还;
         # 国发〔2022〕12号: 提至50%
         raised = _P + "ratio_large_raised"
-        name = (
-            raised
-            if paid is not None and ctx.params.get_or_none(raised, paid) is not None
-            else _P + "ratio_large"
-        )
+        name = raised if paid is not None and ctx.params.get_or_none(raised, paid) is not None else _P + "ratio_large"
         ratio = ctx.params.get_or_none(name, on)
         who = ("大型企业", "a large enterprise")
         item.because(
@@ -168,10 +155,8 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
         first, last = window(ctx, name)
         ctx.emit(
             item.ineligible(
-                f"稳岗返还发放日期 {on.isoformat()} 不在 {first.isoformat()} 至 {last.isoformat()} "
-                "的政策期内",
-                f"refund date {on.isoformat()} is outside the policy window "
-                f"{first.isoformat()}..{last.isoformat()}",
+                f"稳岗返还发放日期 {on.isoformat()} 不在 {first.isoformat()} 至 {last.isoformat()} 的政策期内",
+                f"refund date {on.isoformat()} is outside the policy window {first.isoformat()}..{last.isoformat()}",
             )
         )
         return None

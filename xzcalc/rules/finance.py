@@ -113,8 +113,7 @@ def _guarantee(ctx: Context) -> None:
     if p.entity == "individual-business":
         item.because(
             "条款未限定担保对象的主体类型，个体工商户的批量化担保业务按同一标准计算",
-            "the clause names no borrower type: an individual business's batch guarantee is computed the "
-            "same way",
+            "the clause names no borrower type: an individual business's batch guarantee is computed the same way",
         )
     item.because(
         f"{month(first)} 至 {month(last)} 新发生的批量化担保业务（合同日期 {g.contract_date.isoformat()}），"
@@ -157,8 +156,7 @@ def _startup_loan(ctx: Context) -> None:
     if size.value not in sizes:
         ctx.emit(
             item.ineligible(
-                f"企业规模为{size_zh(size.value)}，"
-                f"贴息对象为小微企业（{ctx.source(STARTUP_LOAN + '.sizes')}）",
+                f"企业规模为{size_zh(size.value)}，贴息对象为小微企业（{ctx.source(STARTUP_LOAN + '.sizes')}）",
                 f"size class {size.value}: the subsidy is for small and micro enterprises "
                 f"({ctx.source(STARTUP_LOAN + '.sizes')})",
             )
@@ -230,8 +228,7 @@ def _startup_loan(ctx: Context) -> None:
         )
     share = ctx.dec(STARTUP_LOAN + ".share")
     item.because(
-        f"小微企业创业担保贷款，按贷款市场报价利率给予 {pct(share)} "
-        f"贴息（{ctx.source(STARTUP_LOAN + '.share')}）",
+        f"小微企业创业担保贷款，按贷款市场报价利率给予 {pct(share)} 贴息（{ctx.source(STARTUP_LOAN + '.share')}）",
         "a small or micro enterprise's start-up guaranteed loan: the LPR part of the interest subsidised at "
         f"{pct(share)} "
         f"({ctx.source(STARTUP_LOAN + '.share')})",

@@ -58,15 +58,12 @@ def _innovation_voucher(ctx: Context) -> None:
     spend = p.innovation.voucher_spend
     total = quantize(min(spend, cap))
     item.because(
-        f"科技型中小企业购买创新服务、开展技术合作，创新券年补助额最高 {n(cap)} "
-        f"元（{ctx.source(VOUCHER + '.cap')}）",
+        f"科技型中小企业购买创新服务、开展技术合作，创新券年补助额最高 {n(cap)} 元（{ctx.source(VOUCHER + '.cap')}）",
         "a technology-based SME buying innovation services or technical cooperation: vouchers of at most "
         f"{n(cap)} a "
         f"year ({ctx.source(VOUCHER + '.cap')})",
     )
-    item.step(
-        "创新券 = min(支出, 上限)", "voucher = min(spend, cap)", f"min({n(spend)}, {n(cap)}) = {n(total)}"
-    )
+    item.step("创新券 = min(支出, 上限)", "voucher = min(spend, cap)", f"min({n(spend)}, {n(cap)}) = {n(total)}")
     if spend > cap:
         item.because(
             f"支出 {n(spend)} 元超过上限，按 {n(cap)} 元计",
@@ -82,8 +79,7 @@ def _innovation_voucher(ctx: Context) -> None:
         province = item.component("province", total * weight_p / (weight_p + weight_c))
         city = item.component("city", total - province)
         item.because(
-            f"忻州市创新券资金由省、市财政按 {n(weight_p)}:{n(weight_c)} "
-            f"配套（{ctx.source(VOUCHER + '.split')}）",
+            f"忻州市创新券资金由省、市财政按 {n(weight_p)}:{n(weight_c)} 配套（{ctx.source(VOUCHER + '.split')}）",
             f"in Xinzhou the province and the city fund the voucher {n(weight_p)}:{n(weight_c)} "
             f"({ctx.source(VOUCHER + '.split')})",
         )
@@ -186,9 +182,7 @@ def _first_batch(ctx: Context) -> None:
         f"min({n(premium)} × {pct(rate)}, {n(cap)}) = {n(amount)}",
     )
     if raw > cap:
-        item.because(
-            f"{n(raw)} 超过单户上限，按 {n(cap)} 元计", f"{n(raw)} is above the per-enterprise cap: {n(cap)}"
-        )
+        item.because(f"{n(raw)} 超过单户上限，按 {n(cap)} 元计", f"{n(raw)} is above the per-enterprise cap: {n(cap)}")
     ctx.emit(item.done(amount))
 
 
@@ -215,8 +209,7 @@ def _tech_upgrade(ctx: Context) -> None:
     rate = ctx.dec(TECH_UPGRADE + ".investment_rate")
     support = item.component("investment", investment * rate)
     item.because(
-        "符合条件的技术改造项目：不超过固定资产投资的 "
-        f"{pct(rate)}（{ctx.source(TECH_UPGRADE + '.investment_rate')}）",
+        f"符合条件的技术改造项目：不超过固定资产投资的 {pct(rate)}（{ctx.source(TECH_UPGRADE + '.investment_rate')}）",
         f"a qualifying technical-upgrade project: up to {pct(rate)} of its fixed-asset investment "
         f"({ctx.source(TECH_UPGRADE + '.investment_rate')})",
     )
@@ -231,9 +224,7 @@ def _tech_upgrade(ctx: Context) -> None:
             f"a project approved for national support: the province matches the national grant 1:{n(match)} "
             f"({ctx.source(TECH_UPGRADE + '.national_match')})",
         )
-        item.step(
-            "国家补助资金配套奖励", "match of the national grant", f"{n(grant)} × {n(match)} = {n(award)}"
-        )
+        item.step("国家补助资金配套奖励", "match of the national grant", f"{n(grant)} × {n(match)} = {n(award)}")
     ctx.emit(item.done())
 
 
@@ -282,8 +273,7 @@ def _chain_leader(ctx: Context) -> None:
         ctx.emit(
             item.ineligible(
                 f"2021年产值 {n(c.output_prior)} 元已达到 {n(line)} 元，2022年不是首次达到（{src}）",
-                f"2021 output {n(c.output_prior)} had already reached {n(line)}: 2022 is not the "
-                f"first time ({src})",
+                f"2021 output {n(c.output_prior)} had already reached {n(line)}: 2022 is not the first time ({src})",
             )
         )
         return
@@ -297,9 +287,7 @@ def _chain_leader(ctx: Context) -> None:
         return
     growth_min = ctx.dec(CHAIN_LEADER + ".growth_min")
     increase = c.output - c.output_prior
-    growth = (increase / c.output_prior).quantize(
-        _GROWTH_SHOWN, rounding=ROUND_DOWN
-    )  # never shown as reached
+    growth = (increase / c.output_prior).quantize(_GROWTH_SHOWN, rounding=ROUND_DOWN)  # never shown as reached
     if increase < c.output_prior * growth_min:
         ctx.emit(
             item.ineligible(

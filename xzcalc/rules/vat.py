@@ -29,7 +29,12 @@ def small_scale_exemption(ctx: Context) -> None:
     item = ctx.start(SMALL_SCALE)
     if p.vat.taxpayer != "small-scale":
         ctx.facts["vat_payable"] = p.vat.vat_payable
-        ctx.emit(item.ineligible("一般纳税人不适用小规模纳税人免征增值税", "a general VAT taxpayer: the small-scale exemption does not apply"))
+        ctx.emit(
+            item.ineligible(
+                "一般纳税人不适用小规模纳税人免征增值税",
+                "a general VAT taxpayer: the small-scale exemption does not apply",
+            )
+        )
         return
     rate3 = ctx.dec("vat.small_scale.levy_rate_3pct")
     rate5 = ctx.dec("vat.small_scale.levy_rate_5pct")
@@ -43,9 +48,11 @@ def small_scale_exemption(ctx: Context) -> None:
             # 2021年第11号: 季度销售额未超过45万元的，免征增值税
             saved = s3 * rate3 + s5 * rate5
             exempt += saved
-            item.step(f"{label} 季度销售额 {n(s3 + s5)} ≤ {n(threshold)}，全部免征",
-                      f"{label} sales {n(s3 + s5)} ≤ {n(threshold)}: all exempt",
-                      f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}% = {n(saved)}")
+            item.step(
+                f"{label} 季度销售额 {n(s3 + s5)} ≤ {n(threshold)}，全部免征",
+                f"{label} sales {n(s3 + s5)} ≤ {n(threshold)}: all exempt",
+                f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}% = {n(saved)}",
+            )
             continue
         exempt_share = ctx.params.get_or_none("vat.small_scale.exempt_3pct", start)
         reduced_rate = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", start)
@@ -54,25 +61,38 @@ def small_scale_exemption(ctx: Context) -> None:
             saved = s3 * rate3 * Decimal(exempt_share)
             exempt += saved
             payable += s3 * rate3 * (1 - Decimal(exempt_share)) + s5 * rate5
-            item.step(f"{label} 适用3%征收率的销售额免征", f"{label} sales at 3% exempt",
-                      f"{n(s3)} × {n(rate3 * 100)}% = {n(saved)}")
+            item.step(
+                f"{label} 适用3%征收率的销售额免征",
+                f"{label} sales at 3% exempt",
+                f"{n(s3)} × {n(rate3 * 100)}% = {n(saved)}",
+            )
         elif reduced_rate is not None:
             # 2021年第7号 (to 2022-03-31): 减按1%征收率征收
             saved = s3 * (rate3 - Decimal(reduced_rate))
             reduced += saved
             payable += s3 * Decimal(reduced_rate) + s5 * rate5
-            item.step(f"{label} 3%征收率减按{n(Decimal(reduced_rate) * 100)}%", f"{label} 3% reduced to {n(Decimal(reduced_rate) * 100)}%",
-                      f"{n(s3)} × ({n(rate3 * 100)}% − {n(Decimal(reduced_rate) * 100)}%) = {n(saved)}")
+            item.step(
+                f"{label} 3%征收率减按{n(Decimal(reduced_rate) * 100)}%",
+                f"{label} 3% reduced to {n(Decimal(reduced_rate) * 100)}%",
+                f"{n(s3)} × ({n(rate3 * 100)}% − {n(Decimal(reduced_rate) * 100)}%) = {n(saved)}",
+            )
         else:
             payable += s3 * rate3 + s5 * rate5
-            item.step(f"{label} 无适用的减免", f"{label} no relief in force", f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}%")
+            item.step(
+                f"{label} 无适用的减免",
+                f"{label} no relief in force",
+                f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}%",
+            )
     ctx.facts["vat_payable"] = payable
     rate = surcharge_rate(ctx)
     vat = item.component("vat", exempt)
     red = item.component("reduced_rate", reduced)
     sur = item.component("surcharges", (exempt + reduced) * rate)
-    item.step("附加税费（城建税、教育费附加、地方教育附加）随增值税一并免除",
-              "surcharges removed with the VAT", f"({n(exempt)} + {n(reduced)}) × {n(rate * 100)}% = {n(sur)}")
+    item.step(
+        "附加税费（城建税、教育费附加、地方教育附加）随增值税一并免除",
+        "surcharges removed with the VAT",
+        f"({n(exempt)} + {n(reduced)}) × {n(rate * 100)}% = {n(sur)}",
+    )
     item.because(
         "增值税小规模纳税人：季度销售额不超过45万元免征；2022年4月1日至12月31日适用3%征收率的销售收入免征；"
         "2022年一季度3%征收率减按1%（财政部 税务总局公告2021年第11号、2022年第15号）",
@@ -80,7 +100,9 @@ def small_scale_exemption(ctx: Context) -> None:
         "Q1 2022 3% reduced to 1% (财政部 税务总局公告2021年第11号, 2022年第15号)",
     )
     if not any(p.vat.sales_3pct) and not any(p.vat.sales_other):
-        item.because("未填写销售额（vat.sales_3pct / vat.sales_other）", "no sales given (vat.sales_3pct / vat.sales_other)")
+        item.because(
+            "未填写销售额（vat.sales_3pct / vat.sales_other）", "no sales given (vat.sales_3pct / vat.sales_other)"
+        )
     item.step("合计", "total", f"{n(vat)} + {n(red)} + {n(sur)} = {n(vat + red + sur)}")
     ctx.emit(item.done())
 
@@ -96,8 +118,7 @@ def credit_refund(ctx: Context) -> None:
         ctx.emit(
             item.ineligible(
                 "增值税小规模纳税人按征收率计税，没有进项留抵税额；留抵退税适用于一般纳税人",
-                "a small-scale VAT taxpayer has no input credit to refund; the credit refund is for general "
-                "taxpayers",
+                "a small-scale VAT taxpayer has no input credit to refund; the credit refund is for general taxpayers",
             )
         )
         return
@@ -119,8 +140,7 @@ def credit_refund(ctx: Context) -> None:
         basis = vat_sales
         item.because(
             f"企业划型以增值税销售额 {n(vat_sales)} 元代替营业收入（vat.sales_3pct + vat.sales_other）",
-            f"size tested with VAT sales {n(vat_sales)} in place of revenue "
-            "(vat.sales_3pct + vat.sales_other)",
+            f"size tested with VAT sales {n(vat_sales)} in place of revenue (vat.sales_3pct + vat.sales_other)",
         )
     else:
         basis = p.revenue
@@ -151,8 +171,7 @@ def credit_refund(ctx: Context) -> None:
     elif industry is not None:
         # 14号 第二条: 加大“制造业”、“科学研究和技术服务业”…等行业留抵退税力度
         item.because(
-            f"行业 {p.sector} 属于不分规模均可退还的行业（{industry}，"
-            f"{ctx.source('vat.credit_refund.industries')}）",
+            f"行业 {p.sector} 属于不分规模均可退还的行业（{industry}，{ctx.source('vat.credit_refund.industries')}）",
             f"sector {p.sector} is an industry eligible at any size ({industry}, "
             f"{ctx.source('vat.credit_refund.industries')})",
         )
