@@ -72,3 +72,25 @@ def test_jurisdiction_chains() -> None:
     assert not any("xinzhou" in p.jurisdictions or "shanxi" in p.jurisdictions for p in catalogue("inner-mongolia")), (
         mongolia
     )
+
+
+def test_parsed_data_cache_follows_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """load_toml keeps a parsed copy in __pycache__; a changed file is parsed again, a broken cache is ignored."""
+    import os
+
+    from xzcalc.params import load_toml
+
+    path = tmp_path / "p.toml"
+    path.write_text("x = 1.5\n", encoding="utf-8")
+    assert str(load_toml(path)["x"]) == "1.5"
+    cache = tmp_path / "__pycache__" / "p.toml.pickle"
+    assert cache.is_file()
+    assert str(load_toml(path)["x"]) == "1.5"  # from the cache
+    path.write_text("x = 2.25\n", encoding="utf-8")  # a different size (and time): stale
+    assert str(load_toml(path)["x"]) == "2.25"
+    stat = path.stat()
+    path.write_text("x = 3.25\n", encoding="utf-8")  # the same size: the modification time tells
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert str(load_toml(path)["x"]) == "3.25"
+    cache.write_bytes(b"not a pickle")
+    assert str(load_toml(path)["x"]) == "3.25"
