@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
 DATA = REPO / "data"
 
+# the clause numbers of 86号: 第一条…第十八条
 CN_NUMS = [
     "一",
     "二",
@@ -46,7 +47,7 @@ CN_NUMS = [
     "十六",
     "十七",
     "十八",
-]
+]  # 86号 第一条…第十八条
 
 EXPECTED = {
     # key: (seed, cite prefix, jurisdiction, clause numbers, extra unnumbered clauses)

@@ -33,26 +33,7 @@ SEEDS = {
     "xz36": "004_698e56af3b006b5e.txt",
 }
 
-CN_NUMS = [
-    "一",
-    "二",
-    "三",
-    "四",
-    "五",
-    "六",
-    "七",
-    "八",
-    "九",
-    "十",
-    "十一",
-    "十二",
-    "十三",
-    "十四",
-    "十五",
-    "十六",
-    "十七",
-    "十八",
-]
+from check_clauses import CN_NUMS  # noqa: E402 (tools/ is on sys.path when run as a script)
 
 PAGE_MARKER = re.compile(r"^\s*-\s*\d+\s*-\s*$")
 

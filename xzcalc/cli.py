@@ -75,6 +75,17 @@ def _main(
 PROFILE_PANEL = "Profile fields (override the file)"
 OUTPUT_PANEL = "Output"
 
+# --set PATH=VALUE, shared by every command that reads a profile
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Set any profile field by dotted path (repeatable).",
+        rich_help_panel=PROFILE_PANEL,
+    ),
+]
+
 
 def read_profile_source(profile: str | None) -> dict[str, Any]:
     """The raw nested mapping of a profile file (TOML/JSON) or stdin (`-`), before overrides."""
@@ -157,15 +168,7 @@ def calc(
     taxpayer: Annotated[
         str | None, typer.Option(help="VAT taxpayer: small-scale | general", rich_help_panel=PROFILE_PANEL)
     ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="PATH=VALUE",
-            help="Set any profile field by dotted path (repeatable).",
-            rich_help_panel=PROFILE_PANEL,
-        ),
-    ] = None,
+    set_: SetOption = None,
     format_: Annotated[OutputFormat, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = OutputFormat.table,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show the arithmetic behind every number.", rich_help_panel=OUTPUT_PANEL)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .cli import OUTPUT_PANEL, PROFILE_PANEL, Lang, app, build_profile, emit_result, fail, run_guarded
+from .cli import OUTPUT_PANEL, Lang, SetOption, app, build_profile, emit_result, fail, run_guarded
 
 if TYPE_CHECKING:
     from .model import Lang as LangCode
@@ -153,15 +153,7 @@ def _print_reform(base: Result, reformed: Result, reform: Reform, lang: LangCode
 @app.command()
 def compare(
     profile: Annotated[str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="PATH=VALUE",
-            help="Set any profile field by dotted path (repeatable).",
-            rich_help_panel=PROFILE_PANEL,
-        ),
-    ] = None,
+    set_: SetOption = None,
     params: Annotated[
         str | None,
         typer.Option(
@@ -221,15 +213,7 @@ def sweep(
     edges: Annotated[
         bool, typer.Option("--edges/--no-edges", help="Add the values on both sides of every threshold in range.")
     ] = True,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="PATH=VALUE",
-            help="Set any profile field by dotted path (repeatable).",
-            rich_help_panel=PROFILE_PANEL,
-        ),
-    ] = None,
+    set_: SetOption = None,
     params: Annotated[
         str | None,
         typer.Option(
