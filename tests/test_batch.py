@@ -350,6 +350,50 @@ def test_params_reform_applies_to_every_row(tmp_path: Path) -> None:
     assert before["totals"]["tax_reduction"] != after["totals"]["tax_reduction"]
 
 
+def test_first_set_cap_reform_changes_exactly_that_item_in_batch(tmp_path: Path) -> None:
+    """Issue 5: a reform raising the first-set cap (忻政办发〔2022〕34号 第46条) to 500,000 changes, in every row,
+    the first-set item (10% × 6,000,000 = 600,000 → capped 300,000, then 500,000) and the subsidy total only."""
+    columns = ["id", "jurisdiction", "sector", "employees", "first_set.1.price", "income.taxable_income"]
+    rows = [
+        {
+            "id": "A",
+            "jurisdiction": "xinzhou",
+            "sector": "C34",
+            "employees": "80",
+            "first_set.1.price": "600万",
+            "income.taxable_income": "150万",
+        },
+        {
+            "id": "B",
+            "jurisdiction": "xinzhou",
+            "sector": "C35",
+            "employees": "400",
+            "first_set.1.price": "900万",
+            "income.taxable_income": "500万",
+        },
+    ]
+    src = write_csv(tmp_path / "in.csv", rows, columns=columns)
+    reform = tmp_path / "first_set_500k.toml"
+    reform.write_text("[subsidy.first_set_equipment.cap]\nvalue = 500000\n", encoding="utf-8")
+    base = xzcalc("batch", str(src), "-f", "jsonl", "-q")
+    changed = xzcalc("batch", str(src), "-f", "jsonl", "-q", "--params", str(reform))
+    assert base.returncode == 0 and changed.returncode == 0, changed.stderr
+    for before_line, after_line in zip(base.stdout.splitlines(), changed.stdout.splitlines(), strict=True):
+        before, after = json.loads(before_line), json.loads(after_line)
+        amounts_before = {i["policy"]: i["amount"] for i in before["items"]}
+        amounts_after = {i["policy"]: i["amount"] for i in after["items"]}
+        differing = {pid for pid in amounts_before if amounts_before[pid] != amounts_after[pid]}
+        assert differing == {"subsidy.first_set_equipment"}, before["id"]
+        assert (amounts_before["subsidy.first_set_equipment"], amounts_after["subsidy.first_set_equipment"]) == (
+            "300000.00",
+            "500000.00",
+        )
+        assert Decimal(after["totals"]["subsidy"]) - Decimal(before["totals"]["subsidy"]) == 200000
+        assert {k: v for k, v in after["totals"].items() if k != "subsidy"} == {
+            k: v for k, v in before["totals"].items() if k != "subsidy"
+        }
+
+
 def test_stdin_to_stdout(tmp_path: Path) -> None:
     rows = generated(5, seed=21)
     buffer = io.StringIO()
