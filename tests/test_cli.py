@@ -170,6 +170,13 @@ def test_table_groups_by_kind_and_totals(example_profile: Path) -> None:
     assert "SLPE" in out_en or "band up to 1,000,000" in out_en
 
 
+def test_upper_bounds_are_marked_only_when_eligible(example_profile: Path) -> None:
+    """up_to items (policies.md: 可/最高/不超过) show ≤ on an eligible amount, never on a 0.00 that is not eligible."""
+    _, out, _ = run("calc", str(example_profile), "--lang", "en")
+    assert "≤ 260,000.00" in out  # first-set subsidy: 10% × 2,600,000, at most 300,000 (忻政办发〔2022〕34号 第46条)
+    assert "≤ 0.00" not in out  # the first-batch insurance subsidy is not eligible (no premium)
+
+
 def test_explain_adds_the_arithmetic(example_profile: Path) -> None:
     _, out, _ = run("calc", str(example_profile), "-f", "json", "--explain", "--lang", "en")
     slpe = next(i for i in json.loads(out)["items"] if i["policy"] == "cit.small_low_profit")

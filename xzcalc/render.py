@@ -126,7 +126,8 @@ def _amount_cell(item: Item, lang: Lang) -> str:
     if item.amount is None:
         return _t(("可申请", "may apply"), lang)
     text = yuan(item.amount)
-    return f"≤ {text}" if item.policy.certainty == "up_to" else text
+    # ≤ marks an upper bound granted case by case; an item that is not eligible has no bound to show
+    return f"≤ {text}" if item.policy.certainty == "up_to" and item.eligible else text
 
 
 def print_table(result: Result, *, lang: Lang = "zh", explain: bool = False, console: Console | None = None) -> None:
