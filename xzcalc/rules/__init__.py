@@ -1,6 +1,7 @@
 """Rule families, one module per policy family, run in this order (the CIT chain first: B6 needs A1).
 
-Each family is `fn(ctx)` emitting one Item for each policy id it owns that the jurisdiction offers; the
+Each family is `fn(ctx)` emitting one Item for each policy id it owns; the engine runs a family only when the
+jurisdiction offers one of its ids. A rule that computes one policy is its own family (subsidies, finance). The
 eligible-only benefits (data/eligible_only.toml) are handled generically by `eligible_only`.
 """
 
@@ -22,6 +23,6 @@ FAMILIES: list[tuple[tuple[str, ...], Callable[[Context], None]]] = [
     (vat.CREDIT_REFUND_POLICIES, vat.credit_refund),
     (deferral.POLICIES, deferral.deferrals),
     (employment.POLICIES, employment.stable_job_refund),
-    (subsidies.POLICIES, subsidies.subsidies),
-    (finance.POLICIES, finance.finance),
+    *(((pid,), rule) for pid, rule in subsidies.RULES),
+    *(((pid,), rule) for pid, rule in finance.RULES),
 ]

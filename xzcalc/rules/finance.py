@@ -4,6 +4,7 @@ interest subsidy. Each rule runs only where Xinzhou's measures are offered: thei
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..engine import Context, n
@@ -12,14 +13,7 @@ from .common import individual_business_excluded, month, pct, size_zh, window
 DEV_ZONE = "relief.dev_zone_rent"
 GUARANTEE = "finance.guarantee_fee_halving"
 STARTUP_LOAN = "finance.startup_loan_interest"
-POLICIES = (DEV_ZONE, GUARANTEE, STARTUP_LOAN)
 MONTHS_PER_YEAR = 12
-
-
-def finance(ctx: Context) -> None:
-    for pid, rule in ((DEV_ZONE, _dev_zone_rent), (GUARANTEE, _guarantee), (STARTUP_LOAN, _startup_loan)):
-        if ctx.offers(pid):
-            rule(ctx)
 
 
 # ── B16 ─────────────────────────────────────────────
@@ -246,3 +240,11 @@ def _startup_loan(ctx: Context) -> None:
     if not s.months:
         item.because("未填写贷款期限（startup_loan.months）", "no loan term given (startup_loan.months)")
     ctx.emit(item.done(amount))
+
+
+# One rule per policy; the engine runs each only where the jurisdiction offers it (Xinzhou: its parameters).
+RULES: tuple[tuple[str, Callable[[Context], None]], ...] = (
+    (DEV_ZONE, _dev_zone_rent),
+    (GUARANTEE, _guarantee),
+    (STARTUP_LOAN, _startup_loan),
+)

@@ -1,10 +1,12 @@
 """Subsidies and awards: B10 innovation voucher, B11 first-set equipment, B12 first-batch material
 insurance, B13 technical upgrade (Shanxi, inherited by Xinzhou), B14 chain-leader output award, B15 white-list
-growth award (Xinzhou). Each rule runs only where its jurisdiction offers it: its parameters exist only there.
+growth award (Xinzhou). Each rule runs only where its jurisdiction offers it (see RULES): its parameters exist only
+there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
 from ..engine import Context, n
@@ -17,21 +19,7 @@ FIRST_BATCH = "subsidy.first_batch_material_insurance"
 TECH_UPGRADE = "subsidy.tech_upgrade"
 CHAIN_LEADER = "award.chain_leader_output"
 WHITELIST = "award.whitelist_growth"
-POLICIES = (VOUCHER, FIRST_SET, FIRST_BATCH, TECH_UPGRADE, CHAIN_LEADER, WHITELIST)
 _GROWTH_SHOWN = Decimal("0.0001")  # growth rates are shown to 0.01% (the test itself compares exact amounts)
-
-
-def subsidies(ctx: Context) -> None:
-    for pid, rule in (
-        (VOUCHER, _innovation_voucher),
-        (FIRST_SET, _first_set),
-        (FIRST_BATCH, _first_batch),
-        (TECH_UPGRADE, _tech_upgrade),
-        (CHAIN_LEADER, _chain_leader),
-        (WHITELIST, _whitelist),
-    ):
-        if ctx.offers(pid):
-            rule(ctx)
 
 
 # ── B10 ─────────────────────────────────────────────
@@ -400,3 +388,14 @@ def _whitelist(ctx: Context) -> None:
     )
     item.step("合计", "total", f"{n(province)} + {n(city)} = {n(province + city)}")
     ctx.emit(item.done())
+
+
+# One rule per policy; the engine runs each only where the jurisdiction offers it (its parameters exist only there).
+RULES: tuple[tuple[str, Callable[[Context], None]], ...] = (
+    (VOUCHER, _innovation_voucher),
+    (FIRST_SET, _first_set),
+    (FIRST_BATCH, _first_batch),
+    (TECH_UPGRADE, _tech_upgrade),
+    (CHAIN_LEADER, _chain_leader),
+    (WHITELIST, _whitelist),
+)
