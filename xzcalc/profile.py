@@ -647,28 +647,64 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """Where a dotted path (a CSV column) lands in the schema: checked once, then reused for every row."""
+
+    group: str  # "" for a top-level field, else the section or table it is in
+    row: int  # 1-based row of a table (equipment.2.*), 0 otherwise
+    field: str
+    kind: str
+    meta: Mapping[str, Any]
+    element: int  # 1-based element of a fixed list (vat.sales_3pct.2), 0 otherwise
+
+
 @lru_cache(maxsize=4096)
-def _checked_parts(path: str) -> tuple[tuple[str, ...], str]:
-    """A dotted path checked against the schema once (ProfileError otherwise) and split into (parents, leaf):
-    batch rows repeat the same paths."""
-    resolve_path(path)
-    *parents, last = path.split(".")
-    return tuple(parents), last
+def _column(path: str) -> _Column:
+    kind, meta = resolve_path(path)  # ProfileError for a path the schema does not have
+    parts = path.split(".")
+    element = int(parts.pop()) if kind in ("money_list", "growth_list") else 0
+    *head, name = parts
+    group, row = (head[0], int(head[1])) if len(head) == 2 else (head[0] if head else "", 0)
+    return _Column(group, row, name, kind, meta, element)
 
 
 def profile_from_flat(row: Mapping[str, Any]) -> Profile:
-    """A profile from dotted-path keys (a CSV row); blank cells are missing values."""
-    data: dict[str, Any] = {}
+    """A profile from dotted-path keys (a CSV row); blank cells are missing values.
+
+    The same result and the same errors as parse_profile on the nested form, built directly: a batch parses every
+    row this way, and going through nested dicts and the generic builder was a quarter of a row's time.
+    """
+    top: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    tables: dict[str, dict[int, dict[str, Any]]] = {}
+    lists: dict[tuple[str, str], list[Decimal]] = {}
     for path, value in row.items():
         if _is_blank(value):
             continue
-        # set_path(data, path, value), with the path's check cached: a flat row builds plain nested dicts
-        parents, last = _checked_parts(path)
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return parse_profile(data)
+        c = _column(path)
+        if c.element:
+            values = lists.get((c.group, c.field))
+            if values is None:
+                values = lists[(c.group, c.field)] = [D0] * c.meta["length"]
+            element_kind = "money" if c.kind == "money_list" else "growth"
+            values[c.element - 1] = _parse_scalar(element_kind, c.meta, value, path)
+            continue
+        if not c.group:
+            target = top
+        elif c.row:
+            target = tables.setdefault(c.group, {}).setdefault(c.row, {})
+        else:
+            target = groups.setdefault(c.group, {})
+        target[c.field] = _parse_repeating(c.kind, c.meta, value, path)
+    for (group, name), values in lists.items():
+        (groups.setdefault(group, {}) if group else top)[name] = tuple(values)
+    schema = _field_meta(Profile)
+    for name, kwargs in groups.items():
+        top[name] = schema[name]["item"](**kwargs)
+    for name, rows in tables.items():
+        top[name] = tuple(schema[name]["item"](**rows[i]) for i in sorted(rows))
+    return _cross_checks(Profile(**top))
 
 
 # ── reading files and writing back ────────────────────────────────────────────────────────────────────────────
