@@ -68,9 +68,6 @@ class ItemBuilder:
             assert final == sum(self.components.values(), ZERO), (self.info.id, self.components, amount)
         return Item(self.info, True, final, self.components, self.reasons, self.trace)
 
-    def eligible_without_amount(self) -> Item:
-        return Item(self.info, True, None, {}, self.reasons, self.trace)
-
     def ineligible(self, zh: str = "", en: str = "") -> Item:
         """Not eligible: amount 0.00 (null for eligible_only) and the failed condition as the last reason."""
         if zh:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from .money import fmt_amount, fmt_num
+from .money import fmt_amount
 
 Kind = Literal["tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"]
 KINDS: tuple[Kind, ...] = ("tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving")
@@ -210,8 +210,3 @@ class Result:
         if self.changed_params:
             out["changed_params"] = list(self.changed_params)
         return out
-
-
-def money_words(value: Decimal) -> str:
-    """An amount in a trace: thousands separators, exact digits."""
-    return fmt_num(value)

@@ -110,9 +110,6 @@ class Parameter:
                 return w.value
         raise LookupError(on)
 
-    def covers(self, on: date) -> bool:
-        return any(w.start <= on <= w.end for w in self.windows)
-
 
 def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator[Parameter]:
     for key, value in table.items():
