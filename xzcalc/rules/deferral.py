@@ -71,14 +71,15 @@ def _manufacturing_sme(ctx: Context) -> None:
         else ("制造业中型企业", "a manufacturing medium enterprise")
     )
     # 内蒙古方案 第2条: 制造业中型企业可以延缓缴纳…税费金额的50%，制造业小微企业可以延缓缴纳…全部税费
-    item.because(
-        f"{who[0]}可延缓缴纳 {pct(share)} 的企业所得税、增值税、消费税及附加等税费，不含代扣代缴、"
-        "代收代缴税费"
-        f"（{ctx.source(share_name)}）",
-        f"{who[1]} defers {pct(share)} of its CIT prepayments, VAT, consumption tax and surcharges, not "
-        "withheld "
-        f"taxes ({ctx.source(share_name)})",
-    )
+    if item.words:
+        item.because(
+            f"{who[0]}可延缓缴纳 {pct(share)} 的企业所得税、增值税、消费税及附加等税费，不含代扣代缴、"
+            "代收代缴税费"
+            f"（{ctx.source(share_name)}）",
+            f"{who[1]} defers {pct(share)} of its CIT prepayments, VAT, consumption tax and surcharges, not "
+            "withheld "
+            f"taxes ({ctx.source(share_name)})",
+        )
     months, sources = _months(ctx)
     starts = ctx.param("tax.manufacturing_sme_deferral.deferral_start")
     interest_total = ZERO
@@ -89,27 +90,30 @@ def _manufacturing_sme(ctx: Context) -> None:
         lpr = ctx.dec("finance.lpr_1y", start)
         interest = deferred * lpr * months[key] / MONTHS_PER_YEAR
         interest_total += interest
-        item.step(f"{zh}缓缴税费", f"{en} taxes deferred", f"{n(base)} × {pct(share)} = {n(deferred)}")
-        item.step(
-            f"{zh}缓缴 {months[key]} 个月的时间价值（{month(start)} 起，1年期LPR {pct(lpr)}，不计入金额）",
-            f"{en} value of {months[key]} months' deferral (from {month(start)}, 1-year LPR {pct(lpr)}; not "
-            "in the amount)",
-            f"{n(deferred)} × {pct(lpr)} × {months[key]} / {MONTHS_PER_YEAR} = {n(quantize(interest))}",
+        if item.words:
+            item.step(f"{zh}缓缴税费", f"{en} taxes deferred", f"{n(base)} × {pct(share)} = {n(deferred)}")
+            item.step(
+                f"{zh}缓缴 {months[key]} 个月的时间价值（{month(start)} 起，1年期LPR {pct(lpr)}，不计入金额）",
+                f"{en} value of {months[key]} months' deferral (from {month(start)}, 1-year LPR {pct(lpr)}; not "
+                "in the amount)",
+                f"{n(deferred)} × {pct(lpr)} × {months[key]} / {MONTHS_PER_YEAR} = {n(quantize(interest))}",
+            )
+    if item.words:
+        item.because(
+            f"缓缴期限：2021年第四季度 {months['q4_2021']} 个月，2022年第一、二季度各 {months['q1_2022']} 个月"
+            f"（{'; '.join(sources)}）",
+            f"deferred for {months['q4_2021']} months (2021 Q4) and {months['q1_2022']} months (2022 Q1, Q2) "
+            f"({'; '.join(sources)})",
         )
-    item.because(
-        f"缓缴期限：2021年第四季度 {months['q4_2021']} 个月，2022年第一、二季度各 {months['q1_2022']} 个月"
-        f"（{'; '.join(sources)}）",
-        f"deferred for {months['q4_2021']} months (2021 Q4) and {months['q1_2022']} months (2022 Q1, Q2) "
-        f"({'; '.join(sources)})",
-    )
     value = quantize(interest_total)
     ctx.facts[INTEREST_FACT] = value
-    item.because(
-        f"缓缴的时间价值按1年期LPR计约 {n(value)} 元（仅供参考，不计入金额；金额为缓缴税费，须到期缴纳）",
-        f"the deferral is worth about {n(value)} as interest at the 1-year LPR (for reference only, not in "
-        "the "
-        f"amount; the amount is tax paid later)",
-    )
+    if item.words:
+        item.because(
+            f"缓缴的时间价值按1年期LPR计约 {n(value)} 元（仅供参考，不计入金额；金额为缓缴税费，须到期缴纳）",
+            f"the deferral is worth about {n(value)} as interest at the 1-year LPR (for reference only, not in "
+            "the "
+            f"amount; the amount is tax paid later)",
+        )
     if not any(getattr(p.deferral, field) for _, field, _, _ in _QUARTERS):
         item.because(
             "未填写可缓缴税费（deferral.taxes_2021q4 / taxes_2022q1 / taxes_2022q2）",
@@ -133,15 +137,16 @@ def _water_gas(ctx: Context) -> None:
         return
     first, last = window(ctx, "fees.water_gas_deferral.bill_months")
     bills = ctx.profile.utilities.deferred_bills
-    item.because(
-        f"{month(first)} 至 {month(last)} 的水、气费用可申请缓缴，金额过大可部分缓缴；缓缴期内欠费不停供，"
-        "免收滞纳金"
-        f"（{ctx.source('fees.water_gas_deferral.bill_months')}）",
-        f"water and gas bills of {month(first)}..{month(last)} may be deferred (in part if large), with no "
-        "cut-off "
-        f"and no late fee ({ctx.source('fees.water_gas_deferral.bill_months')})",
-    )
-    item.step("缓缴的水、气费", "water and gas bills deferred", n(bills))
+    if item.words:
+        item.because(
+            f"{month(first)} 至 {month(last)} 的水、气费用可申请缓缴，金额过大可部分缓缴；缓缴期内欠费不停供，"
+            "免收滞纳金"
+            f"（{ctx.source('fees.water_gas_deferral.bill_months')}）",
+            f"water and gas bills of {month(first)}..{month(last)} may be deferred (in part if large), with no "
+            "cut-off "
+            f"and no late fee ({ctx.source('fees.water_gas_deferral.bill_months')})",
+        )
+        item.step("缓缴的水、气费", "water and gas bills deferred", n(bills))
     if not bills:
         item.because(
             "未填写缓缴的水、气费（utilities.deferred_bills）",

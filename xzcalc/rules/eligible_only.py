@@ -90,9 +90,11 @@ def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], 
         if failed is not None:
             out.append((info, False, (failed,)))  # as item.ineligible(failed): the failed condition alone
             continue
-        item.because(f"可申请：{info.summary.zh}", f"may apply: {info.summary.en}")
+        if item.words:
+            item.because(f"可申请：{info.summary.zh}", f"may apply: {info.summary.en}")
         item.reasons.extend(met)
         for c in info.confirm:
-            item.because(f"需自行确认：{c.zh}", f"to confirm: {c.en}")
+            if item.words:
+                item.because(f"需自行确认：{c.zh}", f"to confirm: {c.en}")
         out.append((info, True, tuple(item.reasons)))
     return tuple(out)

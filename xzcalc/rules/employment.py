@@ -39,10 +39,11 @@ def stable_job_refund(ctx: Context) -> None:
             )
         )
         return
-    item.because(
-        f"参保缴费 {e.insured_months} 个月 ≥ {months_min}",
-        f"insured {e.insured_months} months ≥ {months_min}",
-    )
+    if item.words:
+        item.because(
+            f"参保缴费 {e.insured_months} 个月 ≥ {months_min}",
+            f"insured {e.insured_months} months ≥ {months_min}",
+        )
     if not _layoffs_within_limits(ctx, item):
         return
     ratio = _ratio(ctx, item)
@@ -50,11 +51,12 @@ def stable_job_refund(ctx: Context) -> None:
         return
     premiums = e.ui_premiums_prior_year
     amount = premiums * ratio
-    item.step(
-        "返还 = 上年度企业及职工实际缴纳失业保险费 × 返还比例",
-        "refund = last year's premiums paid by the enterprise and its employees × ratio",
-        f"{n(premiums)} × {pct(ratio)} = {n(amount)}",
-    )
+    if item.words:
+        item.step(
+            "返还 = 上年度企业及职工实际缴纳失业保险费 × 返还比例",
+            "refund = last year's premiums paid by the enterprise and its employees × ratio",
+            f"{n(premiums)} × {pct(ratio)} = {n(amount)}",
+        )
     if not premiums:
         item.because(
             "未填写上年度实际缴纳的失业保险费（employment.ui_premiums_prior_year）",
@@ -76,21 +78,24 @@ def _layoffs_within_limits(ctx: Context, item: ItemBuilder) -> bool:
         item.because("上年度未裁员", "no layoffs last year")
         return True
     if rate <= limit:
-        item.because(
-            f"裁员率 {pct(rate)} ≤ {pct(limit)}（全国城镇调查失业率控制目标，{ctx.source(_P + 'layoff_rate_limit')}）",
-            f"layoff rate {pct(rate)} ≤ {pct(limit)} (the national urban surveyed unemployment target, "
-            f"{ctx.source(_P + 'layoff_rate_limit')})",
-        )
+        if item.words:
+            item.because(
+                f"裁员率 {pct(rate)} ≤ {pct(limit)}"
+                f"（全国城镇调查失业率控制目标，{ctx.source(_P + 'layoff_rate_limit')}）",
+                f"layoff rate {pct(rate)} ≤ {pct(limit)} (the national urban surveyed unemployment target, "
+                f"{ctx.source(_P + 'layoff_rate_limit')})",
+            )
         return True
     small = 0 < e.insured_employees <= small_limit
     if small and rate <= small_rate:
-        item.because(
-            f"参保职工 {e.insured_employees} 人 ≤ {n(small_limit)} 人，裁员率 {pct(rate)} ≤ {pct(small_rate)}"
-            f"（{ctx.source(_P + 'small_layoff_rate_limit')}）",
-            f"{e.insured_employees} insured employees ≤ {n(small_limit)} and layoff rate {pct(rate)} ≤ "
-            f"{pct(small_rate)} "
-            f"({ctx.source(_P + 'small_layoff_rate_limit')})",
-        )
+        if item.words:
+            item.because(
+                f"参保职工 {e.insured_employees} 人 ≤ {n(small_limit)} 人，裁员率 {pct(rate)} ≤ {pct(small_rate)}"
+                f"（{ctx.source(_P + 'small_layoff_rate_limit')}）",
+                f"{e.insured_employees} insured employees ≤ {n(small_limit)} and layoff rate {pct(rate)} ≤ "
+                f"{pct(small_rate)} "
+                f"({ctx.source(_P + 'small_layoff_rate_limit')})",
+            )
         return True
     if small:
         zh = f"参保职工 {e.insured_employees} 人 ≤ {n(small_limit)} 人，但裁员率 {pct(rate)} > {pct(small_rate)}"
@@ -140,17 +145,18 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
         )
         if paid is None:
             start, _ = window(ctx, raised)
-            item.because(
-                f"未填写稳岗返还发放日期：按 {pct(ctx.dec(_P + 'ratio_large'))} 计算；{month(start)} "
-                "起发放的，大型企业"
-                f"返还比例提高至 {pct(ctx.dec(raised, start))}（{ctx.source(raised)}），可能适用（填写 "
-                "employment.refund_date）",
-                f"no refund date given: computed at {pct(ctx.dec(_P + 'ratio_large'))}; refunds paid from "
-                f"{month(start)} "
-                f"were raised to {pct(ctx.dec(raised, start))} for large enterprises ({ctx.source(raised)}) "
-                "— the higher "
-                f"ratio may apply (give employment.refund_date)",
-            )
+            if item.words:
+                item.because(
+                    f"未填写稳岗返还发放日期：按 {pct(ctx.dec(_P + 'ratio_large'))} 计算；{month(start)} "
+                    "起发放的，大型企业"
+                    f"返还比例提高至 {pct(ctx.dec(raised, start))}（{ctx.source(raised)}），可能适用（填写 "
+                    "employment.refund_date）",
+                    f"no refund date given: computed at {pct(ctx.dec(_P + 'ratio_large'))}; refunds paid from "
+                    f"{month(start)} "
+                    f"were raised to {pct(ctx.dec(raised, start))} for large enterprises ({ctx.source(raised)}) "
+                    "— the higher "
+                    f"ratio may apply (give employment.refund_date)",
+                )
     if ratio is None:
         first, last = window(ctx, name)
         ctx.emit(
@@ -161,8 +167,9 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
         )
         return None
     ratio = Decimal(ratio)
-    item.because(
-        f"{who[0]}返还比例 {pct(ratio)}（{ctx.source(name)}）",
-        f"{who[1]}: ratio {pct(ratio)} ({ctx.source(name)})",
-    )
+    if item.words:
+        item.because(
+            f"{who[0]}返还比例 {pct(ratio)}（{ctx.source(name)}）",
+            f"{who[1]}: ratio {pct(ratio)} ({ctx.source(name)})",
+        )
     return ratio

@@ -52,25 +52,27 @@ def _dev_zone_rent(ctx: Context) -> None:
         return
     months = int(ctx.param(DEV_ZONE + ".months"))
     amount = rent * months
-    item.because(
-        f"租用工业类省级开发区标准化厂房的工业企业：鼓励开发区减免 {months} 个月租金（“鼓励”，"
-        "以开发区执行为准；"
-        f"{ctx.source(DEV_ZONE + '.months')}）",
-        "an industrial enterprise renting standardised factory space in an industrial provincial zone: "
-        "zones are "
-        f"encouraged to waive {months} months' rent (“encouraged”: up to the zone; "
-        f"{ctx.source(DEV_ZONE + '.months')})",
-    )
+    if item.words:
+        item.because(
+            f"租用工业类省级开发区标准化厂房的工业企业：鼓励开发区减免 {months} 个月租金（“鼓励”，"
+            "以开发区执行为准；"
+            f"{ctx.source(DEV_ZONE + '.months')}）",
+            "an industrial enterprise renting standardised factory space in an industrial provincial zone: "
+            "zones are "
+            f"encouraged to waive {months} months' rent (“encouraged”: up to the zone; "
+            f"{ctx.source(DEV_ZONE + '.months')})",
+        )
     issued, last = window(ctx, DEV_ZONE + ".months")
-    item.because(
-        f"“年内”按{last.year}年理解（文件于{issued.isoformat()}印发）",
-        f"“within the year” read as {last.year} (the document was issued on {issued.isoformat()})",
-    )
-    item.step(
-        "减免租金 = 月租金 × 月数",
-        "rent waived = monthly rent × months",
-        f"{n(rent)} × {months} = {n(amount)}",
-    )
+    if item.words:
+        item.because(
+            f"“年内”按{last.year}年理解（文件于{issued.isoformat()}印发）",
+            f"“within the year” read as {last.year} (the document was issued on {issued.isoformat()})",
+        )
+        item.step(
+            "减免租金 = 月租金 × 月数",
+            "rent waived = monthly rent × months",
+            f"{n(rent)} × {months} = {n(amount)}",
+        )
     ctx.emit(item.done(amount))
 
 
@@ -109,20 +111,22 @@ def _guarantee(ctx: Context) -> None:
             "条款未限定担保对象的主体类型，个体工商户的批量化担保业务按同一标准计算",
             "the clause names no borrower type: an individual business's batch guarantee is computed the same way",
         )
-    item.because(
-        f"{month(first)} 至 {month(last)} 新发生的批量化担保业务（合同日期 {g.contract_date.isoformat()}），"
-        f"担保费率减半，节省担保费的 {pct(share)}（{ctx.source(name)}）",
-        f"batch guarantee business newly contracted {month(first)}..{month(last)} (contract "
-        f"{g.contract_date.isoformat()}): "
-        f"the fee rate is halved ({ctx.source(name)})",
-    )
+    if item.words:
+        item.because(
+            f"{month(first)} 至 {month(last)} 新发生的批量化担保业务（合同日期 {g.contract_date.isoformat()}），"
+            f"担保费率减半，节省担保费的 {pct(share)}（{ctx.source(name)}）",
+            f"batch guarantee business newly contracted {month(first)}..{month(last)} (contract "
+            f"{g.contract_date.isoformat()}): "
+            f"the fee rate is halved ({ctx.source(name)})",
+        )
     fee = g.amount * g.fee_rate
     saved = fee * share
-    item.step(
-        "节省担保费 = 担保金额 × 担保费率 × 减免比例",
-        "fee saved = amount × fee rate × share",
-        f"{n(g.amount)} × {pct(g.fee_rate)} × {pct(share)} = {n(saved)}",
-    )
+    if item.words:
+        item.step(
+            "节省担保费 = 担保金额 × 担保费率 × 减免比例",
+            "fee saved = amount × fee rate × share",
+            f"{n(g.amount)} × {pct(g.fee_rate)} × {pct(share)} = {n(saved)}",
+        )
     if not g.fee_rate:
         item.because("未填写担保费率（guarantee.fee_rate）", "no fee rate given (guarantee.fee_rate)")
     ctx.emit(item.done(saved))
@@ -167,10 +171,11 @@ def _startup_loan(ctx: Context) -> None:
         return
     if s.lpr is not None:
         lpr = s.lpr
-        item.because(
-            f"贷款合同约定的1年期LPR {pct(lpr)}（startup_loan.lpr）",
-            f"the LPR named in the contract: {pct(lpr)} (startup_loan.lpr)",
-        )
+        if item.words:
+            item.because(
+                f"贷款合同约定的1年期LPR {pct(lpr)}（startup_loan.lpr）",
+                f"the LPR named in the contract: {pct(lpr)} (startup_loan.lpr)",
+            )
     elif s.contract_date is None:
         ctx.emit(
             item.ineligible(
@@ -194,18 +199,19 @@ def _startup_loan(ctx: Context) -> None:
             )
             return
         lpr = Decimal(found)
-        item.because(
-            f"合同未填写LPR，取合同签订日 {s.contract_date.isoformat()} 有效的1年期LPR "
-            f"{pct(lpr)}（{ctx.source('finance.lpr_1y')}）",
-            f"no LPR given: the 1-year LPR in force on the contract date {s.contract_date.isoformat()}, "
-            f"{pct(lpr)} "
-            f"({ctx.source('finance.lpr_1y')})",
-        )
+        if item.words:
+            item.because(
+                f"合同未填写LPR，取合同签订日 {s.contract_date.isoformat()} 有效的1年期LPR "
+                f"{pct(lpr)}（{ctx.source('finance.lpr_1y')}）",
+                f"no LPR given: the 1-year LPR in force on the contract date {s.contract_date.isoformat()}, "
+                f"{pct(lpr)} "
+                f"({ctx.source('finance.lpr_1y')})",
+            )
     principal_cap = ctx.dec(STARTUP_LOAN + ".principal_cap")
     months_cap = int(ctx.param(STARTUP_LOAN + ".months_cap"))
     principal = min(s.principal, principal_cap)
     months = min(s.months, months_cap)
-    if s.principal > principal_cap:
+    if s.principal > principal_cap and item.words:
         item.because(
             f"贷款本金 {n(s.principal)} 元超过小微企业创业担保贷款上限，按 {n(principal_cap)} "
             f"元计算（{ctx.source(STARTUP_LOAN + '.principal_cap')}）",
@@ -213,7 +219,7 @@ def _startup_loan(ctx: Context) -> None:
             f"{n(principal_cap)} "
             f"({ctx.source(STARTUP_LOAN + '.principal_cap')})",
         )
-    if s.months > months_cap:
+    if s.months > months_cap and item.words:
         item.because(
             f"贷款期限 {s.months} 个月超过最长期限，按 {months_cap} "
             f"个月计算（{ctx.source(STARTUP_LOAN + '.months_cap')}）",
@@ -221,18 +227,20 @@ def _startup_loan(ctx: Context) -> None:
             f"({ctx.source(STARTUP_LOAN + '.months_cap')})",
         )
     share = ctx.dec(STARTUP_LOAN + ".share")
-    item.because(
-        f"小微企业创业担保贷款，按贷款市场报价利率给予 {pct(share)} 贴息（{ctx.source(STARTUP_LOAN + '.share')}）",
-        "a small or micro enterprise's start-up guaranteed loan: the LPR part of the interest subsidised at "
-        f"{pct(share)} "
-        f"({ctx.source(STARTUP_LOAN + '.share')})",
-    )
+    if item.words:
+        item.because(
+            f"小微企业创业担保贷款，按贷款市场报价利率给予 {pct(share)} 贴息（{ctx.source(STARTUP_LOAN + '.share')}）",
+            "a small or micro enterprise's start-up guaranteed loan: the LPR part of the interest subsidised at "
+            f"{pct(share)} "
+            f"({ctx.source(STARTUP_LOAN + '.share')})",
+        )
     amount = principal * lpr * months / MONTHS_PER_YEAR * share
-    item.step(
-        "贴息 = 本金 × LPR × 月数 ÷ 12 × 贴息比例",
-        "subsidy = principal × LPR × months / 12 × share",
-        f"{n(principal)} × {pct(lpr)} × {months} / {MONTHS_PER_YEAR} × {pct(share)} = {n(amount)}",
-    )
+    if item.words:
+        item.step(
+            "贴息 = 本金 × LPR × 月数 ÷ 12 × 贴息比例",
+            "subsidy = principal × LPR × months / 12 × share",
+            f"{n(principal)} × {pct(lpr)} × {months} / {MONTHS_PER_YEAR} × {pct(share)} = {n(amount)}",
+        )
     item.because(
         "按整个贷款期限、全额本金单利计算（未考虑分期还本）",
         "simple interest on the whole principal for the whole term (no amortisation)",

@@ -66,10 +66,11 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
     hit = next((code for code in negative if p.sector.startswith(code)), None)
     if hit is not None:
         src = ctx.source("cit.rd_super_deduction.negative_list")
-        item.because(
-            f"行业 {p.sector} 属于不适用研发费用加计扣除的行业（{hit}，{src}）",
-            f"sector {p.sector} is on the negative list ({hit}, {src})",
-        )
+        if item.words:
+            item.because(
+                f"行业 {p.sector} 属于不适用研发费用加计扣除的行业（{hit}，{src}）",
+                f"sector {p.sector} is on the negative list ({hit}, {src})",
+            )
         return None
     if p.sector.startswith("C"):
         name = "cit.rd_super_deduction.rate_manufacturing"
@@ -86,21 +87,24 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
     q4_rate = rate if q4_rate is None else max(Decimal(q4_rate), rate)
     base = p.income.rd_expense - q4
     extra = base * rate + q4 * q4_rate
-    item.because(
-        f"{who[0]}，研发费用加计扣除比例 {n(rate * 100)}%（{ctx.source(name)}）",
-        f"{who[1]}: super deduction rate {n(rate * 100)}% ({ctx.source(name)})",
-    )
+    if item.words:
+        item.because(
+            f"{who[0]}，研发费用加计扣除比例 {n(rate * 100)}%（{ctx.source(name)}）",
+            f"{who[1]}: super deduction rate {n(rate * 100)}% ({ctx.source(name)})",
+        )
     if q4 and q4_rate != rate:
         src = ctx.source("cit.rd_super_deduction.rate_q4_2022")
-        item.because(
-            f"2022年10月至12月发生的研发费用 {n(q4)} 元按 {n(q4_rate * 100)}% 加计扣除（{src}）",
-            f"R&D expense of 2022-10..12 ({n(q4)}) gets {n(q4_rate * 100)}% ({src})",
+        if item.words:
+            item.because(
+                f"2022年10月至12月发生的研发费用 {n(q4)} 元按 {n(q4_rate * 100)}% 加计扣除（{src}）",
+                f"R&D expense of 2022-10..12 ({n(q4)}) gets {n(q4_rate * 100)}% ({src})",
+            )
+    if item.words:
+        item.step(
+            "加计扣除额",
+            "extra deduction",
+            f"{n(base)} × {n(rate * 100)}% + {n(q4)} × {n(q4_rate * 100)}% = {n(extra)}",
         )
-    item.step(
-        "加计扣除额",
-        "extra deduction",
-        f"{n(base)} × {n(rate * 100)}% + {n(q4)} × {n(q4_rate * 100)}% = {n(extra)}",
-    )
     return extra
 
 
@@ -111,10 +115,11 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
     v = e.unit_value
     if e.in_service is None or e.in_service.year != ctx.year:
         when = e.in_service.isoformat()[:7] if e.in_service else "未填写 / not given"
-        item.because(
-            f"{label}：投入使用月份 {when} 不在 {ctx.year} 年度内，不计入本年",
-            f"{label}: in service {when}, not in tax year {ctx.year} — not counted",
-        )
+        if item.words:
+            item.because(
+                f"{label}：投入使用月份 {when} 不在 {ctx.year} 年度内，不计入本年",
+                f"{label}: in service {when}, not in tax year {ctx.year} — not counted",
+            )
         return None
     months = 12 - e.in_service.month  # 从投入使用月份的次月起计算折旧
     normal = v * months / (12 * e.years)
@@ -144,21 +149,23 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
             "",
         )
     if share is None:
-        item.because(f"{label}：{rule[0]}", f"{label}: {rule[1]}")
+        if item.words:
+            item.because(f"{label}：{rule[0]}", f"{label}: {rule[1]}")
         return None
     policy = v * Decimal(share)
     extra = policy - normal
-    item.because(f"{label}：{rule[0]}（{rule[2]}）", f"{label}: {rule[1]} ({rule[2]})")
-    item.step(
-        f"{label} 正常折旧（{e.in_service.month}月投入使用，次月起 {months} 个月）",
-        f"{label} normal depreciation (in service month {e.in_service.month}, {months} months from the next month)",
-        f"{n(v)} × {months} / (12 × {e.years}) = {n(quantize(normal))}",
-    )
-    item.step(
-        f"{label} 额外扣除 = 政策扣除 − 正常折旧",
-        f"{label} extra deduction = policy deduction − normal depreciation",
-        f"{n(v)} × {n(Decimal(share) * 100)}% − {n(quantize(normal))} = {n(quantize(extra))}",
-    )
+    if item.words:
+        item.because(f"{label}：{rule[0]}（{rule[2]}）", f"{label}: {rule[1]} ({rule[2]})")
+        item.step(
+            f"{label} 正常折旧（{e.in_service.month}月投入使用，次月起 {months} 个月）",
+            f"{label} normal depreciation (in service month {e.in_service.month}, {months} months from the next month)",
+            f"{n(v)} × {months} / (12 × {e.years}) = {n(quantize(normal))}",
+        )
+        item.step(
+            f"{label} 额外扣除 = 政策扣除 − 正常折旧",
+            f"{label} extra deduction = policy deduction − normal depreciation",
+            f"{n(v)} × {n(Decimal(share) * 100)}% − {n(quantize(normal))} = {n(quantize(extra))}",
+        )
     return extra
 
 
@@ -229,14 +236,16 @@ def slpe_tax(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decim
     part2 = max(ZERO, t - band1_limit)
     tax1 = part1 * inc1 * rate
     tax2 = part2 * inc2 * rate
-    if item is not None:
+    if item is not None and item.words:
         item.step(
             "不超过100万元的部分",
             "band up to 1,000,000",
             f"{n(part1)} × {n(inc1 * 100)}% × {n(rate * 100)}% = {n(tax1)}",
         )
         item.step(
-            "超过100万元的部分", "band above 1,000,000", f"{n(part2)} × {n(inc2 * 100)}% × {n(rate * 100)}% = {n(tax2)}"
+            "超过100万元的部分",
+            "band above 1,000,000",
+            f"{n(part2)} × {n(inc2 * 100)}% × {n(rate * 100)}% = {n(tax2)}",
         )
     return tax1 + tax2
 
@@ -268,10 +277,13 @@ def _cit_chain(ctx: Context) -> None:
     if rd_extra is None:
         ctx.emit(rd.ineligible())  # the reason was given by _rd_extra_deduction
     else:
-        rd.step("T1 = T0 − 加计扣除", "T1 = T0 − extra deduction", f"{n(t0)} − {n(rd_extra)} = {n(t1)}")
-        rd.step(
-            "节税 = 25% × T0 − 25% × T1", "tax saved = 25% × T0 − 25% × T1", f"{n(tax0)} − {n(tax1)} = {n(tax0 - tax1)}"
-        )
+        if rd.words:
+            rd.step("T1 = T0 − 加计扣除", "T1 = T0 − extra deduction", f"{n(t0)} − {n(rd_extra)} = {n(t1)}")
+            rd.step(
+                "节税 = 25% × T0 − 25% × T1",
+                "tax saved = 25% × T0 − 25% × T1",
+                f"{n(tax0)} − {n(tax1)} = {n(tax0 - tax1)}",
+            )
         if t0 <= 0 and rd_extra:
             rd.because(
                 "本年亏损：加计扣除增加可结转以后年度弥补的亏损，本年不减少税款",
@@ -284,17 +296,18 @@ def _cit_chain(ctx: Context) -> None:
     # B4
     if not p.equipment:
         eq.because("本年未新购置设备器具（未填写 equipment）", "no equipment bought in the year (no [[equipment]])")
-    eq.step(
-        "T2 = T1 − 设备器具额外扣除",
-        "T2 = T1 − equipment extra deduction",
-        f"{n(t1)} − {n(quantize(eq_extra))} = {n(t2)}",
-    )
-    eq.step(
-        "递延税款 = 25% × T1 − 25% × T2",
-        "tax deferred = 25% × T1 − 25% × T2",
-        f"{n(tax1)} − {n(tax2)} = {n(tax1 - tax2)}",
-    )
-    if eq_extra and t2 < 0:
+    if eq.words:
+        eq.step(
+            "T2 = T1 − 设备器具额外扣除",
+            "T2 = T1 − equipment extra deduction",
+            f"{n(t1)} − {n(quantize(eq_extra))} = {n(t2)}",
+        )
+        eq.step(
+            "递延税款 = 25% × T1 − 25% × T2",
+            "tax deferred = 25% × T1 − 25% × T2",
+            f"{n(tax1)} − {n(tax2)} = {n(tax1 - tax2)}",
+        )
+    if eq_extra and t2 < 0 and eq.words:
         eq.because(
             f"扣除后亏损 {n(-t2)} 元，可在以后5个纳税年度结转弥补",
             f"after the deduction a loss of {n(-t2)} is carried forward (5 years)",
@@ -307,8 +320,9 @@ def _cit_chain(ctx: Context) -> None:
     # B1
     if slpe_finding.value:
         slpe.reasons.extend(slpe_finding.reasons)
-        slpe.step("按25%计算的税额", "tax at 25%", f"{n(t2)} × {n(rate * 100)}% = {n(tax2)}")
-        slpe.step("减免税额", "relief", f"{n(tax2)} − {n(tax3)} = {n(tax2 - tax3)}")
+        if slpe.words:
+            slpe.step("按25%计算的税额", "tax at 25%", f"{n(t2)} × {n(rate * 100)}% = {n(tax2)}")
+            slpe.step("减免税额", "relief", f"{n(tax2)} − {n(tax3)} = {n(tax2 - tax3)}")
         ctx.emit(slpe.done(tax2 - tax3))
     else:
         ctx.emit(slpe.ineligible(slpe_finding.reasons[0].zh, slpe_finding.reasons[0].en))
@@ -350,20 +364,21 @@ def _individual_business(ctx: Context) -> None:
     tax_on_b = b * rate - quick
     other = o * b / t
     relief = max(ZERO, (tax_on_b - other) * share)
-    item.because(
-        f"个体工商户年应纳税所得额不超过{n(limit)}元的部分，再减半征收个人所得税（{ctx.source('iit.individual_business_halving.share')}）",
-        f"an individual business: the part of annual taxable income up to {n(limit)} is taxed at half "
-        f"({ctx.source('iit.individual_business_halving.share')})",
-    )
-    item.step(
-        "适用税率与速算扣除数（按全部应纳税所得额 T 所在档次）",
-        "rate and quick deduction of the band T falls in",
-        f"T = {n(t)} → {n(rate * 100)}%, {n(quick)}",
-    )
-    item.step(
-        "减免税额 = [(B × r − q) − O × B / T] × 50%",
-        "relief = [(B × r − q) − O × B / T] × 50%",
-        f"[({n(b)} × {n(rate * 100)}% − {n(quick)}) − {n(o)} × {n(b)} / {n(t)}] × {n(share * 100)}%"
-        f" = {n(quantize(relief))}",
-    )
+    if item.words:
+        item.because(
+            f"个体工商户年应纳税所得额不超过{n(limit)}元的部分，再减半征收个人所得税（{ctx.source('iit.individual_business_halving.share')}）",
+            f"an individual business: the part of annual taxable income up to {n(limit)} is taxed at half "
+            f"({ctx.source('iit.individual_business_halving.share')})",
+        )
+        item.step(
+            "适用税率与速算扣除数（按全部应纳税所得额 T 所在档次）",
+            "rate and quick deduction of the band T falls in",
+            f"T = {n(t)} → {n(rate * 100)}%, {n(quick)}",
+        )
+        item.step(
+            "减免税额 = [(B × r − q) − O × B / T] × 50%",
+            "relief = [(B × r − q) − O × B / T] × 50%",
+            f"[({n(b)} × {n(rate * 100)}% − {n(quick)}) − {n(o)} × {n(b)} / {n(t)}] × {n(share * 100)}%"
+            f" = {n(quantize(relief))}",
+        )
     ctx.emit(item.done(relief))

@@ -43,17 +43,19 @@ def six_taxes_two_fees(ctx: Context) -> None:
         ctx.emit(item.ineligible(f"{ctx.year} 年度不在减征期内", f"not in force in {ctx.year}"))
         return
     share = Decimal(share)
-    item.because(
-        "、".join(w[0] for w in who)
-        + f"：六税两费减按{n(share * 100)}%征收（{ctx.source('local.six_taxes_two_fees.share')}）",
-        " and ".join(w[1] for w in who) + f": the six taxes and two fees reduced by {n(share * 100)}% "
-        f"({ctx.source('local.six_taxes_two_fees.share')})",
-    )
+    if item.words:
+        item.because(
+            "、".join(w[0] for w in who)
+            + f"：六税两费减按{n(share * 100)}%征收（{ctx.source('local.six_taxes_two_fees.share')}）",
+            " and ".join(w[1] for w in who) + f": the six taxes and two fees reduced by {n(share * 100)}% "
+            f"({ctx.source('local.six_taxes_two_fees.share')})",
+        )
     for key, zh, en in _TAXES:
         tax = getattr(p.local_taxes, key)
         if tax:
             item.component(key, tax * share)
-            item.step(f"{zh}减征", f"{en} relief", f"{n(tax)} × {n(share * 100)}% = {n(tax * share)}")
+            if item.words:
+                item.step(f"{zh}减征", f"{en} relief", f"{n(tax)} × {n(share * 100)}% = {n(tax * share)}")
     base = ctx.facts.get("vat_payable", ZERO) + p.vat.consumption_tax
     urban = Decimal(ctx.param("local.urban_maintenance.rate")[p.location])
     surcharges = (
@@ -66,7 +68,7 @@ def six_taxes_two_fees(ctx: Context) -> None:
             ctx.dec("local.local_education_surcharge.rate"),
         ),
     )
-    if base:
+    if base and item.words:
         item.step(
             "附加税费计税依据 = 实际缴纳增值税 + 消费税",
             "surcharge base = VAT actually payable + consumption tax",
@@ -75,11 +77,12 @@ def six_taxes_two_fees(ctx: Context) -> None:
     for key, zh, en, rate in surcharges:
         if base:
             item.component(key, base * rate * share)
-            item.step(
-                f"{zh}减征",
-                f"{en} relief",
-                f"{n(base)} × {n(rate * 100)}% × {n(share * 100)}% = {n(base * rate * share)}",
-            )
+            if item.words:
+                item.step(
+                    f"{zh}减征",
+                    f"{en} relief",
+                    f"{n(base)} × {n(rate * 100)}% × {n(share * 100)}% = {n(base * rate * share)}",
+                )
     if not item.components:
         item.because(
             "未填写六税两费税额，且无应纳增值税、消费税", "no local taxes given and no VAT or consumption tax payable"

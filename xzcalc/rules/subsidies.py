@@ -45,14 +45,16 @@ def _innovation_voucher(ctx: Context) -> None:
     cap = ctx.dec(VOUCHER + ".cap")
     spend = p.innovation.voucher_spend
     total = quantize(min(spend, cap))
-    item.because(
-        f"科技型中小企业购买创新服务、开展技术合作，创新券年补助额最高 {n(cap)} 元（{ctx.source(VOUCHER + '.cap')}）",
-        "a technology-based SME buying innovation services or technical cooperation: vouchers of at most "
-        f"{n(cap)} a "
-        f"year ({ctx.source(VOUCHER + '.cap')})",
-    )
-    item.step("创新券 = min(支出, 上限)", "voucher = min(spend, cap)", f"min({n(spend)}, {n(cap)}) = {n(total)}")
-    if spend > cap:
+    if item.words:
+        item.because(
+            f"科技型中小企业购买创新服务、开展技术合作，创新券年补助额最高 {n(cap)} 元"
+            f"（{ctx.source(VOUCHER + '.cap')}）",
+            "a technology-based SME buying innovation services or technical cooperation: vouchers of at most "
+            f"{n(cap)} a "
+            f"year ({ctx.source(VOUCHER + '.cap')})",
+        )
+        item.step("创新券 = min(支出, 上限)", "voucher = min(spend, cap)", f"min({n(spend)}, {n(cap)}) = {n(total)}")
+    if spend > cap and item.words:
         item.because(
             f"支出 {n(spend)} 元超过上限，按 {n(cap)} 元计",
             f"spend {n(spend)} is above the cap: {n(cap)} counted",
@@ -66,12 +68,13 @@ def _innovation_voucher(ctx: Context) -> None:
         weight_p, weight_c = Decimal(split["province"]), Decimal(split["city"])
         province = item.component("province", total * weight_p / (weight_p + weight_c))
         city = item.component("city", total - province)
-        item.because(
-            f"忻州市创新券资金由省、市财政按 {n(weight_p)}:{n(weight_c)} 配套（{ctx.source(VOUCHER + '.split')}）",
-            f"in Xinzhou the province and the city fund the voucher {n(weight_p)}:{n(weight_c)} "
-            f"({ctx.source(VOUCHER + '.split')})",
-        )
-        item.step("省、市分担", "province and city shares", f"{n(total)} = {n(province)} + {n(city)}")
+        if item.words:
+            item.because(
+                f"忻州市创新券资金由省、市财政按 {n(weight_p)}:{n(weight_c)} 配套（{ctx.source(VOUCHER + '.split')}）",
+                f"in Xinzhou the province and the city fund the voucher {n(weight_p)}:{n(weight_c)} "
+                f"({ctx.source(VOUCHER + '.split')})",
+            )
+            item.step("省、市分担", "province and city shares", f"{n(total)} = {n(province)} + {n(city)}")
     if not spend:
         item.because(
             "未填写创新服务或技术合作支出（innovation.voucher_spend）",
@@ -98,14 +101,15 @@ def _first_set(ctx: Context) -> None:
     # 最高不超过30万元
     rate = ctx.dec(FIRST_SET + ".rate")
     cap = ctx.dec(FIRST_SET + ".cap")
-    item.because(
-        f"首购首用首台（套）重大技术装备或重大创新产品：按购买价格 {pct(rate)} 补贴，每台（套）最高 {n(cap)} "
-        "元"
-        f"（{ctx.source(FIRST_SET + '.rate')}）",
-        f"first purchase and use of first-set major equipment or a major innovative product: {pct(rate)} of "
-        "the "
-        f"price, at most {n(cap)} per item ({ctx.source(FIRST_SET + '.rate')})",
-    )
+    if item.words:
+        item.because(
+            f"首购首用首台（套）重大技术装备或重大创新产品：按购买价格 {pct(rate)} 补贴，每台（套）最高 {n(cap)} "
+            "元"
+            f"（{ctx.source(FIRST_SET + '.rate')}）",
+            f"first purchase and use of first-set major equipment or a major innovative product: {pct(rate)} of "
+            "the "
+            f"price, at most {n(cap)} per item ({ctx.source(FIRST_SET + '.rate')})",
+        )
     if p.entity == "individual-business":
         item.because(
             "条款未限定购买主体类型，个体工商户按同一标准计算（以市工信局认定为准）",
@@ -116,12 +120,13 @@ def _first_set(ctx: Context) -> None:
         label = e.name or f"item {i}"
         raw = e.price * rate
         sub = item.component(f"item_{i}", min(raw, cap))
-        item.step(
-            f"{label} 补贴 = min(价格 × {pct(rate)}, {n(cap)})",
-            f"{label} subsidy = min(price × {pct(rate)}, {n(cap)})",
-            f"min({n(e.price)} × {pct(rate)}, {n(cap)}) = {n(sub)}",
-        )
-        if raw > cap:
+        if item.words:
+            item.step(
+                f"{label} 补贴 = min(价格 × {pct(rate)}, {n(cap)})",
+                f"{label} subsidy = min(price × {pct(rate)}, {n(cap)})",
+                f"min({n(e.price)} × {pct(rate)}, {n(cap)}) = {n(sub)}",
+            )
+        if raw > cap and item.words:
             item.because(
                 f"{label}：{n(e.price)} × {pct(rate)} = {n(raw)} 超过上限，按 {n(cap)} 元计",
                 f"{label}: {n(e.price)} × {pct(rate)} = {n(raw)} is above the cap: {n(cap)}",
@@ -156,20 +161,21 @@ def _first_batch(ctx: Context) -> None:
     cap = ctx.dec(FIRST_BATCH + ".cap")
     raw = premium * rate
     amount = min(raw, cap)
-    item.because(
-        f"符合山西省保险补偿要求的重点新材料首批次产品：实际投保年度保费的 {pct(rate)}，单户企业最高 "
-        f"{n(cap)} 元"
-        f"（{ctx.source(FIRST_BATCH + '.rate')}）",
-        f"a key new material, first batch, meeting Shanxi's insurance-compensation rules: {pct(rate)} of the "
-        "annual "
-        f"premium paid, at most {n(cap)} per enterprise ({ctx.source(FIRST_BATCH + '.rate')})",
-    )
-    item.step(
-        "补贴 = min(保费 × 比例, 上限)",
-        "subsidy = min(premium × rate, cap)",
-        f"min({n(premium)} × {pct(rate)}, {n(cap)}) = {n(amount)}",
-    )
-    if raw > cap:
+    if item.words:
+        item.because(
+            f"符合山西省保险补偿要求的重点新材料首批次产品：实际投保年度保费的 {pct(rate)}，单户企业最高 "
+            f"{n(cap)} 元"
+            f"（{ctx.source(FIRST_BATCH + '.rate')}）",
+            f"a key new material, first batch, meeting Shanxi's insurance-compensation rules: {pct(rate)} of the "
+            "annual "
+            f"premium paid, at most {n(cap)} per enterprise ({ctx.source(FIRST_BATCH + '.rate')})",
+        )
+        item.step(
+            "补贴 = min(保费 × 比例, 上限)",
+            "subsidy = min(premium × rate, cap)",
+            f"min({n(premium)} × {pct(rate)}, {n(cap)}) = {n(amount)}",
+        )
+    if raw > cap and item.words:
         item.because(f"{n(raw)} 超过单户上限，按 {n(cap)} 元计", f"{n(raw)} is above the per-enterprise cap: {n(cap)}")
     ctx.emit(item.done(amount))
 
@@ -196,16 +202,18 @@ def _tech_upgrade(ctx: Context) -> None:
     # 对符合条件的技术改造项目给予不超过固定资产投资15%支持
     rate = ctx.dec(TECH_UPGRADE + ".investment_rate")
     support = item.component("investment", investment * rate)
-    item.because(
-        f"符合条件的技术改造项目：不超过固定资产投资的 {pct(rate)}（{ctx.source(TECH_UPGRADE + '.investment_rate')}）",
-        f"a qualifying technical-upgrade project: up to {pct(rate)} of its fixed-asset investment "
-        f"({ctx.source(TECH_UPGRADE + '.investment_rate')})",
-    )
-    item.step("投资支持", "investment support", f"{n(investment)} × {pct(rate)} = {n(support)}")
+    if item.words:
+        item.because(
+            f"符合条件的技术改造项目：不超过固定资产投资的 {pct(rate)}"
+            f"（{ctx.source(TECH_UPGRADE + '.investment_rate')}）",
+            f"a qualifying technical-upgrade project: up to {pct(rate)} of its fixed-asset investment "
+            f"({ctx.source(TECH_UPGRADE + '.investment_rate')})",
+        )
+        item.step("投资支持", "investment support", f"{n(investment)} × {pct(rate)} = {n(support)}")
     # 忻政办发〔2022〕34号 第46条: 落实好省级技改资金对获批国家支持项目给予补助资金1：1奖励政策
     match = ctx.dec(TECH_UPGRADE + ".national_match")
     award = item.component("national_match", grant * match)
-    if grant:
+    if grant and item.words:
         item.because(
             f"获批国家支持的项目，省技改资金按国家补助资金 1:{n(match)} "
             f"奖励（{ctx.source(TECH_UPGRADE + '.national_match')}）",
@@ -284,12 +292,13 @@ def _chain_leader(ctx: Context) -> None:
             )
         )
         return
-    item.because(
-        f"制造业链主企业，2022年产值 {n(c.output)} 元首次达到 {n(line)} 元（2021年 {n(c.output_prior)} 元），"
-        f"同比增长 {pct(growth)} ≥ {pct(growth_min)}（{src}）",
-        f"a manufacturing chain leader whose 2022 output {n(c.output)} first reached {n(line)} (2021: "
-        f"{n(c.output_prior)}), growth {pct(growth)} ≥ {pct(growth_min)} ({src})",
-    )
+    if item.words:
+        item.because(
+            f"制造业链主企业，2022年产值 {n(c.output)} 元首次达到 {n(line)} 元（2021年 {n(c.output_prior)} 元），"
+            f"同比增长 {pct(growth)} ≥ {pct(growth_min)}（{src}）",
+            f"a manufacturing chain leader whose 2022 output {n(c.output)} first reached {n(line)} (2021: "
+            f"{n(c.output_prior)}), growth {pct(growth)} ≥ {pct(growth_min)} ({src})",
+        )
     item.because(
         "“产值增量”按2022年产值减2021年产值计；“首次达到”按2021年产值未达到该标准判断（更早年度需自行确认）",
         "“产值增量” read as the year-on-year increase; “first” read as 2021 output below the line (earlier "
@@ -302,18 +311,20 @@ def _chain_leader(ctx: Context) -> None:
     steps = increase // step
     base = item.component("one_off", one_off)
     increment = item.component("increment", min(steps * per_step, cap - base))
-    item.step("产值增量", "output increase", f"{n(c.output)} − {n(c.output_prior)} = {n(increase)}")
-    item.step(
-        "一次性奖励 + 每满一个增量台阶的奖励",
-        "one-off award + award per full step of increase",
-        f"{n(one_off)} + {n(steps)} × {n(per_step)} = {n(one_off + steps * per_step)}",
-    )
-    if one_off + steps * per_step > cap:
+    if item.words:
+        item.step("产值增量", "output increase", f"{n(c.output)} − {n(c.output_prior)} = {n(increase)}")
+        item.step(
+            "一次性奖励 + 每满一个增量台阶的奖励",
+            "one-off award + award per full step of increase",
+            f"{n(one_off)} + {n(steps)} × {n(per_step)} = {n(one_off + steps * per_step)}",
+        )
+    if one_off + steps * per_step > cap and item.words:
         item.because(
             f"奖励合计 {n(one_off + steps * per_step)} 元超过单个企业上限，按 {n(cap)} 元计",
             f"the award {n(one_off + steps * per_step)} is above the cap: {n(cap)}",
         )
-    item.step("合计", "total", f"{n(base)} + {n(increment)} = {n(base + increment)}")
+    if item.words:
+        item.step("合计", "total", f"{n(base)} + {n(increment)} = {n(base + increment)}")
     ctx.emit(item.done())
 
 
@@ -352,11 +363,12 @@ def _whitelist(ctx: Context) -> None:
         for tier in tiers:  # highest tier first
             threshold, award = Decimal(tier["growth"]), Decimal(tier["province"])
             if growth >= threshold:
-                item.step(
-                    f"{month(on)} 产值同比增速",
-                    f"{month(on)} output growth",
-                    f"{pct(growth)} ≥ {pct(threshold)}",
-                )
+                if item.words:
+                    item.step(
+                        f"{month(on)} 产值同比增速",
+                        f"{month(on)} output growth",
+                        f"{pct(growth)} ≥ {pct(threshold)}",
+                    )
                 if best is None or award > best[1]:
                     best = (threshold, award, month(on))
                 break
@@ -375,18 +387,20 @@ def _whitelist(ctx: Context) -> None:
     match = ctx.dec(WHITELIST + ".city_match", first)
     province = item.component("province", award)
     city = item.component("city", award * match)
-    item.because(
-        f"“白名单”企业 {when} 产值同比增速达到 {pct(threshold)}：省级技改资金一次性奖励 {n(province)} 元，"
-        f"市级再给予 {pct(match)} 配套 {n(city)} 元（{src}）",
-        f"a white-list enterprise whose output grew at least {pct(threshold)} in {when}: provincial one-off "
-        "award "
-        f"{n(province)}, and the city adds {pct(match)}, {n(city)} ({src})",
-    )
+    if item.words:
+        item.because(
+            f"“白名单”企业 {when} 产值同比增速达到 {pct(threshold)}：省级技改资金一次性奖励 {n(province)} 元，"
+            f"市级再给予 {pct(match)} 配套 {n(city)} 元（{src}）",
+            f"a white-list enterprise whose output grew at least {pct(threshold)} in {when}: provincial one-off "
+            "award "
+            f"{n(province)}, and the city adds {pct(match)}, {n(city)} ({src})",
+        )
     item.because(
         "省级奖励为市里“争取”的省级技改资金，以省级审批为准",
         "the provincial part is provincial tech-upgrade money the city seeks (争取): subject to the province",
     )
-    item.step("合计", "total", f"{n(province)} + {n(city)} = {n(province + city)}")
+    if item.words:
+        item.step("合计", "total", f"{n(province)} + {n(city)} = {n(province + city)}")
     ctx.emit(item.done())
 
 

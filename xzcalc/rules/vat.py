@@ -48,11 +48,12 @@ def small_scale_exemption(ctx: Context) -> None:
             # 2021年第11号: 季度销售额未超过45万元的，免征增值税
             saved = s3 * rate3 + s5 * rate5
             exempt += saved
-            item.step(
-                f"{label} 季度销售额 {n(s3 + s5)} ≤ {n(threshold)}，全部免征",
-                f"{label} sales {n(s3 + s5)} ≤ {n(threshold)}: all exempt",
-                f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}% = {n(saved)}",
-            )
+            if item.words:
+                item.step(
+                    f"{label} 季度销售额 {n(s3 + s5)} ≤ {n(threshold)}，全部免征",
+                    f"{label} sales {n(s3 + s5)} ≤ {n(threshold)}: all exempt",
+                    f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}% = {n(saved)}",
+                )
             continue
         exempt_share = ctx.params.get_or_none("vat.small_scale.exempt_3pct", start)
         reduced_rate = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", start)
@@ -61,38 +62,42 @@ def small_scale_exemption(ctx: Context) -> None:
             saved = s3 * rate3 * Decimal(exempt_share)
             exempt += saved
             payable += s3 * rate3 * (1 - Decimal(exempt_share)) + s5 * rate5
-            item.step(
-                f"{label} 适用3%征收率的销售额免征",
-                f"{label} sales at 3% exempt",
-                f"{n(s3)} × {n(rate3 * 100)}% = {n(saved)}",
-            )
+            if item.words:
+                item.step(
+                    f"{label} 适用3%征收率的销售额免征",
+                    f"{label} sales at 3% exempt",
+                    f"{n(s3)} × {n(rate3 * 100)}% = {n(saved)}",
+                )
         elif reduced_rate is not None:
             # 2021年第7号 (to 2022-03-31): 减按1%征收率征收
             saved = s3 * (rate3 - Decimal(reduced_rate))
             reduced += saved
             payable += s3 * Decimal(reduced_rate) + s5 * rate5
-            item.step(
-                f"{label} 3%征收率减按{n(Decimal(reduced_rate) * 100)}%",
-                f"{label} 3% reduced to {n(Decimal(reduced_rate) * 100)}%",
-                f"{n(s3)} × ({n(rate3 * 100)}% − {n(Decimal(reduced_rate) * 100)}%) = {n(saved)}",
-            )
+            if item.words:
+                item.step(
+                    f"{label} 3%征收率减按{n(Decimal(reduced_rate) * 100)}%",
+                    f"{label} 3% reduced to {n(Decimal(reduced_rate) * 100)}%",
+                    f"{n(s3)} × ({n(rate3 * 100)}% − {n(Decimal(reduced_rate) * 100)}%) = {n(saved)}",
+                )
         else:
             payable += s3 * rate3 + s5 * rate5
-            item.step(
-                f"{label} 无适用的减免",
-                f"{label} no relief in force",
-                f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}%",
-            )
+            if item.words:
+                item.step(
+                    f"{label} 无适用的减免",
+                    f"{label} no relief in force",
+                    f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}%",
+                )
     ctx.facts["vat_payable"] = payable
     rate = surcharge_rate(ctx)
     vat = item.component("vat", exempt)
     red = item.component("reduced_rate", reduced)
     sur = item.component("surcharges", (exempt + reduced) * rate)
-    item.step(
-        "附加税费（城建税、教育费附加、地方教育附加）随增值税一并免除",
-        "surcharges removed with the VAT",
-        f"({n(exempt)} + {n(reduced)}) × {n(rate * 100)}% = {n(sur)}",
-    )
+    if item.words:
+        item.step(
+            "附加税费（城建税、教育费附加、地方教育附加）随增值税一并免除",
+            "surcharges removed with the VAT",
+            f"({n(exempt)} + {n(reduced)}) × {n(rate * 100)}% = {n(sur)}",
+        )
     item.because(
         "增值税小规模纳税人：季度销售额不超过45万元免征；2022年4月1日至12月31日适用3%征收率的销售收入免征；"
         "2022年一季度3%征收率减按1%（财政部 税务总局公告2021年第11号、2022年第15号）",
@@ -103,7 +108,8 @@ def small_scale_exemption(ctx: Context) -> None:
         item.because(
             "未填写销售额（vat.sales_3pct / vat.sales_other）", "no sales given (vat.sales_3pct / vat.sales_other)"
         )
-    item.step("合计", "total", f"{n(vat)} + {n(red)} + {n(sur)} = {n(vat + red + sur)}")
+    if item.words:
+        item.step("合计", "total", f"{n(vat)} + {n(red)} + {n(sur)} = {n(vat + red + sur)}")
     ctx.emit(item.done())
 
 
@@ -138,16 +144,18 @@ def credit_refund(ctx: Context) -> None:
     vat_sales = sum(p.vat.sales_3pct, ZERO) + sum(p.vat.sales_other, ZERO)
     if vat_sales:
         basis = vat_sales
-        item.because(
-            f"企业划型以增值税销售额 {n(vat_sales)} 元代替营业收入（vat.sales_3pct + vat.sales_other）",
-            f"size tested with VAT sales {n(vat_sales)} in place of revenue (vat.sales_3pct + vat.sales_other)",
-        )
+        if item.words:
+            item.because(
+                f"企业划型以增值税销售额 {n(vat_sales)} 元代替营业收入（vat.sales_3pct + vat.sales_other）",
+                f"size tested with VAT sales {n(vat_sales)} in place of revenue (vat.sales_3pct + vat.sales_other)",
+            )
     else:
         basis = p.revenue
-        item.because(
-            f"未填写增值税销售额，划型以营业收入 {n(p.revenue)} 元代替",
-            f"no VAT sales given: size tested with revenue {n(p.revenue)} in their place",
-        )
+        if item.words:
+            item.because(
+                f"未填写增值税销售额，划型以营业收入 {n(p.revenue)} 元代替",
+                f"no VAT sales given: size tested with revenue {n(p.revenue)} in their place",
+            )
     # 14号 第六条: 按…营业收入指标、资产总额指标确定 (employees are not used); 营业收入 = 增值税销售额
     bands = {k: Decimal(v) for k, v in ctx.param("vat.credit_refund.vat_sales_bands").items()}
     size = size_class(p, revenue=basis, indicators=ctx.param("vat.credit_refund.size_indicators"), sales_bands=bands)
@@ -158,11 +166,12 @@ def credit_refund(ctx: Context) -> None:
     if size.value in sizes:
         # 14号 第一条: 将先进制造业按月全额退还增值税增量留抵税额政策范围
         # 扩大至符合条件的小微企业（含个体工商户）
-        item.because(
-            f"小微企业不分行业均可申请退还（{ctx.source('vat.credit_refund.any_industry_sizes')}）",
-            "a small or micro enterprise: eligible in any industry "
-            f"({ctx.source('vat.credit_refund.any_industry_sizes')})",
-        )
+        if item.words:
+            item.because(
+                f"小微企业不分行业均可申请退还（{ctx.source('vat.credit_refund.any_industry_sizes')}）",
+                "a small or micro enterprise: eligible in any industry "
+                f"({ctx.source('vat.credit_refund.any_industry_sizes')})",
+            )
         if p.entity == "individual-business":
             item.because(
                 "14号公告所称小微企业含个体工商户",
@@ -170,11 +179,13 @@ def credit_refund(ctx: Context) -> None:
             )
     elif industry is not None:
         # 14号 第二条: 加大“制造业”、“科学研究和技术服务业”…等行业留抵退税力度
-        item.because(
-            f"行业 {p.sector} 属于不分规模均可退还的行业（{industry}，{ctx.source('vat.credit_refund.industries')}）",
-            f"sector {p.sector} is an industry eligible at any size ({industry}, "
-            f"{ctx.source('vat.credit_refund.industries')})",
-        )
+        if item.words:
+            item.because(
+                f"行业 {p.sector} 属于不分规模均可退还的行业"
+                f"（{industry}，{ctx.source('vat.credit_refund.industries')}）",
+                f"sector {p.sector} is an industry eligible at any size ({industry}, "
+                f"{ctx.source('vat.credit_refund.industries')})",
+            )
     else:
         hint = [code for code in industries if code.startswith(p.sector) and code != p.sector]
         zh_hint = f"（如属 {'/'.join(hint)} 请填写更细的行业代码）" if hint else ""
@@ -192,25 +203,27 @@ def credit_refund(ctx: Context) -> None:
     ratio = p.vat.input_ratio
     stock = item.component("stock", p.vat.stock_credit * ratio * share)
     incremental = item.component("incremental", p.vat.incremental_credit * ratio * share)
-    item.step(
-        f"存量留抵退税 = 存量留抵税额 × 进项构成比例 × {pct(share)}",
-        f"stock refund = stock credit × input ratio × {pct(share)}",
-        f"{n(p.vat.stock_credit)} × {n(ratio)} × {pct(share)} = {n(stock)}",
-    )
-    item.step(
-        f"增量留抵退税 = 增量留抵税额 × 进项构成比例 × {pct(share)}",
-        f"incremental refund = incremental credit × input ratio × {pct(share)}",
-        f"{n(p.vat.incremental_credit)} × {n(ratio)} × {pct(share)} = {n(incremental)}",
-    )
+    if item.words:
+        item.step(
+            f"存量留抵退税 = 存量留抵税额 × 进项构成比例 × {pct(share)}",
+            f"stock refund = stock credit × input ratio × {pct(share)}",
+            f"{n(p.vat.stock_credit)} × {n(ratio)} × {pct(share)} = {n(stock)}",
+        )
+        item.step(
+            f"增量留抵退税 = 增量留抵税额 × 进项构成比例 × {pct(share)}",
+            f"incremental refund = incremental credit × input ratio × {pct(share)}",
+            f"{n(p.vat.incremental_credit)} × {n(ratio)} × {pct(share)} = {n(incremental)}",
+        )
     opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
     # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
-    item.because(
-        f"{size_zh(size.value)}企业自 {month_of(opens)} 起可申请一次性退还存量留抵税额；"
-        "增量留抵税额按月足额退还"
-        f"（{ctx.source('vat.credit_refund.stock_refund_from')}）",
-        f"a {size.value} enterprise could claim the stock refund at once from {month_of(opens)}; incremental "
-        f"credit is refunded in full monthly ({ctx.source('vat.credit_refund.stock_refund_from')})",
-    )
+    if item.words:
+        item.because(
+            f"{size_zh(size.value)}企业自 {month_of(opens)} 起可申请一次性退还存量留抵税额；"
+            "增量留抵税额按月足额退还"
+            f"（{ctx.source('vat.credit_refund.stock_refund_from')}）",
+            f"a {size.value} enterprise could claim the stock refund at once from {month_of(opens)}; incremental "
+            f"credit is refunded in full monthly ({ctx.source('vat.credit_refund.stock_refund_from')})",
+        )
     if not p.vat.stock_credit and not p.vat.incremental_credit:
         item.because(
             "未填写留抵税额（vat.stock_credit / vat.incremental_credit）",
