@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
@@ -647,6 +647,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+_BLANK = object()  # what a column's reader returns for a blank cell: the field keeps its default
+_MONEY_KINDS = frozenset({"money", "signed_money", "money_list"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Column:
     """Where a dotted path (a CSV column) lands in the schema: checked once, then reused for every row."""
@@ -657,6 +661,7 @@ class _Column:
     kind: str
     meta: Mapping[str, Any]
     element: int  # 1-based element of a fixed list (vat.sales_3pct.2), 0 otherwise
+    read: Callable[[Any], Any]  # a cell → its value (or _BLANK); the errors parse_profile gives, naming this path
 
 
 @lru_cache(maxsize=4096)
@@ -666,7 +671,45 @@ def _column(path: str) -> _Column:
     element = int(parts.pop()) if kind in ("money_list", "growth_list") else 0
     *head, name = parts
     group, row = (head[0], int(head[1])) if len(head) == 2 else (head[0] if head else "", 0)
-    return _Column(group, row, name, kind, meta, element)
+    return _Column(group, row, name, kind, meta, element, _reader(kind, meta, path))
+
+
+def _reader(kind: str, meta: Mapping[str, Any], path: str) -> Callable[[Any], Any]:
+    """The parser of one column's cells: _parse_scalar with the column's kind and path bound, plus the shortcuts
+    a batch takes for every row — plain digits straight to Decimal, and each column's few repeated texts
+    ("2022", "company", "C34", "2022-06") remembered. The shortcuts give what _parse_scalar gives."""
+    scalar = {"money_list": "money", "growth_list": "growth"}.get(kind, kind)
+
+    def general(value: Any) -> Any:
+        if _is_blank(value):
+            return _BLANK
+        return _parse_scalar(scalar, meta, value, path)
+
+    if kind in _MONEY_KINDS:
+
+        def money(value: Any) -> Any:
+            # plain digits (most amounts in a CSV): fewer than 16 are below MAX_AMOUNT, and an integer is exact
+            if type(value) is str and len(value) < 16 and value.isdigit() and value.isascii():
+                return Decimal(value)
+            return general(value)
+
+        return money
+    if kind in _REPEATING:
+        seen: dict[str, Any] = {}
+
+        def repeating(value: Any) -> Any:
+            # the (immutable) value depends on the text alone; errors are raised again each time, never kept
+            if type(value) is not str:
+                return general(value)
+            hit = seen.get(value, _BLANK)
+            if hit is _BLANK:
+                hit = general(value)
+                if len(seen) < 256:
+                    seen[value] = hit
+            return hit
+
+        return repeating
+    return general
 
 
 def profile_from_flat(row: Mapping[str, Any]) -> Profile:
@@ -679,26 +722,33 @@ def profile_from_flat(row: Mapping[str, Any]) -> Profile:
     groups: dict[str, dict[str, Any]] = {}
     tables: dict[str, dict[int, dict[str, Any]]] = {}
     lists: dict[tuple[str, str], list[Decimal]] = {}
-    for path, value in row.items():
-        if _is_blank(value):
-            continue
+    for path, cell in row.items():
         c = _column(path)
+        value = c.read(cell)
+        if value is _BLANK:
+            continue
         if c.element:
             values = lists.get((c.group, c.field))
             if values is None:
                 values = lists[(c.group, c.field)] = [D0] * c.meta["length"]
-            element_kind = "money" if c.kind == "money_list" else "growth"
-            values[c.element - 1] = _parse_scalar(element_kind, c.meta, value, path)
-            continue
-        if not c.group:
-            target = top
+            values[c.element - 1] = value
+        elif not c.group:
+            top[c.field] = value
         elif c.row:
-            target = tables.setdefault(c.group, {}).setdefault(c.row, {})
+            table = tables.get(c.group)
+            if table is None:
+                table = tables[c.group] = {}
+            fields_ = table.get(c.row)
+            if fields_ is None:
+                fields_ = table[c.row] = {}
+            fields_[c.field] = value
         else:
-            target = groups.setdefault(c.group, {})
-        target[c.field] = _parse_repeating(c.kind, c.meta, value, path)
-    for (group, name), values in lists.items():
-        (groups.setdefault(group, {}) if group else top)[name] = tuple(values)
+            group = groups.get(c.group)
+            if group is None:
+                group = groups[c.group] = {}
+            group[c.field] = value
+    for (group_name, name), values in lists.items():
+        (groups.setdefault(group_name, {}) if group_name else top)[name] = tuple(values)
     schema = _field_meta(Profile)
     for name, kwargs in groups.items():
         top[name] = schema[name]["item"](**kwargs)
