@@ -25,6 +25,7 @@ def test_words_off_gives_the_same_numbers_and_no_reasons() -> None:
         }
         assert lean.totals == full.totals and lean.cit == full.cit
         assert all(not i.reasons and not i.trace for i in lean.items)
+        assert all(not f.reasons for f in lean.classification.values())
 
 
 def test_a_words_off_run_does_not_change_a_later_full_run() -> None:

@@ -1,6 +1,7 @@
 """Classifications computed once per profile and reused by the rules (policies.md A2–A4; A1 is in the CIT chain).
 
-Each returns a Finding: the value and the reason it holds or fails, in words and numbers.
+Each returns a Finding: the value and the reason it holds or fails, in words and numbers — or the value alone while
+the engine runs without words (money.WORDS: a batch row).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from .model import Finding, Text
+from .money import WORDS
 from .money import say as fmt_num  # numbers in reasons: skipped when the engine runs without words
 from .params import ParamSet, data_dir, load_toml
 from .profile import Profile
@@ -141,18 +143,25 @@ def size_class(
     """
     group, note = match_group(size_standard(), profile.sector)
     values = _values(profile, revenue)
-    reasons: list[Text] = [] if note is None else [note]
-    reasons.append(
-        Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})")
-    )
-    bounds = {key: dict(b) for key, b in group.bounds.items()}
+    bounds = group.bounds
     if indicators is not None:
         bounds = {key: {k: v for k, v in b.items() if k in indicators} for key, b in bounds.items()}
         if not bounds["sme_below"]:
             assert sales_bands is not None, "a group without the kept indicators needs sales bands"
-            return _size_by_sales_bands(values["revenue"], sales_bands, reasons)
+            return _size_by_sales_bands(values["revenue"], sales_bands, _group_reasons(group, note))
     below = [(k, b) for k, b in bounds["sme_below"].items() if values[k] < b]
     if not below:
+        cls = "large"
+    elif all(values[k] >= b for k, b in bounds["medium_at_least"].items()):
+        cls = "medium"
+    elif all(values[k] >= b for k, b in bounds["small_at_least"].items()):
+        cls = "small"
+    else:
+        cls = "micro"
+    if not WORDS.get():
+        return Finding("size_class", cls, ())
+    reasons = _group_reasons(group, note)
+    if cls == "large":
         shown = [_compare(k, values[k], b, "≥") for k, b in bounds["sme_below"].items()]
         reasons.append(
             Text(
@@ -160,48 +169,61 @@ def size_class(
                 "large: " + ", ".join(t.en for t in shown) + " — none below the SME ceilings",
             )
         )
-        return Finding("size_class", "large", tuple(reasons))
-    k, b = below[0]
-    sme = _compare(k, values[k], b, "<")
-    for cls, key, zh in (("medium", "medium_at_least", "中型"), ("small", "small_at_least", "小型")):
-        if all(values[k2] >= b2 for k2, b2 in bounds[key].items()):
-            shown = [_compare(k2, values[k2], b2, "≥") for k2, b2 in bounds[key].items()]
-            reasons.append(
-                Text(
-                    f"{zh}：{sme.zh}（中小微），且 " + "，".join(t.zh for t in shown),
-                    f"{cls}: {sme.en} (SME), and " + ", ".join(t.en for t in shown),
-                )
+    elif cls in ("medium", "small"):
+        k, b = below[0]
+        sme = _compare(k, values[k], b, "<")
+        zh = "中型" if cls == "medium" else "小型"
+        shown = [_compare(k, values[k], b, "≥") for k, b in bounds[f"{cls}_at_least"].items()]
+        reasons.append(
+            Text(
+                f"{zh}：{sme.zh}（中小微），且 " + "，".join(t.zh for t in shown),
+                f"{cls}: {sme.en} (SME), and " + ", ".join(t.en for t in shown),
             )
-            return Finding("size_class", cls, tuple(reasons))
-    failed = [_compare(k2, values[k2], b2, "<") for k2, b2 in bounds["small_at_least"].items() if values[k2] < b2]
-    reasons.append(
-        Text(
-            "微型：" + "，".join(t.zh for t in failed) + "（低于小型企业下限）",
-            "micro: " + ", ".join(t.en for t in failed) + " (below the small-enterprise bounds)",
         )
+    else:
+        failed = [_compare(k, values[k], b, "<") for k, b in bounds["small_at_least"].items() if values[k] < b]
+        reasons.append(
+            Text(
+                "微型：" + "，".join(t.zh for t in failed) + "（低于小型企业下限）",
+                "micro: " + ", ".join(t.en for t in failed) + " (below the small-enterprise bounds)",
+            )
+        )
+    return Finding("size_class", cls, tuple(reasons))
+
+
+def _group_reasons(group: Group, note: Text | None) -> list[Text]:
+    """The first reasons of a size finding: how the sector was read, and the size group it falls in."""
+    if not WORDS.get():
+        return []
+    reasons = [] if note is None else [note]
+    reasons.append(
+        Text(f"划型行业：{group.name.zh}（{group.source}）", f"size group: {group.name.en} ({group.source})")
     )
-    return Finding("size_class", "micro", tuple(reasons))
+    return reasons
 
 
 def _size_by_sales_bands(sales: Decimal, bands: Mapping[str, Decimal], reasons: list[Text]) -> Finding:
     for cls, zh in (("micro", "微型"), ("small", "小型"), ("medium", "中型")):
         ceiling = Decimal(bands[cls])
         if sales < ceiling:
-            reasons.append(
-                Text(
-                    f"{zh}：该行业划型不用营业收入、资产总额指标，按增值税销售额 {fmt_num(sales)} < {fmt_num(ceiling)}",
-                    f"{cls}: the group is not sized by revenue or assets, so by VAT sales {fmt_num(sales)} "
-                    f"< {fmt_num(ceiling)}",
+            if WORDS.get():
+                reasons.append(
+                    Text(
+                        f"{zh}：该行业划型不用营业收入、资产总额指标，按增值税销售额 {fmt_num(sales)} < "
+                        f"{fmt_num(ceiling)}",
+                        f"{cls}: the group is not sized by revenue or assets, so by VAT sales {fmt_num(sales)} "
+                        f"< {fmt_num(ceiling)}",
+                    )
                 )
-            )
             return Finding("size_class", cls, tuple(reasons))
     top = Decimal(bands["medium"])
-    reasons.append(
-        Text(
-            f"大型：增值税销售额 {fmt_num(sales)} ≥ {fmt_num(top)}",
-            f"large: VAT sales {fmt_num(sales)} ≥ {fmt_num(top)}",
+    if WORDS.get():
+        reasons.append(
+            Text(
+                f"大型：增值税销售额 {fmt_num(sales)} ≥ {fmt_num(top)}",
+                f"large: VAT sales {fmt_num(sales)} ≥ {fmt_num(top)}",
+            )
         )
-    )
     return Finding("size_class", "large", tuple(reasons))
 
 
@@ -210,9 +232,11 @@ def sme_equipment(profile: Profile) -> Finding:
     groups, sources, _, _ = sme_equipment_groups()
     group, note = match_group(groups, profile.sector)
     values = _values(profile)
-    reasons: list[Text] = [] if note is None else [note]
     ceilings = group.bounds["below_any"]
     below = [(k, b) for k, b in ceilings.items() if values[k] < b]
+    if not WORDS.get():
+        return Finding("sme_equipment", bool(below), ())
+    reasons: list[Text] = [] if note is None else [note]
     if below:
         k, b = below[0]
         c = _compare(k, values[k], b, "<")
@@ -236,7 +260,10 @@ def sme_equipment(profile: Profile) -> Finding:
 def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
     """A4: manufacturing small/micro (< 20,000,000) or medium (< 400,000,000) by prior-year sales, for B8."""
     on = date(2021, 12, 31)  # the size test of 2021年第30号 uses the prior year's sales; the bands are dated data
+    words = WORDS.get()
     if not profile.sector.startswith("C"):
+        if not words:
+            return Finding("manufacturing_size", None, ())
         return Finding(
             "manufacturing_size",
             None,
@@ -250,39 +277,26 @@ def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
     sales = profile.prior_revenue
     small = Decimal(params.get("tax.manufacturing_sme_deferral.small_micro_below", on))
     medium = Decimal(params.get("tax.manufacturing_sme_deferral.medium_below", on))
+    value = "small-micro" if sales < small else "medium" if sales < medium else None
+    if not words:
+        return Finding("manufacturing_size", value, ())
     src = params.parameter("tax.manufacturing_sme_deferral.small_micro_below").source
-    if sales < small:
-        return Finding(
-            "manufacturing_size",
-            "small-micro",
-            (
-                Text(
-                    f"制造业小微企业：上年销售额 {fmt_num(sales)} < {fmt_num(small)}（{src}）",
-                    f"manufacturing small/micro: prior-year sales {fmt_num(sales)} < {fmt_num(small)} ({src})",
-                ),
-            ),
+    if value == "small-micro":
+        reason = Text(
+            f"制造业小微企业：上年销售额 {fmt_num(sales)} < {fmt_num(small)}（{src}）",
+            f"manufacturing small/micro: prior-year sales {fmt_num(sales)} < {fmt_num(small)} ({src})",
         )
-    if sales < medium:
-        return Finding(
-            "manufacturing_size",
-            "medium",
-            (
-                Text(
-                    f"制造业中型企业：{fmt_num(small)} ≤ 上年销售额 {fmt_num(sales)} < {fmt_num(medium)}",
-                    f"manufacturing medium: {fmt_num(small)} ≤ prior-year sales {fmt_num(sales)} < {fmt_num(medium)}",
-                ),
-            ),
+    elif value == "medium":
+        reason = Text(
+            f"制造业中型企业：{fmt_num(small)} ≤ 上年销售额 {fmt_num(sales)} < {fmt_num(medium)}",
+            f"manufacturing medium: {fmt_num(small)} ≤ prior-year sales {fmt_num(sales)} < {fmt_num(medium)}",
         )
-    return Finding(
-        "manufacturing_size",
-        None,
-        (
-            Text(
-                f"上年销售额 {fmt_num(sales)} ≥ {fmt_num(medium)}，不属于制造业中小微企业",
-                f"prior-year sales {fmt_num(sales)} ≥ {fmt_num(medium)}: not a manufacturing SME",
-            ),
-        ),
-    )
+    else:
+        reason = Text(
+            f"上年销售额 {fmt_num(sales)} ≥ {fmt_num(medium)}，不属于制造业中小微企业",
+            f"prior-year sales {fmt_num(sales)} ≥ {fmt_num(medium)}: not a manufacturing SME",
+        )
+    return Finding("manufacturing_size", value, (reason,))
 
 
 def classify(profile: Profile, params: ParamSet) -> dict[str, Finding]:

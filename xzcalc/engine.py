@@ -51,6 +51,11 @@ class ItemBuilder:
             self.reasons.append(Text(zh, en))
         return self
 
+    def cite(self, finding: Finding) -> None:
+        """The reasons of a classification the item rests on, as the item's own."""
+        if self.words:
+            self.reasons.extend(finding.reasons)
+
     def step(self, zh: str, en: str, arithmetic: str) -> None:
         """One line of the derivation; recorded only when --explain asks for it."""
         if self.explain:
@@ -70,13 +75,23 @@ class ItemBuilder:
             assert final == sum(self.components.values(), ZERO), (self.info.id, self.components, amount)
         return Item(self.info, True, final, self.components, self.reasons, self.trace)
 
+    def fails(self, finding: Finding) -> Item:
+        """Not eligible because of a classification: its first reason says why."""
+        if not self.words:
+            return self.ineligible()
+        reason = finding.reasons[0]
+        return self.ineligible(reason.zh, reason.en)
+
     def ineligible(self, zh: str = "", en: str = "") -> Item:
         """Not eligible: amount 0.00 (null for eligible_only) and the failed condition as the last reason."""
         if zh:
             self.because(zh, en)
         assert self.reasons or not self.words, f"{self.info.id}: an ineligible item must say why"
-        amount = None if self.info.certainty == "eligible_only" else quantize(ZERO)
+        amount = None if self.info.certainty == "eligible_only" else NOTHING
         return Item(self.info, False, amount, {}, self.reasons, self.trace)
+
+
+NOTHING = quantize(ZERO)  # the amount of an ineligible item: 0.00
 
 
 @dataclass(slots=True)
@@ -89,25 +104,21 @@ class Context:
     offered: Mapping[str, PolicyInfo]
     explain: bool
     words: bool
+    year: int  # the tax year (the profile's)
+    year_end: date  # its last day: the default date of a parameter lookup
     items: dict[str, Item] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
     cit: dict[str, Decimal] = field(default_factory=dict)
-
-    @property
-    def year(self) -> int:
-        return self.profile.year
-
-    @property
-    def year_end(self) -> date:
-        return _year_end(self.profile.year)
 
     def param(self, name: str, on: date | None = None) -> Any:
         """A parameter's value on `on` (default: the last day of the tax year)."""
         return self.params.get(name, on or self.year_end)
 
     def dec(self, name: str, on: date | None = None) -> Decimal:
-        value = self.param(name, on)
-        if not isinstance(value, Decimal | int):
+        value = self.params.get(name, on or self.year_end)
+        if type(value) is Decimal:
+            return value
+        if not isinstance(value, int) or isinstance(value, bool):
             raise DataError(f"parameter {name} is not a number: {value!r}")
         return Decimal(value)
 
@@ -147,6 +158,13 @@ def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
     return MappingProxyType({p.id: p for p in catalogue(jurisdiction)})
 
 
+@cache
+def _plan(jurisdiction: str) -> tuple[RuleFamily, ...]:
+    """The rule families to run for a jurisdiction, in order: those owning a policy it offers."""
+    offered = _offered(jurisdiction)
+    return tuple(family for policy_ids, family in _families() if any(pid in offered for pid in policy_ids))
+
+
 def calculate(
     profile: Profile,
     *,
@@ -171,22 +189,20 @@ def calculate(
     token = WORDS.set(words)
     try:
         with localcontext(CONTEXT):
-            ctx = Context(profile, params, classify(profile, params), offered, explain, words)
-            for policy_ids, family in _families():
-                if any(pid in offered for pid in policy_ids):
-                    family(ctx)
+            classification = classify(profile, params)
+            year = profile.year
+            ctx = Context(profile, params, classification, offered, explain, words, year, _year_end(year))
+            for family in _plan(profile.jurisdiction):
+                family(ctx)
             from .rules.eligible_only import eligible_only_items
 
             eligible_only_items(ctx)
     finally:
         WORDS.reset(token)
-    missing = [pid for pid in offered if pid not in ctx.items]
-    if missing:
+    if len(ctx.items) != len(offered):  # (ctx.emit keeps offered policies only)
+        missing = [pid for pid in offered if pid not in ctx.items]
         raise DataError(f"no rule computed {', '.join(missing)}")
     items = [ctx.items[pid] for pid in offered]
-    if not words:  # reasons copied from classifications were built with blank numbers: drop them all
-        for it in items:
-            it.reasons = []
     totals = {k: ZERO for k in KINDS}
     for it in items:
         if it.amount is not None:

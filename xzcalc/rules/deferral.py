@@ -54,9 +54,9 @@ def _manufacturing_sme(ctx: Context) -> None:
     item = ctx.start(DEFERRAL)
     finding = ctx.classification["manufacturing_size"]
     if finding.value is None:
-        ctx.emit(item.ineligible(finding.reasons[0].zh, finding.reasons[0].en))
+        ctx.emit(item.fails(finding))
         return
-    item.reasons.extend(finding.reasons)
+    item.cite(finding)
     if p.entity == "individual-business":
         item.because(
             "制造业中小微企业含个人独资企业、合伙企业和个体工商户（财政部 税务总局公告2021年第30号）",

@@ -52,7 +52,7 @@ def _check(ctx: Context, info: PolicyInfo) -> tuple[list[Text], Text | None]:
 
 
 # The outcome (eligible, reasons) of every eligible-only policy depends only on the values _check reads and on
-# which policies the jurisdiction offers and the rules already computed: remembered per such key, because a
+# the jurisdiction (which policies it offers and the rules already computed): remembered per such key, because a
 # batch asks for the same few combinations again and again. EVERY profile value _check reads is in the key.
 _OUTCOMES: dict[tuple[Any, ...], tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]] = {}
 
@@ -60,8 +60,9 @@ _OUTCOMES: dict[tuple[Any, ...], tuple[tuple[PolicyInfo, bool, tuple[Text, ...]]
 def eligible_only_items(ctx: Context) -> None:
     p = ctx.profile
     key = (
-        tuple(ctx.offered),
-        tuple(ctx.items),
+        # the jurisdiction fixes ctx.offered and which of its policies the rules have computed by now (each family
+        # emits every offered policy it owns: calculate checks that)
+        p.jurisdiction,
         p.entity,
         p.sector,
         ctx.classification["size_class"].value,
@@ -87,8 +88,11 @@ def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], 
             continue
         item = ctx.start(info.id)
         met, failed = _check(ctx, info)
-        if failed is not None:
-            out.append((info, False, (failed,)))  # as item.ineligible(failed): the failed condition alone
+        if failed is not None:  # as item.ineligible(failed): the failed condition alone
+            out.append((info, False, (failed,) if ctx.words else ()))
+            continue
+        if not ctx.words:
+            out.append((info, True, ()))
             continue
         if item.words:
             item.because(f"可申请：{info.summary.zh}", f"may apply: {info.summary.en}")

@@ -124,7 +124,7 @@ def _layoffs_within_limits(ctx: Context, item: ItemBuilder) -> bool:
 def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
     """The ratio for the size class on the refund date (the year's end when no date is given)."""
     size = ctx.classification["size_class"]
-    item.reasons.extend(size.reasons)
+    item.cite(size)
     paid = ctx.profile.employment.refund_date
     on = paid or ctx.year_end
     if size.value != "large":

@@ -160,7 +160,7 @@ def _startup_loan(ctx: Context) -> None:
             )
         )
         return
-    item.reasons.extend(size.reasons)
+    item.cite(size)
     if not s.principal:
         ctx.emit(
             item.ineligible(

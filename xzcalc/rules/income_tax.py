@@ -175,6 +175,9 @@ def _small_low_profit(ctx: Context, t_final: Decimal) -> Finding:
     income_limit = ctx.dec("cit.small_low_profit.income_limit")
     employee_limit = ctx.dec("cit.small_low_profit.employee_limit")
     asset_limit = ctx.dec("cit.small_low_profit.asset_limit")
+    if not ctx.words:
+        eligible = 0 < t_final <= income_limit and p.employees <= employee_limit and p.total_assets <= asset_limit
+        return Finding("small_low_profit", eligible and not p.restricted_industry, ())
     src = ctx.source("cit.small_low_profit.income_limit")
     failed: list[Text] = []
     if t_final <= 0:
@@ -319,13 +322,13 @@ def _cit_chain(ctx: Context) -> None:
 
     # B1
     if slpe_finding.value:
-        slpe.reasons.extend(slpe_finding.reasons)
+        slpe.cite(slpe_finding)
         if slpe.words:
             slpe.step("按25%计算的税额", "tax at 25%", f"{n(t2)} × {n(rate * 100)}% = {n(tax2)}")
             slpe.step("减免税额", "relief", f"{n(tax2)} − {n(tax3)} = {n(tax2 - tax3)}")
         ctx.emit(slpe.done(tax2 - tax3))
     else:
-        ctx.emit(slpe.ineligible(slpe_finding.reasons[0].zh, slpe_finding.reasons[0].en))
+        ctx.emit(slpe.fails(slpe_finding))
 
     ctx.cit.update(
         {

@@ -159,7 +159,7 @@ def credit_refund(ctx: Context) -> None:
     # 14号 第六条: 按…营业收入指标、资产总额指标确定 (employees are not used); 营业收入 = 增值税销售额
     bands = {k: Decimal(v) for k, v in ctx.param("vat.credit_refund.vat_sales_bands").items()}
     size = size_class(p, revenue=basis, indicators=ctx.param("vat.credit_refund.size_indicators"), sales_bands=bands)
-    item.reasons.extend(size.reasons)
+    item.cite(size)
     sizes = ctx.param("vat.credit_refund.any_industry_sizes")
     industries = ctx.param("vat.credit_refund.industries")
     industry = next((code for code in industries if p.sector.startswith(code)), None)
