@@ -35,8 +35,11 @@ from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .engine import calculate
 from .model import KINDS
-from .money import ZERO, fmt_amount
+from .money import ZERO, MoneyError, fmt_amount
+from .params import UnsupportedYear
+from .profile import ProfileError, profile_from_flat
 
 if TYPE_CHECKING:
     from .params import ParamSet
@@ -212,11 +215,6 @@ class RowEngine:
 
     def compute_flat(self, flat: dict[str, str], ident: str, line: int) -> RowResult:
         """`compute` for a row already reduced to its non-empty profile cells."""
-        from .engine import calculate
-        from .money import MoneyError
-        from .params import UnsupportedYear
-        from .profile import ProfileError, profile_from_flat
-
         try:
             profile = profile_from_flat(flat)
             # words=False: a batch row carries amounts, eligibility and classification, never the reasons

@@ -160,9 +160,13 @@ def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
 
 @cache
 def _plan(jurisdiction: str) -> tuple[RuleFamily, ...]:
-    """The rule families to run for a jurisdiction, in order: those owning a policy it offers."""
+    """The rule families to run for a jurisdiction, in order: those owning a policy it offers, then the
+    eligible-only benefits (which fill in the policies no family computed)."""
+    from .rules.eligible_only import eligible_only_items
+
     offered = _offered(jurisdiction)
-    return tuple(family for policy_ids, family in _families() if any(pid in offered for pid in policy_ids))
+    families = [family for policy_ids, family in _families() if any(pid in offered for pid in policy_ids)]
+    return (*families, eligible_only_items)
 
 
 def calculate(
@@ -194,16 +198,13 @@ def calculate(
             ctx = Context(profile, params, classification, offered, explain, words, year, _year_end(year))
             for family in _plan(profile.jurisdiction):
                 family(ctx)
-            from .rules.eligible_only import eligible_only_items
-
-            eligible_only_items(ctx)
     finally:
         WORDS.reset(token)
     if len(ctx.items) != len(offered):  # (ctx.emit keeps offered policies only)
         missing = [pid for pid in offered if pid not in ctx.items]
         raise DataError(f"no rule computed {', '.join(missing)}")
-    items = [ctx.items[pid] for pid in offered]
-    totals = {k: ZERO for k in KINDS}
+    items = list(map(ctx.items.__getitem__, offered))  # in catalogue order
+    totals = dict.fromkeys(KINDS, ZERO)
     for it in items:
         if it.amount is not None:
             totals[it.policy.kind] += it.amount

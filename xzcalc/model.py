@@ -62,6 +62,9 @@ class PolicyInfo:
 
 @dataclass(slots=True)
 class Item:
+    """One policy's outcome for the profile. Never changed once the engine has built it: results may share one
+    (the eligible-only items of a batch's identical cases)."""
+
     policy: PolicyInfo
     eligible: bool
     amount: Decimal | None  # quantized to the fen; None for eligible_only

@@ -694,6 +694,15 @@ def _reader(kind: str, meta: Mapping[str, Any], path: str) -> Callable[[Any], An
             return general(value)
 
         return money
+    if kind == "text":
+
+        def text(value: Any) -> Any:
+            if type(value) is str and len(value) <= 200:
+                value = value.strip()  # (strip removes exactly what isspace() sees: blank when nothing is left)
+                return value if value else _BLANK
+            return general(value)
+
+        return text
     if kind in _REPEATING:
         seen: dict[str, Any] = {}
 

@@ -52,9 +52,10 @@ def _check(ctx: Context, info: PolicyInfo) -> tuple[list[Text], Text | None]:
 
 
 # The outcome (eligible, reasons) of every eligible-only policy depends only on the values _check reads and on
-# the jurisdiction (which policies it offers and the rules already computed): remembered per such key, because a
-# batch asks for the same few combinations again and again. EVERY profile value _check reads is in the key.
-_OUTCOMES: dict[tuple[Any, ...], tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]] = {}
+# the jurisdiction (which policies it offers and the rules already computed): the Items are built once per such
+# key and shared by every result with that key, because a batch asks for the same few combinations again and
+# again (Items are never changed once built). EVERY profile value _check reads is in the key.
+_OUTCOMES: dict[tuple[Any, ...], dict[str, Item]] = {}
 
 
 def eligible_only_items(ctx: Context) -> None:
@@ -70,15 +71,15 @@ def eligible_only_items(ctx: Context) -> None:
         p.tech_sme,
         ctx.words,
     )
-    outcomes = _OUTCOMES.get(key)
-    if outcomes is None:
-        outcomes = _outcomes(ctx)
+    items = _OUTCOMES.get(key)
+    if items is None:
+        items = {
+            info.id: Item(info, eligible, None, {}, list(reasons), []) for info, eligible, reasons in _outcomes(ctx)
+        }
         if len(_OUTCOMES) >= 4096:
             _OUTCOMES.clear()
-        _OUTCOMES[key] = outcomes
-    items = ctx.items  # (what ctx.emit does: every outcome is of an offered policy)
-    for info, eligible, reasons in outcomes:  # fresh Items: a Result's items are its own
-        items[info.id] = Item(info, eligible, None, {}, list(reasons), [])
+        _OUTCOMES[key] = items
+    ctx.items.update(items)  # (what ctx.emit does: every outcome is of an offered policy)
 
 
 def _outcomes(ctx: Context) -> tuple[tuple[PolicyInfo, bool, tuple[Text, ...]], ...]:
