@@ -33,16 +33,20 @@ def n(value: Decimal | int) -> str:
     return say(value)
 
 
-@dataclass(slots=True)
 class ItemBuilder:
-    """Collects one item's reasons, components and derivation; `done` or `ineligible` turns it into an Item."""
+    """Collects one item's reasons, components and derivation; `done` or `ineligible` turns it into an Item.
 
-    info: PolicyInfo
-    explain: bool
-    words: bool = True
-    reasons: list[Text] = field(default_factory=list)
-    trace: list[Step] = field(default_factory=list)
-    components: dict[str, Decimal] = field(default_factory=dict)
+    (A plain class: a row starts about fifteen, and a dataclass's field machinery was a tenth of the engine.)"""
+
+    __slots__ = ("components", "explain", "info", "reasons", "trace", "words")
+
+    def __init__(self, info: PolicyInfo, explain: bool, words: bool = True) -> None:
+        self.info = info
+        self.explain = explain
+        self.words = words
+        self.reasons: list[Text] = []
+        self.trace: list[Step] = []
+        self.components: dict[str, Decimal] = {}
 
     def because(self, zh: str, en: str) -> ItemBuilder:
         """A reason in both languages. A rule puts a reason that formats numbers under `if item.words:`, so
@@ -129,8 +133,8 @@ class Context:
         return policy_id in self.offered
 
     def start(self, policy_id: str) -> ItemBuilder:
-        info = self.offered.get(policy_id)
-        return ItemBuilder(info if info is not None else policy_info(policy_id), self.explain, self.words)
+        info = self.offered.get(policy_id) or policy_info(policy_id)
+        return ItemBuilder(info, self.explain, self.words)
 
     def emit(self, item: Item) -> None:
         """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
@@ -156,6 +160,12 @@ def _year_end(year: int) -> date:
 def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
     """The jurisdiction's catalogue by policy id (read-only; built once, not per calculation)."""
     return MappingProxyType({p.id: p for p in catalogue(jurisdiction)})
+
+
+@cache
+def _with_amounts(jurisdiction: str) -> tuple[str, ...]:
+    """The policies of the jurisdiction that compute an amount (all but the eligible-only ones)."""
+    return tuple(pid for pid, info in _offered(jurisdiction).items() if info.certainty != "eligible_only")
 
 
 @cache
@@ -205,9 +215,9 @@ def calculate(
         raise DataError(f"no rule computed {', '.join(missing)}")
     items = list(map(ctx.items.__getitem__, offered))  # in catalogue order
     totals = dict.fromkeys(KINDS, ZERO)
-    for it in items:
-        if it.amount is not None:
-            totals[it.policy.kind] += it.amount
+    for it in map(ctx.items.__getitem__, _with_amounts(profile.jurisdiction)):
+        assert it.amount is not None, it.policy.id  # only eligible-only items have no amount
+        totals[it.policy.kind] += it.amount
     return Result(
         profile=profile,
         jurisdiction=profile.jurisdiction,
