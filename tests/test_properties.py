@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,25 @@ def test_parsers_never_crash_and_never_return_float(value: object) -> None:
         except MoneyError:
             continue
         assert isinstance(result, Decimal) and result.is_finite()
+
+
+@given(st.decimals(min_value=-(10**14), max_value=10**14, places=4, allow_nan=False, allow_infinity=False))
+def test_every_written_form_of_an_amount_reads_back_exactly(amount: Decimal) -> None:
+    """contract.md's money forms — plain, grouped with commas, 万 and 亿, 元, padded — give the same exact value."""
+    plain = f"{amount:f}"
+    grouped = f"{amount:,f}"
+    forms = [plain, grouped, f"{plain}元", f" {grouped} ", f"{amount / 10_000:f}万", f"{amount / 100_000_000:f}亿元"]
+    for text in forms:
+        if text.count(".") and len(text.split(".")[1].rstrip("万亿元 ")) > 12:
+            continue  # beyond 12 decimals: refused, see the next test
+        assert parse_money(text, signed=True) == amount, text
+        assert parse_money(text, signed=True).as_tuple().exponent <= 0  # never exponent notation
+
+
+@given(st.integers(13, 20))
+def test_more_than_twelve_decimals_are_refused(places: int) -> None:
+    with pytest.raises(MoneyError):
+        parse_money("1." + "0" * (places - 1) + "1")
 
 
 @given(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = [
     "FEN",
@@ -47,6 +47,7 @@ class MoneyError(ValueError):
 
 
 def _from_text(text: str, expected: str) -> Decimal:
+    """A number written as text (the forms above), exactly, within MAX_AMOUNT and at most 12 decimals."""
     s = text.strip().replace(" ", "").replace("\u3000", "").replace("，", ",")
     if "," in s:
         if not _GROUPED.match(s):
@@ -55,28 +56,33 @@ def _from_text(text: str, expected: str) -> Decimal:
     m = _NUMBER.match(s)
     if not m:
         raise MoneyError(text, expected)
-    sign, digits, unit = m.group(1), m.group(2), m.group(3) or ""
-    if len(digits) > 40:
+    sign, digits, unit = m.group(1), m.group(2), m.group(3)
+    point = digits.find(".")
+    if len(digits) > 40 or (point >= 0 and len(digits) - point - 1 > 12):  # more than 12 decimals: not an amount
         raise MoneyError(text, expected)
-    with localcontext(CONTEXT):
-        value = Decimal(sign + digits) * _UNITS[unit]
+    value = Decimal(sign + digits)  # exact: text has no exponent, so neither has the value (nothing to normalise)
+    if unit:
+        value = CONTEXT.multiply(value, _UNITS[unit])  # (exact: 40 digits of precision; keeps the decimals' exponent)
+    if value and value.adjusted() >= MAX_DIGITS:
+        raise MoneyError(text, expected)
     return value
 
 
 def parse_decimal(value: object, expected: str = "a number") -> Decimal:
     """Any number the profile may hold, exactly: int, Decimal (from TOML/JSON) or text. Never float."""
-    if type(value) is str and len(value) < 16 and value.isascii() and value.isdigit():
-        # fast path (batch: most cells are plain digits): the value the general path returns, without its
-        # regex and context switch — fewer than 16 digits are below MAX_AMOUNT, and an integer has exponent 0
-        return Decimal(value)
+    if type(value) is str:
+        if len(value) < 16 and value.isdigit() and value.isascii():
+            # (batch: most cells are plain digits) fewer than 16 digits are below MAX_AMOUNT, and an integer is exact
+            return Decimal(value)
+        return _from_text(value, expected)
     if isinstance(value, bool):
         raise MoneyError(value, expected)
     if isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, Decimal):
         result = value
-    elif isinstance(value, str):
-        result = _from_text(value, expected)
+    elif isinstance(value, str):  # a str subclass
+        return _from_text(value, expected)
     else:  # float included: a float has already lost the exact value
         raise MoneyError(value, expected)
     # adjusted() is the exponent of the leading digit: |x| ≥ 10^15 ⟺ adjusted() ≥ 15, with no arithmetic that could

@@ -648,7 +648,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 _BLANK = object()  # what a column's reader returns for a blank cell: the field keeps its default
-_MONEY_KINDS = frozenset({"money", "signed_money", "money_list"})
+_DECIMAL_KINDS = frozenset({"money", "signed_money", "money_list", "headcount"})  # plain digits: Decimal(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -685,15 +685,15 @@ def _reader(kind: str, meta: Mapping[str, Any], path: str) -> Callable[[Any], An
             return _BLANK
         return _parse_scalar(scalar, meta, value, path)
 
-    if kind in _MONEY_KINDS:
+    if kind in _DECIMAL_KINDS:
 
-        def money(value: Any) -> Any:
+        def decimal(value: Any) -> Any:
             # plain digits (most amounts in a CSV): fewer than 16 are below MAX_AMOUNT, and an integer is exact
             if type(value) is str and len(value) < 16 and value.isdigit() and value.isascii():
                 return Decimal(value)
             return general(value)
 
-        return money
+        return decimal
     if kind == "text":
 
         def text(value: Any) -> Any:
