@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -39,7 +38,7 @@ from .engine import calculate
 from .model import KINDS
 from .money import ZERO, MoneyError, fmt_amount
 from .params import UnsupportedYear
-from .profile import ProfileError, profile_from_flat
+from .profile import Profile, ProfileError, RowReader, profile_from_flat
 
 if TYPE_CHECKING:
     from .params import ParamSet
@@ -215,8 +214,14 @@ class RowEngine:
 
     def compute_flat(self, flat: dict[str, str], ident: str, line: int) -> RowResult:
         """`compute` for a row already reduced to its non-empty profile cells."""
+        return self._compute(profile_from_flat, flat, ident, lambda: (flat.get("name") or "").strip(), line)
+
+    def _compute(
+        self, read: Callable[[Any], Profile], cells: Any, ident: str, name: Callable[[], str], line: int
+    ) -> RowResult:
+        """A row whose profile is `read(cells)`; `name()` is the name an error row echoes."""
         try:
-            profile = profile_from_flat(flat)
+            profile = read(cells)
             # words=False: a batch row carries amounts, eligibility and classification, never the reasons
             result = calculate(profile, params=self._param_set(profile.jurisdiction, profile.year), words=False)
         except (ProfileError, UnsupportedYear) as e:
@@ -236,7 +241,7 @@ class RowEngine:
                 [(it.policy.id, it.policy.kind, it.eligible, it.amount) for it in result.items],
                 result.totals,
             )
-        return RowResult(line, ident, (flat.get("name") or "").strip(), error=error)
+        return RowResult(line, ident, name(), error=error)
 
 
 def compute_row(cells: Mapping[str, str], reform: Reform | None = None, line: int = 0) -> RowResult:
@@ -318,6 +323,8 @@ class ChunkWriter:
         # profile columns by position; `id` and blank-named columns (a spreadsheet's trailing empties) apart
         self.header = header
         self.id_col = header.index("id") if "id" in header else -1
+        self.name_col = header.index("name") if "name" in header else -1
+        self.reader = RowReader(header)
         self.blank = [i for i, name in enumerate(header) if not name]
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
@@ -326,19 +333,19 @@ class ChunkWriter:
         """One parsed CSV record → its RowResult (a record that does not fit the header is an error row)."""
         n = len(values)
         ident = values[self.id_col].strip() if 0 <= self.id_col < n else ""
-        # the non-empty cells by column name, in C: compress picks the names of the truthy cells, filter them
-        flat = dict(zip(compress(self.header, values), filter(None, values)))  # noqa: B905 (one item per non-empty cell each)
-        flat.pop("id", None)
-        flat.pop("", None)  # blank-named columns are checked below
+
+        def name() -> str:  # (an error row's: only then is it needed apart from the profile)
+            return values[self.name_col].strip() if 0 <= self.name_col < n else ""
+
         if n > self.width and any(v.strip() for v in values[self.width :]):
             problem = f"the row has {n} cells but the header has {self.width} columns"
-            return RowResult(line, ident, (flat.get("name") or "").strip(), error=problem)
+            return RowResult(line, ident, name(), error=problem)
         for i in self.blank:
             if i < n and values[i].strip():
                 shown = json.dumps(values[i], ensure_ascii=False)
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
-                return RowResult(line, ident, (flat.get("name") or "").strip(), error=problem)
-        return self.engine.compute_flat(flat, ident, line)
+                return RowResult(line, ident, name(), error=problem)
+        return self.engine._compute(self.reader.read, values, ident, name, line)
 
     def csv_row(self, r: RowResult) -> list[str]:
         out = [""] * len(self.columns)

@@ -140,13 +140,18 @@ def parse_params(table: Mapping[str, Any], origin: str) -> dict[str, Parameter]:
     return {p.name: p for p in _walk_params(table, "", origin)}
 
 
+_UNSET = object()
+
+
 class ParamSet:
     """The parameters in force for one jurisdiction (its chain merged), with date lookup."""
 
     def __init__(self, jurisdiction: str, params: Mapping[str, Parameter]) -> None:
         self.jurisdiction = jurisdiction
         self._params = dict(params)
-        self._values: dict[tuple[str, date], Any] = {}  # get() memo: rules ask the same (name, day) every row
+        # memos of get() and get_or_none(): rules ask the same (name, day) every row
+        self._values: dict[tuple[str, date], Any] = {}
+        self._in_force: dict[tuple[str, date], Any] = {}
 
     def __contains__(self, name: str) -> bool:
         return name in self._params
@@ -162,11 +167,11 @@ class ParamSet:
 
     def get(self, name: str, on: date) -> Any:
         key = (name, on)
-        if key in self._values:
-            return self._values[key]
-        value = self._get(name, on)
-        if len(self._values) < 4096:
-            self._values[key] = value
+        value = self._values.get(key, _UNSET)
+        if value is _UNSET:
+            value = self._get(name, on)
+            if len(self._values) < 4096:
+                self._values[key] = value
         return value
 
     def _get(self, name: str, on: date) -> Any:
@@ -178,6 +183,15 @@ class ParamSet:
 
     def get_or_none(self, name: str, on: date) -> Any:
         """The value in force on `on`, or None outside every window (a measure not in force that day)."""
+        key = (name, on)
+        value = self._in_force.get(key, _UNSET)
+        if value is _UNSET:
+            value = self._get_or_none(name, on)
+            if len(self._in_force) < 4096:
+                self._in_force[key] = value
+        return value
+
+    def _get_or_none(self, name: str, on: date) -> Any:
         param = self._params.get(name)
         if param is None:
             return None

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import compress
 from typing import Any, TypeVar, cast
 
 from .money import MoneyError, parse_decimal, parse_money, parse_rate
@@ -664,6 +665,9 @@ class _Column:
     read: Callable[[Any], Any]  # a cell → its value (or _BLANK); the errors parse_profile gives, naming this path
 
 
+_IGNORED = _Column("", 0, "", "", {}, 0, lambda value: _BLANK)  # a column that is not a profile field
+
+
 @lru_cache(maxsize=4096)
 def _column(path: str) -> _Column:
     kind, meta = resolve_path(path)  # ProfileError for a path the schema does not have
@@ -727,12 +731,28 @@ def profile_from_flat(row: Mapping[str, Any]) -> Profile:
     The same result and the same errors as parse_profile on the nested form, built directly: a batch parses every
     row this way, and going through nested dicts and the generic builder was a quarter of a row's time.
     """
+    return _assemble(zip(map(_column, row), row.values(), strict=True))
+
+
+class RowReader:
+    """Profiles from the rows of one header (a CSV file's), each column resolved once: `read(cells)` is
+    profile_from_flat of the row's non-empty cells. Blank-named columns and those in `ignore` are not read."""
+
+    def __init__(self, header: Sequence[str], ignore: Collection[str] = ("id",)) -> None:
+        self._columns = tuple(_IGNORED if not name or name in ignore else _column(name) for name in header)
+
+    def read(self, cells: Sequence[str]) -> Profile:
+        # the columns of the non-empty cells, paired with them — both picked in C
+        # (cells beyond the header, which the caller checks, are left out by zip)
+        return _assemble(zip(compress(self._columns, cells), filter(None, cells)))  # noqa: B905
+
+
+def _assemble(cells: Iterable[tuple[_Column, Any]]) -> Profile:
     top: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {}
     tables: dict[str, dict[int, dict[str, Any]]] = {}
     lists: dict[tuple[str, str], list[Decimal]] = {}
-    for path, cell in row.items():
-        c = _column(path)
+    for c, cell in cells:
         value = c.read(cell)
         if value is _BLANK:
             continue

@@ -65,7 +65,7 @@ def eligible_only_items(ctx: Context) -> None:
         # emits every offered policy it owns: calculate checks that)
         p.jurisdiction,
         p.entity,
-        p.sector,
+        p.sector if ctx.words else p.sector[0],  # _check tests the section letter; only its words show the code
         ctx.classification["size_class"].value,
         p.vat.taxpayer,
         p.tech_sme,
