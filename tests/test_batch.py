@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from xzcalc.batch import RowEngine, compute_row, detect_encoding, layout, neutralise, run
+from xzcalc.batch import RowEngine, _csv_field, compute_row, detect_encoding, layout, neutralise, run
 from xzcalc.engine import calculate
 from xzcalc.money import fmt_num, parse_decimal
 from xzcalc.profile import ProfileError, parse_profile, profile_from_flat, set_path
@@ -490,3 +492,11 @@ def test_eligible_only_memo_gives_what_a_cold_computation_gives() -> None:
         eligible_only._OUTCOMES.clear()
         cold.append(calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json())
     assert warm == cold
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from('ab,"\r\n \t=忻州\u2028'), max_size=8), min_size=2, max_size=6))
+def test_output_fields_are_quoted_as_csv_writer_quotes_them(fields: list[str]) -> None:
+    """The batch joins its CSV lines itself (csv.writer was a tenth of a row): the same text, byte for byte."""
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerow(fields)
+    assert ",".join(map(_csv_field, fields)) + "\n" == expected.getvalue()
