@@ -41,5 +41,7 @@ def individual_business_excluded(ctx: Context, item: ItemBuilder, why_zh: str, w
     """Emit the item as ineligible (saying why) and return True when the profile is an individual business."""
     if ctx.profile.entity != "individual-business":
         return False
-    ctx.emit(item.ineligible(f"个体工商户不适用：{why_zh}", f"not for an individual business: {why_en}"))
+    if item.words:
+        item.because(f"个体工商户不适用：{why_zh}", f"not for an individual business: {why_en}")
+    ctx.emit(item.ineligible())
     return True

@@ -32,12 +32,12 @@ def stable_job_refund(ctx: Context) -> None:
     # 人社部发〔2022〕23号: 依法参加失业保险并足额缴纳失业保险费12个月以上
     months_min = int(ctx.param(_P + "insured_months_min"))
     if e.insured_months < months_min:
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"参保缴费 {e.insured_months} 个月，不足 {months_min} 个月（{ctx.source(_P + 'insured_months_min')}）",
                 f"insured {e.insured_months} months, fewer than {months_min} ({ctx.source(_P + 'insured_months_min')})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     if item.words:
         item.because(
@@ -117,7 +117,9 @@ def _layoffs_within_limits(ctx: Context, item: ItemBuilder) -> bool:
         zh = f"裁员率 {pct(rate)} > {pct(limit)}，且参保职工 {e.insured_employees} 人 > {n(small_limit)} 人"
         en = f"layoff rate {pct(rate)} > {pct(limit)} and {e.insured_employees} insured employees > {n(small_limit)}"
     source = ctx.source(_P + "layoff_rate_limit")
-    ctx.emit(item.ineligible(f"{zh}（{source}）", f"{en} ({source})"))
+    if item.words:
+        item.because(f"{zh}（{source}）", f"{en} ({source})")
+    ctx.emit(item.ineligible())
     return False
 
 
@@ -159,12 +161,12 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
                 )
     if ratio is None:
         first, last = window(ctx, name)
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"稳岗返还发放日期 {on.isoformat()} 不在 {first.isoformat()} 至 {last.isoformat()} 的政策期内",
                 f"refund date {on.isoformat()} is outside the policy window {first.isoformat()}..{last.isoformat()}",
             )
-        )
+        ctx.emit(item.ineligible())
         return None
     ratio = Decimal(ratio)
     if item.words:

@@ -30,15 +30,15 @@ def _dev_zone_rent(ctx: Context) -> None:
         return
     sections = ctx.param(DEV_ZONE + ".industrial_sections")
     if p.sector[0] not in sections:
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"行业 {p.sector} 不是工业（{'/'.join(sections)}），"
                 f"减免对象为工业企业（{ctx.source(DEV_ZONE + '.industrial_sections')}）",
                 f"sector {p.sector} is not industry ({'/'.join(sections)}): the waiver is for industrial "
                 "enterprises "
                 f"({ctx.source(DEV_ZONE + '.industrial_sections')})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     rent = p.dev_zone.monthly_rent
     if not rent:
@@ -94,8 +94,8 @@ def _guarantee(ctx: Context) -> None:
     first, last = window(ctx, name)
     share = ctx.params.get_or_none(name, g.contract_date)
     if share is None:
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"担保合同签订日期 {g.contract_date.isoformat()} 不在 {first.isoformat()} 至 "
                 f"{last.isoformat()} 之间"
                 f"（{ctx.source(name)}）",
@@ -103,7 +103,7 @@ def _guarantee(ctx: Context) -> None:
                 f"{first.isoformat()}..{last.isoformat()} "
                 f"({ctx.source(name)})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     share = Decimal(share)
     if p.entity == "individual-business":
@@ -152,13 +152,13 @@ def _startup_loan(ctx: Context) -> None:
     sizes = ctx.param(STARTUP_LOAN + ".sizes")
     size = ctx.classification["size_class"]
     if size.value not in sizes:
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"企业规模为{size_zh(size.value)}，贴息对象为小微企业（{ctx.source(STARTUP_LOAN + '.sizes')}）",
                 f"size class {size.value}: the subsidy is for small and micro enterprises "
                 f"({ctx.source(STARTUP_LOAN + '.sizes')})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     item.cite(size)
     if not s.principal:
@@ -188,15 +188,15 @@ def _startup_loan(ctx: Context) -> None:
         found = ctx.params.get_or_none("finance.lpr_1y", s.contract_date)
         if found is None:
             first, last = window(ctx, "finance.lpr_1y")
-            ctx.emit(
-                item.ineligible(
+            if item.words:
+                item.because(
                     f"LPR表只覆盖 {first.isoformat()} 至 {last.isoformat()}，合同日期 "
                     f"{s.contract_date.isoformat()} 不在其内；"
                     "请填写合同约定的LPR（startup_loan.lpr）",
                     f"the LPR table covers {first.isoformat()}..{last.isoformat()}, not the contract date "
                     f"{s.contract_date.isoformat()}: give the contract's LPR (startup_loan.lpr)",
                 )
-            )
+            ctx.emit(item.ineligible())
             return
         lpr = Decimal(found)
         if item.words:

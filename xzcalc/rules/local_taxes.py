@@ -40,7 +40,9 @@ def six_taxes_two_fees(ctx: Context) -> None:
         return
     share = ctx.params.get_or_none("local.six_taxes_two_fees.share", ctx.year_end)
     if share is None:
-        ctx.emit(item.ineligible(f"{ctx.year} 年度不在减征期内", f"not in force in {ctx.year}"))
+        if item.words:
+            item.because(f"{ctx.year} 年度不在减征期内", f"not in force in {ctx.year}")
+        ctx.emit(item.ineligible())
         return
     share = Decimal(share)
     if item.words:

@@ -248,30 +248,29 @@ def _chain_leader(ctx: Context) -> None:
         )
         return
     if not p.sector.startswith("C"):
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"行业 {p.sector} 不是制造业（C），奖励对象为制造业链主企业",
                 f"sector {p.sector} is not manufacturing (C): the award is for manufacturing chain leaders",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     src = ctx.source(CHAIN_LEADER + ".output_line")
     line = ctx.dec(CHAIN_LEADER + ".output_line")
     if c.output < line:
-        ctx.emit(
-            item.ineligible(
-                f"2022年产值 {n(c.output)} 元 < {n(line)} 元（{src}）",
-                f"2022 output {n(c.output)} < {n(line)} ({src})",
+        if item.words:
+            item.because(
+                f"2022年产值 {n(c.output)} 元 < {n(line)} 元（{src}）", f"2022 output {n(c.output)} < {n(line)} ({src})"
             )
-        )
+        ctx.emit(item.ineligible())
         return
     if c.output_prior >= line:
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"2021年产值 {n(c.output_prior)} 元已达到 {n(line)} 元，2022年不是首次达到（{src}）",
                 f"2021 output {n(c.output_prior)} had already reached {n(line)}: 2022 is not the first time ({src})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     if not c.output_prior:
         ctx.emit(
@@ -285,12 +284,12 @@ def _chain_leader(ctx: Context) -> None:
     increase = c.output - c.output_prior
     growth = (increase / c.output_prior).quantize(_GROWTH_SHOWN, rounding=ROUND_DOWN)  # never shown as reached
     if increase < c.output_prior * growth_min:
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"同比增长 {pct(growth)} < {pct(growth_min)}（{src}）",
                 f"year-on-year growth {pct(growth)} < {pct(growth_min)} ({src})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     if item.words:
         item.because(
@@ -375,13 +374,13 @@ def _whitelist(ctx: Context) -> None:
     if best is None:
         shown = "，".join(f"{month(add_months(first, i))} {pct(g)}" for i, g in enumerate(w.growth_2023))
         lowest = min(Decimal(t["growth"]) for t in ctx.params.get(name, first))
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"{month(first)} 至 {month(last)} 没有一个月产值同比增速达到 {pct(lowest)}（{shown}；{src}）",
                 f"no month of {month(first)}..{month(last)} with output growth of at least {pct(lowest)} "
                 f"({shown.replace('，', ', ')}; {src})",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     threshold, award, when = best
     match = ctx.dec(WHITELIST + ".city_match", first)

@@ -190,14 +190,14 @@ def credit_refund(ctx: Context) -> None:
         hint = [code for code in industries if code.startswith(p.sector) and code != p.sector]
         zh_hint = f"（如属 {'/'.join(hint)} 请填写更细的行业代码）" if hint else ""
         en_hint = f" (give the finer sector code if it is {'/'.join(hint)})" if hint else ""
-        ctx.emit(
-            item.ineligible(
+        if item.words:
+            item.because(
                 f"企业规模为{size_zh(size.value)}（非小微企业），"
                 f"且行业 {p.sector} 不在 {'、'.join(industries)} 之列{zh_hint}",
                 f"size class {size.value} (not small or micro) and sector {p.sector} is not one of "
                 f"{', '.join(industries)}{en_hint}",
             )
-        )
+        ctx.emit(item.ineligible())
         return
     share = ctx.dec("vat.credit_refund.share")
     ratio = p.vat.input_ratio
