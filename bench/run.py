@@ -1,6 +1,6 @@
 """The batch benchmark: the bare floor against `xzcalc batch`, on the same generated file, in one run.
 
-    python bench/run.py [--n 200000] [--jobs N] [--repeat 1] [--dir DIR]     (make bench N=200000)
+    python bench/run.py [--n 200000] [--jobs N] [--repeat 1] [--dir DIR]     (make bench N=200000 REPEAT=3)
 
 Generates N synthetic enterprises (bench/generate.py; kept in DIR for the next run), then runs, `--repeat`
 times in turn, the floor (bench/floor.py: csv.DictReader, five money columns parsed with Decimal, 20 columns
@@ -97,8 +97,11 @@ def main() -> None:
     print(f"ratio batch / floor: {batch['seconds'] / floor['seconds']:.2f}×   every row out: {rows_out:,}")
     if args.repeat > 1:
         print(
-            "all runs (floor, batch) s: "
-            + ", ".join(f"({f['seconds']:.2f}, {b['seconds']:.2f})" for f, b in zip(floors, batches, strict=True))
+            "each run in turn (floor s, batch s, ratio): "
+            + ", ".join(
+                f"({f['seconds']:.2f}, {b['seconds']:.2f}, {b['seconds'] / f['seconds']:.2f}×)"
+                for f, b in zip(floors, batches, strict=True)
+            )
         )
 
 
