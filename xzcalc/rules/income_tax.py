@@ -63,10 +63,10 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
     2022 Q4 100% for all (2022年第28号)."""
     p = ctx.profile
     negative = ctx.param("cit.rd_super_deduction.negative_list")
-    hit = next((code for code in negative if p.sector.startswith(code)), None)
-    if hit is not None:
-        src = ctx.source("cit.rd_super_deduction.negative_list")
+    if p.sector.startswith(tuple(negative)):
         if item.words:
+            hit = next(code for code in negative if p.sector.startswith(code))
+            src = ctx.source("cit.rd_super_deduction.negative_list")
             item.because(
                 f"行业 {p.sector} 属于不适用研发费用加计扣除的行业（{hit}，{src}）",
                 f"sector {p.sector} is on the negative list ({hit}, {src})",
@@ -121,41 +121,41 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
                 f"{label}: in service {when}, not in tax year {ctx.year} — not counted",
             )
         return None
-    months = 12 - e.in_service.month  # 从投入使用月份的次月起计算折旧
-    normal = v * months / (12 * e.years)
     line = ctx.dec("cit.equipment_deduction.sme_value_line")
     if v <= line:
-        share = ctx.params.get_or_none("cit.equipment_deduction.small_value_share", e.in_service)
-        rule = (
-            "单位价值不超过500万元，一次性税前扣除",
-            "unit value ≤ 5,000,000: deducted at once",
-            ctx.source("cit.equipment_deduction.small_value_share"),
-        )
+        name = "cit.equipment_deduction.small_value_share"
     elif sme:
         name = (
             "cit.equipment_deduction.sme_share_3_years" if e.years == 3 else "cit.equipment_deduction.sme_share_longer"
         )
-        share = ctx.params.get_or_none(name, e.in_service)
-        rule = (
-            f"中小微企业单位价值500万元以上、最低折旧年限{e.years}年：当年扣除单位价值的{n((share or 0) * 100)}%",
-            f"SME, unit value above 5,000,000, {e.years}-year minimum: {n((share or 0) * 100)}% deducted in the year",
-            ctx.source(name),
-        )
     else:
-        share = None
-        rule = (
-            "单位价值500万元以上且非中小微企业：仅按规定正常折旧",
-            "above 5,000,000 and not an SME: normal depreciation only",
-            "",
-        )
-    if share is None:
-        if item.words:
+        name = ""  # above the line and not an SME: no special deduction
+    share = ctx.params.get_or_none(name, e.in_service) if name else None
+    if item.words:
+        if v <= line:
+            rule = ("单位价值不超过500万元，一次性税前扣除", "unit value ≤ 5,000,000: deducted at once")
+        elif sme:
+            shown = n((share or 0) * 100)
+            rule = (
+                f"中小微企业单位价值500万元以上、最低折旧年限{e.years}年：当年扣除单位价值的{shown}%",
+                f"SME, unit value above 5,000,000, {e.years}-year minimum: {shown}% deducted in the year",
+            )
+        else:
+            rule = (
+                "单位价值500万元以上且非中小微企业：仅按规定正常折旧",
+                "above 5,000,000 and not an SME: normal depreciation only",
+            )
+        if share is None:
             item.because(f"{label}：{rule[0]}", f"{label}: {rule[1]}")
+        else:
+            item.because(f"{label}：{rule[0]}（{ctx.source(name)}）", f"{label}: {rule[1]} ({ctx.source(name)})")
+    if share is None:
         return None
+    months = 12 - e.in_service.month  # 从投入使用月份的次月起计算折旧
+    normal = v * months / (12 * e.years)
     policy = v * Decimal(share)
     extra = policy - normal
     if item.words:
-        item.because(f"{label}：{rule[0]}（{rule[2]}）", f"{label}: {rule[1]} ({rule[2]})")
         item.step(
             f"{label} 正常折旧（{e.in_service.month}月投入使用，次月起 {months} 个月）",
             f"{label} normal depreciation (in service month {e.in_service.month}, {months} months from the next month)",
