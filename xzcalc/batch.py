@@ -278,7 +278,8 @@ class Summary:
             return
         totals = self.totals
         for kind, amount in result.totals.items():
-            totals[kind] = totals.get(kind, ZERO) + amount
+            if amount:  # (a Decimal addition costs more than the test)
+                totals[kind] = totals.get(kind, ZERO) + amount
         items = result.items
         self.eligible.update(compress(map(_POLICY, items), map(_ELIGIBLE, items)))  # (counted in C)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 from functools import cache
+from operator import itemgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -162,10 +163,24 @@ def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
     return MappingProxyType({p.id: p for p in catalogue(jurisdiction)})
 
 
+def _picker(keys: tuple[str, ...]) -> Callable[[Mapping[str, Item]], tuple[Item, ...]]:
+    """The items of these ids, in this order, out of a mapping — in one C call (operator.itemgetter)."""
+    if len(keys) < 2:  # (itemgetter of one key returns the value itself, not a tuple)
+        return lambda items: tuple(items[k] for k in keys)
+    return itemgetter(*keys)
+
+
 @cache
-def _with_amounts(jurisdiction: str) -> tuple[str, ...]:
-    """The policies of the jurisdiction that compute an amount (all but the eligible-only ones)."""
-    return tuple(pid for pid, info in _offered(jurisdiction).items() if info.certainty != "eligible_only")
+def _in_order(jurisdiction: str) -> Callable[[Mapping[str, Item]], tuple[Item, ...]]:
+    """Picks a jurisdiction's items in catalogue order."""
+    return _picker(tuple(_offered(jurisdiction)))
+
+
+@cache
+def _with_amounts(jurisdiction: str) -> Callable[[Mapping[str, Item]], tuple[Item, ...]]:
+    """Picks the items that compute an amount (all but the eligible-only ones)."""
+    offered = _offered(jurisdiction)
+    return _picker(tuple(pid for pid, info in offered.items() if info.certainty != "eligible_only"))
 
 
 @cache
@@ -213,18 +228,11 @@ def calculate(
     if len(ctx.items) != len(offered):  # (ctx.emit keeps offered policies only)
         missing = [pid for pid in offered if pid not in ctx.items]
         raise DataError(f"no rule computed {', '.join(missing)}")
-    items = list(map(ctx.items.__getitem__, offered))  # in catalogue order
-    totals = dict.fromkeys(KINDS, ZERO)
-    for it in map(ctx.items.__getitem__, _with_amounts(profile.jurisdiction)):
+    items = list(_in_order(profile.jurisdiction)(ctx.items))
+    totals: dict[str, Decimal] = dict.fromkeys(KINDS, NOTHING)
+    for it in _with_amounts(profile.jurisdiction)(ctx.items):
         assert it.amount is not None, it.policy.id  # only eligible-only items have no amount
-        totals[it.policy.kind] += it.amount
-    return Result(
-        profile=profile,
-        jurisdiction=profile.jurisdiction,
-        year=profile.year,
-        classification=ctx.classification,
-        items=items,
-        totals={k: quantize(v) for k, v in totals.items()},
-        cit=ctx.cit,
-        changed_params=tuple(sorted(overrides)) if overrides else (),
-    )
+        if it.amount:  # (most are 0.00, and a Decimal addition costs more than the test)
+            totals[it.policy.kind] += it.amount  # exact: every amount is already rounded to the fen
+    changed = tuple(sorted(overrides)) if overrides else ()
+    return Result(profile, profile.jurisdiction, profile.year, ctx.classification, items, totals, ctx.cit, [], changed)
