@@ -165,8 +165,7 @@ class RowResult:
 
 
 _ITEM_FIELDS = attrgetter("policy.id", "policy.kind", "eligible", "amount")  # an Item → RowResult.items' tuple
-_POLICY, _ELIGIBLE, _AMOUNT = itemgetter(0), itemgetter(2), itemgetter(3)
-_TRUE_FALSE = {True: "true", False: "false"}
+_POLICY, _ELIGIBLE = itemgetter(0), itemgetter(2)
 
 
 def _cell(value: bool | str | None) -> str:
@@ -334,9 +333,6 @@ class ChunkWriter:
         self.blank = [i for i, name in enumerate(header) if not name]
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
-        self.policy_start = self.total_cols[-1][1] + 1  # the policy columns: from here to the error column
-        self.policy_width = len(self.columns) - 1 - self.policy_start
-        self._gathers: dict[tuple[str, ...], Callable[[list[str]], tuple[str, ...]]] = {}
 
     def result(self, values: Sequence[str], line: int) -> RowResult:
         """One parsed CSV record → its RowResult (a record that does not fit the header is an error row)."""
@@ -380,28 +376,15 @@ class ChunkWriter:
         # amounts are rounded to the fen by the engine: str() gives fmt_amount's text (no exponent at 0.01)
         for kind, col in self.total_cols:
             out[col] = str(totals[kind])
-        # the policy columns, gathered in C from the texts of the items: "" (not offered), then each item's
-        # eligibility, then each item's amount (an eligible-only item's "None" is never gathered: no column)
-        items = r.items
-        texts = ["", *map(_TRUE_FALSE.__getitem__, map(_ELIGIBLE, items)), *map(str, map(_AMOUNT, items))]
-        start = self.policy_start
-        out[start : start + self.policy_width] = self._gather(tuple(map(_POLICY, items)))(texts)
+        positions = self.positions
+        for pid, _, eligible, amount in r.items:
+            pos = positions.get(pid)
+            if pos is None:
+                continue  # a policy added to the catalogue after the layout was fixed: only in JSONL
+            out[pos[0]] = "true" if eligible else "false"
+            if pos[1] >= 0 and amount is not None:
+                out[pos[1]] = str(amount)
         return out
-
-    def _gather(self, pids: tuple[str, ...]) -> Callable[[list[str]], tuple[str, ...]]:
-        """For items in this order (a jurisdiction's), what picks the policy columns out of their texts."""
-        gather = self._gathers.get(pids)
-        if gather is None:
-            index = {pid: i for i, pid in enumerate(pids)}  # a policy the layout lacks is left out: only in JSONL
-            sources = [0] * self.policy_width
-            for pid, (eligible_col, amount_col) in self.positions.items():
-                i = index.get(pid)
-                if i is not None:
-                    sources[eligible_col - self.policy_start] = 1 + i
-                    if amount_col >= 0:
-                        sources[amount_col - self.policy_start] = 1 + len(pids) + i
-            gather = self._gathers[pids] = itemgetter(*sources)
-        return gather
 
     def records(self, first_line: int, text: str) -> Iterator[tuple[int, list[str] | str]]:
         """(line, cells) for each CSV record of `text`, whose first line is `first_line` of the file; a
