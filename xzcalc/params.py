@@ -140,7 +140,8 @@ def parse_params(table: Mapping[str, Any], origin: str) -> dict[str, Parameter]:
     return {p.name: p for p in _walk_params(table, "", origin)}
 
 
-_UNSET = object()
+_ABSENT = object()  # no value in force (ParamSet._in_force)
+_UNSET = object()  # not looked up yet
 
 
 class ParamSet:
@@ -149,9 +150,7 @@ class ParamSet:
     def __init__(self, jurisdiction: str, params: Mapping[str, Parameter]) -> None:
         self.jurisdiction = jurisdiction
         self._params = dict(params)
-        # memos of get() and get_or_none(): rules ask the same (name, day) every row
-        self._values: dict[tuple[str, date], Any] = {}
-        self._in_force: dict[tuple[str, date], Any] = {}
+        self._values: dict[tuple[str, date], Any] = {}  # _in_force's memo: rules ask the same (name, day) every row
 
     def __contains__(self, name: str) -> bool:
         return name in self._params
@@ -166,39 +165,30 @@ class ParamSet:
             raise DataError(f"parameter {name} is not defined for {self.jurisdiction}") from None
 
     def get(self, name: str, on: date) -> Any:
-        key = (name, on)
-        value = self._values.get(key, _UNSET)
-        if value is _UNSET:
-            value = self._get(name, on)
-            if len(self._values) < 4096:
-                self._values[key] = value
+        value = self._in_force(name, on)
+        if value is _ABSENT:
+            param = self.parameter(name)  # (DataError when the jurisdiction does not define it)
+            raise DataError(f"parameter {name} has no value on {on.isoformat()} ({param.source})")
         return value
-
-    def _get(self, name: str, on: date) -> Any:
-        param = self.parameter(name)
-        try:
-            return param.at(on)
-        except LookupError:
-            raise DataError(f"parameter {name} has no value on {on.isoformat()} ({param.source})") from None
 
     def get_or_none(self, name: str, on: date) -> Any:
         """The value in force on `on`, or None outside every window (a measure not in force that day)."""
-        key = (name, on)
-        value = self._in_force.get(key, _UNSET)
-        if value is _UNSET:
-            value = self._get_or_none(name, on)
-            if len(self._in_force) < 4096:
-                self._in_force[key] = value
-        return value
+        value = self._in_force(name, on)
+        return None if value is _ABSENT else value
 
-    def _get_or_none(self, name: str, on: date) -> Any:
-        param = self._params.get(name)
-        if param is None:
-            return None
-        for w in param.windows:
-            if w.start <= on <= w.end:
-                return w.value
-        return None
+    def _in_force(self, name: str, on: date) -> Any:
+        """The value in force, or _ABSENT (undefined, or outside every window); memoised per (name, day)."""
+        key = (name, on)
+        value = self._values.get(key, _UNSET)
+        if value is _UNSET:
+            param = self._params.get(name)
+            try:
+                value = _ABSENT if param is None else param.at(on)
+            except LookupError:
+                value = _ABSENT
+            if len(self._values) < 4096:
+                self._values[key] = value
+        return value
 
     def with_overrides(self, overrides: Mapping[str, Parameter]) -> ParamSet:
         merged = dict(self._params)
