@@ -70,7 +70,7 @@ def _from_text(text: str, expected: str) -> Decimal:
 
 def parse_decimal(value: object, expected: str = "a number") -> Decimal:
     """Any number the profile may hold, exactly: int, Decimal (from TOML/JSON) or text. Never float."""
-    if type(value) is str:
+    if isinstance(value, str):
         if len(value) < 16 and value.isdigit() and value.isascii():
             # (batch: most cells are plain digits) fewer than 16 digits are below MAX_AMOUNT, and an integer is exact
             return Decimal(value)
@@ -81,8 +81,6 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
         result = Decimal(value)
     elif isinstance(value, Decimal):
         result = value
-    elif isinstance(value, str):  # a str subclass
-        return _from_text(value, expected)
     else:  # float included: a float has already lost the exact value
         raise MoneyError(value, expected)
     # adjusted() is the exponent of the leading digit: |x| ≥ 10^15 ⟺ adjusted() ≥ 15, with no arithmetic that could
