@@ -3,7 +3,12 @@ has a source and sane dates."""
 
 from __future__ import annotations
 
+import json
+import marshal
 import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -74,23 +79,79 @@ def test_jurisdiction_chains() -> None:
     )
 
 
-def test_parsed_data_cache_follows_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """load_toml keeps a parsed copy in __pycache__; a changed file is parsed again, a broken cache is ignored."""
+def test_data_cache_is_keyed_by_content_and_never_runs_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """load_data keeps marshal of plain data named by the SHA-256 of the file: an edit that keeps size and time is
+    parsed again, a cache that does not decode to plain data (here a code object) is ignored and replaced."""
     import os
 
-    from xzcalc.params import load_toml
+    from xzcalc import params
 
+    (tmp_path / "jurisdictions.toml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(params, "data_dir", lambda: tmp_path)
     path = tmp_path / "p.toml"
-    path.write_text("x = 1.5\n", encoding="utf-8")
-    assert str(load_toml(path)["x"]) == "1.5"
-    cache = tmp_path / "__pycache__" / "p.toml.pickle"
-    assert cache.is_file()
-    assert str(load_toml(path)["x"]) == "1.5"  # from the cache
-    path.write_text("x = 2.25\n", encoding="utf-8")  # a different size (and time): stale
-    assert str(load_toml(path)["x"]) == "2.25"
+    path.write_text("x = 1.5\nd = 2022-06-01\n", encoding="utf-8")
+    assert params.load_data("p.toml") == {"x": Decimal("1.5"), "d": date(2022, 6, 1)}
+    [cache] = (tmp_path / "__pycache__").glob("p.toml.*.marshal")
+    assert params.load_data("p.toml") == {"x": Decimal("1.5"), "d": date(2022, 6, 1)}  # from the cache
     stat = path.stat()
-    path.write_text("x = 3.25\n", encoding="utf-8")  # the same size: the modification time tells
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    assert str(load_toml(path)["x"]) == "3.25"
-    cache.write_bytes(b"not a pickle")
-    assert str(load_toml(path)["x"]) == "3.25"
+    path.write_text("x = 2.5\nd = 2022-06-01\n", encoding="utf-8")  # same size, same modification time
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert params.load_data("p.toml")["x"] == Decimal("2.5")
+    assert not cache.exists()  # the copy of the old content is removed
+    [cache] = (tmp_path / "__pycache__").glob("p.toml.*.marshal")
+    cache.write_bytes(marshal.dumps({"x": compile("open('/nonexistent')", "planted", "eval")}))
+    assert params.load_data("p.toml")["x"] == Decimal("2.5")
+    cache.write_bytes(b"not marshal")
+    assert params.load_data("p.toml")["x"] == Decimal("2.5")
+
+
+class _Planted:
+    """A pickle that, if ever unpickled, creates a marker file (as a planted pickle ran a shell command)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (Path(self.marker), "ran"))  # type: ignore[return-value]
+
+
+def test_a_pickle_planted_beside_a_reform_file_is_never_loaded(tmp_path: Path, example_profile: Path) -> None:
+    """Issue 14 §1: `--params FILE.toml` read __pycache__/FILE.toml.pickle beside the user's file, so a planted
+    pickle ran code and a forged one applied another value. A reform file is parsed every time; nothing is read or
+    written beside it."""
+    import pickle
+    import subprocess
+    import sys
+
+    reform = tmp_path / "reform.toml"
+    reform.write_text("[subsidy.first_set_equipment.cap]\nvalue = 500000\n", encoding="utf-8")
+    marker = tmp_path / "marker"
+    forged = {"subsidy": {"first_set_equipment": {"cap": {"value": Decimal(900000), "description": _Planted(marker)}}}}
+    stat = reform.stat()
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    planted = pickle.dumps(((stat.st_mtime_ns, stat.st_size), forged))
+    (cache / "reform.toml.pickle").write_bytes(planted)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    args = ["calc", str(example_profile), "--set", "first_set.1.price=600万", "--params", str(reform), "-f", "json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "xzcalc", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    new = {i["policy"]: i for i in json.loads(done.stdout)["reformed"]["items"]}
+    assert new["subsidy.first_set_equipment"]["amount"] == "500000.00"  # the TOML's value, not the forged one
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert (cache / "reform.toml.pickle").read_bytes() == planted
+
+
+def test_no_unpickling_in_the_package() -> None:
+    import xzcalc
+
+    package = Path(xzcalc.__file__).parent
+    hits = [p.name for p in package.rglob("*.py") if re.search(r"\bpickle\.loads?\(", p.read_text("utf-8"))]
+    assert hits == []

@@ -16,7 +16,7 @@ from typing import Any
 from .model import Finding, Text
 from .money import WORDS
 from .money import say as fmt_num  # numbers in reasons: skipped when the engine runs without words
-from .params import ParamSet, data_dir, load_toml
+from .params import ParamSet, load_data
 from .profile import Profile
 
 __all__ = ["Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
@@ -62,13 +62,13 @@ def _groups(
 
 @cache
 def size_standard() -> tuple[Group, ...]:
-    table = load_toml(data_dir() / "size_standard.toml")["group"]
+    table = load_data("size_standard.toml")["group"]
     return _groups(table, ("sme_below", "medium_at_least", "small_at_least"), WAN, "工信部联企业〔2011〕300号")
 
 
 @cache
 def sme_equipment_groups() -> tuple[tuple[Group, ...], tuple[str, ...], date, date]:
-    doc = load_toml(data_dir() / "sme_equipment.toml")
+    doc = load_data("sme_equipment.toml")
     groups = _groups(doc["group"], ("below_any",), Decimal(1), "; ".join(doc["sources"]))
     return groups, tuple(doc["sources"]), doc["valid_from"], doc["valid_until"]
 

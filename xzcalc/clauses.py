@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .params import data_dir, load_toml
+from .params import data_dir, load_data
 
 __all__ = ["Clause", "all_clauses", "clause"]
 
@@ -30,7 +30,7 @@ def all_clauses() -> dict[str, Clause]:
     out: dict[str, Clause] = {}
     folder = data_dir() / "clauses"
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-        doc = load_toml(path)
+        doc = load_data(f"clauses/{path.name}")
         for c in doc.get("clause", []):
             out[c["cite"]] = Clause(
                 cite=c["cite"],

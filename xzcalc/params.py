@@ -6,12 +6,13 @@ inclusive). A jurisdiction's parameters are its ancestors' merged with its own (
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
-import pickle
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "data_dir",
     "jurisdiction_chain",
     "jurisdictions",
+    "load_data",
     "load_toml",
     "param_set",
 ]
@@ -52,37 +54,86 @@ def data_dir() -> Path:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file with exact Decimals. The data files are also kept parsed, as a pickle in __pycache__ beside them
-    (the way Python keeps bytecode), valid while the file's size and modification time are unchanged: parsing the
-    catalogue and the parameters on every `xzcalc calc` was a tenth of its start-up time."""
-    try:
-        stat = path.stat()
-    except OSError:
-        stat = None
-    stamp = (stat.st_mtime_ns, stat.st_size) if stat is not None else None
-    cached = path.parent / "__pycache__" / f"{path.name}.pickle"
-    if stamp is not None:
-        try:
-            with cached.open("rb") as f:
-                kept_stamp, data = pickle.load(f)
-            if kept_stamp == stamp:
-                return cast(dict[str, Any], data)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            pass  # no cache yet, or an unreadable one: parse
+    """A TOML file parsed with exact Decimals, every time: for files a user names (a reform file). Nothing is read
+    from or written beside it. Raises OSError, UnicodeDecodeError and tomllib.TOMLDecodeError."""
     with path.open("rb") as f:
-        data = tomllib.load(f, parse_float=Decimal)
-    if stamp is not None:
-        _keep(cached, stamp, data)
+        return tomllib.load(f, parse_float=Decimal)
+
+
+def load_data(relative: str) -> dict[str, Any]:
+    """One of the package's own data files (a path relative to data/, e.g. "params/national.toml"), parsed with
+    exact Decimals.
+
+    The parsed form is kept in data/__pycache__ as marshal of plain data (dicts, lists, strings, numbers and tagged
+    tuples for Decimals and dates), under a name that carries the SHA-256 of the file's content: loading it can run
+    no code, a stale or planted copy of another content is never used, and a copy that does not decode to plain data
+    is ignored and parsed again. Parsing every data file on each `xzcalc calc` was a twentieth of its start-up time."""
+    path = data_dir() / relative
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()[:32]
+    cached = path.parent / "__pycache__" / f"{path.name}.{digest}.marshal"
+    try:
+        return cast(dict[str, Any], _thaw(marshal.loads(cached.read_bytes())))
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no cache yet, or one that is not plain data: parse
+    data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+    _keep(path, cached, data)
     return data
 
 
-def _keep(cached: Path, stamp: tuple[int, int], data: dict[str, Any]) -> None:
-    """Write the parsed file for next time; a read-only install simply parses each time."""
+_DECIMAL, _DATE, _DATETIME, _TIME = "Decimal", "date", "datetime", "time"
+
+
+def _freeze(value: Any) -> Any:
+    """Parsed TOML → values marshal can write; a tuple (never produced by TOML) tags a Decimal or a date."""
+    if isinstance(value, dict):
+        return {k: _freeze(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_freeze(v) for v in value]
+    if isinstance(value, Decimal):
+        return (_DECIMAL, str(value))
+    if isinstance(value, datetime):
+        return (_DATETIME, value.isoformat())
+    if isinstance(value, date):
+        return (_DATE, value.isoformat())
+    if isinstance(value, time):
+        return (_TIME, value.isoformat())
+    return value
+
+
+_THAW: dict[str, Callable[[str], Any]] = {
+    _DECIMAL: Decimal,
+    _DATE: date.fromisoformat,
+    _DATETIME: datetime.fromisoformat,
+    _TIME: time.fromisoformat,
+}
+
+
+def _thaw(value: Any) -> Any:
+    """The inverse of _freeze; TypeError on anything that is not plain data of those shapes."""
+    kind = type(value)
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise TypeError("a key that is not text in a data cache")
+        return {k: _thaw(v) for k, v in value.items()}
+    if kind is list:
+        return [_thaw(v) for v in value]
+    if kind is tuple and len(value) == 2 and value[0] in _THAW and type(value[1]) is str:
+        return _THAW[value[0]](value[1])
+    if kind in (str, int, bool):
+        return value
+    raise TypeError(f"not plain data in a data cache: {kind.__name__}")
+
+
+def _keep(path: Path, cached: Path, data: dict[str, Any]) -> None:
+    """Write the parsed file for next time, removing the copies of older contents; a read-only install simply parses
+    each time."""
     try:
         cached.parent.mkdir(exist_ok=True)
+        for stale in cached.parent.glob(f"{path.name}.*.marshal"):
+            stale.unlink(missing_ok=True)
         tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump((stamp, data), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(marshal.dumps(_freeze(data)))
         os.replace(tmp, cached)
     except OSError:
         pass
@@ -198,7 +249,7 @@ class ParamSet:
 
 @cache
 def jurisdictions() -> dict[str, dict[str, Any]]:
-    return load_toml(data_dir() / "jurisdictions.toml")
+    return load_data("jurisdictions.toml")
 
 
 def jurisdiction_chain(jurisdiction: str) -> tuple[str, ...]:
@@ -220,8 +271,8 @@ def supported_years(jurisdiction: str) -> tuple[int, ...]:
 
 @cache
 def _jurisdiction_params(jurisdiction: str) -> dict[str, Parameter]:
-    path = data_dir() / "params" / f"{jurisdiction}.toml"
-    return parse_params(load_toml(path), jurisdiction) if path.is_file() else {}
+    relative = f"params/{jurisdiction}.toml"
+    return parse_params(load_data(relative), jurisdiction) if (data_dir() / relative).is_file() else {}
 
 
 @cache
@@ -275,11 +326,10 @@ def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty:
 @cache
 def all_policies() -> tuple[PolicyInfo, ...]:
     """Computed policies (data/policies.toml) in engine order, then the eligible-only ones."""
-    computed = [_policy_info(e, "", "") for e in load_toml(data_dir() / "policies.toml")["policy"]]
-    eo_path = data_dir() / "eligible_only.toml"
+    computed = [_policy_info(e, "", "") for e in load_data("policies.toml")["policy"]]
     eligible_only = (
-        [_policy_info(e, "subsidy", "eligible_only") for e in load_toml(eo_path).get("policy", [])]
-        if eo_path.is_file()
+        [_policy_info(e, "subsidy", "eligible_only") for e in load_data("eligible_only.toml").get("policy", [])]
+        if (data_dir() / "eligible_only.toml").is_file()
         else []
     )
     policies = tuple(computed + eligible_only)
