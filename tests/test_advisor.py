@@ -263,7 +263,7 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_golden_case_profiles_advise_consistently(path: Path) -> None:
     """Every golden-case profile, with a wide margin: no crash, and every stake is what a re-run gives."""
-    from xzcalc.params import load_toml
+    from xzcalc.data import load_toml
 
     profile = parse_profile(load_toml(path)["profile"])
     result = calculate(profile)

@@ -25,7 +25,7 @@ import pytest
 
 from xzcalc.engine import calculate
 from xzcalc.money import fmt_amount
-from xzcalc.params import load_toml
+from xzcalc.data import load_toml
 from xzcalc.profile import parse_profile
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))

@@ -84,7 +84,7 @@ def test_data_cache_is_keyed_by_content_and_never_runs_code(tmp_path: Path, monk
     parsed again, a cache that does not decode to plain data (here a code object) is ignored and replaced."""
     import os
 
-    from xzcalc import params
+    from xzcalc import data as params
 
     (tmp_path / "jurisdictions.toml").write_text("", encoding="utf-8")
     monkeypatch.setattr(params, "data_dir", lambda: tmp_path)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xzcalc.cli import app
-from xzcalc.params import load_toml
+from xzcalc.data import load_toml
 from xzcalc.profile import ProfileError, all_paths, parse_profile
 from xzcalc.schema import profile_schema
 

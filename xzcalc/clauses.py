@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .params import data_dir, load_data
+from .data import data_dir, load_data
 
 __all__ = ["Clause", "all_clauses", "clause"]
 

@@ -20,7 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .params import Parameter, ParamSet, Window, jurisdictions, load_toml, param_set, parse_params
+from .data import load_toml
+from .params import Parameter, ParamSet, Window, jurisdictions, param_set, parse_params
 
 __all__ = ["Reform", "ReformError", "load_reform"]
 

@@ -1,0 +1,153 @@
+"""Messages as data: a reason or a step of arithmetic is a message id plus values; the sentences live in
+data/messages/*.toml, Chinese and English side by side, and are rendered only when a view asks.
+
+    [cit.rd_super_deduction.rate]
+    zh = "{who}，研发费用加计扣除比例 {rate:%}（{source}）"
+    en = "{who}: super deduction rate {rate:%} ({source})"
+
+A rule writes `Msg("cit.rd_super_deduction.rate", {"who": ..., "rate": rate, "source": ...})` with the values it
+used, so an explanation states the parameters actually in force (a reform's included) and a sentence never carries a
+rate, cap, line or date of a document as a literal (tests/test_messages.py checks the catalogue for digits).
+
+Placeholders and their formats (the format spec after the colon):
+    {x}        a number with thousands separators and its exact digits (3,000,000; 0.125); text as it is; a date as
+               2022-06-01; a Msg or a Text in the same language; a list or tuple joined by "、" / ", "
+    {x:%}      a rate as a percentage: 0.125 → 12.5%
+    {x:fen}    a number rounded half-up to the fen first: 1,187,500.25
+    {x:wan}    yuan in 万 (10,000 yuan): 5000000 → 500
+    {x:month}  a date as the month it names: 2022-06
+    {x:;}      a list joined by "；" / "; " (sentences)
+    {x:or}     a list joined by "/" (alternatives)
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any, Literal, NamedTuple
+
+from .money import fmt_num, quantize
+
+__all__ = ["Lang", "Msg", "Text", "render", "message_ids", "MessageError"]
+
+Lang = Literal["zh", "en"]
+
+
+class MessageError(LookupError):
+    """A message id missing from data/messages, or a placeholder the values do not give (a bug, not user input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text given in both languages by data (a policy's title, a size group's name)."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+_NO_VALUES: Mapping[str, Any] = {}
+
+
+class Msg(NamedTuple):
+    """A sentence to be: its id in data/messages and the values it shows (numbers, dates, texts, nested Msgs).
+
+    A NamedTuple, so building one costs a tuple: a batch row builds them but never renders them."""
+
+    id: str
+    values: Mapping[str, Any] = _NO_VALUES
+
+    def get(self, lang: Lang) -> str:
+        return render(self, lang)
+
+
+@cache
+def _catalogue() -> dict[str, Text]:
+    from .data import data_dir, load_data
+
+    out: dict[str, Text] = {}
+    folder = data_dir() / "messages"
+    for path in sorted(folder.glob("*.toml")):
+        _flatten(load_data(f"messages/{path.name}"), "", out, path.name)
+    return out
+
+
+def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, Text], origin: str) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and set(value) >= {"zh", "en"} and isinstance(value["zh"], str):
+            if name in out:
+                raise MessageError(f"message {name} is defined twice (again in data/messages/{origin})")
+            out[name] = Text(value["zh"], value["en"])
+            rest = {k: v for k, v in value.items() if k not in ("zh", "en")}
+            _flatten(rest, name + ".", out, origin)
+        elif isinstance(value, dict):
+            _flatten(value, name + ".", out, origin)
+
+
+def message_ids() -> dict[str, Text]:
+    """Every message id with its two templates (for tests and tools)."""
+    return dict(_catalogue())
+
+
+_JOIN = {"zh": "、", "en": ", "}
+_SENTENCES = {"zh": "；", "en": "; "}
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        lang = self.lang
+        if format_spec == "%":
+            return f"{fmt_num(Decimal(value) * 100)}%"
+        if format_spec == "fen":
+            return fmt_num(quantize(Decimal(value)))
+        if format_spec == "wan":
+            return fmt_num(Decimal(value) / 10_000)
+        if format_spec == "month":
+            return str(value.isoformat()[:7]) if isinstance(value, date) else str(value)
+        if format_spec in (";", "or") or isinstance(value, list | tuple):
+            sep = {";": _SENTENCES[lang], "or": "/"}.get(format_spec, _JOIN[lang])
+            return sep.join(self.format_field(v, "") for v in value)
+        if format_spec:
+            raise MessageError(f"unknown format {format_spec!r}")
+        return _plain(value, lang)
+
+
+def _plain(value: Any, lang: Lang) -> str:
+    if isinstance(value, Msg | Text):
+        return value.get(lang)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal | int):
+        return fmt_num(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+_FORMATTERS: dict[str, _Formatter] = {"zh": _Formatter("zh"), "en": _Formatter("en")}
+
+
+def render(msg: Msg, lang: Lang) -> str:
+    """The sentence of `msg` in `lang`. Raises MessageError for an unknown id or a missing value."""
+    try:
+        template = _catalogue()[msg.id]
+    except KeyError:
+        raise MessageError(f"no message {msg.id!r} in data/messages") from None
+    try:
+        return _FORMATTERS[lang].vformat(template.get(lang), (), msg.values)
+    except KeyError as e:
+        raise MessageError(f"message {msg.id}: no value for {e}") from None
+
+
+def render_all(msgs: Sequence[Msg], lang: Lang) -> list[str]:
+    return [render(m, lang) for m in msgs]
