@@ -482,18 +482,6 @@ def test_profile_from_flat_matches_set_path() -> None:
     assert e.value.path == "vat.sales_3pct.9"
 
 
-def test_eligible_only_memo_gives_what_a_cold_computation_gives() -> None:
-    from xzcalc.rules import eligible_only
-
-    rows = generated(150, seed=19)
-    warm = [calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json() for r in rows]
-    cold = []
-    for r in rows:
-        eligible_only._OUTCOMES.clear()
-        cold.append(calculate(profile_from_flat({k: v for k, v in r.items() if v and k != "id"})).to_json())
-    assert warm == cold
-
-
 @given(st.lists(st.text(alphabet=st.sampled_from('ab,"\r\n \t=忻州\u2028'), max_size=8), min_size=2, max_size=6))
 def test_output_fields_are_quoted_as_csv_writer_quotes_them(fields: list[str]) -> None:
     """The batch joins its CSV lines itself (csv.writer was a tenth of a row): the same text, byte for byte."""

@@ -19,7 +19,8 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from .model import KIND_TITLES, Advisory, Change, Result, Text
+from .messages import Text
+from .model import KIND_TITLES, Advisory, Change, Result
 from .money import fmt_num, quantize
 from .params import ParamSet, param_set
 from .profile import Profile
@@ -473,9 +474,9 @@ _SIZE_BOUNDS: dict[str, tuple[Op, str, str]] = {
 
 def _size_crossings(profile: Profile) -> Iterator[Crossing]:
     """工信部联企业〔2011〕300号 bounds of the profile's sector group (A3 size class)."""
-    from .classify import match_group, size_standard
+    from .classify import match_group
 
-    group, _note = match_group(size_standard(), profile.sector)
+    group, _note = match_group("size_standard", profile.sector)
     for key, (op, zh, en) in _SIZE_BOUNDS.items():
         for indicator, bound in group.bounds[key].items():
             path, label, unit = _INDICATOR_PATHS[indicator]
@@ -504,8 +505,8 @@ def _sme_equipment_crossings(profile: Profile, params: ParamSet) -> Iterator[Cro
     line = params.get_or_none(line_name, date(profile.year, 12, 31))
     if line is None or not any(profile.equipment[i - 1].unit_value > line for i in _equipment_of_year(profile)):
         return
-    groups, sources, _, _ = sme_equipment_groups()
-    group, _note = match_group(groups, profile.sector)
+    _, sources, _, _ = sme_equipment_groups()
+    group, _note = match_group("sme_equipment", profile.sector)
     for indicator, bound in group.bounds["below_any"].items():
         path, label, unit = _INDICATOR_PATHS[indicator]
         value = Decimal(get_path(profile, path))

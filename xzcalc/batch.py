@@ -229,8 +229,7 @@ class RowEngine:
         """A row whose profile is `read(cells)`; `name()` is the name an error row echoes."""
         try:
             profile = read(cells)
-            # words=False: a batch row carries amounts, eligibility and classification, never the reasons
-            result = calculate(profile, params=self._param_set(profile.jurisdiction, profile.year), words=False)
+            result = calculate(profile, params=self._param_set(profile.jurisdiction, profile.year))
         except (ProfileError, UnsupportedYear) as e:
             error = str(e)
         except MoneyError as e:
@@ -246,7 +245,7 @@ class RowEngine:
                 result.year,
                 {k: f.value for k, f in result.classification.items()},
                 list(map(_ITEM_FIELDS, result.items)),
-                result.totals,
+                dict(result.totals),
             )
         return RowResult(line, ident, name(), error=error)
 

@@ -8,6 +8,7 @@ inside the function that needs it, so `xzcalc --help` does not pay for it.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -18,7 +19,7 @@ import typer
 from .cli import OUTPUT_PANEL, Lang, SetOption, app, build_profile, emit_result, fail, run_guarded
 
 if TYPE_CHECKING:
-    from .model import Lang as LangCode
+    from .messages import Lang as LangCode
     from .model import Result
     from .reform import Reform
 
@@ -98,11 +99,11 @@ def run_calc(
     share = parse_margin(margin)
     detail = explain or html is not None  # a report always carries the arithmetic
     result: Result = run_guarded(calculate, profile, explain=detail)
-    result.advisories = advise(profile, result, margin=share)
+    result = replace(result, advisories=tuple(advise(profile, result, margin=share)))
     reformed: Result | None = None
     if reform is not None:
         reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
-        reformed.advisories = advise(profile, reformed, margin=share, reform=reform)
+        reformed = replace(reformed, advisories=tuple(advise(profile, reformed, margin=share, reform=reform)))
     if html is not None:
         from .report import html_report
 

@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import KIND_TITLES, KINDS, Item, Lang, PolicyInfo, Result, Text
+from .messages import Lang, Text
+from .model import KIND_TITLES, KINDS, Item, PolicyInfo, Result
 from .money import ZERO, fmt_amount, fmt_num
 from .profile import Profile, profile_to_dict
 

@@ -16,8 +16,11 @@ Placeholders and their formats (the format spec after the colon):
     {x:fen}    a number rounded half-up to the fen first: 1,187,500.25
     {x:wan}    yuan in 万 (10,000 yuan): 5000000 → 500
     {x:month}  a date as the month it names: 2022-06
+    {x:ym}     the same, in words: 2022年6月 / 2022-06
+    {x:,}      a list joined by "，" / ", " (clauses of one sentence)
     {x:;}      a list joined by "；" / "; " (sentences)
     {x:or}     a list joined by "/" (alternatives)
+    {x:either} a list joined by "、" / " or " (alternatives in words)
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any, Literal, NamedTuple
 
 from .money import fmt_num, quantize
 
-__all__ = ["Lang", "Msg", "Text", "render", "message_ids", "MessageError"]
+__all__ = ["Lang", "MessageError", "Msg", "Text", "message_ids", "render"]
 
 Lang = Literal["zh", "en"]
 
@@ -97,7 +100,12 @@ def message_ids() -> dict[str, Text]:
 
 
 _JOIN = {"zh": "、", "en": ", "}
-_SENTENCES = {"zh": "；", "en": "; "}
+_SEPARATORS = {
+    ",": {"zh": "，", "en": ", "},
+    ";": {"zh": "；", "en": "; "},
+    "or": {"zh": "/", "en": "/"},
+    "either": {"zh": "、", "en": " or "},
+}
 
 
 class _Formatter(string.Formatter):
@@ -106,16 +114,20 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         lang = self.lang
+        if isinstance(value, Msg | Text):  # (before lists: a Msg is a tuple)
+            return value.get(lang)
         if format_spec == "%":
             return f"{fmt_num(Decimal(value) * 100)}%"
         if format_spec == "fen":
             return fmt_num(quantize(Decimal(value)))
         if format_spec == "wan":
             return fmt_num(Decimal(value) / 10_000)
-        if format_spec == "month":
+        if format_spec == "month" or (format_spec == "ym" and lang == "en"):
             return str(value.isoformat()[:7]) if isinstance(value, date) else str(value)
-        if format_spec in (";", "or") or isinstance(value, list | tuple):
-            sep = {";": _SENTENCES[lang], "or": "/"}.get(format_spec, _JOIN[lang])
+        if format_spec == "ym":
+            return f"{value.year}年{value.month}月"
+        if format_spec in _SEPARATORS or isinstance(value, list | tuple):
+            sep = _SEPARATORS[format_spec][lang] if format_spec in _SEPARATORS else _JOIN[lang]
             return sep.join(self.format_field(v, "") for v in value)
         if format_spec:
             raise MessageError(f"unknown format {format_spec!r}")
@@ -123,8 +135,6 @@ class _Formatter(string.Formatter):
 
 
 def _plain(value: Any, lang: Lang) -> str:
-    if isinstance(value, Msg | Text):
-        return value.get(lang)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Decimal | int):

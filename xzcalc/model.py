@@ -1,17 +1,23 @@
-"""The result of a calculation: items with amounts, reasons, sources and the arithmetic that made them."""
+"""The result of a calculation: items with amounts, reasons, sources and the arithmetic that made them.
+
+Frozen types only. Reasons and steps are messages (xzcalc.messages.Msg: an id and the values used), turned into
+sentences only by a view."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal
 
+from .messages import Lang, Msg, Text
 from .money import fmt_amount
+from .profile import Profile, profile_to_dict
 
 Kind = Literal["tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"]
 KINDS: tuple[Kind, ...] = ("tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving")
 Certainty = Literal["entitled", "up_to", "eligible_only"]
-Lang = Literal["zh", "en"]
 
 KIND_TITLES: dict[str, tuple[str, str]] = {
     "tax_reduction": ("减税（不再缴纳的税款）", "Tax reductions (tax never paid)"),
@@ -20,28 +26,6 @@ KIND_TITLES: dict[str, tuple[str, str]] = {
     "subsidy": ("补贴奖励（现金）", "Subsidies and awards (cash)"),
     "cost_saving": ("成本节约（免付的费用、租金、利息）", "Cost savings (fees, rent, interest not paid)"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A sentence in both languages; the renderer picks one."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One line of an item's derivation: what (in words) and the arithmetic (in numbers)."""
-
-    label: Text
-    arithmetic: str
-
-    def get(self, lang: Lang) -> str:
-        return f"{self.label.get(lang)}: {self.arithmetic}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +44,23 @@ class PolicyInfo:
     confirm: tuple[Text, ...] = ()
 
 
-@dataclass(slots=True)
+EMPTY: Mapping[str, Decimal] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
-    """One policy's outcome for the profile. Never changed once the engine has built it: results may share one
-    (the eligible-only items of a batch's identical cases)."""
+    """One policy's outcome for the profile (frozen: results may share one).
+
+    amount: yuan quantized to the fen, 0.00 when not eligible, None for an eligible-only benefit; components: named
+    parts of the amount (each rounded once, adding up to it); reasons: why it holds or fails, the failed condition
+    last; trace: the arithmetic, recorded only with explain."""
 
     policy: PolicyInfo
     eligible: bool
-    amount: Decimal | None  # quantized to the fen; None for eligible_only
-    components: dict[str, Decimal] = field(default_factory=dict)
-    reasons: list[Text] = field(default_factory=list)
-    trace: list[Step] = field(default_factory=list)
+    amount: Decimal | None
+    components: Mapping[str, Decimal] = field(default_factory=lambda: EMPTY)
+    reasons: tuple[Msg, ...] = ()
+    trace: tuple[Msg, ...] = ()
 
     def to_json(self, lang: Lang = "zh", explain: bool = False) -> dict[str, Any]:
         info = self.policy
@@ -96,7 +86,7 @@ class Finding:
 
     name: str
     value: bool | str | None
-    reasons: tuple[Text, ...]
+    reasons: tuple[Msg, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +115,12 @@ class Advisory:
     line: Decimal
     unit: str  # yuan | persons | rate
     moved_to: Decimal  # the value of `path` in the re-run
-    measure: Text  # what the headline compares ("income tax")
+    measure: Text | Msg  # what the headline compares ("income tax")
     measure_now: Decimal
     measure_moved: Decimal
     changes: tuple[Change, ...]
     totals: dict[str, Decimal]  # change of each kind's total (moved − now), kinds that change only
-    message: Text
+    message: Text | Msg
     relative_to: Decimal | None = None  # the stake is against the run at this value of `path` (a nearer line's)
     path_unit: str = ""  # the unit of `path` when it differs from the compared value's (growth compared, output moved)
 
@@ -178,16 +168,19 @@ class Advisory:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Result:
-    profile: Any  # xzcalc.profile.Profile (kept Any to avoid an import cycle)
+    """Every policy of the profile's jurisdiction and year (items in catalogue order, eligible or not), the
+    classifications, totals by kind (yuan; never across kinds) and the CIT chain's summary (cit)."""
+
+    profile: Profile
     jurisdiction: str
     year: int
-    classification: dict[str, Finding]
-    items: list[Item]
-    totals: dict[str, Decimal]
-    cit: dict[str, Decimal]
-    advisories: list[Advisory] = field(default_factory=list)  # filled by xzcalc.advisor (the calc command)
+    classification: Mapping[str, Finding]
+    items: tuple[Item, ...]
+    totals: Mapping[str, Decimal]
+    cit: Mapping[str, Decimal]
+    advisories: tuple[Advisory, ...] = ()  # xzcalc.advisor's, for the calc command
     changed_params: tuple[str, ...] = ()
 
     def item(self, policy_id: str) -> Item:
@@ -197,8 +190,6 @@ class Result:
         raise KeyError(policy_id)
 
     def to_json(self, lang: Lang = "zh", explain: bool = False) -> dict[str, Any]:
-        from .profile import profile_to_dict
-
         out: dict[str, Any] = {
             "profile": profile_to_dict(self.profile),
             "jurisdiction": self.jurisdiction,

@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any, cast
 
 from .data import DataError, data_dir, load_data, load_toml
-from .model import Certainty, Kind, PolicyInfo, Text
+from .messages import Text
+from .model import Certainty, Kind, PolicyInfo
 
 __all__ = [
     "DataError",

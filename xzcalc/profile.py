@@ -362,7 +362,7 @@ def _parse_whole(value: object, path: str, expected: str) -> int:
 
 @cache
 def _sections() -> dict[str, tuple[int, int]]:
-    from .params import load_data
+    from .data import load_data
 
     table = load_data("sectors.toml")["sections"]
     return {k: (int(v["divisions"][0]), int(v["divisions"][1])) for k, v in table.items()}

@@ -11,7 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .model import KIND_TITLES, KINDS, Item, Lang, PolicyInfo, Result
+from .messages import Lang
+from .model import KIND_TITLES, KINDS, Item, PolicyInfo, Result
 from .money import fmt_num
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .chart import Bar, bar_chart_svg
-from .model import KIND_TITLES, KINDS, Item, Lang, Result
+from .messages import Lang
+from .model import KIND_TITLES, KINDS, Item, Result
 from .money import ZERO
 
 if TYPE_CHECKING:

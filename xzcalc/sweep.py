@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from .chart import Marker, Series, percent, short_number
-from .model import KIND_TITLES, KINDS, Lang, Result, Text
+from .messages import Lang, Text
+from .model import KIND_TITLES, KINDS, Result
 from .money import FEN, fmt_amount, fmt_num
 from .profile import Profile, parse_profile, profile_to_dict, set_path
 from .whatif import get_path, numeric_kind, typed, valid_value, with_path

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import deferral, employment, finance, income_tax, local_taxes, subsidies, vat
 
 if TYPE_CHECKING:
-    from ..engine import Context
+    from .kit import Context
 
 FAMILIES: list[tuple[tuple[str, ...], Callable[[Context], None]]] = [
     (income_tax.POLICIES, income_tax.income_tax),

@@ -1,7 +1,7 @@
 """Deferrals (timing only): B8 manufacturing SME tax deferral and B19 water and gas bill deferral.
 
 The amount of a deferral is what is paid later, not a saving. B8 also shows the value of the deferral as
-interest at the 1-year LPR; that value is in the reasons, the trace and ctx.facts, never added into the
+interest at the 1-year LPR; that value is in the reasons and the trace, never added into the
 amount.
 """
 
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine import Context, n
 from ..money import ZERO, quantize
 from .common import individual_business_excluded, month, pct, window
+from .kit import Context, n
 
 DEFERRAL = "tax.manufacturing_sme_deferral"
 WATER_GAS = "fees.water_gas_deferral"
 POLICIES = (DEFERRAL, WATER_GAS)
-INTEREST_FACT = "tax.manufacturing_sme_deferral.interest_value"
 MONTHS_PER_YEAR = 12
 
 # (component, profile field, zh, en)
@@ -106,7 +105,6 @@ def _manufacturing_sme(ctx: Context) -> None:
             f"({'; '.join(sources)})",
         )
     value = quantize(interest_total)
-    ctx.facts[INTEREST_FACT] = value
     if item.words:
         item.because(
             f"缓缴的时间价值按1年期LPR计约 {n(value)} 元（仅供参考，不计入金额；金额为缓缴税费，须到期缴纳）",

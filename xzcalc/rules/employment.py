@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine import Context, ItemBuilder, n
 from .common import month, pct, window
+from .kit import Context, ItemBuilder, n
 
 STABLE_JOB = "ui.stable_job_refund"
 POLICIES = (STABLE_JOB,)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..engine import Context, n
 from .common import individual_business_excluded, month, pct, size_zh, window
+from .kit import Context, n
 
 DEV_ZONE = "relief.dev_zone_rent"
 GUARANTEE = "finance.guarantee_fee_halving"

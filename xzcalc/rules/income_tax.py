@@ -3,234 +3,168 @@
 The CIT items interact (a deduction can make a company small-low-profit), so they are one computation in the order
 of the annual return, and each item's amount is the tax it removes at its step:
 
-    T1 = T0 − R&D super deduction          tax_1 = 25% × max(T1, 0)   B3 saves tax_0 − tax_1
-    T2 = T1 − equipment extra deduction    tax_2 = 25% × max(T2, 0)   B4 defers tax_1 − tax_2
-    tax_3 = SLPE(T2) if small-low-profit                              B1 saves tax_2 − tax_3
+    T1 = T0 − R&D super deduction          tax_1 = rate × max(T1, 0)   B3 saves tax_0 − tax_1
+    T2 = T1 − equipment extra deduction    tax_2 = rate × max(T2, 0)   B4 defers tax_1 − tax_2
+    tax_3 = SLPE(T2) if small-low-profit                                B1 saves tax_2 − tax_3
 
 Each step's tax is rounded to the fen as a return would show it, so the items add up exactly to tax_0 − tax_3.
+Every rate, line and date comes from data/params (cit.*, iit.*); every sentence from data/messages/income_tax.toml.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
-from ..engine import Context, ItemBuilder, n
-from ..model import Finding, Text
+from ..messages import Msg
+from ..model import Finding
 from ..money import ZERO, quantize
 from ..profile import Equipment
+from .kit import Context, ItemBuilder
 
 RD = "cit.rd_super_deduction"
 EQUIPMENT = "cit.equipment_deduction"
 SLPE = "cit.small_low_profit"
 IIT = "iit.individual_business_halving"
 POLICIES = (RD, EQUIPMENT, SLPE, IIT)
+MONTHS_A_YEAR = 12
 
 
 def income_tax(ctx: Context) -> None:
     if ctx.profile.entity == "company":
         _cit_chain(ctx)
-        ctx.emit(
-            ctx.start(IIT).ineligible(
-                "公司缴纳企业所得税，本项仅适用于个体工商户经营所得",
-                "a company pays corporate income tax; this relief is for individual businesses' business income",
-            )
-        )
+        ctx.emit(ctx.start(IIT).ineligible("iit.individual_business_halving.company"))
     else:
         for pid in (RD, EQUIPMENT, SLPE):
-            ctx.emit(
-                ctx.start(pid).ineligible(
-                    "个体工商户不缴纳企业所得税（其经营所得适用个人所得税）",
-                    "an individual business pays no corporate income tax (its business income is taxed under IIT)",
-                )
-            )
-        ctx.classification["small_low_profit"] = Finding(
-            "small_low_profit",
-            False,
-            (
-                Text(
-                    "个体工商户不是企业所得税意义上的小型微利企业",
-                    "an individual business is not a CIT small low-profit enterprise",
-                ),
-            ),
-        )
+            ctx.emit(ctx.start(pid).ineligible("cit.not_for_individual_business"))
+        reason = Msg("cit.small_low_profit.individual_business")
+        ctx.classification["small_low_profit"] = Finding("small_low_profit", False, (reason,))
         _individual_business(ctx)
 
 
 # ── B3 R&D super deduction ──────────────────────────────────────────────────────────────────────────
 def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
-    """财税〔2015〕119号 negative list; 100% for manufacturing / 科技型中小企业, else 75%;
-    2022 Q4 100% for all (2022年第28号)."""
+    """财税〔2015〕119号 第四条 negative list (None: not eligible); 100% for manufacturing (2021年第13号) and
+    科技型中小企业 (2022年第16号), else 75%; expense incurred in the window of rate_q4_2022 at that rate
+    (2022年第28号 第二条: 2022年10月1日至12月31日 … 100%)."""
     p = ctx.profile
     negative = ctx.param("cit.rd_super_deduction.negative_list")
-    if p.sector.startswith(tuple(negative)):
-        if item.words:
-            hit = next(code for code in negative if p.sector.startswith(code))
-            src = ctx.source("cit.rd_super_deduction.negative_list")
-            item.because(
-                f"行业 {p.sector} 属于不适用研发费用加计扣除的行业（{hit}，{src}）",
-                f"sector {p.sector} is on the negative list ({hit}, {src})",
-            )
+    hit = next((code for code in negative if p.sector.startswith(code)), None)
+    if hit is not None:
+        source = ctx.source("cit.rd_super_deduction.negative_list")
+        item.because("cit.rd_super_deduction.negative_list", sector=p.sector, hit=hit, source=source)
         return None
-    if p.sector.startswith("C"):
-        name = "cit.rd_super_deduction.rate_manufacturing"
-        who = ("制造业企业", "a manufacturing enterprise")
-    elif p.tech_sme:
-        name = "cit.rd_super_deduction.rate_tech_sme"
-        who = ("科技型中小企业", "a registered technology-based SME")
-    else:
-        name = "cit.rd_super_deduction.rate_other"
-        who = ("其他企业", "another enterprise")
+    who = "manufacturing" if p.sector.startswith("C") else "tech_sme" if p.tech_sme else "other"
+    name = f"cit.rd_super_deduction.rate_{who}"
     rate = ctx.dec(name)
-    q4 = p.income.rd_expense_q4
-    q4_rate = ctx.params.get_or_none("cit.rd_super_deduction.rate_q4_2022", date(ctx.year, 10, 1))
-    q4_rate = rate if q4_rate is None else max(Decimal(q4_rate), rate)
-    base = p.income.rd_expense - q4
-    extra = base * rate + q4 * q4_rate
-    if item.words:
+    item.because(
+        "cit.rd_super_deduction.rate", who=Msg(f"cit.rd_super_deduction.who.{who}"), rate=rate, source=ctx.source(name)
+    )
+    window = ctx.window_in_year("cit.rd_super_deduction.rate_q4_2022")
+    in_window = p.income.rd_expense_q4
+    window_rate = rate if window is None else max(Decimal(window.value), rate)
+    base = p.income.rd_expense - in_window
+    extra = base * rate + in_window * window_rate
+    if in_window and window is not None and window_rate != rate:
         item.because(
-            f"{who[0]}，研发费用加计扣除比例 {n(rate * 100)}%（{ctx.source(name)}）",
-            f"{who[1]}: super deduction rate {n(rate * 100)}% ({ctx.source(name)})",
+            "cit.rd_super_deduction.window_rate",
+            start=window.start,
+            end=window.end,
+            expense=in_window,
+            rate=window_rate,
+            source=ctx.source("cit.rd_super_deduction.rate_q4_2022"),
         )
-    if q4 and q4_rate != rate:
-        src = ctx.source("cit.rd_super_deduction.rate_q4_2022")
-        if item.words:
-            item.because(
-                f"2022年10月至12月发生的研发费用 {n(q4)} 元按 {n(q4_rate * 100)}% 加计扣除（{src}）",
-                f"R&D expense of 2022-10..12 ({n(q4)}) gets {n(q4_rate * 100)}% ({src})",
-            )
-    if item.words:
-        item.step(
-            "加计扣除额",
-            "extra deduction",
-            f"{n(base)} × {n(rate * 100)}% + {n(q4)} × {n(q4_rate * 100)}% = {n(extra)}",
-        )
+    item.step(
+        "cit.rd_super_deduction.extra",
+        base=base,
+        rate=rate,
+        window_expense=in_window,
+        window_rate=window_rate,
+        extra=extra,
+    )
     return extra
 
 
 # ── B4 equipment deduction ────────────────────────────────────────────────────────────────────────────────────
 def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, sme: bool) -> Decimal | None:
-    """Policy deduction in the year minus the normal straight-line depreciation it replaces (None: not eligible)."""
-    label = e.name or f"equipment {index}"
-    v = e.unit_value
+    """财税〔2018〕54号 (≤ the value line: deducted at once) and 2022年第12号 (an SME above the line: all of it for a
+    3-year minimum, a share for longer ones): the policy deduction in the year minus the normal straight-line
+    depreciation it replaces (None: not eligible)."""
+    label = e.name or Msg("cit.equipment_deduction.label", {"index": index})
     if e.in_service is None or e.in_service.year != ctx.year:
-        when = e.in_service.isoformat()[:7] if e.in_service else "未填写 / not given"
-        if item.words:
-            item.because(
-                f"{label}：投入使用月份 {when} 不在 {ctx.year} 年度内，不计入本年",
-                f"{label}: in service {when}, not in tax year {ctx.year} — not counted",
-            )
+        when = e.in_service.isoformat()[:7] if e.in_service else Msg("cit.equipment_deduction.not_given")
+        item.because("cit.equipment_deduction.not_in_year", label=label, when=when, year=ctx.year)
         return None
+    v = e.unit_value
     line = ctx.dec("cit.equipment_deduction.sme_value_line")
     if v <= line:
-        name = "cit.equipment_deduction.small_value_share"
+        rule, name = "small_value", "cit.equipment_deduction.small_value_share"
     elif sme:
-        name = (
-            "cit.equipment_deduction.sme_share_3_years" if e.years == 3 else "cit.equipment_deduction.sme_share_longer"
-        )
+        longer = "3_years" if e.years == 3 else "longer"
+        rule, name = "sme", f"cit.equipment_deduction.sme_share_{longer}"
     else:
-        name = ""  # above the line and not an SME: no special deduction
+        rule, name = "not_sme", ""  # above the line and not an SME: no special deduction
     share = ctx.params.get_or_none(name, e.in_service) if name else None
-    if item.words:
-        if v <= line:
-            rule = ("单位价值不超过500万元，一次性税前扣除", "unit value ≤ 5,000,000: deducted at once")
-        elif sme:
-            shown = n((share or 0) * 100)
-            rule = (
-                f"中小微企业单位价值500万元以上、最低折旧年限{e.years}年：当年扣除单位价值的{shown}%",
-                f"SME, unit value above 5,000,000, {e.years}-year minimum: {shown}% deducted in the year",
-            )
-        else:
-            rule = (
-                "单位价值500万元以上且非中小微企业：仅按规定正常折旧",
-                "above 5,000,000 and not an SME: normal depreciation only",
-            )
-        if share is None:
-            item.because(f"{label}：{rule[0]}", f"{label}: {rule[1]}")
-        else:
-            item.because(f"{label}：{rule[0]}（{ctx.source(name)}）", f"{label}: {rule[1]} ({ctx.source(name)})")
+    shown = Msg(f"cit.equipment_deduction.rule.{rule}", {"line": line, "years": e.years, "share": share or ZERO})
     if share is None:
+        item.because("cit.equipment_deduction.item", label=label, rule=shown)
         return None
-    months = 12 - e.in_service.month  # 从投入使用月份的次月起计算折旧
-    normal = v * months / (12 * e.years)
-    policy = v * Decimal(share)
-    extra = policy - normal
-    if item.words:
-        item.step(
-            f"{label} 正常折旧（{e.in_service.month}月投入使用，次月起 {months} 个月）",
-            f"{label} normal depreciation (in service month {e.in_service.month}, {months} months from the next month)",
-            f"{n(v)} × {months} / (12 × {e.years}) = {n(quantize(normal))}",
-        )
-        item.step(
-            f"{label} 额外扣除 = 政策扣除 − 正常折旧",
-            f"{label} extra deduction = policy deduction − normal depreciation",
-            f"{n(v)} × {n(Decimal(share) * 100)}% − {n(quantize(normal))} = {n(quantize(extra))}",
-        )
+    item.because("cit.equipment_deduction.item_sourced", label=label, rule=shown, source=ctx.source(name))
+    months = MONTHS_A_YEAR - e.in_service.month  # 从投入使用月份的次月起计算折旧
+    normal = v * months / (MONTHS_A_YEAR * e.years)
+    extra = v * Decimal(share) - normal
+    item.step(
+        "cit.equipment_deduction.normal",
+        label=label,
+        month=e.in_service.month,
+        months=months,
+        months_a_year=MONTHS_A_YEAR,
+        value=v,
+        years=e.years,
+        normal=normal,
+    )
+    item.step("cit.equipment_deduction.extra", label=label, value=v, share=share, normal=normal, extra=extra)
     return extra
 
 
 # ── A1 and B1 small low-profit enterprise ─────────────────────────────────────────────────────────────────────
-def _small_low_profit(ctx: Context, t_final: Decimal) -> Finding:
+def _small_low_profit(ctx: Context, income: Decimal) -> Finding:
+    """A1 (2022年第13号 第三条): taxable income (after the deductions) within (0, income_limit], headcount and
+    assets within their limits, not a restricted industry."""
     p = ctx.profile
     income_limit = ctx.dec("cit.small_low_profit.income_limit")
     employee_limit = ctx.dec("cit.small_low_profit.employee_limit")
     asset_limit = ctx.dec("cit.small_low_profit.asset_limit")
-    if not ctx.words:
-        eligible = 0 < t_final <= income_limit and p.employees <= employee_limit and p.total_assets <= asset_limit
-        return Finding("small_low_profit", eligible and not p.restricted_industry, ())
-    src = ctx.source("cit.small_low_profit.income_limit")
-    failed: list[Text] = []
-    if t_final <= 0:
-        failed.append(
-            Text(f"应纳税所得额 {n(t_final)} ≤ 0（无应纳税额）", f"taxable income {n(t_final)} ≤ 0 (no tax to relieve)")
-        )
-    elif t_final > income_limit:
-        failed.append(
-            Text(f"应纳税所得额 {n(t_final)} > {n(income_limit)}", f"taxable income {n(t_final)} > {n(income_limit)}")
-        )
+    failed: list[Msg] = []
+    if income <= 0:
+        failed.append(Msg("cit.small_low_profit.no_income", {"income": income}))
+    elif income > income_limit:
+        failed.append(Msg("cit.small_low_profit.income_over", {"income": income, "limit": income_limit}))
     if p.employees > employee_limit:
-        failed.append(
-            Text(
-                f"从业人数 {n(p.employees)} > {n(employee_limit)}", f"employees {n(p.employees)} > {n(employee_limit)}"
-            )
-        )
+        failed.append(Msg("cit.small_low_profit.employees_over", {"employees": p.employees, "limit": employee_limit}))
     if p.total_assets > asset_limit:
-        failed.append(
-            Text(
-                f"资产总额 {n(p.total_assets)} > {n(asset_limit)}",
-                f"total assets {n(p.total_assets)} > {n(asset_limit)}",
-            )
-        )
+        failed.append(Msg("cit.small_low_profit.assets_over", {"assets": p.total_assets, "limit": asset_limit}))
     if p.restricted_industry:
-        failed.append(Text("从事国家限制或禁止行业", "in a restricted or prohibited industry"))
+        failed.append(Msg("cit.small_low_profit.restricted"))
+    source = ctx.source("cit.small_low_profit.income_limit")
     if failed:
         return Finding(
-            "small_low_profit",
-            False,
-            (
-                Text(
-                    "不是小型微利企业：" + "；".join(t.zh for t in failed) + f"（{src}）",
-                    "not a small low-profit enterprise: " + "; ".join(t.en for t in failed) + f" ({src})",
-                ),
-            ),
+            "small_low_profit", False, (Msg("cit.small_low_profit.fails", {"failed": failed, "source": source}),)
         )
-    return Finding(
-        "small_low_profit",
-        True,
-        (
-            Text(
-                f"小型微利企业：应纳税所得额 {n(t_final)} ≤ {n(income_limit)}，"
-                f"从业人数 {n(p.employees)} ≤ {n(employee_limit)}，"
-                f"资产总额 {n(p.total_assets)} ≤ {n(asset_limit)}，非限制或禁止行业（{src}）",
-                f"small low-profit: taxable income {n(t_final)} ≤ {n(income_limit)}, employees {n(p.employees)} ≤ "
-                f"{n(employee_limit)}, assets {n(p.total_assets)} ≤ {n(asset_limit)}, not restricted ({src})",
-            ),
-        ),
-    )
+    values = {
+        "income": income,
+        "income_limit": income_limit,
+        "employees": p.employees,
+        "employee_limit": employee_limit,
+        "assets": p.total_assets,
+        "asset_limit": asset_limit,
+        "source": source,
+    }
+    return Finding("small_low_profit", True, (Msg("cit.small_low_profit.holds", values),))
 
 
 def slpe_tax(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decimal:
-    """2022: ≤1,000,000 × 12.5% × 20%; the part above × 25% × 20% (2021年第12号; 2022年第13号)."""
+    """2021年第12号 第一条 and 2022年第13号 第一条: the part up to band1_limit counted at band1_inclusion, the part
+    above at band2_inclusion, taxed at reduced_rate (yuan, unrounded)."""
     band1_limit = ctx.dec("cit.small_low_profit.band1_limit")
     inc1 = ctx.dec("cit.small_low_profit.band1_inclusion")
     inc2 = ctx.dec("cit.small_low_profit.band2_inclusion")
@@ -239,17 +173,9 @@ def slpe_tax(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decim
     part2 = max(ZERO, t - band1_limit)
     tax1 = part1 * inc1 * rate
     tax2 = part2 * inc2 * rate
-    if item is not None and item.words:
-        item.step(
-            "不超过100万元的部分",
-            "band up to 1,000,000",
-            f"{n(part1)} × {n(inc1 * 100)}% × {n(rate * 100)}% = {n(tax1)}",
-        )
-        item.step(
-            "超过100万元的部分",
-            "band above 1,000,000",
-            f"{n(part2)} × {n(inc2 * 100)}% × {n(rate * 100)}% = {n(tax2)}",
-        )
+    if item is not None:
+        item.step("cit.small_low_profit.band1", limit=band1_limit, part=part1, inclusion=inc1, rate=rate, tax=tax1)
+        item.step("cit.small_low_profit.band2", limit=band1_limit, part=part2, inclusion=inc2, rate=rate, tax=tax2)
     return tax1 + tax2
 
 
@@ -280,41 +206,22 @@ def _cit_chain(ctx: Context) -> None:
     if rd_extra is None:
         ctx.emit(rd.ineligible())  # the reason was given by _rd_extra_deduction
     else:
-        if rd.words:
-            rd.step("T1 = T0 − 加计扣除", "T1 = T0 − extra deduction", f"{n(t0)} − {n(rd_extra)} = {n(t1)}")
-            rd.step(
-                "节税 = 25% × T0 − 25% × T1",
-                "tax saved = 25% × T0 − 25% × T1",
-                f"{n(tax0)} − {n(tax1)} = {n(tax0 - tax1)}",
-            )
+        rd.step("cit.chain.t1", t0=t0, extra=rd_extra, t1=t1)
+        rd.step("cit.chain.rd_saved", rate=rate, tax0=tax0, tax1=tax1, saved=tax0 - tax1)
         if t0 <= 0 and rd_extra:
-            rd.because(
-                "本年亏损：加计扣除增加可结转以后年度弥补的亏损，本年不减少税款",
-                "a loss year: the deduction adds to the loss carried forward, no tax saved this year",
-            )
+            rd.because("cit.rd_super_deduction.loss_year")
         if not p.income.rd_expense:
-            rd.because("未填写研发费用（income.rd_expense = 0）", "no R&D expense given (income.rd_expense = 0)")
+            rd.because("cit.rd_super_deduction.no_expense")
         ctx.emit(rd.done(tax0 - tax1))
 
     # B4
     if not p.equipment:
-        eq.because("本年未新购置设备器具（未填写 equipment）", "no equipment bought in the year (no [[equipment]])")
-    if eq.words:
-        eq.step(
-            "T2 = T1 − 设备器具额外扣除",
-            "T2 = T1 − equipment extra deduction",
-            f"{n(t1)} − {n(quantize(eq_extra))} = {n(t2)}",
-        )
-        eq.step(
-            "递延税款 = 25% × T1 − 25% × T2",
-            "tax deferred = 25% × T1 − 25% × T2",
-            f"{n(tax1)} − {n(tax2)} = {n(tax1 - tax2)}",
-        )
-    if eq_extra and t2 < 0 and eq.words:
-        eq.because(
-            f"扣除后亏损 {n(-t2)} 元，可在以后5个纳税年度结转弥补",
-            f"after the deduction a loss of {n(-t2)} is carried forward (5 years)",
-        )
+        eq.because("cit.equipment_deduction.none_bought")
+    eq.step("cit.chain.t2", t1=t1, extra=eq_extra, t2=t2)
+    eq.step("cit.chain.deferred", rate=rate, tax1=tax1, tax2=tax2, deferred=tax1 - tax2)
+    if eq_extra and t2 < 0:
+        years = ctx.dec("cit.loss_carry_forward_years")
+        eq.because("cit.equipment_deduction.loss_carried", loss=-t2, years=years)
     if p.equipment and all(x is None for x in extras):
         ctx.emit(eq.ineligible())  # each item's reason says why it does not qualify
     else:
@@ -323,9 +230,8 @@ def _cit_chain(ctx: Context) -> None:
     # B1
     if slpe_finding.value:
         slpe.cite(slpe_finding)
-        if slpe.words:
-            slpe.step("按25%计算的税额", "tax at 25%", f"{n(t2)} × {n(rate * 100)}% = {n(tax2)}")
-            slpe.step("减免税额", "relief", f"{n(tax2)} − {n(tax3)} = {n(tax2 - tax3)}")
+        slpe.step("cit.chain.tax_at_rate", rate=rate, t2=t2, tax2=tax2)
+        slpe.step("cit.chain.relief", tax2=tax2, tax3=tax3, relief=tax2 - tax3)
         ctx.emit(slpe.done(tax2 - tax3))
     else:
         ctx.emit(slpe.fails(slpe_finding))
@@ -345,43 +251,32 @@ def _cit_chain(ctx: Context) -> None:
 
 # ── B2 individual business halving ────────────────────────────────────────────────────────────────────────────
 def _individual_business(ctx: Context) -> None:
-    """国家税务总局公告2021年第8号: 减免税额 = (B × r − q − O × B / T) × 50%, B = min(T, 1,000,000)."""
+    """国家税务总局公告2021年第8号: 减免税额 = (B × r − q − O × B / T) × share, B = min(T, limit)."""
     p = ctx.profile
     item = ctx.start(IIT)
     t = p.income.taxable_income
     if t <= 0:
-        item.because(
-            "经营所得应纳税所得额不大于0，无应纳税额可减免", "no positive taxable business income: nothing to halve"
-        )
+        item.because("iit.individual_business_halving.no_income")
         ctx.emit(item.done(ZERO))
         return
     brackets = ctx.param("iit.business_income.brackets")
-    for upper, r, q in brackets:
-        if upper == "" or t <= Decimal(upper):
-            rate, quick = Decimal(r), Decimal(q)
-            break
+    rate, quick = next((Decimal(r), Decimal(q)) for upper, r, q in brackets if upper == "" or t <= Decimal(upper))
     limit = ctx.dec("iit.individual_business_halving.limit")
     share = ctx.dec("iit.individual_business_halving.share")
     b = min(t, limit)
     o = p.income.other_relief
-    tax_on_b = b * rate - quick
-    other = o * b / t
-    relief = max(ZERO, (tax_on_b - other) * share)
-    if item.words:
-        item.because(
-            f"个体工商户年应纳税所得额不超过{n(limit)}元的部分，再减半征收个人所得税（{ctx.source('iit.individual_business_halving.share')}）",
-            f"an individual business: the part of annual taxable income up to {n(limit)} is taxed at half "
-            f"({ctx.source('iit.individual_business_halving.share')})",
-        )
-        item.step(
-            "适用税率与速算扣除数（按全部应纳税所得额 T 所在档次）",
-            "rate and quick deduction of the band T falls in",
-            f"T = {n(t)} → {n(rate * 100)}%, {n(quick)}",
-        )
-        item.step(
-            "减免税额 = [(B × r − q) − O × B / T] × 50%",
-            "relief = [(B × r − q) − O × B / T] × 50%",
-            f"[({n(b)} × {n(rate * 100)}% − {n(quick)}) − {n(o)} × {n(b)} / {n(t)}] × {n(share * 100)}%"
-            f" = {n(quantize(relief))}",
-        )
+    relief = max(ZERO, (b * rate - quick - o * b / t) * share)
+    source = ctx.source("iit.individual_business_halving.share")
+    item.because("iit.individual_business_halving.rule", limit=limit, source=source)
+    item.step("iit.individual_business_halving.bracket", income=t, rate=rate, quick=quick)
+    item.step(
+        "iit.individual_business_halving.relief",
+        share=share,
+        b=b,
+        rate=rate,
+        quick=quick,
+        other=o,
+        income=t,
+        relief=relief,
+    )
     ctx.emit(item.done(relief))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine import Context, n
-from ..money import ZERO
+from .kit import Context, n
 
 SIX_TAXES = "local.six_taxes_two_fees"
 POLICIES = (SIX_TAXES,)
@@ -58,7 +57,7 @@ def six_taxes_two_fees(ctx: Context) -> None:
             item.component(key, tax * share)
             if item.words:
                 item.step(f"{zh}减征", f"{en} relief", f"{n(tax)} × {n(share * 100)}% = {n(tax * share)}")
-    base = ctx.facts.get("vat_payable", ZERO) + p.vat.consumption_tax
+    base = ctx.vat_payable + p.vat.consumption_tax
     urban = Decimal(ctx.param("local.urban_maintenance.rate")[p.location])
     surcharges = (
         ("urban_maintenance", "城市维护建设税", "urban maintenance tax", urban),
@@ -74,7 +73,7 @@ def six_taxes_two_fees(ctx: Context) -> None:
         item.step(
             "附加税费计税依据 = 实际缴纳增值税 + 消费税",
             "surcharge base = VAT actually payable + consumption tax",
-            f"{n(ctx.facts.get('vat_payable', ZERO))} + {n(p.vat.consumption_tax)} = {n(base)}",
+            f"{n(ctx.vat_payable)} + {n(p.vat.consumption_tax)} = {n(base)}",
         )
     for key, zh, en, rate in surcharges:
         if base:

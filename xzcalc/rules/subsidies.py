@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
-from ..engine import Context, n
 from ..money import quantize
 from .common import add_months, individual_business_excluded, month, pct, window
+from .kit import Context, n
 
 VOUCHER = "subsidy.innovation_voucher"
 FIRST_SET = "subsidy.first_set_equipment"

@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 from ..classify import size_class
-from ..engine import Context, n
 from ..money import ZERO
 from .common import month as month_of
 from .common import pct, size_zh
+from .kit import Context, n
 
 SMALL_SCALE = "vat.small_scale_exemption"
 POLICIES = (SMALL_SCALE,)
@@ -28,7 +28,7 @@ def small_scale_exemption(ctx: Context) -> None:
     p = ctx.profile
     item = ctx.start(SMALL_SCALE)
     if p.vat.taxpayer != "small-scale":
-        ctx.facts["vat_payable"] = p.vat.vat_payable
+        ctx.vat_payable = p.vat.vat_payable
         ctx.emit(
             item.ineligible(
                 "一般纳税人不适用小规模纳税人免征增值税",
@@ -87,7 +87,7 @@ def small_scale_exemption(ctx: Context) -> None:
                     f"{label} no relief in force",
                     f"{n(s3)} × {n(rate3 * 100)}% + {n(s5)} × {n(rate5 * 100)}%",
                 )
-    ctx.facts["vat_payable"] = payable
+    ctx.vat_payable = payable
     rate = surcharge_rate(ctx)
     vat = item.component("vat", exempt)
     red = item.component("reduced_rate", reduced)

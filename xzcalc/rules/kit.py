@@ -1,0 +1,162 @@
+"""What a rule works with: the Context it reads (profile, classification, dated parameters) and the ItemBuilder that
+turns its numbers and messages into a frozen Item.
+
+A rule never formats a sentence: a reason or a step of arithmetic is a message id with the values used
+(xzcalc.messages), rendered only when a view asks. Steps are kept only when the caller asked for the arithmetic
+(explain); reasons always (a Msg is a tuple: cheap enough for a batch row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from ..data import DataError
+from ..messages import Msg
+from ..model import Finding, Item, PolicyInfo
+from ..money import ZERO, quantize
+from ..params import ParamSet, Window
+from ..params import policy as policy_info
+from ..profile import Profile
+
+__all__ = ["NOTHING", "Context", "ItemBuilder", "RuleFamily"]
+
+NOTHING = quantize(ZERO)  # the amount of an ineligible item: 0.00
+
+
+class ItemBuilder:
+    """Collects one item's reasons, components and derivation; `done` or `ineligible` turns it into an Item.
+
+    (A plain slotted class: a batch row starts about fifteen.)"""
+
+    __slots__ = ("components", "explain", "info", "reasons", "trace")
+
+    def __init__(self, info: PolicyInfo, explain: bool) -> None:
+        self.info = info
+        self.explain = explain
+        self.reasons: list[Msg] = []
+        self.trace: list[Msg] = []
+        self.components: dict[str, Decimal] = {}
+
+    words = True  # TRANSITIONAL: families not yet converted still test it
+
+    def because(self, message: str, *legacy: str, **values: Any) -> ItemBuilder:
+        """A reason: the message id (data/messages) and the values it shows."""
+        if legacy:  # TRANSITIONAL: because(zh, en) of a family not yet converted
+            self.reasons.append(Msg("raw.reason", {"zh": message, "en": legacy[0]}))
+            return self
+        self.reasons.append(Msg(message, values))
+        return self
+
+    def cite(self, finding: Finding) -> None:
+        """The reasons of a classification the item rests on, as the item's own."""
+        self.reasons.extend(finding.reasons)
+
+    def step(self, message: str, *legacy: str, **values: Any) -> None:
+        """One line of the derivation (kept only when the arithmetic was asked for)."""
+        if self.explain:
+            if legacy:  # TRANSITIONAL: step(zh, en, arithmetic) of a family not yet converted
+                values = {"zh": message, "en": legacy[0], "arithmetic": legacy[1]}
+                message = "raw.step"
+            self.trace.append(Msg(message, values))
+
+    def component(self, name: str, value: Decimal) -> Decimal:
+        """A named part of the amount, rounded once to the fen; the amount is the sum of its components."""
+        rounded = quantize(value)
+        self.components[name] = rounded
+        return rounded
+
+    def done(self, amount: Decimal | None = None) -> Item:
+        """Eligible, with `amount` (yuan, rounded here half-up to the fen) or the sum of the components."""
+        if amount is None:
+            amount = sum(self.components.values(), ZERO)
+        final = quantize(amount)
+        if self.components:
+            assert final == sum(self.components.values(), ZERO), (self.info.id, self.components, amount)
+        return Item(self.info, True, final, _frozen(self.components), tuple(self.reasons), tuple(self.trace))
+
+    def fails(self, finding: Finding) -> Item:
+        """Not eligible because of a classification: its first reason says why."""
+        self.reasons.append(finding.reasons[0])
+        return self.ineligible()
+
+    def ineligible(self, message: str = "", *legacy: str, **values: Any) -> Item:
+        """Not eligible: amount 0.00 (None for eligible_only) and the failed condition as the last reason."""
+        if message:
+            self.because(message, *legacy, **values)
+        assert self.reasons, f"{self.info.id}: an ineligible item must say why"
+        amount = None if self.info.certainty == "eligible_only" else NOTHING
+        return Item(self.info, False, amount, _frozen({}), tuple(self.reasons), tuple(self.trace))
+
+
+def _frozen(components: dict[str, Decimal]) -> Mapping[str, Decimal]:
+    return MappingProxyType(components)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a rule sees: the profile, its classification, the dated parameters, and what earlier families found
+    (typed fields, not a free-form dict). The engine makes one per calculation; rules fill `items`."""
+
+    profile: Profile
+    params: ParamSet
+    classification: dict[str, Finding]
+    offered: Mapping[str, PolicyInfo]
+    explain: bool
+    year: int  # the tax year (the profile's)
+    year_end: date  # its last day: the default date of a parameter lookup
+    items: dict[str, Item] = field(default_factory=dict)
+    cit: dict[str, Decimal] = field(default_factory=dict)  # the CIT chain's summary (rules/income_tax.py)
+    vat_payable: Decimal = ZERO  # VAT payable after relief, the surcharges' base (rules/vat.py → local_taxes.py)
+
+    words = True  # TRANSITIONAL
+
+    def param(self, name: str, on: date | None = None) -> Any:
+        """A parameter's value on `on` (default: the last day of the tax year)."""
+        return self.params.get(name, on or self.year_end)
+
+    def dec(self, name: str, on: date | None = None) -> Decimal:
+        """A numeric parameter as a Decimal. Raises DataError if it is not a number."""
+        value = self.params.get(name, on or self.year_end)
+        if type(value) is Decimal:
+            return value
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise DataError(f"parameter {name} is not a number: {value!r}")
+        return Decimal(value)
+
+    def window_in_year(self, name: str) -> Window | None:
+        """The first dated window of a parameter that overlaps the tax year (a measure in force for part of it, such
+        as 2022年第28号's 2022-10-01..12-31), or None."""
+        first = date(self.year, 1, 1)
+        return next(
+            (w for w in self.params.parameter(name).windows if w.start <= self.year_end and w.end >= first), None
+        )
+
+    def source(self, name: str) -> str:
+        """The clause a parameter is written in (its `source` in data/params)."""
+        return self.params.parameter(name).source
+
+    def offers(self, policy_id: str) -> bool:
+        return policy_id in self.offered
+
+    def start(self, policy_id: str) -> ItemBuilder:
+        info = self.offered.get(policy_id) or policy_info(policy_id)
+        return ItemBuilder(info, self.explain)
+
+    def emit(self, item: Item) -> None:
+        """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
+        if item.policy.id in self.offered:
+            self.items[item.policy.id] = item
+
+
+RuleFamily = Callable[[Context], None]
+
+
+def n(value: Decimal | int) -> str:  # TRANSITIONAL: numbers in the sentences of families not yet converted
+    from ..money import fmt_num
+
+    return fmt_num(value)
