@@ -52,7 +52,9 @@ def income_tax(ctx: Context) -> None:
                     "个体工商户不是企业所得税意义上的小型微利企业",
                     "an individual business is not a CIT small low-profit enterprise",
                 ),
-            ),
+            )
+            if ctx.words
+            else (),
         )
         _individual_business(ctx)
 
