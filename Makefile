@@ -32,7 +32,8 @@ typecheck: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python tools/gen_docs.py
 
-# JSON of every bundled example, so a change of rule shows as a reviewable diff (tests compare against them)
+# tests/snapshots/: every bundled example (json, table, csv, toml; zh and en), a reform, compare, explain, policies and
+# batch, each made by the command line, so any change of output shows as a reviewable diff (tests compare byte for byte)
 snapshots: $(STAMP)
 	$(BIN)/python tools/snapshots.py
 
