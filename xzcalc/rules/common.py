@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from ..messages import Msg
 from .kit import Context, ItemBuilder, n
 
 SIZE_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
@@ -37,11 +38,13 @@ def add_months(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def individual_business_excluded(ctx: Context, item: ItemBuilder, why_zh: str, why_en: str) -> bool:
-    """Emit the item as ineligible (saying why) and return True when the profile is an individual business."""
+def individual_business_excluded(ctx: Context, item: ItemBuilder, why: str, *legacy: str, **values: object) -> bool:
+    """Emit the item as ineligible and return True when the profile is an individual business; `why` is the message
+    id (with its values) saying why the clause does not reach one, shown after "个体工商户不适用：" /
+    "not for an individual business: "."""
     if ctx.profile.entity != "individual-business":
         return False
-    if item.words:
-        item.because(f"个体工商户不适用：{why_zh}", f"not for an individual business: {why_en}")
-    ctx.emit(item.ineligible())
+    if legacy:  # TRANSITIONAL: (why_zh, why_en) of a family not yet converted
+        values, why = {"zh": why, "en": legacy[0]}, "raw.reason"
+    ctx.emit(item.ineligible("common.individual_business_excluded", why=Msg(why, values)))
     return True

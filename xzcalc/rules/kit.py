@@ -8,12 +8,12 @@ A rule never formats a sentence: a reason or a step of arithmetic is a message i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from ..data import DataError
 from ..messages import Msg
@@ -23,8 +23,9 @@ from ..params import ParamSet, Window
 from ..params import policy as policy_info
 from ..profile import Profile
 
-__all__ = ["NOTHING", "Context", "ItemBuilder", "RuleFamily"]
+__all__ = ["NOTHING", "Condition", "Context", "ItemBuilder", "RuleFamily", "sector_in", "unmet", "where"]
 
+T = TypeVar("T")
 NOTHING = quantize(ZERO)  # the amount of an ineligible item: 0.00
 
 
@@ -82,6 +83,11 @@ class ItemBuilder:
     def fails(self, finding: Finding) -> Item:
         """Not eligible because of a classification: its first reason says why."""
         self.reasons.append(finding.reasons[0])
+        return self.ineligible()
+
+    def unmet(self, failed: Msg) -> Item:
+        """Not eligible: the failed condition (from `unmet(...)`) as the last reason."""
+        self.reasons.append(failed)
         return self.ineligible()
 
     def ineligible(self, message: str = "", *legacy: str, **values: Any) -> Item:
@@ -154,6 +160,38 @@ class Context:
 
 
 RuleFamily = Callable[[Context], None]
+
+
+# ── the vocabulary of a rule: conditions as data, arithmetic as expressions ───────────────────────────────────
+# A rule states its eligibility as a list of Conditions and its amount as arithmetic over the profile, the
+# classification and dated parameters (min, max, where, quantize), so that the same definition can later be
+# evaluated over whole columns. Avoid control flow that only a scalar can take where an expression will do.
+
+
+class Condition(NamedTuple):
+    """One eligibility condition: whether it holds, and the message (id, values) that says why not when it fails."""
+
+    holds: bool
+    message: str
+    values: Mapping[str, Any] = MappingProxyType({})
+
+
+def unmet(*conditions: Condition) -> Msg | None:
+    """The first condition that fails, as its message; None when all hold."""
+    for c in conditions:
+        if not c.holds:
+            return Msg(c.message, c.values)
+    return None
+
+
+def where(condition: bool, then: T, otherwise: T) -> T:
+    """`then` if the condition holds, else `otherwise` (numpy's where, on one value)."""
+    return then if condition else otherwise
+
+
+def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
+    """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
+    return sector.startswith(tuple(prefixes))
 
 
 def n(value: Decimal | int) -> str:  # TRANSITIONAL: numbers in the sentences of families not yet converted
