@@ -17,6 +17,7 @@ Placeholders and their formats (the format spec after the colon):
     {x:wan}    yuan in 万 (10,000 yuan): 5000000 → 500
     {x:month}  a date as the month it names: 2022-06
     {x:ym}     the same, in words: 2022年6月 / 2022-06
+    {x:year}   a year as a year (2022, never 2,022)
     {x:,}      a list joined by "，" / ", " (clauses of one sentence)
     {x:;}      a list joined by "；" / "; " (sentences)
     {x:or}     a list joined by "/" (alternatives)
@@ -122,6 +123,8 @@ class _Formatter(string.Formatter):
             return fmt_num(quantize(Decimal(value)))
         if format_spec == "wan":
             return fmt_num(Decimal(value) / 10_000)
+        if format_spec == "year":
+            return str(value)
         if format_spec == "month" or (format_spec == "ym" and lang == "en"):
             return str(value.isoformat()[:7]) if isinstance(value, date) else str(value)
         if format_spec == "ym":

@@ -8,20 +8,26 @@
     values = [{ from = 2022-01-01, until = 2022-12-31, value = 0.10 }]   # or new dated windows
 
 A name must be a parameter xzcalc has (in any jurisdiction); the new value must be of the same shape (a number for a
-number, a table for a table). The result shows which parameters a reform changed.
+number, a table with the same keys for a table) and within its unit's bounds: a rate within 0–1, a super-deduction
+ratio within 0–2, yuan finite and not negative (below 10^15, at most 12 decimals), a count or months a whole number.
+Dated windows need `from` ≤ `until` (dates); they take precedence over the parameter's own windows, which still
+apply outside them. The result shows which parameters a reform changed. A file that breaks any of this is refused
+with one line naming the parameter (ReformError), never a traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .data import load_toml
-from .params import Parameter, ParamSet, Window, jurisdictions, param_set, parse_params
+from .inputs import InputError, echo, parse_toml
+from .money import MoneyError, fmt_num, parse_decimal
+from .params import Parameter, ParamSet, Window, jurisdictions, param_set
 
 __all__ = ["Reform", "ReformError", "load_reform"]
 
@@ -39,8 +45,9 @@ class Reform:
         """The reformed parameter set and the parameters it replaced (those the jurisdiction has)."""
         overrides: dict[str, Parameter] = {}
         for name, change in self.changes.items():
-            if isinstance(change, Parameter):
-                overrides[name] = change
+            if isinstance(change, Parameter):  # dated windows: first the reform's, then the parameter's own
+                own = params.parameter(name).windows if name in params else ()
+                overrides[name] = replace(change, windows=change.windows + own)
             elif name in params:
                 base = params.parameter(name)
                 windows = tuple(Window(w.start, w.end, change) for w in base.windows)
@@ -70,31 +77,95 @@ def _shape(value: Any) -> str:
     return type(value).__name__
 
 
-def _check_shape(name: str, base: Parameter, value: Any) -> None:
-    expected = _shape(base.windows[0].value)
+# a unit's bounds (inclusive); yuan, counts and months are bounded below by 0 and above by money.MAX_AMOUNT
+_BOUNDS = {
+    "rate": (Decimal(0), Decimal(1), "a rate between 0 and 1 (0%–100%)"),
+    "ratio": (Decimal(0), Decimal(2), "a ratio between 0 and 2 (0%–200%)"),
+}
+
+
+_NOT_NEGATIVE = {
+    "yuan": "an amount in yuan that is not negative (below 10^15, at most 12 decimals)",
+    "count": "a whole number that is not negative",
+    "months": "a whole number that is not negative",
+}
+
+
+def _check_value(name: str, unit: str, base: Any, value: Any) -> None:
+    """Raise ReformError unless `value` has the shape of `base` (the parameter's current value) and fits its unit."""
+    expected = _shape(base)
     if _shape(value) != expected:
-        raise ReformError(f"{name}: {value!r} is not valid — expected {expected}, like the current value")
-    if isinstance(value, Decimal | int) and not isinstance(value, bool) and value < 0:
-        raise ReformError(f"{name}: {value} is not valid — expected a value that is not negative")
+        raise ReformError(f"{name}: {_show(value)} is not valid — expected {expected}, like the current value")
+    if isinstance(value, dict):
+        if set(value) != set(base):
+            raise ReformError(
+                f"{name}: keys {', '.join(sorted(map(str, value)))} are not valid — expected the keys "
+                f"{', '.join(sorted(map(str, base)))}, like the current value"
+            )
+        for key, item in value.items():
+            _check_value(f"{name}.{key}", unit if unit != "table" else "", base[key], item)
+    elif isinstance(value, list):
+        for item in value:
+            if base:
+                _check_value(name, "", base[0], item)
+    elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+        low, high, what = _BOUNDS.get(
+            unit, (Decimal(0), None, _NOT_NEGATIVE.get(unit, "a number that is not negative"))
+        )
+        try:
+            number = parse_decimal(value, what)
+        except MoneyError:
+            raise ReformError(f"{name}: {_show(value)} is not valid — expected {what}") from None
+        if number < low or (high is not None and number > high):
+            raise ReformError(f"{name}: {_show(value)} is not valid — expected {what}")
+        if unit in ("count", "months") and number != number.to_integral_value():
+            raise ReformError(f"{name}: {_show(value)} is not valid — expected {what}")
+
+
+def _show(value: Any) -> str:
+    """A value as an error line shows it (short: never a 5,000-digit number)."""
+    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 20:
+        return fmt_num(value)
+    text = str(value) if isinstance(value, Decimal) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _windows(name: str, unit: str, base: Any, table: Mapping[str, Any]) -> Parameter:
+    """A parameter of dated windows from a reform table, each checked."""
+    values = table["values"]
+    shape = "{ from = DATE, until = DATE, value = … }"
+    if not isinstance(values, list) or not values:
+        raise ReformError(f"{name}: values = {_show(values)} is not valid — expected a list of {shape} tables")
+    windows = []
+    for w in values:
+        if not isinstance(w, dict):
+            raise ReformError(f"{name}: the window {_show(w)} is not valid — expected {shape}")
+        if set(w) != {"from", "until", "value"}:
+            keys = ", ".join(echo(str(k)) for k in w) or "no keys"
+            raise ReformError(f"{name}: a window with {keys} is not valid — expected {shape}")
+        start, end = w["from"], w["until"]
+        if not all(isinstance(d, date) and not isinstance(d, datetime) for d in (start, end)):
+            raise ReformError(f"{name}: the window {_show(w)} is not valid — expected dates for from and until")
+        if start > end:
+            raise ReformError(f"{name}: the window from {start} until {end} is not valid — expected from ≤ until")
+        _check_value(name, unit, base, w["value"])
+        windows.append(Window(start, end, w["value"]))
+    return Parameter(name, str(table.get("description", "")), unit, "reform", tuple(windows), "reform")
 
 
 def parse_reform(data: Mapping[str, Any], name: str) -> Reform:
+    """A Reform from a parsed reform document. Raises ReformError (one line naming the parameter)."""
     known = _known_parameters()
     changes: dict[str, Parameter | Any] = {}
-    with_windows = {k: v for k, v in _flatten(data).items() if isinstance(v, Mapping) and "values" in v}
-    for pname, param in parse_params(_nest(with_windows), f"reform {name}").items() if with_windows else ():
-        if pname not in known:
-            raise ReformError(f"{pname}: not a parameter of xzcalc — expected a name listed by `xzcalc explain`")
-        for w in param.windows:
-            _check_shape(pname, known[pname], w.value)
-        changes[pname] = param
     for pname, table in _flatten(data).items():
-        if pname in with_windows:
-            continue
         if pname not in known:
-            raise ReformError(f"{pname}: not a parameter of xzcalc — expected a name listed by `xzcalc explain`")
-        _check_shape(pname, known[pname], table["value"])
-        changes[pname] = table["value"]
+            raise ReformError(f"{echo(pname)}: not a parameter of xzcalc — expected a name listed by `xzcalc explain`")
+        base = known[pname]
+        if "values" in table:
+            changes[pname] = _windows(pname, base.unit, base.windows[0].value, table)
+        else:
+            _check_value(pname, base.unit, base.windows[0].value, table["value"])
+            changes[pname] = table["value"]
     if not changes:
         raise ReformError(
             f"{name}: no parameter changed — expected tables like [subsidy.first_set_equipment.cap] value = …"
@@ -107,7 +178,9 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Mapping[str
     out: dict[str, Mapping[str, Any]] = {}
     for key, value in data.items():
         if not isinstance(value, Mapping):
-            raise ReformError(f"{prefix}{key}: {value!r} is not valid — expected a table [name] with value = …")
+            raise ReformError(
+                f"{echo(prefix + key)}: {_show(value)} is not valid — expected a table [name] with value = …"
+            )
         if "value" in value or "values" in value:
             out[f"{prefix}{key}"] = value
         else:
@@ -115,25 +188,16 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Mapping[str
     return out
 
 
-def _nest(flat: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for dotted, table in flat.items():
-        node = root
-        *parents, last = dotted.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = {"source": "reform", **table}
-    return root
-
-
 def load_reform(path: str | Path) -> Reform:
+    """The reform file at `path`, parsed every time (nothing cached or written beside it). Raises ReformError."""
     path = Path(path)
-    if not path.is_file():
-        raise ReformError(f"--params: {str(path)!r} is not a readable file — expected a TOML reform file")
-    import tomllib
-
+    what = f"--params: {str(path)!r}"
     try:
-        data = load_toml(path)
-    except tomllib.TOMLDecodeError as e:
-        raise ReformError(f"--params: {str(path)!r} is not valid TOML ({e})") from None
+        raw = path.read_bytes()
+    except OSError:
+        raise ReformError(f"{what} is not a readable file — expected a TOML reform file") from None
+    try:
+        data = parse_toml(raw, what)
+    except InputError as e:
+        raise ReformError(str(e)) from None
     return parse_reform(data, path.name)

@@ -1,0 +1,111 @@
+"""The limits of what xzcalc reads from a user, in one place, and the reading of a user's TOML or JSON document
+within them (issue 14: every door holds).
+
+A document a user gives (a reform file, a profile) is bytes: it is read as UTF-8 (a BOM is allowed), parsed with
+exact Decimals, and refused with one line — never a traceback — when it is not text, not TOML/JSON, nested deeper
+than MAX_DEPTH or longer than MAX_DOCUMENT_BYTES. Numbers are bounded where they are read (money.MAX_DIGITS digits
+before the point, money's 12 decimals).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_ECHO",
+    "InputError",
+    "depth",
+    "document_text",
+    "echo",
+    "parse_json",
+    "parse_toml",
+]
+
+MAX_DEPTH = 16  # tables within tables, lists within lists: a profile or a reform needs 4
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024  # a profile or a reform file is a few kilobytes
+MAX_ECHO = 60  # characters of a user's text repeated in an error line
+
+
+def echo(text: str) -> str:
+    """A user's text as an error line may repeat it: control characters (newline, CR, ESC …), lone surrogates and
+    other unprintable characters escaped, so one error stays one line and nothing reaches the terminal raw; cut
+    to MAX_ECHO characters."""
+    shown = "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else ascii(ch)[1:-1] for ch in text)
+    return shown if len(shown) <= MAX_ECHO else shown[: MAX_ECHO - 1] + "…"
+
+
+class InputError(ValueError):
+    """A document that cannot be read; str() is one line saying what was expected."""
+
+
+def document_text(raw: bytes, what: str) -> str:
+    """The text of a user's document: UTF-8 with or without a BOM. Raises InputError."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"{what} is {len(raw):,} bytes — expected a document of at most {MAX_DOCUMENT_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{what} is not UTF-8 text (byte 0x{raw[e.start]:02x} at position {e.start}) — expected a UTF-8 document"
+        ) from None
+
+
+def depth(value: Any) -> int:
+    """How deep tables and lists nest in a parsed document (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _checked(data: Any, what: str) -> dict[str, Any]:
+    if depth(data) > MAX_DEPTH:
+        raise InputError(f"{what} nests tables or lists deeper than {MAX_DEPTH} levels — expected a flat document")
+    if not isinstance(data, dict):
+        raise InputError(f"{what} is not a table of keys — expected a TOML or JSON document of key = value")
+    return data
+
+
+def parse_toml(raw: bytes, what: str) -> dict[str, Any]:
+    """A user's TOML document with exact Decimals. Raises InputError (one line)."""
+    text = document_text(raw, what)
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"{what} is not valid TOML ({e})") from None
+    except RecursionError:
+        raise InputError(f"{what} nests deeper than {MAX_DEPTH} levels — expected a flat document") from None
+    except ValueError:  # an integer of more than 4,300 digits (int's conversion limit)
+        raise InputError(f"{what} has a number of thousands of digits — expected numbers a tax form holds") from None
+    return _checked(data, what)
+
+
+def parse_json(raw: bytes, what: str) -> dict[str, Any]:
+    """A user's JSON document with exact Decimals (floats never made). Raises InputError (one line)."""
+    text = document_text(raw, what)
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{what} is not valid JSON ({e})") from None
+    except RecursionError:
+        raise InputError(f"{what} nests deeper than {MAX_DEPTH} levels — expected a flat document") from None
+    except ValueError:
+        raise InputError(f"{what} has a number of thousands of digits, NaN or Infinity — expected numbers") from None
+    return _checked(data, what)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
