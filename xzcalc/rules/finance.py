@@ -1,5 +1,9 @@
 """Cost savings (Xinzhou): B16 development-zone rent waiver, B17 batch guarantee fee halved, B18 start-up loan
 interest subsidy. Each rule runs only where Xinzhou's measures are offered: their parameters exist only there.
+
+Every month count, rate, cap and date comes from data/params (relief.dev_zone_rent.*, finance.guarantee_fee_halving.*,
+finance.startup_loan_interest.*, finance.lpr_1y); every sentence from data/messages/finance.toml. Amounts are yuan
+(Decimal), rounded to the fen once, by `ItemBuilder.done`.
 """
 
 from __future__ import annotations
@@ -7,246 +11,193 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from .common import individual_business_excluded, month, pct, size_zh, window
-from .kit import Context, n
+from ..messages import Msg
+from ..money import ZERO
+from .common import individual_business_excluded, window
+from .kit import Condition, Context, sector_in, unmet
 
 DEV_ZONE = "relief.dev_zone_rent"
 GUARANTEE = "finance.guarantee_fee_halving"
 STARTUP_LOAN = "finance.startup_loan_interest"
+LPR = "finance.lpr_1y"
+LPR_TERM_YEARS = 1  # the term of the LPR series LPR names (1年期): the name of the parameter read, not a figure of it
 MONTHS_PER_YEAR = 12
 
 
 # ── B16 ─────────────────────────────────────────────
 def _dev_zone_rent(ctx: Context) -> None:
+    """忻政办发〔2022〕86号 第十一条: 鼓励5个工业类省级开发区年内为工业企业减免6个月标准化厂房租金.
+
+    An industrial enterprise (a sector in `industrial_sections`) renting standardised factory space in a zone at
+    `dev_zone.monthly_rent` yuan a month saves monthly rent × `months` yuan ("up to": the zones are only encouraged).
+    "年内" is the year the window of `months` ends in, the document's issue date the day it starts."""
     p = ctx.profile
     item = ctx.start(DEV_ZONE)
-    # 忻政办发〔2022〕86号 第十一条: 鼓励5个工业类省级开发区年内为工业企业减免6个月标准化厂房租金
-    if individual_business_excluded(
-        ctx,
-        item,
-        "减免对象为租用标准化厂房的工业企业",
-        "the waiver is for industrial enterprises renting standardised factory space",
-    ):
+    if individual_business_excluded(ctx, item, "relief.dev_zone_rent.individual_business"):
         return
-    sections = ctx.param(DEV_ZONE + ".industrial_sections")
-    if p.sector[0] not in sections:
-        if item.words:
-            item.because(
-                f"行业 {p.sector} 不是工业（{'/'.join(sections)}），"
-                f"减免对象为工业企业（{ctx.source(DEV_ZONE + '.industrial_sections')}）",
-                f"sector {p.sector} is not industry ({'/'.join(sections)}): the waiver is for industrial "
-                "enterprises "
-                f"({ctx.source(DEV_ZONE + '.industrial_sections')})",
-            )
-        ctx.emit(item.ineligible())
-        return
+    sections_name = DEV_ZONE + ".industrial_sections"
+    sections = ctx.param(sections_name)
     rent = p.dev_zone.monthly_rent
-    if not rent:
-        ctx.emit(
-            item.ineligible(
-                "未在工业类省级开发区租用标准化厂房（dev_zone.monthly_rent 未填写）",
-                "no standardised factory space rented in an industrial provincial zone "
-                "(dev_zone.monthly_rent not given)",
-            )
-        )
+    failed = unmet(
+        # 为工业企业: 工业 = the GB/T 4754 sections of industry
+        Condition(
+            sector_in(p.sector, sections),
+            "relief.dev_zone_rent.not_industrial",
+            {"sector": p.sector, "sections": sections, "source": ctx.source(sections_name)},
+        ),
+        # 减免…标准化厂房租金: a rent paid in a zone's standardised factory space
+        Condition(bool(rent), "relief.dev_zone_rent.no_rent"),
+    )
+    if failed is not None:
+        ctx.emit(item.unmet(failed))
         return
-    months = int(ctx.param(DEV_ZONE + ".months"))
+    months_name = DEV_ZONE + ".months"
+    months = int(ctx.dec(months_name))
+    issued, last = window(ctx, months_name)
+    # 减免6个月…租金: the waiver is the rent of that many months
     amount = rent * months
-    if item.words:
-        item.because(
-            f"租用工业类省级开发区标准化厂房的工业企业：鼓励开发区减免 {months} 个月租金（“鼓励”，"
-            "以开发区执行为准；"
-            f"{ctx.source(DEV_ZONE + '.months')}）",
-            "an industrial enterprise renting standardised factory space in an industrial provincial zone: "
-            "zones are "
-            f"encouraged to waive {months} months' rent (“encouraged”: up to the zone; "
-            f"{ctx.source(DEV_ZONE + '.months')})",
-        )
-    issued, last = window(ctx, DEV_ZONE + ".months")
-    if item.words:
-        item.because(
-            f"“年内”按{last.year}年理解（文件于{issued.isoformat()}印发）",
-            f"“within the year” read as {last.year} (the document was issued on {issued.isoformat()})",
-        )
-        item.step(
-            "减免租金 = 月租金 × 月数",
-            "rent waived = monthly rent × months",
-            f"{n(rent)} × {months} = {n(amount)}",
-        )
+    item.because("relief.dev_zone_rent.encouraged", months=months, source=ctx.source(months_name))
+    item.because("relief.dev_zone_rent.within_year", year=str(last.year), issued=issued)
+    item.step("relief.dev_zone_rent.waived", rent=rent, months=months, amount=amount)
     ctx.emit(item.done(amount))
 
 
 # ── B17 ─────────────────────────────────────────────
 def _guarantee(ctx: Context) -> None:
+    """忻政办发〔2022〕86号 第九条: 2022年12月到2023年3月新发生的批量化担保业务，实行担保费率减半政策.
+
+    A batch guarantee of `guarantee.amount` yuan at `guarantee.fee_rate` (a rate), contracted on a day inside the
+    window of `share`, saves amount × fee rate × share yuan (share 0.5: the rate halved). Any borrower type."""
     p = ctx.profile
     g = p.guarantee
     item = ctx.start(GUARANTEE)
-    if not g.amount or g.contract_date is None:
-        ctx.emit(
-            item.ineligible(
-                "未填写批量化担保业务（guarantee.amount 与 guarantee.contract_date）",
-                "no batch guarantee business given (guarantee.amount and guarantee.contract_date)",
-            )
-        )
-        return
-    # 忻政办发〔2022〕86号 第九条: 2022年12月到2023年3月新发生的批量化担保业务，实行担保费率减半政策
     name = GUARANTEE + ".share"
     first, last = window(ctx, name)
-    share = ctx.params.get_or_none(name, g.contract_date)
-    if share is None:
-        if item.words:
-            item.because(
-                f"担保合同签订日期 {g.contract_date.isoformat()} 不在 {first.isoformat()} 至 "
-                f"{last.isoformat()} 之间"
-                f"（{ctx.source(name)}）",
-                f"guarantee contracted on {g.contract_date.isoformat()}, outside "
-                f"{first.isoformat()}..{last.isoformat()} "
-                f"({ctx.source(name)})",
-            )
-        ctx.emit(item.ineligible())
+    found = ctx.params.get_or_none(name, g.contract_date) if g.contract_date is not None else None
+    share = ZERO if found is None else Decimal(found)
+    failed = unmet(
+        Condition(bool(g.amount) and g.contract_date is not None, "finance.guarantee_fee_halving.none_given"),
+        # 2022年12月到2023年3月新发生的: the contract date falls in the window of `share`
+        Condition(
+            found is not None,
+            "finance.guarantee_fee_halving.outside_window",
+            {"contracted": g.contract_date, "first": first, "last": last, "source": ctx.source(name)},
+        ),
+    )
+    if failed is not None:
+        ctx.emit(item.unmet(failed))
         return
-    share = Decimal(share)
+    # 担保费率减半: the fee saved is the share of the fee the rate no longer charges
+    saved = g.amount * g.fee_rate * share
     if p.entity == "individual-business":
-        item.because(
-            "条款未限定担保对象的主体类型，个体工商户的批量化担保业务按同一标准计算",
-            "the clause names no borrower type: an individual business's batch guarantee is computed the same way",
-        )
-    if item.words:
-        item.because(
-            f"{month(first)} 至 {month(last)} 新发生的批量化担保业务（合同日期 {g.contract_date.isoformat()}），"
-            f"担保费率减半，节省担保费的 {pct(share)}（{ctx.source(name)}）",
-            f"batch guarantee business newly contracted {month(first)}..{month(last)} (contract "
-            f"{g.contract_date.isoformat()}): "
-            f"the fee rate is halved ({ctx.source(name)})",
-        )
-    fee = g.amount * g.fee_rate
-    saved = fee * share
-    if item.words:
-        item.step(
-            "节省担保费 = 担保金额 × 担保费率 × 减免比例",
-            "fee saved = amount × fee rate × share",
-            f"{n(g.amount)} × {pct(g.fee_rate)} × {pct(share)} = {n(saved)}",
-        )
+        item.because("finance.guarantee_fee_halving.individual_business")
+    item.because(
+        "finance.guarantee_fee_halving.halved",
+        first=first,
+        last=last,
+        contracted=g.contract_date,
+        share=share,
+        source=ctx.source(name),
+    )
+    item.step("finance.guarantee_fee_halving.saved", amount=g.amount, fee_rate=g.fee_rate, share=share, saved=saved)
     if not g.fee_rate:
-        item.because("未填写担保费率（guarantee.fee_rate）", "no fee rate given (guarantee.fee_rate)")
+        item.because("finance.guarantee_fee_halving.no_fee_rate")
     ctx.emit(item.done(saved))
 
 
 # ── B18 ─────────────────────────────────────────────
 def _startup_loan(ctx: Context) -> None:
+    """忻政办发〔2022〕36号 第2条: 对于符合条件的小微企业创业担保贷款，按照贷款合同约定的贷款市场报价利率给予全额贴息;
+    财金〔2020〕21号: 小微企业创业担保贷款额度最高不超过300万元，期限最长不超过2年.
+
+    A small or micro enterprise (size class in `sizes`) with a start-up guaranteed loan of `startup_loan.principal`
+    yuan over `startup_loan.months` months gets principal × LPR × months / 12 × `share` yuan, the principal and the
+    months at most `principal_cap` and `months_cap`; the LPR is the contract's (`startup_loan.lpr`, a rate) or else
+    the 1-year LPR (finance.lpr_1y) in force on `startup_loan.contract_date`. Simple interest, no amortisation."""
     p = ctx.profile
     s = p.startup_loan
     item = ctx.start(STARTUP_LOAN)
-    # 忻政办发〔2022〕36号 第2条: 对于符合条件的小微企业创业担保贷款，
-    # 按照贷款合同约定的贷款市场报价利率给予全额贴息
+    cap_name = STARTUP_LOAN + ".principal_cap"
+    # (财金〔2020〕21号, the source of the caps, also sets the individual's separate limits)
     if individual_business_excluded(
-        ctx,
-        item,
-        "本条贴息对象为小微企业创业担保贷款；个体工商户经营者以个人名义申请的创业担保贷款另有额度和贴息规定"
-        "（财金〔2020〕21号），此处不计算",
-        "this subsidy is for small and micro enterprises' start-up loans; an individual business owner "
-        "borrows as a "
-        "person under separate limits (财金〔2020〕21号), not computed here",
+        ctx, item, "finance.startup_loan_interest.individual_business", source=ctx.source(cap_name)
     ):
         return
-    sizes = ctx.param(STARTUP_LOAN + ".sizes")
+    sizes_name = STARTUP_LOAN + ".sizes"
     size = ctx.classification["size_class"]
-    if size.value not in sizes:
-        if item.words:
-            item.because(
-                f"企业规模为{size_zh(size.value)}，贴息对象为小微企业（{ctx.source(STARTUP_LOAN + '.sizes')}）",
-                f"size class {size.value}: the subsidy is for small and micro enterprises "
-                f"({ctx.source(STARTUP_LOAN + '.sizes')})",
-            )
-        ctx.emit(item.ineligible())
-        return
-    item.cite(size)
-    if not s.principal:
-        ctx.emit(
-            item.ineligible(
-                "未填写创业担保贷款（startup_loan.principal）",
-                "no start-up guaranteed loan given (startup_loan.principal)",
-            )
-        )
+    small = size.value in ctx.param(sizes_name)
+    if small:
+        item.cite(size)  # the classification the subsidy rests on
+    found = ctx.params.get_or_none(LPR, s.contract_date) if s.contract_date is not None else None
+    # 按照贷款合同约定的贷款市场报价利率: the contract's LPR, else the 1-year LPR in force on the contract date
+    lpr = s.lpr if s.lpr is not None else ZERO if found is None else Decimal(found)
+    first, last = window(ctx, LPR)
+    failed = unmet(
+        # 小微企业
+        Condition(
+            small,
+            "finance.startup_loan_interest.not_small",
+            {"size": Msg(f"classify.size_name.{size.value}"), "source": ctx.source(sizes_name)},
+        ),
+        # 创业担保贷款
+        Condition(bool(s.principal), "finance.startup_loan_interest.no_loan"),
+        Condition(s.lpr is not None or s.contract_date is not None, "finance.startup_loan_interest.no_lpr_no_date"),
+        Condition(
+            s.lpr is not None or found is not None,
+            "finance.startup_loan_interest.beyond_table",
+            {"first": first, "last": last, "contracted": s.contract_date},
+        ),
+    )
+    if failed is not None:
+        ctx.emit(item.unmet(failed))
         return
     if s.lpr is not None:
-        lpr = s.lpr
-        if item.words:
-            item.because(
-                f"贷款合同约定的1年期LPR {pct(lpr)}（startup_loan.lpr）",
-                f"the LPR named in the contract: {pct(lpr)} (startup_loan.lpr)",
-            )
-    elif s.contract_date is None:
-        ctx.emit(
-            item.ineligible(
-                "未填写贷款合同约定的LPR或合同签订日期（startup_loan.lpr / contract_date）",
-                "neither the contract's LPR nor the contract date given (startup_loan.lpr / contract_date)",
-            )
-        )
-        return
+        item.because("finance.startup_loan_interest.contract_lpr", term=LPR_TERM_YEARS, lpr=lpr)
     else:
-        found = ctx.params.get_or_none("finance.lpr_1y", s.contract_date)
-        if found is None:
-            first, last = window(ctx, "finance.lpr_1y")
-            if item.words:
-                item.because(
-                    f"LPR表只覆盖 {first.isoformat()} 至 {last.isoformat()}，合同日期 "
-                    f"{s.contract_date.isoformat()} 不在其内；"
-                    "请填写合同约定的LPR（startup_loan.lpr）",
-                    f"the LPR table covers {first.isoformat()}..{last.isoformat()}, not the contract date "
-                    f"{s.contract_date.isoformat()}: give the contract's LPR (startup_loan.lpr)",
-                )
-            ctx.emit(item.ineligible())
-            return
-        lpr = Decimal(found)
-        if item.words:
-            item.because(
-                f"合同未填写LPR，取合同签订日 {s.contract_date.isoformat()} 有效的1年期LPR "
-                f"{pct(lpr)}（{ctx.source('finance.lpr_1y')}）",
-                f"no LPR given: the 1-year LPR in force on the contract date {s.contract_date.isoformat()}, "
-                f"{pct(lpr)} "
-                f"({ctx.source('finance.lpr_1y')})",
-            )
-    principal_cap = ctx.dec(STARTUP_LOAN + ".principal_cap")
-    months_cap = int(ctx.param(STARTUP_LOAN + ".months_cap"))
+        item.because(
+            "finance.startup_loan_interest.table_lpr",
+            contracted=s.contract_date,
+            term=LPR_TERM_YEARS,
+            lpr=lpr,
+            source=ctx.source(LPR),
+        )
+    months_name = STARTUP_LOAN + ".months_cap"
+    share_name = STARTUP_LOAN + ".share"
+    principal_cap = ctx.dec(cap_name)
+    months_cap = int(ctx.dec(months_name))
+    share = ctx.dec(share_name)
+    # 额度最高不超过…，期限最长不超过…: the subsidy is computed on the principal and the term within the caps
     principal = min(s.principal, principal_cap)
     months = min(s.months, months_cap)
-    if s.principal > principal_cap and item.words:
-        item.because(
-            f"贷款本金 {n(s.principal)} 元超过小微企业创业担保贷款上限，按 {n(principal_cap)} "
-            f"元计算（{ctx.source(STARTUP_LOAN + '.principal_cap')}）",
-            f"principal {n(s.principal)} is above the small/micro start-up loan cap: computed on "
-            f"{n(principal_cap)} "
-            f"({ctx.source(STARTUP_LOAN + '.principal_cap')})",
-        )
-    if s.months > months_cap and item.words:
-        item.because(
-            f"贷款期限 {s.months} 个月超过最长期限，按 {months_cap} "
-            f"个月计算（{ctx.source(STARTUP_LOAN + '.months_cap')}）",
-            f"term {s.months} months is above the longest term: computed on {months_cap} months "
-            f"({ctx.source(STARTUP_LOAN + '.months_cap')})",
-        )
-    share = ctx.dec(STARTUP_LOAN + ".share")
-    if item.words:
-        item.because(
-            f"小微企业创业担保贷款，按贷款市场报价利率给予 {pct(share)} 贴息（{ctx.source(STARTUP_LOAN + '.share')}）",
-            "a small or micro enterprise's start-up guaranteed loan: the LPR part of the interest subsidised at "
-            f"{pct(share)} "
-            f"({ctx.source(STARTUP_LOAN + '.share')})",
-        )
+    # 按…贷款市场报价利率给予全额贴息: simple interest at the LPR over the term, times the share subsidised
     amount = principal * lpr * months / MONTHS_PER_YEAR * share
-    if item.words:
-        item.step(
-            "贴息 = 本金 × LPR × 月数 ÷ 12 × 贴息比例",
-            "subsidy = principal × LPR × months / 12 × share",
-            f"{n(principal)} × {pct(lpr)} × {months} / {MONTHS_PER_YEAR} × {pct(share)} = {n(amount)}",
+    if s.principal > principal_cap:
+        item.because(
+            "finance.startup_loan_interest.principal_capped",
+            principal=s.principal,
+            cap=principal_cap,
+            source=ctx.source(cap_name),
         )
-    item.because(
-        "按整个贷款期限、全额本金单利计算（未考虑分期还本）",
-        "simple interest on the whole principal for the whole term (no amortisation)",
+    if s.months > months_cap:
+        item.because(
+            "finance.startup_loan_interest.months_capped",
+            months=s.months,
+            cap=months_cap,
+            source=ctx.source(months_name),
+        )
+    item.because("finance.startup_loan_interest.subsidised", share=share, source=ctx.source(share_name))
+    item.step(
+        "finance.startup_loan_interest.subsidy",
+        principal=principal,
+        lpr=lpr,
+        months=months,
+        months_a_year=MONTHS_PER_YEAR,
+        share=share,
+        amount=amount,
     )
+    item.because("finance.startup_loan_interest.simple_interest")
     if not s.months:
-        item.because("未填写贷款期限（startup_loan.months）", "no loan term given (startup_loan.months)")
+        item.because("finance.startup_loan_interest.no_months")
     ctx.emit(item.done(amount))
 
 
