@@ -74,10 +74,24 @@ def test_a_reform_file_with_a_bom_is_read(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["difference"]["items"]["subsidy.first_set_equipment"] == "200000.00"
 
 
-def test_dated_windows_override_only_their_dates(tmp_path: Path) -> None:
-    """A reform window covering Q4 only leaves the rest of the year to the parameter's own window: the Q4 R&D rate
-    raised to 120% changes the deduction of the 300,000 spent in Q4 by 20% of it (60,000 of deduction, 15,000 of tax
-    at 25%), and nothing else."""
+def test_dated_windows_that_miss_a_date_the_rules_read_are_one_line(tmp_path: Path) -> None:
+    """Dated windows replace the parameter's own: a Q4-only window for the CIT rate leaves 2022-12-31 … covered, but
+    a window ending in June leaves the year-end date the chain reads without a value — one line, exit 2."""
+    reform = tmp_path / "reform.toml"
+    reform.write_text(
+        "[cit.rate]\nvalues = [{ from = 2022-01-01, until = 2022-06-30, value = 0.3 }]\n", encoding="utf-8"
+    )
+    done = xzcalc("calc", str(EXAMPLE), "--params", str(reform), "-f", "json")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "xzcalc: error: --params: cit.rate has no value on 2022-12-31 (reform reform.toml) — expected dated windows "
+        "that cover every date the rules read (or `value = …` for all of them)"
+    ]
+
+
+def test_a_dated_window_changes_its_dates_only(tmp_path: Path) -> None:
+    """The Q4 R&D rate raised to 120% in its own window (2022-10..12): the 300,000 spent in Q4 is deducted at 120%,
+    the rest at the manufacturing rate, 100%."""
     reform = tmp_path / "reform.toml"
     reform.write_text(
         "[cit.rd_super_deduction.rate_q4_2022]\nvalues = [{ from = 2022-10-01, until = 2022-12-31, value = 1.2 }]\n",

@@ -195,8 +195,9 @@ def test_explanations_show_the_reformed_values(policy: str) -> None:
     assert shown or policy in NO_PARAMETER_SHOWN, f"{policy}: no explanation showed any parameter — test the test"
 
 
-# policies whose explanations name no parameter value in any bundled profile (nothing to check)
-NO_PARAMETER_SHOWN: frozenset[str] = frozenset()
+# policies whose explanations name no parameter value this test can see (relief.dev_zone_rent shows its 6 months,
+# a single digit the test ignores; tests/test_finance.py reforms it and checks the explanation says 7)
+NO_PARAMETER_SHOWN: frozenset[str] = frozenset({"relief.dev_zone_rent"})
 
 
 def test_the_reform_changes_parameters_of_every_jurisdiction() -> None:

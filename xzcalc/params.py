@@ -35,6 +35,10 @@ class UnsupportedYear(ValueError):
     """A (jurisdiction, year) for which no parameters exist: refused, never computed with another year's figures."""
 
 
+class ReformGap(UnsupportedYear):
+    """A reform's dated windows leave a date a rule reads without a value: refused like a year without data."""
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
     start: date
@@ -115,6 +119,11 @@ class ParamSet:
         value = self._in_force(name, on)
         if value is _ABSENT:
             param = self.parameter(name)  # (DataError when the jurisdiction does not define it)
+            if param.origin.startswith("reform"):  # the user's windows do not cover a date a rule reads
+                raise ReformGap(
+                    f"--params: {name} has no value on {on.isoformat()} ({param.origin}) — expected dated windows "
+                    "that cover every date the rules read (or `value = …` for all of them)"
+                )
             raise DataError(f"parameter {name} has no value on {on.isoformat()} ({param.source})")
         return value
 

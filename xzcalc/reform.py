@@ -10,9 +10,10 @@
 A name must be a parameter xzcalc has (in any jurisdiction); the new value must be of the same shape (a number for a
 number, a table with the same keys for a table) and within its unit's bounds: a rate within 0–1, a super-deduction
 ratio within 0–2, yuan finite and not negative (below 10^15, at most 12 decimals), a count or months a whole number.
-Dated windows need `from` ≤ `until` (dates); they take precedence over the parameter's own windows, which still
-apply outside them. The result shows which parameters a reform changed. A file that breaks any of this is refused
-with one line naming the parameter (ReformError), never a traceback.
+Dated windows need `from` ≤ `until` (dates) and replace the parameter's own windows: a date a rule reads outside
+them is refused with one line when the reform is applied (params.ReformGap). The result shows which parameters a
+reform changed. A file that breaks any of this is refused with one line naming the parameter (ReformError), never a
+traceback.
 """
 
 from __future__ import annotations
@@ -45,9 +46,8 @@ class Reform:
         """The reformed parameter set and the parameters it replaced (those the jurisdiction has)."""
         overrides: dict[str, Parameter] = {}
         for name, change in self.changes.items():
-            if isinstance(change, Parameter):  # dated windows: first the reform's, then the parameter's own
-                own = params.parameter(name).windows if name in params else ()
-                overrides[name] = replace(change, windows=change.windows + own)
+            if isinstance(change, Parameter):  # dated windows replace the parameter's own
+                overrides[name] = change
             elif name in params:
                 base = params.parameter(name)
                 windows = tuple(Window(w.start, w.end, change) for w in base.windows)
@@ -130,7 +130,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _windows(name: str, unit: str, base: Any, table: Mapping[str, Any]) -> Parameter:
+def _windows(name: str, unit: str, base: Any, table: Mapping[str, Any], origin: str) -> Parameter:
     """A parameter of dated windows from a reform table, each checked."""
     values = table["values"]
     shape = "{ from = DATE, until = DATE, value = … }"
@@ -150,7 +150,7 @@ def _windows(name: str, unit: str, base: Any, table: Mapping[str, Any]) -> Param
             raise ReformError(f"{name}: the window from {start} until {end} is not valid — expected from ≤ until")
         _check_value(name, unit, base, w["value"])
         windows.append(Window(start, end, w["value"]))
-    return Parameter(name, str(table.get("description", "")), unit, "reform", tuple(windows), "reform")
+    return Parameter(name, str(table.get("description", "")), unit, "reform", tuple(windows), f"reform {origin}")
 
 
 def parse_reform(data: Mapping[str, Any], name: str) -> Reform:
@@ -162,7 +162,7 @@ def parse_reform(data: Mapping[str, Any], name: str) -> Reform:
             raise ReformError(f"{echo(pname)}: not a parameter of xzcalc — expected a name listed by `xzcalc explain`")
         base = known[pname]
         if "values" in table:
-            changes[pname] = _windows(pname, base.unit, base.windows[0].value, table)
+            changes[pname] = _windows(pname, base.unit, base.windows[0].value, table, name)
         else:
             _check_value(pname, base.unit, base.windows[0].value, table["value"])
             changes[pname] = table["value"]
