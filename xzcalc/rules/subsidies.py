@@ -2,16 +2,22 @@
 insurance, B13 technical upgrade (Shanxi, inherited by Xinzhou), B14 chain-leader output award, B15 white-list
 growth award (Xinzhou). Each rule runs only where its jurisdiction offers it (see RULES): its parameters exist only
 there.
+
+Each rule states its eligibility as Conditions and its amount as arithmetic (yuan, Decimal, components rounded to the
+fen); every rate, cap, line, month and clause comes from data/params (subsidy.*, award.*), every sentence from
+data/messages/subsidies.toml.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from ..messages import Msg
 from ..money import quantize
-from .common import add_months, individual_business_excluded, month, pct, window
-from .kit import Context, n
+from .common import add_months, window
+from .kit import Condition, Context, sector_in, unmet, where
 
 VOUCHER = "subsidy.innovation_voucher"
 FIRST_SET = "subsidy.first_set_equipment"
@@ -19,387 +25,276 @@ FIRST_BATCH = "subsidy.first_batch_material_insurance"
 TECH_UPGRADE = "subsidy.tech_upgrade"
 CHAIN_LEADER = "award.chain_leader_output"
 WHITELIST = "award.whitelist_growth"
+
+INDIVIDUAL_BUSINESS = "individual-business"
+MANUFACTURING = "C"  # GB/T 4754-2017 section C 制造业
 _GROWTH_SHOWN = Decimal("0.0001")  # growth rates are shown to 0.01% (the test itself compares exact amounts)
+_ONE = Decimal(1)
+
+
+def _enterprise(holds: bool, why: str, **values: Any) -> Condition:
+    """A condition an individual business fails: the clause reaches enterprises only. `why` is the message id (with
+    its values) saying so, shown after "个体工商户不适用：" / "not for an individual business: "."""
+    return Condition(holds, "common.individual_business_excluded", {"why": Msg(why, values)})
 
 
 # ── B10 ─────────────────────────────────────────────
 def _innovation_voucher(ctx: Context) -> None:
+    """B10, 晋政办发〔2022〕34号 第11条: a registered technology-based SME (a resident enterprise: one of
+    `entity_types`, 科技型中小企业评价办法 第六条) gets vouchers for its innovation-service spend, up to `cap` a
+    year (yuan); in Xinzhou the province and the city share them by the weights of `split` (忻政办发〔2022〕34号
+    第11条). Components: province [, city]."""
     p = ctx.profile
     item = ctx.start(VOUCHER)
-    if individual_business_excluded(
-        ctx,
-        item,
-        "科技型中小企业须为在中国境内注册的居民企业（科技型中小企业评价办法 第六条）",
-        "a technology-based SME must be a resident enterprise (科技型中小企业评价办法 第六条)",
-    ):
+    # 对购买创新服务、开展技术合作的科技型中小企业给予资助（科技型中小企业须为在中国境内注册的居民企业）
+    failed = unmet(
+        _enterprise(
+            p.entity in ctx.param(VOUCHER + ".entity_types"),
+            "subsidy.innovation_voucher.resident_enterprise",
+            source=ctx.source(VOUCHER + ".entity_types"),
+        ),
+        Condition(p.tech_sme, "subsidy.innovation_voucher.not_tech_sme"),
+    )
+    if failed:
+        ctx.emit(item.unmet(failed))
         return
-    # 晋政办发〔2022〕34号 第11条: 对购买创新服务、开展技术合作的科技型中小企业给予资助
-    if not p.tech_sme:
-        ctx.emit(
-            item.ineligible(
-                "不是已入库的科技型中小企业（tech_sme）", "not a registered technology-based SME (tech_sme)"
-            )
-        )
-        return
-    # 晋政办发〔2022〕34号 第11条: 省级科技创新券对每个企业年补助额最高不超过20万元
+    # 省级科技创新券对每个企业年补助额最高不超过20万元
     cap = ctx.dec(VOUCHER + ".cap")
     spend = p.innovation.voucher_spend
-    total = quantize(min(spend, cap))
-    if item.words:
-        item.because(
-            f"科技型中小企业购买创新服务、开展技术合作，创新券年补助额最高 {n(cap)} 元"
-            f"（{ctx.source(VOUCHER + '.cap')}）",
-            "a technology-based SME buying innovation services or technical cooperation: vouchers of at most "
-            f"{n(cap)} a "
-            f"year ({ctx.source(VOUCHER + '.cap')})",
-        )
-        item.step("创新券 = min(支出, 上限)", "voucher = min(spend, cap)", f"min({n(spend)}, {n(cap)}) = {n(total)}")
-    if spend > cap and item.words:
-        item.because(
-            f"支出 {n(spend)} 元超过上限，按 {n(cap)} 元计",
-            f"spend {n(spend)} is above the cap: {n(cap)} counted",
-        )
-    split = ctx.params.get_or_none(VOUCHER + ".split", ctx.year_end)
+    voucher = quantize(min(spend, cap))
+    item.because("subsidy.innovation_voucher.rule", cap=cap, source=ctx.source(VOUCHER + ".cap"))
+    item.step("subsidy.innovation_voucher.voucher", spend=spend, cap=cap, voucher=voucher)
+    if spend > cap:
+        item.because("subsidy.innovation_voucher.above_cap", spend=spend, cap=cap)
+    # 忻政办发〔2022〕34号 第11条: 创新券资金由省、市财政按1：1配套 (a city that says so; else all provincial)
+    split: Mapping[str, Any] | None = ctx.params.get_or_none(VOUCHER + ".split", ctx.year_end)
     if split is None:
-        item.component("province", total)
-        item.because("资金来自省级科技创新券", "funded by the provincial innovation voucher")
+        item.component("province", voucher)
+        item.because("subsidy.innovation_voucher.provincial")
     else:
-        # 忻政办发〔2022〕34号 第11条: 创新券资金由省、市财政按1：1配套
         weight_p, weight_c = Decimal(split["province"]), Decimal(split["city"])
-        province = item.component("province", total * weight_p / (weight_p + weight_c))
-        city = item.component("city", total - province)
-        if item.words:
-            item.because(
-                f"忻州市创新券资金由省、市财政按 {n(weight_p)}:{n(weight_c)} 配套（{ctx.source(VOUCHER + '.split')}）",
-                f"in Xinzhou the province and the city fund the voucher {n(weight_p)}:{n(weight_c)} "
-                f"({ctx.source(VOUCHER + '.split')})",
-            )
-            item.step("省、市分担", "province and city shares", f"{n(total)} = {n(province)} + {n(city)}")
-    if not spend:
+        province = item.component("province", voucher * weight_p / (weight_p + weight_c))
+        city = item.component("city", voucher - province)
         item.because(
-            "未填写创新服务或技术合作支出（innovation.voucher_spend）",
-            "no spend given (innovation.voucher_spend)",
+            "subsidy.innovation_voucher.split",
+            province=weight_p,
+            city=weight_c,
+            source=ctx.source(VOUCHER + ".split"),
         )
+        item.step("subsidy.innovation_voucher.shares", voucher=voucher, province=province, city=city)
+    if not spend:
+        item.because("subsidy.innovation_voucher.no_spend")
     ctx.emit(item.done())
 
 
 # ── B11 ─────────────────────────────────────────────
 def _first_set(ctx: Context) -> None:
+    """B11, 忻政办发〔2022〕34号 第46条: for each first-set item bought (price > 0), min(price × rate, cap) yuan
+    (the cap read per item). Components: item_<n>, n counting every [[first_set]] entry from 1."""
     p = ctx.profile
     item = ctx.start(FIRST_SET)
     bought = [(i, e) for i, e in enumerate(p.first_set, 1) if e.price > 0]
-    if not bought:
-        ctx.emit(
-            item.ineligible(
-                "未填写首购首用的首台（套）重大技术装备或重大创新产品（first_set）",
-                "no first-set major equipment or major innovative product bought (first_set)",
-            )
-        )
+    failed = unmet(Condition(bool(bought), "subsidy.first_set_equipment.none_bought"))
+    if failed:
+        ctx.emit(item.unmet(failed))
         return
-    # 忻政办发〔2022〕34号 第46条: 对首购首用首台套重大技术装备或重大创新产品的，
-    # 市财政可按购买价格10%给予补贴，
-    # 最高不超过30万元
+    # 对首购首用首台套重大技术装备或重大创新产品的，市财政可按购买价格10%给予补贴，最高不超过30万元
     rate = ctx.dec(FIRST_SET + ".rate")
     cap = ctx.dec(FIRST_SET + ".cap")
-    if item.words:
-        item.because(
-            f"首购首用首台（套）重大技术装备或重大创新产品：按购买价格 {pct(rate)} 补贴，每台（套）最高 {n(cap)} "
-            "元"
-            f"（{ctx.source(FIRST_SET + '.rate')}）",
-            f"first purchase and use of first-set major equipment or a major innovative product: {pct(rate)} of "
-            "the "
-            f"price, at most {n(cap)} per item ({ctx.source(FIRST_SET + '.rate')})",
-        )
-    if p.entity == "individual-business":
-        item.because(
-            "条款未限定购买主体类型，个体工商户按同一标准计算（以市工信局认定为准）",
-            "the clause names no buyer type: an individual business is computed the same way "
-            "(subject to the city's approval)",
-        )
+    item.because("subsidy.first_set_equipment.rule", rate=rate, cap=cap, source=ctx.source(FIRST_SET + ".rate"))
+    if p.entity == INDIVIDUAL_BUSINESS:
+        item.because("subsidy.first_set_equipment.individual_business")
     for i, e in bought:
-        label = e.name or f"item {i}"
+        label = e.name or Msg("subsidy.first_set_equipment.label", {"index": i})
         raw = e.price * rate
-        sub = item.component(f"item_{i}", min(raw, cap))
-        if item.words:
-            item.step(
-                f"{label} 补贴 = min(价格 × {pct(rate)}, {n(cap)})",
-                f"{label} subsidy = min(price × {pct(rate)}, {n(cap)})",
-                f"min({n(e.price)} × {pct(rate)}, {n(cap)}) = {n(sub)}",
-            )
-        if raw > cap and item.words:
+        subsidy = item.component(f"item_{i}", min(raw, cap))
+        item.step("subsidy.first_set_equipment.item", label=label, price=e.price, rate=rate, cap=cap, subsidy=subsidy)
+        if raw > cap:
             item.because(
-                f"{label}：{n(e.price)} × {pct(rate)} = {n(raw)} 超过上限，按 {n(cap)} 元计",
-                f"{label}: {n(e.price)} × {pct(rate)} = {n(raw)} is above the cap: {n(cap)}",
+                "subsidy.first_set_equipment.above_cap", label=label, price=e.price, rate=rate, raw=raw, cap=cap
             )
     ctx.emit(item.done())
 
 
 # ── B12 ─────────────────────────────────────────────
 def _first_batch(ctx: Context) -> None:
+    """B12, 晋政办发〔2022〕34号 第46条: min(annual premium × rate, cap) yuan for a producing enterprise insuring a
+    first batch of a key new material."""
     p = ctx.profile
     item = ctx.start(FIRST_BATCH)
-    if individual_business_excluded(
-        ctx,
-        item,
-        "补贴对象为投保首批次新材料保险的生产企业，上限按“单户企业”计",
-        "the subsidy is for producing enterprises insuring a first batch, capped “per enterprise” (单户企业)",
-    ):
-        return
     premium = p.materials.first_batch_premium
-    if not premium:
-        ctx.emit(
-            item.ineligible(
-                "未填写重点新材料首批次保险的年度保费（materials.first_batch_premium）",
-                "no first-batch new-material insurance premium given (materials.first_batch_premium)",
-            )
-        )
+    failed = unmet(
+        _enterprise(p.entity != INDIVIDUAL_BUSINESS, "subsidy.first_batch_material_insurance.producing_enterprise"),
+        Condition(bool(premium), "subsidy.first_batch_material_insurance.no_premium"),
+    )
+    if failed:
+        ctx.emit(item.unmet(failed))
         return
-    # 晋政办发〔2022〕34号 第46条: 对符合山西省保险补偿要求的重点新材料首批次产品，
-    # 以实际投保年度保费的80%给予补贴，
-    # 单户企业最高补贴500万元
+    # 对符合山西省保险补偿要求的重点新材料首批次产品，以实际投保年度保费的80%给予补贴，单户企业最高补贴500万元
     rate = ctx.dec(FIRST_BATCH + ".rate")
     cap = ctx.dec(FIRST_BATCH + ".cap")
     raw = premium * rate
-    amount = min(raw, cap)
-    if item.words:
-        item.because(
-            f"符合山西省保险补偿要求的重点新材料首批次产品：实际投保年度保费的 {pct(rate)}，单户企业最高 "
-            f"{n(cap)} 元"
-            f"（{ctx.source(FIRST_BATCH + '.rate')}）",
-            f"a key new material, first batch, meeting Shanxi's insurance-compensation rules: {pct(rate)} of the "
-            "annual "
-            f"premium paid, at most {n(cap)} per enterprise ({ctx.source(FIRST_BATCH + '.rate')})",
-        )
-        item.step(
-            "补贴 = min(保费 × 比例, 上限)",
-            "subsidy = min(premium × rate, cap)",
-            f"min({n(premium)} × {pct(rate)}, {n(cap)}) = {n(amount)}",
-        )
-    if raw > cap and item.words:
-        item.because(f"{n(raw)} 超过单户上限，按 {n(cap)} 元计", f"{n(raw)} is above the per-enterprise cap: {n(cap)}")
-    ctx.emit(item.done(amount))
+    subsidy = min(raw, cap)
+    item.because(
+        "subsidy.first_batch_material_insurance.rule", rate=rate, cap=cap, source=ctx.source(FIRST_BATCH + ".rate")
+    )
+    item.step("subsidy.first_batch_material_insurance.subsidy", premium=premium, rate=rate, cap=cap, subsidy=subsidy)
+    if raw > cap:
+        item.because("subsidy.first_batch_material_insurance.above_cap", raw=raw, cap=cap)
+    ctx.emit(item.done(subsidy))
 
 
 # ── B13 ─────────────────────────────────────────────
 def _tech_upgrade(ctx: Context) -> None:
+    """B13: investment × investment_rate (晋政办发〔2022〕34号 第36条) plus national grant × national_match
+    (第46条; 忻政办发〔2022〕34号 第46条), yuan. Components: investment, national_match."""
     p = ctx.profile
     item = ctx.start(TECH_UPGRADE)
     investment, grant = p.tech_upgrade.investment, p.tech_upgrade.national_grant
-    if not investment and not grant:
-        ctx.emit(
-            item.ineligible(
-                "未填写技术改造项目（tech_upgrade.investment / national_grant）",
-                "no technical-upgrade project given (tech_upgrade.investment / national_grant)",
-            )
-        )
+    failed = unmet(Condition(bool(investment or grant), "subsidy.tech_upgrade.no_project"))
+    if failed:
+        ctx.emit(item.unmet(failed))
         return
-    if p.entity == "individual-business":
-        item.because(
-            "条款以技术改造项目为对象，未限定主体类型（以省工信厅项目评审为准）",
-            "the clause addresses the project, not the entity type (subject to the province's review)",
-        )
-    # 晋政办发〔2022〕34号 第36条: 安排省级技术改造专项资金，
-    # 对符合条件的技术改造项目给予不超过固定资产投资15%支持
+    if p.entity == INDIVIDUAL_BUSINESS:
+        item.because("subsidy.tech_upgrade.individual_business")
+    # 晋政办发〔2022〕34号 第36条: 安排省级技术改造专项资金，对符合条件的技术改造项目给予不超过固定资产投资15%支持
     rate = ctx.dec(TECH_UPGRADE + ".investment_rate")
     support = item.component("investment", investment * rate)
-    if item.words:
-        item.because(
-            f"符合条件的技术改造项目：不超过固定资产投资的 {pct(rate)}"
-            f"（{ctx.source(TECH_UPGRADE + '.investment_rate')}）",
-            f"a qualifying technical-upgrade project: up to {pct(rate)} of its fixed-asset investment "
-            f"({ctx.source(TECH_UPGRADE + '.investment_rate')})",
-        )
-        item.step("投资支持", "investment support", f"{n(investment)} × {pct(rate)} = {n(support)}")
+    item.because("subsidy.tech_upgrade.rule", rate=rate, source=ctx.source(TECH_UPGRADE + ".investment_rate"))
+    item.step("subsidy.tech_upgrade.support", investment=investment, rate=rate, support=support)
     # 忻政办发〔2022〕34号 第46条: 落实好省级技改资金对获批国家支持项目给予补助资金1：1奖励政策
     match = ctx.dec(TECH_UPGRADE + ".national_match")
     award = item.component("national_match", grant * match)
-    if grant and item.words:
-        item.because(
-            f"获批国家支持的项目，省技改资金按国家补助资金 1:{n(match)} "
-            f"奖励（{ctx.source(TECH_UPGRADE + '.national_match')}）",
-            f"a project approved for national support: the province matches the national grant 1:{n(match)} "
-            f"({ctx.source(TECH_UPGRADE + '.national_match')})",
-        )
-        item.step("国家补助资金配套奖励", "match of the national grant", f"{n(grant)} × {n(match)} = {n(award)}")
+    if grant:
+        item.because("subsidy.tech_upgrade.national", match=match, source=ctx.source(TECH_UPGRADE + ".national_match"))
+        item.step("subsidy.tech_upgrade.match", grant=grant, match=match, award=award)
     ctx.emit(item.done())
 
 
 # ── B14 ─────────────────────────────────────────────
 def _chain_leader(ctx: Context) -> None:
-    p = ctx.profile
-    c = p.chain_leader
+    """B14, 忻政办发〔2022〕86号 第十三条: a manufacturing chain leader whose output of the tax year first reached
+    output_line, up by growth_min or more on the year before, gets one_off plus increment_award per full
+    increment_step of the increase, at most cap in all (yuan). Components: one_off, increment."""
+    p, c = ctx.profile, ctx.profile.chain_leader
     item = ctx.start(CHAIN_LEADER)
-    if individual_business_excluded(
-        ctx,
-        item,
-        "奖励对象为制造业重点产业链链主企业",
-        "the award is for chain-leader manufacturing enterprises",
-    ):
-        return
-    # 忻政办发〔2022〕86号 第十三条: 对于“建链延链补链强链”作用明显、
-    # 2022年产值首次达到5亿元以上且同比增长10%以上的制造业重点产业链链主企业，一次性奖励10万元，
-    # 产值增量每增加1亿元再奖励5万元，单个企业累计获得奖励最高不超过50万元
-    if not c.member:
-        ctx.emit(
-            item.ineligible(
-                "不是全市八大重点产业链的链主企业（chain_leader.member）",
-                "not a chain leader of one of Xinzhou's eight key chains (chain_leader.member)",
-            )
-        )
-        return
-    if not p.sector.startswith("C"):
-        if item.words:
-            item.because(
-                f"行业 {p.sector} 不是制造业（C），奖励对象为制造业链主企业",
-                f"sector {p.sector} is not manufacturing (C): the award is for manufacturing chain leaders",
-            )
-        ctx.emit(item.ineligible())
-        return
-    src = ctx.source(CHAIN_LEADER + ".output_line")
     line = ctx.dec(CHAIN_LEADER + ".output_line")
-    if c.output < line:
-        if item.words:
-            item.because(
-                f"2022年产值 {n(c.output)} 元 < {n(line)} 元（{src}）", f"2022 output {n(c.output)} < {n(line)} ({src})"
-            )
-        ctx.emit(item.ineligible())
-        return
-    if c.output_prior >= line:
-        if item.words:
-            item.because(
-                f"2021年产值 {n(c.output_prior)} 元已达到 {n(line)} 元，2022年不是首次达到（{src}）",
-                f"2021 output {n(c.output_prior)} had already reached {n(line)}: 2022 is not the first time ({src})",
-            )
-        ctx.emit(item.ineligible())
-        return
-    if not c.output_prior:
-        ctx.emit(
-            item.ineligible(
-                "未填写2021年产值（chain_leader.output_prior），无法判断同比增长",
-                "no 2021 output given (chain_leader.output_prior): the year-on-year growth cannot be tested",
-            )
-        )
-        return
     growth_min = ctx.dec(CHAIN_LEADER + ".growth_min")
-    increase = c.output - c.output_prior
-    growth = (increase / c.output_prior).quantize(_GROWTH_SHOWN, rounding=ROUND_DOWN)  # never shown as reached
-    if increase < c.output_prior * growth_min:
-        if item.words:
-            item.because(
-                f"同比增长 {pct(growth)} < {pct(growth_min)}（{src}）",
-                f"year-on-year growth {pct(growth)} < {pct(growth_min)} ({src})",
-            )
-        ctx.emit(item.ineligible())
-        return
-    if item.words:
-        item.because(
-            f"制造业链主企业，2022年产值 {n(c.output)} 元首次达到 {n(line)} 元（2021年 {n(c.output_prior)} 元），"
-            f"同比增长 {pct(growth)} ≥ {pct(growth_min)}（{src}）",
-            f"a manufacturing chain leader whose 2022 output {n(c.output)} first reached {n(line)} (2021: "
-            f"{n(c.output_prior)}), growth {pct(growth)} ≥ {pct(growth_min)} ({src})",
-        )
-    item.because(
-        "“产值增量”按2022年产值减2021年产值计；“首次达到”按2021年产值未达到该标准判断（更早年度需自行确认）",
-        "“产值增量” read as the year-on-year increase; “first” read as 2021 output below the line (earlier "
-        "years to be confirmed)",
+    increase = c.output - c.output_prior  # 产值增量: the output of the tax year less the year before's (同比)
+    growth = (increase / where(c.output_prior == 0, _ONE, c.output_prior)).quantize(_GROWTH_SHOWN, ROUND_DOWN)
+    said = {  # what the sentences show (growth rounded down: never shown as reached when it is not)
+        "year": str(ctx.year),
+        "prior_year": str(ctx.year - 1),
+        "output": c.output,
+        "prior": c.output_prior,
+        "line": line,
+        "growth": growth,
+        "growth_min": growth_min,
+        "source": ctx.source(CHAIN_LEADER + ".output_line"),
+    }
+    # 对于“建链延链补链强链”作用明显、2022年产值首次达到5亿元以上且同比增长10%以上的制造业重点产业链链主企业，
+    failed = unmet(
+        _enterprise(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"),
+        # 重点产业链链主企业
+        Condition(c.member, "award.chain_leader_output.not_member"),
+        # 制造业
+        Condition(
+            sector_in(p.sector, (MANUFACTURING,)),
+            "award.chain_leader_output.not_manufacturing",
+            {"sector": p.sector, "section": MANUFACTURING},
+        ),
+        # 产值……达到5亿元以上
+        Condition(c.output >= line, "award.chain_leader_output.below_line", said),
+        # 首次达到: the year before was below the line
+        Condition(c.output_prior < line, "award.chain_leader_output.not_first", said),
+        # 同比增长10%以上: increase ≥ growth_min × the year before's output (exact, not the rounded growth)
+        Condition(c.output_prior != 0, "award.chain_leader_output.no_prior", said),
+        Condition(increase >= c.output_prior * growth_min, "award.chain_leader_output.growth_below", said),
     )
+    if failed:
+        ctx.emit(item.unmet(failed))
+        return
+    # 一次性奖励10万元，产值增量每增加1亿元再奖励5万元，单个企业累计获得奖励最高不超过50万元
     one_off = ctx.dec(CHAIN_LEADER + ".one_off")
     step = ctx.dec(CHAIN_LEADER + ".increment_step")
     per_step = ctx.dec(CHAIN_LEADER + ".increment_award")
     cap = ctx.dec(CHAIN_LEADER + ".cap")
-    steps = increase // step
+    steps = increase // step  # 每增加1亿元: full steps only
+    award = one_off + steps * per_step
     base = item.component("one_off", one_off)
-    increment = item.component("increment", min(steps * per_step, cap - base))
-    if item.words:
-        item.step("产值增量", "output increase", f"{n(c.output)} − {n(c.output_prior)} = {n(increase)}")
-        item.step(
-            "一次性奖励 + 每满一个增量台阶的奖励",
-            "one-off award + award per full step of increase",
-            f"{n(one_off)} + {n(steps)} × {n(per_step)} = {n(one_off + steps * per_step)}",
-        )
-    if one_off + steps * per_step > cap and item.words:
-        item.because(
-            f"奖励合计 {n(one_off + steps * per_step)} 元超过单个企业上限，按 {n(cap)} 元计",
-            f"the award {n(one_off + steps * per_step)} is above the cap: {n(cap)}",
-        )
-    if item.words:
-        item.step("合计", "total", f"{n(base)} + {n(increment)} = {n(base + increment)}")
+    increment = item.component("increment", min(steps * per_step, cap - base))  # 累计……最高不超过 cap
+
+    item.because("award.chain_leader_output.qualifies", **said)
+    item.because("award.chain_leader_output.reading", **said)
+    item.step("award.chain_leader_output.increase", output=c.output, prior=c.output_prior, increase=increase)
+    item.step("award.chain_leader_output.award", one_off=one_off, steps=steps, per_step=per_step, award=award)
+    if award > cap:
+        item.because("award.chain_leader_output.above_cap", award=award, cap=cap)
+    item.step("award.chain_leader_output.total", one_off=base, increment=increment, total=base + increment)
     ctx.emit(item.done())
 
 
 # ── B15 ─────────────────────────────────────────────
+def _tier_reached(tiers: Sequence[Mapping[str, Any]] | None, growth: Decimal) -> tuple[Decimal, Decimal] | None:
+    """(growth threshold, provincial award) of the highest tier a month's growth reaches (the table lists the highest
+    first), or None: none reached, or the month outside the measure's window (tiers None)."""
+    return next(
+        ((Decimal(t["growth"]), Decimal(t["province"])) for t in tiers or () if growth >= Decimal(t["growth"])), None
+    )
+
+
 def _whitelist(ctx: Context) -> None:
-    p = ctx.profile
-    w = p.whitelist
+    """B15, 忻政办发〔2022〕86号 第十二条: a white-list enterprise whose output grew year on year by a tier's growth in
+    a month of the window of `tiers` gets the tier's provincial one-off award once (the best month counts), and the
+    city adds city_match of it (yuan). The i-th growth of whitelist.growth_2023 is the i-th month of the window.
+    Components: province, city."""
+    p, w = ctx.profile, ctx.profile.whitelist
     item = ctx.start(WHITELIST)
-    if individual_business_excluded(
-        ctx,
-        item,
-        "奖励对象为重点产业链供应链“白名单”企业",
-        "the award is for the key supply-chain white-list enterprises",
-    ):
+    name = WHITELIST + ".tiers"
+    source = ctx.source(name)
+    # 对2023年1月至3月期间“白名单”企业当月产值同比增速达到50%或100%以上的
+    first, last = window(ctx, name)
+    months = [(add_months(first, i), growth) for i, growth in enumerate(w.growth_2023)]
+    reached = [(on, g, _tier_reached(ctx.params.get_or_none(name, on), g)) for on, g in months]
+    met = [(on, g, tier) for on, g, tier in reached if tier is not None]
+    best = max(met, key=lambda m: m[2][1], default=None)  # the highest award; the first month of equal ones
+    failed = unmet(
+        _enterprise(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"),
+        Condition(w.member, "award.whitelist_growth.not_member"),
+    )
+    if failed:
+        ctx.emit(item.unmet(failed))
         return
-    if not w.member:
+    for on, g, (threshold, _) in met:
+        item.step("award.whitelist_growth.month_reached", month=on, growth=g, threshold=threshold)
+    if best is None:  # no month reached the lowest tier
+        lowest = min(Decimal(t["growth"]) for t in ctx.params.get(name, first))
+        shown = [Msg("award.whitelist_growth.month_growth", {"month": on, "growth": g}) for on, g, _ in reached]
         ctx.emit(
-            item.ineligible(
-                "不是重点产业链供应链“白名单”企业（whitelist.member）",
-                "not a key supply-chain white-list enterprise (whitelist.member)",
+            item.unmet(
+                Msg(
+                    "award.whitelist_growth.no_month",
+                    {"first": first, "last": last, "lowest": lowest, "shown": shown, "source": source},
+                )
             )
         )
         return
-    # 忻政办发〔2022〕86号 第十二条: 对2023年1月至3月期间“白名单”企业当月产值同比增速
-    # 达到50%或100%以上的，在争取
-    # 省级技改资金一次性50万元或100万元奖励基础上，市级再给予50%的配套奖励支持
-    name = WHITELIST + ".tiers"
-    src = ctx.source(name)
-    first, last = window(ctx, name)
-    best: tuple[Decimal, Decimal, str] | None = None  # (threshold, provincial award, month)
-    for i, growth in enumerate(w.growth_2023):
-        on = add_months(first, i)
-        tiers = ctx.params.get_or_none(name, on)
-        if tiers is None:
-            continue  # a month outside the window does not count
-        for tier in tiers:  # highest tier first
-            threshold, award = Decimal(tier["growth"]), Decimal(tier["province"])
-            if growth >= threshold:
-                if item.words:
-                    item.step(
-                        f"{month(on)} 产值同比增速",
-                        f"{month(on)} output growth",
-                        f"{pct(growth)} ≥ {pct(threshold)}",
-                    )
-                if best is None or award > best[1]:
-                    best = (threshold, award, month(on))
-                break
-    if best is None:
-        shown = "，".join(f"{month(add_months(first, i))} {pct(g)}" for i, g in enumerate(w.growth_2023))
-        lowest = min(Decimal(t["growth"]) for t in ctx.params.get(name, first))
-        if item.words:
-            item.because(
-                f"{month(first)} 至 {month(last)} 没有一个月产值同比增速达到 {pct(lowest)}（{shown}；{src}）",
-                f"no month of {month(first)}..{month(last)} with output growth of at least {pct(lowest)} "
-                f"({shown.replace('，', ', ')}; {src})",
-            )
-        ctx.emit(item.ineligible())
-        return
-    threshold, award, when = best
+    # 在争取省级技改资金一次性50万元或100万元奖励基础上，市级再给予50%的配套奖励支持
+    when, _, (threshold, award) = best
     match = ctx.dec(WHITELIST + ".city_match", first)
     province = item.component("province", award)
     city = item.component("city", award * match)
-    if item.words:
-        item.because(
-            f"“白名单”企业 {when} 产值同比增速达到 {pct(threshold)}：省级技改资金一次性奖励 {n(province)} 元，"
-            f"市级再给予 {pct(match)} 配套 {n(city)} 元（{src}）",
-            f"a white-list enterprise whose output grew at least {pct(threshold)} in {when}: provincial one-off "
-            "award "
-            f"{n(province)}, and the city adds {pct(match)}, {n(city)} ({src})",
-        )
     item.because(
-        "省级奖励为市里“争取”的省级技改资金，以省级审批为准",
-        "the provincial part is provincial tech-upgrade money the city seeks (争取): subject to the province",
+        "award.whitelist_growth.awarded",
+        month=when,
+        threshold=threshold,
+        province=province,
+        match=match,
+        city=city,
+        source=source,
     )
-    if item.words:
-        item.step("合计", "total", f"{n(province)} + {n(city)} = {n(province + city)}")
+    item.because("award.whitelist_growth.sought")
+    item.step("award.whitelist_growth.total", province=province, city=city, total=province + city)
     ctx.emit(item.done())
 
 
