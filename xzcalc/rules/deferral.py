@@ -1,153 +1,155 @@
 """Deferrals (timing only): B8 manufacturing SME tax deferral and B19 water and gas bill deferral.
 
-The amount of a deferral is what is paid later, not a saving. B8 also shows the value of the deferral as
-interest at the 1-year LPR; that value is in the reasons and the trace, never added into the
-amount.
+The amount of a deferral is what is paid later, not a saving. B8 also shows the value of the deferral as interest at
+the 1-year LPR; that value is in the reasons and the trace, never added into the amount.
+
+Every share, term, quarter and date comes from data/params (tax.manufacturing_sme_deferral.*, finance.lpr_1y,
+fees.water_gas_deferral.*); every sentence from data/messages/deferral.toml.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from itertools import groupby
 
-from ..money import ZERO, quantize
-from .common import individual_business_excluded, month, pct, window
-from .kit import Context, n
+from ..messages import Msg
+from ..money import ZERO
+from .common import individual_business_excluded, window
+from .kit import Condition, Context, unmet, where
 
 DEFERRAL = "tax.manufacturing_sme_deferral"
 WATER_GAS = "fees.water_gas_deferral"
 POLICIES = (DEFERRAL, WATER_GAS)
 MONTHS_PER_YEAR = 12
+MONTHS_PER_QUARTER = 3
+LPR_YEARS = 1  # the tenor of the benchmark the deferral is priced at (an interpretation: deferral_start's description)
+LPR = f"finance.lpr_{LPR_YEARS}y"
+_P = DEFERRAL + "."
 
-# (component, profile field, zh, en)
-_QUARTERS = (
-    ("q4_2021", "taxes_2021q4", "2021年第四季度", "2021 Q4"),
-    ("q1_2022", "taxes_2022q1", "2022年第一季度", "2022 Q1"),
-    ("q2_2022", "taxes_2022q2", "2022年第二季度", "2022 Q2"),
+# The quarters whose taxes may be deferred: (component, profile field in [deferral], the parameters whose months add up
+# to its term); the names are fixed by contract.md and data/params. Each quarter's first day, and so its label, is the
+# data's (tax.manufacturing_sme_deferral.quarters).
+#   2021年第30号 第四条: 延缓的期限为3个月;  2022年第2号 第一条: 2021年第四季度…缓缴期限继续延长6个月;
+#   2022年第2号 第二条（一）: 2022年第一季度、第二季度…延缓的期限为6个月
+_QUARTERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("q4_2021", "taxes_2021q4", ("months_2021q4_initial", "months_2021q4_extension")),
+    ("q1_2022", "taxes_2022q1", ("months_2022h1",)),
+    ("q2_2022", "taxes_2022q2", ("months_2022h1",)),
 )
 
 
 def deferrals(ctx: Context) -> None:
+    """The family: one Item each for B8 and (where offered) B19, both of kind tax_deferral (amounts in yuan)."""
     _manufacturing_sme(ctx)
     _water_gas(ctx)
 
 
-def _months(ctx: Context) -> tuple[dict[str, int], list[str]]:
-    """Months each quarter's taxes are deferred, and the clauses that make them up."""
-    p = "tax.manufacturing_sme_deferral."
-    # 30号: 延缓缴纳期限为3个月; 2022年第2号 / 忻政办发〔2022〕34号 第2条:
-    # 2021年第四季度部分税费缓缴期限继续延长6个月，
-    # 2022年第一季度、第二季度部分税费延缓缴纳6个月
-    q4 = int(ctx.param(p + "months_2021q4_initial")) + int(ctx.param(p + "months_2021q4_extension"))
-    h1 = int(ctx.param(p + "months_2022h1"))
-    # 国家税务总局 财政部公告2022年第17号 (from 2022-09-01): 延缓缴纳期限届满后，继续延长4个月
-    further = ctx.params.get_or_none(p + "months_further", ctx.year_end)
-    extra = 0 if further is None else int(further)
-    sources = [ctx.source(p + "months_2021q4_initial"), ctx.source(p + "months_2022h1")]
-    if extra:
-        sources.append(ctx.source(p + "months_further"))
-    return {"q4_2021": q4 + extra, "q1_2022": h1 + extra, "q2_2022": h1 + extra}, sources
+# ── B8 manufacturing SME deferral ─────────────────────────────────────────────────────────────────────────────
+def _quarters_named(first_days: list[date]) -> Msg:
+    """Quarters of one year as the documents name them (2022年第一、二季度 / 2022 Q1, Q2), from their first days."""
+    numbers = [Msg(f"{_P}quarter.q{(d.month - 1) // MONTHS_PER_QUARTER + 1}") for d in first_days]
+    return Msg(_P + "quarters", {"year": str(first_days[0].year), "numbers": numbers})
+
+
+def _term(first_days: list[date], months: Decimal) -> Msg:
+    """The term of a quarter, or of quarters of one year deferred alike (各)."""
+    each = where(len(first_days) > 1, "each", "one")
+    return Msg(f"{_P}term.{each}", {"quarters": _quarters_named(first_days), "months": months})
+
+
+def _sources(ctx: Context, names: list[str]) -> str:
+    """The clauses of some parameters, each once, in order ("; " as data/params joins the clauses of one source)."""
+    clauses = [c for name in names for c in ctx.source(name).split("; ")]
+    return "; ".join(dict.fromkeys(clauses))
 
 
 def _manufacturing_sme(ctx: Context) -> None:
+    """B8: the taxes deferred, quarter by quarter (yuan: deferrable taxes × share, each rounded to the fen as a
+    component), with the value of the deferral at the 1-year LPR in the reasons and the trace.
+
+    国家税务总局 财政部公告2021年第30号, 2022年第2号 and 2022年第17号; 内蒙古方案 第2条, 忻政办发〔2022〕34号 第2条."""
     p = ctx.profile
     item = ctx.start(DEFERRAL)
-    finding = ctx.classification["manufacturing_size"]
-    if finding.value is None:
-        ctx.emit(item.fails(finding))
-        return
-    item.cite(finding)
-    if p.entity == "individual-business":
-        item.because(
-            "制造业中小微企业含个人独资企业、合伙企业和个体工商户（财政部 税务总局公告2021年第30号）",
-            "the manufacturing SMEs of the deferral include individual businesses (财政部 税务总局公告2021年第30号)",
-        )
-    small = finding.value == "small-micro"
-    share_name = "tax.manufacturing_sme_deferral." + ("share_small_micro" if small else "share_medium")
-    share = ctx.dec(share_name)
-    who = (
-        ("制造业小微企业", "a manufacturing small/micro enterprise")
-        if small
-        else ("制造业中型企业", "a manufacturing medium enterprise")
+    size = ctx.classification["manufacturing_size"]
+    individual = p.entity == "individual-business"
+    # 30号: 现就制造业中小微企业（含个人独资企业、合伙企业、个体工商户，下同）延缓缴纳…
+    included = _P + "individual_business_included"
+    failed = unmet(
+        # A4 (30号 第一条): 行业门类为制造业，且年销售额…4亿元以下
+        Condition(size.value is not None, *size.reasons[0]),
+        Condition(
+            not individual or bool(ctx.param(included)),
+            "common.individual_business_excluded",
+            {"why": Msg(_P + "individual_business_not_included", {"source": ctx.source(included)})},
+        ),
     )
+    if failed is not None:
+        ctx.emit(item.unmet(failed))
+        return
+    item.cite(size)
+    if individual:
+        item.because(_P + "individual_business_included", source=ctx.source(included))
+
     # 内蒙古方案 第2条: 制造业中型企业可以延缓缴纳…税费金额的50%，制造业小微企业可以延缓缴纳…全部税费
-    if item.words:
-        item.because(
-            f"{who[0]}可延缓缴纳 {pct(share)} 的企业所得税、增值税、消费税及附加等税费，不含代扣代缴、"
-            "代收代缴税费"
-            f"（{ctx.source(share_name)}）",
-            f"{who[1]} defers {pct(share)} of its CIT prepayments, VAT, consumption tax and surcharges, not "
-            "withheld "
-            f"taxes ({ctx.source(share_name)})",
-        )
-    months, sources = _months(ctx)
-    starts = ctx.param("tax.manufacturing_sme_deferral.deferral_start")
+    who = where(size.value == "small-micro", "small_micro", "medium")
+    share_name = f"{_P}share_{who}"
+    share = ctx.dec(share_name)
+    item.because(_P + "share", who=Msg(f"{_P}who.{who}"), share=share, source=ctx.source(share_name))
+
+    # 2022年第17号 第一条 (from 2022-09-01): 已缓缴税费的缓缴期限届满后继续延长4个月
+    further = ctx.params.get_or_none(_P + "months_further", ctx.year_end)
+    extra = [_P + "months_further"] if further is not None else []
+    first_days = ctx.param(_P + "quarters")
+    starts = ctx.param(_P + "deferral_start")
     interest_total = ZERO
-    for key, field, zh, en in _QUARTERS:
+    terms: list[tuple[date, Decimal]] = []  # (the quarter's first day, months deferred)
+    for key, field, parts in _QUARTERS:
+        # the quarter's term: its months (30号 第四条, 2号 第一条, 第二条（一）) plus 17号's further months
+        months = sum((ctx.dec(_P + part) for part in parts), Decimal(further or 0))
         base: Decimal = getattr(p.deferral, field)
+        # 可以延缓缴纳…各项税费金额的50% / 全部税费
         deferred = item.component(key, base * share)
+        # what paying later is worth (not in the amount): the LPR in force when the quarter's tax fell due, for the
+        # months deferred (deferral_start: an interpretation of the tool, not a clause)
         start = starts[key]
-        lpr = ctx.dec("finance.lpr_1y", start)
-        interest = deferred * lpr * months[key] / MONTHS_PER_YEAR
+        lpr = ctx.dec(LPR, start)
+        interest = deferred * lpr * months / MONTHS_PER_YEAR
         interest_total += interest
-        if item.words:
-            item.step(f"{zh}缓缴税费", f"{en} taxes deferred", f"{n(base)} × {pct(share)} = {n(deferred)}")
-            item.step(
-                f"{zh}缓缴 {months[key]} 个月的时间价值（{month(start)} 起，1年期LPR {pct(lpr)}，不计入金额）",
-                f"{en} value of {months[key]} months' deferral (from {month(start)}, 1-year LPR {pct(lpr)}; not "
-                "in the amount)",
-                f"{n(deferred)} × {pct(lpr)} × {months[key]} / {MONTHS_PER_YEAR} = {n(quantize(interest))}",
-            )
-    if item.words:
-        item.because(
-            f"缓缴期限：2021年第四季度 {months['q4_2021']} 个月，2022年第一、二季度各 {months['q1_2022']} 个月"
-            f"（{'; '.join(sources)}）",
-            f"deferred for {months['q4_2021']} months (2021 Q4) and {months['q1_2022']} months (2022 Q1, Q2) "
-            f"({'; '.join(sources)})",
-        )
-    value = quantize(interest_total)
-    if item.words:
-        item.because(
-            f"缓缴的时间价值按1年期LPR计约 {n(value)} 元（仅供参考，不计入金额；金额为缓缴税费，须到期缴纳）",
-            f"the deferral is worth about {n(value)} as interest at the 1-year LPR (for reference only, not in "
-            "the "
-            f"amount; the amount is tax paid later)",
-        )
-    if not any(getattr(p.deferral, field) for _, field, _, _ in _QUARTERS):
-        item.because(
-            "未填写可缓缴税费（deferral.taxes_2021q4 / taxes_2022q1 / taxes_2022q2）",
-            "no deferrable taxes given (deferral.taxes_2021q4 / taxes_2022q1 / taxes_2022q2)",
-        )
+        quarter = _quarters_named([first_days[key]])
+        item.step(_P + "deferred", quarter=quarter, base=base, share=share, deferred=deferred)
+        values = {"quarter": quarter, "months": months, "start": start, "term": LPR_YEARS, "lpr": lpr}
+        item.step(_P + "interest", **values, deferred=deferred, months_a_year=MONTHS_PER_YEAR, interest=interest)
+        terms.append((first_days[key], months))
+
+    # quarters of one year deferred alike are named together: 2022年第一、二季度各 10 个月
+    by_term = groupby(terms, key=lambda t: (t[0].year, t[1]))
+    named = [_term([d for d, _ in group], months) for (_, months), group in by_term]
+    all_terms = named[0] if len(named) == 1 else Msg(_P + "and", {"first": named[:-1], "last": named[-1]})
+    month_params = [_P + part for _, _, parts in _QUARTERS for part in parts] + extra
+    item.because(_P + "terms", terms=all_terms, sources=_sources(ctx, month_params))
+    item.because(_P + "value", term=LPR_YEARS, value=interest_total)
+    if not any(getattr(p.deferral, field) for _, field, _ in _QUARTERS):
+        item.because(_P + "no_taxes", fields=[f"deferral.{field}" for _, field, _ in _QUARTERS])
     ctx.emit(item.done())
 
 
+# ── B19 water and gas bills ───────────────────────────────────────────────────────────────────────────────────
 def _water_gas(ctx: Context) -> None:
-    """忻政办发〔2022〕86号 第七条: 2022年12月至2023年3月企业产生的水、气费用可申请缓缴…免收欠费滞纳金."""
+    """B19 (忻政办发〔2022〕86号 第七条): 2022年12月至2023年3月企业产生的水、气费用可申请缓缴…免收欠费滞纳金.
+    The amount is the bills deferred (yuan, utilities.deferred_bills); the bill months are the window of
+    fees.water_gas_deferral.bill_months."""
     if not ctx.offers(WATER_GAS):
         return  # a Xinzhou measure: its parameters exist only there
     item = ctx.start(WATER_GAS)
-    if individual_business_excluded(
-        ctx,
-        item,
-        "第七条的缓缴对象为“企业产生的水、气费用”，未包括个体工商户（可向供水、供气单位咨询）",
-        "clause 七 defers the water and gas bills of enterprises (企业); individual businesses are not named "
-        "(ask the supplier)",
-    ):
+    # 企业产生的水、气费用: an individual business is not named
+    name = WATER_GAS + ".bill_months"
+    if individual_business_excluded(ctx, item, WATER_GAS + ".not_individual_business", source=ctx.source(name)):
         return
-    first, last = window(ctx, "fees.water_gas_deferral.bill_months")
+    first, last = window(ctx, name)
     bills = ctx.profile.utilities.deferred_bills
-    if item.words:
-        item.because(
-            f"{month(first)} 至 {month(last)} 的水、气费用可申请缓缴，金额过大可部分缓缴；缓缴期内欠费不停供，"
-            "免收滞纳金"
-            f"（{ctx.source('fees.water_gas_deferral.bill_months')}）",
-            f"water and gas bills of {month(first)}..{month(last)} may be deferred (in part if large), with no "
-            "cut-off "
-            f"and no late fee ({ctx.source('fees.water_gas_deferral.bill_months')})",
-        )
-        item.step("缓缴的水、气费", "water and gas bills deferred", n(bills))
+    item.because(WATER_GAS + ".rule", first=first, last=last, source=ctx.source(name))
+    item.step(WATER_GAS + ".bills", bills=bills)
     if not bills:
-        item.because(
-            "未填写缓缴的水、气费（utilities.deferred_bills）",
-            "no deferred bills given (utilities.deferred_bills)",
-        )
+        item.because(WATER_GAS + ".no_bills")
     ctx.emit(item.done(bills))
