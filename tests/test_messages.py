@@ -195,10 +195,10 @@ def test_explanations_show_the_reformed_values(policy: str) -> None:
     assert shown or policy in NO_PARAMETER_SHOWN, f"{policy}: no explanation showed any parameter — test the test"
 
 
-# policies whose explanations name no parameter value this test can see (relief.dev_zone_rent shows its 6 months,
-# a single digit the test ignores; tests/test_finance.py reforms it and checks the explanation says 7;
-# fees.water_gas_deferral shows the bill months, dates of its window, which the reform does not move; tests/test_deferral.py
-# reforms them)
+# policies whose explanations name no parameter value this test can see: relief.dev_zone_rent shows its 6 months,
+# a single digit the test ignores (tests/test_finance.py reforms it and checks the explanation says 7);
+# fees.water_gas_deferral shows the bill months, the dates of its window, which this reform does not move
+# (tests/test_deferral.py reforms them)
 NO_PARAMETER_SHOWN: frozenset[str] = frozenset({"relief.dev_zone_rent", "fees.water_gas_deferral"})
 
 
