@@ -7,7 +7,6 @@ rates as a fraction ``0.5`` or a percent ``"50%"``. Exponent notation, NaN and I
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = [
@@ -21,7 +20,6 @@ __all__ = [
     "parse_money",
     "parse_rate",
     "quantize",
-    "say",
 ]
 
 ZERO = Decimal(0)
@@ -143,9 +141,3 @@ def fmt_num(value: Decimal | int) -> str:
 
 # Whether the calculation in progress writes its reasons. The engine sets it for the length of one calculate() call
 # (a batch row needs amounts only: formatting numbers into sentences was a fifth of its time); outside it is True.
-WORDS: ContextVar[bool] = ContextVar("xzcalc_words", default=True)
-
-
-def say(value: Decimal | int) -> str:
-    """A number inside a reason or a trace: fmt_num, or nothing while the engine runs without words."""
-    return fmt_num(value) if WORDS.get() else ""

@@ -43,13 +43,8 @@ class ItemBuilder:
         self.trace: list[Msg] = []
         self.components: dict[str, Decimal] = {}
 
-    words = True  # TRANSITIONAL: families not yet converted still test it
-
-    def because(self, message: str, *legacy: str, **values: Any) -> ItemBuilder:
+    def because(self, message: str, **values: Any) -> ItemBuilder:
         """A reason: the message id (data/messages) and the values it shows."""
-        if legacy:  # TRANSITIONAL: because(zh, en) of a family not yet converted
-            self.reasons.append(Msg("raw.reason", {"zh": message, "en": legacy[0]}))
-            return self
         self.reasons.append(Msg(message, values))
         return self
 
@@ -57,12 +52,9 @@ class ItemBuilder:
         """The reasons of a classification the item rests on, as the item's own."""
         self.reasons.extend(finding.reasons)
 
-    def step(self, message: str, *legacy: str, **values: Any) -> None:
+    def step(self, message: str, **values: Any) -> None:
         """One line of the derivation (kept only when the arithmetic was asked for)."""
         if self.explain:
-            if legacy:  # TRANSITIONAL: step(zh, en, arithmetic) of a family not yet converted
-                values = {"zh": message, "en": legacy[0], "arithmetic": legacy[1]}
-                message = "raw.step"
             self.trace.append(Msg(message, values))
 
     def component(self, name: str, value: Decimal) -> Decimal:
@@ -90,10 +82,10 @@ class ItemBuilder:
         self.reasons.append(failed)
         return self.ineligible()
 
-    def ineligible(self, message: str = "", *legacy: str, **values: Any) -> Item:
+    def ineligible(self, message: str = "", **values: Any) -> Item:
         """Not eligible: amount 0.00 (None for eligible_only) and the failed condition as the last reason."""
         if message:
-            self.because(message, *legacy, **values)
+            self.because(message, **values)
         assert self.reasons, f"{self.info.id}: an ineligible item must say why"
         amount = None if self.info.certainty == "eligible_only" else NOTHING
         return Item(self.info, False, amount, _frozen({}), tuple(self.reasons), tuple(self.trace))
@@ -119,8 +111,6 @@ class Context:
     cit: dict[str, Decimal] = field(default_factory=dict)  # the CIT chain's summary (rules/income_tax.py)
     vat_payable: Decimal = ZERO  # VAT payable after relief, the surcharges' base (rules/vat.py → local_taxes.py)
 
-    words = True  # TRANSITIONAL
-
     def param(self, name: str, on: date | None = None) -> Any:
         """A parameter's value on `on` (default: the last day of the tax year)."""
         return self.params.get(name, on or self.year_end)
@@ -134,13 +124,20 @@ class Context:
             raise DataError(f"parameter {name} is not a number: {value!r}")
         return Decimal(value)
 
-    def window_in_year(self, name: str) -> Window | None:
-        """The first dated window of a parameter that overlaps the tax year (a measure in force for part of it, such
-        as 2022年第28号's 2022-10-01..12-31), or None."""
-        first = date(self.year, 1, 1)
-        return next(
-            (w for w in self.params.parameter(name).windows if w.start <= self.year_end and w.end >= first), None
+    def windows_in_year(self, name: str) -> tuple[Window, ...]:
+        """The dated windows of a parameter that overlap the tax year, each cut to the year (a measure in force for
+        part of it, such as 2022年第28号's 2022-10-01..12-31)."""
+        first, last = date(self.year, 1, 1), self.year_end
+        return tuple(
+            Window(max(w.start, first), min(w.end, last), w.value)
+            for w in self.params.parameter(name).windows
+            if w.start <= last and w.end >= first
         )
+
+    def window_in_year(self, name: str) -> Window | None:
+        """The first of windows_in_year, or None."""
+        windows = self.windows_in_year(name)
+        return windows[0] if windows else None
 
     def source(self, name: str) -> str:
         """The clause a parameter is written in (its `source` in data/params)."""
@@ -192,9 +189,3 @@ def where(condition: bool, then: T, otherwise: T) -> T:
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
     return sector.startswith(tuple(prefixes))
-
-
-def n(value: Decimal | int) -> str:  # TRANSITIONAL: numbers in the sentences of families not yet converted
-    from ..money import fmt_num
-
-    return fmt_num(value)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..messages import Msg
 from ..money import quantize
-from .common import add_months, window
+from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
 from .kit import Condition, Context, sector_in, unmet, where
 
 VOUCHER = "subsidy.innovation_voucher"
@@ -26,16 +26,9 @@ TECH_UPGRADE = "subsidy.tech_upgrade"
 CHAIN_LEADER = "award.chain_leader_output"
 WHITELIST = "award.whitelist_growth"
 
-INDIVIDUAL_BUSINESS = "individual-business"
 MANUFACTURING = "C"  # GB/T 4754-2017 section C 制造业
 _GROWTH_SHOWN = Decimal("0.0001")  # growth rates are shown to 0.01% (the test itself compares exact amounts)
 _ONE = Decimal(1)
-
-
-def _enterprise(holds: bool, why: str, **values: Any) -> Condition:
-    """A condition an individual business fails: the clause reaches enterprises only. `why` is the message id (with
-    its values) saying so, shown after "个体工商户不适用：" / "not for an individual business: "."""
-    return Condition(holds, "common.individual_business_excluded", {"why": Msg(why, values)})
 
 
 # ── B10 ─────────────────────────────────────────────
@@ -48,7 +41,7 @@ def _innovation_voucher(ctx: Context) -> None:
     item = ctx.start(VOUCHER)
     # 对购买创新服务、开展技术合作的科技型中小企业给予资助（科技型中小企业须为在中国境内注册的居民企业）
     failed = unmet(
-        _enterprise(
+        enterprises_only(
             p.entity in ctx.param(VOUCHER + ".entity_types"),
             "subsidy.innovation_voucher.resident_enterprise",
             source=ctx.source(VOUCHER + ".entity_types"),
@@ -124,7 +117,9 @@ def _first_batch(ctx: Context) -> None:
     item = ctx.start(FIRST_BATCH)
     premium = p.materials.first_batch_premium
     failed = unmet(
-        _enterprise(p.entity != INDIVIDUAL_BUSINESS, "subsidy.first_batch_material_insurance.producing_enterprise"),
+        enterprises_only(
+            p.entity != INDIVIDUAL_BUSINESS, "subsidy.first_batch_material_insurance.producing_enterprise"
+        ),
         Condition(bool(premium), "subsidy.first_batch_material_insurance.no_premium"),
     )
     if failed:
@@ -194,7 +189,7 @@ def _chain_leader(ctx: Context) -> None:
     }
     # 对于“建链延链补链强链”作用明显、2022年产值首次达到5亿元以上且同比增长10%以上的制造业重点产业链链主企业，
     failed = unmet(
-        _enterprise(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"),
+        enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"),
         # 重点产业链链主企业
         Condition(c.member, "award.chain_leader_output.not_member"),
         # 制造业
@@ -259,7 +254,7 @@ def _whitelist(ctx: Context) -> None:
     met = [(on, g, tier) for on, g, tier in reached if tier is not None]
     best = max(met, key=lambda m: m[2][1], default=None)  # the highest award; the first month of equal ones
     failed = unmet(
-        _enterprise(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"),
+        enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"),
         Condition(w.member, "award.whitelist_growth.not_member"),
     )
     if failed:

@@ -6,10 +6,8 @@ sentence from data/messages/vat.toml.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from ..classify import size_class
 from ..messages import Msg
@@ -37,14 +35,6 @@ def surcharge_rate(ctx: Context) -> Decimal:
 
 
 # ── B5 small-scale exemption ────────────────────────────────────
-def _windows_in_year(ctx: Context, name: str) -> Iterator[tuple[date, date, Any]]:
-    """(first day, last day, value) of each dated window of a parameter, cut to the tax year (a measure's dates)."""
-    first, last = date(ctx.year, 1, 1), ctx.year_end
-    for w in ctx.params.parameter(name).windows:
-        if w.start <= last and w.end >= first:
-            yield max(w.start, first), min(w.end, last), w.value
-
-
 def _span(start: date, end: date) -> Msg:
     """Dates within one year as a reason shows them: 2022年4月1日至12月31日 / 2022-04-01..2022-12-31."""
     values = {"start": start, "end": end, "start_day": start.day, "end_month": end.month, "end_day": end.day}
@@ -121,9 +111,9 @@ def small_scale_exemption(ctx: Context) -> None:
     item.step("vat.small_scale_exemption.surcharges", exempt=exempt, reduced=reduced, rate=rate, surcharges=sur)
     rate3 = ctx.dec("vat.small_scale.levy_rate_3pct")
     measures = [
-        Msg(message, {"value": value, "when": _span(start, end), "rate3": rate3, "source": ctx.source(name)})
+        Msg(message, {"value": w.value, "when": _span(w.start, w.end), "rate3": rate3, "source": ctx.source(name)})
         for name, message in MEASURES
-        for start, end, value in _windows_in_year(ctx, name)
+        for w in ctx.windows_in_year(name)
     ]
     if measures:
         item.because("vat.small_scale_exemption.rule", measures=measures)
