@@ -16,6 +16,7 @@ from xzcalc.clauses import all_clauses
 from xzcalc.params import all_policies, catalogue, jurisdictions, param_set
 from xzcalc.rules import FAMILIES
 
+ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT_CITE = re.compile(
     r"^(晋政办发〔2022〕34号|忻政办发〔2022〕34号|忻政办发〔2022〕36号|忻政办发〔2022〕86号|内蒙古方案) "
 )
@@ -50,6 +51,23 @@ def test_every_computed_policy_has_a_rule_and_vice_versa() -> None:
     computed = {p.id for p in all_policies() if p.certainty != "eligible_only"}
     assert computed <= ruled, computed - ruled
     assert ruled <= computed, ruled - computed
+
+
+def test_a_policy_id_leads_to_its_rule_module_in_one_hop() -> None:
+    """data/policies.toml names each policy's module; that module's POLICIES computes it (and no other module's)."""
+    import importlib
+
+    from xzcalc.rules import MODULES
+
+    for policy in all_policies():
+        path = Path(policy.module)
+        assert path.parts[:2] == ("xzcalc", "rules") and (ROOT / path).is_file(), (policy.id, policy.module)
+        module = importlib.import_module(".".join(path.with_suffix("").parts))
+        if policy.certainty == "eligible_only":
+            assert path.name == "eligible_only.py", policy.id
+        else:
+            assert policy.id in module.POLICIES, (policy.id, policy.module)
+            assert [m.__name__ for m in MODULES if policy.id in m.POLICIES] == [module.__name__], policy.id
 
 
 def test_clause_policy_links_point_at_catalogue_ids() -> None:

@@ -42,6 +42,7 @@ class PolicyInfo:
     params: tuple[str, ...] = ()
     conditions: dict[str, Any] = field(default_factory=dict)
     confirm: tuple[Text, ...] = ()
+    module: str = "xzcalc/rules/eligible_only.py"  # the file whose code computes it
 
 
 EMPTY: Mapping[str, Decimal] = MappingProxyType({})

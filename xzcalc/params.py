@@ -225,6 +225,7 @@ def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty:
         params=tuple(entry.get("params", ())),
         conditions=conditions,
         confirm=confirm,
+        module=str(entry.get("module", "xzcalc/rules/eligible_only.py")),
     )
 
 

@@ -1,28 +1,17 @@
-"""Rule families, one module per policy family, run in this order (the CIT chain first: B6 needs A1).
+"""Rule families, one module per policy family; every module exports POLICIES (the ids it computes) and FAMILIES
+((ids, fn) pairs), and data/policies.toml names each policy's module (`module`), so a policy id leads to its code in
+one hop (tests/test_data.py checks both ways).
 
 Each family is `fn(ctx)` emitting one Item for each policy id it owns; the engine runs a family only when the
-jurisdiction offers one of its ids. A rule that computes one policy is its own family (subsidies, finance). The
-eligible-only benefits (data/eligible_only.toml) are handled generically by `eligible_only`.
+jurisdiction offers one of its ids, in the order below: the CIT chain first (六税两费 needs A1, small low-profit),
+VAT before 六税两费 (the surcharges' base); the others read only the profile and the classifications A2–A4. The
+eligible-only benefits (data/eligible_only.toml) are handled generically by `eligible_only`, after every family.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from . import deferral, employment, finance, income_tax, local_taxes, subsidies, vat
+from .kit import RuleFamily
 
-if TYPE_CHECKING:
-    from .kit import Context
-
-FAMILIES: list[tuple[tuple[str, ...], Callable[[Context], None]]] = [
-    (income_tax.POLICIES, income_tax.income_tax),
-    (vat.POLICIES, vat.small_scale_exemption),
-    (local_taxes.POLICIES, local_taxes.six_taxes_two_fees),
-    # B7–B19 read only the profile and the classifications A2–A4; none depends on another's facts.
-    (vat.CREDIT_REFUND_POLICIES, vat.credit_refund),
-    (deferral.POLICIES, deferral.deferrals),
-    (employment.POLICIES, employment.stable_job_refund),
-    *(((pid,), rule) for pid, rule in subsidies.RULES),
-    *(((pid,), rule) for pid, rule in finance.RULES),
-]
+MODULES = (income_tax, vat, local_taxes, deferral, employment, subsidies, finance)
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = tuple(f for module in MODULES for f in module.FAMILIES)

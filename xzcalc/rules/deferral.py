@@ -16,7 +16,7 @@ from itertools import groupby
 from ..messages import Msg
 from ..money import ZERO
 from .common import individual_business_excluded, window
-from .kit import Condition, Context, unmet, where
+from .kit import Condition, Context, RuleFamily, unmet, where
 
 DEFERRAL = "tax.manufacturing_sme_deferral"
 WATER_GAS = "fees.water_gas_deferral"
@@ -153,3 +153,6 @@ def _water_gas(ctx: Context) -> None:
     if not bills:
         item.because(WATER_GAS + ".no_bills")
     ctx.emit(item.done(bills))
+
+
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, deferrals),)

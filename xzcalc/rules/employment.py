@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..messages import Msg
 from .common import window
-from .kit import Condition, Context, ItemBuilder, unmet, where
+from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
 
 STABLE_JOB = "ui.stable_job_refund"
 POLICIES = (STABLE_JOB,)
@@ -134,3 +134,6 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
     ratio = Decimal(ratio)
     item.because(_P + "ratio", who=Msg(_P + where(large, "who.large", "who.sme")), ratio=ratio, source=ctx.source(name))
     return ratio
+
+
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, stable_job_refund),)

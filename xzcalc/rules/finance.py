@@ -8,13 +8,12 @@ finance.startup_loan_interest.*, finance.lpr_1y); every sentence from data/messa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from ..messages import Msg
 from ..money import ZERO
 from .common import individual_business_excluded, window
-from .kit import Condition, Context, sector_in, unmet
+from .kit import Condition, Context, RuleFamily, sector_in, unmet
 
 DEV_ZONE = "relief.dev_zone_rent"
 GUARANTEE = "finance.guarantee_fee_halving"
@@ -202,8 +201,9 @@ def _startup_loan(ctx: Context) -> None:
 
 
 # One rule per policy; the engine runs each only where the jurisdiction offers it (Xinzhou: its parameters).
-RULES: tuple[tuple[str, Callable[[Context], None]], ...] = (
-    (DEV_ZONE, _dev_zone_rent),
-    (GUARANTEE, _guarantee),
-    (STARTUP_LOAN, _startup_loan),
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
+    ((DEV_ZONE,), _dev_zone_rent),
+    ((GUARANTEE,), _guarantee),
+    ((STARTUP_LOAN,), _startup_loan),
 )
+POLICIES = tuple(pid for ids, _ in FAMILIES for pid in ids)

@@ -19,7 +19,7 @@ from ..messages import Msg
 from ..model import Finding
 from ..money import ZERO, quantize
 from ..profile import Equipment
-from .kit import Context, ItemBuilder
+from .kit import Context, ItemBuilder, RuleFamily
 
 RD = "cit.rd_super_deduction"
 EQUIPMENT = "cit.equipment_deduction"
@@ -280,3 +280,6 @@ def _individual_business(ctx: Context) -> None:
         relief=relief,
     )
     ctx.emit(item.done(relief))
+
+
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, income_tax),)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import reduce
 
 from ..messages import Msg
-from .kit import Condition, Context, unmet
+from .kit import Condition, Context, RuleFamily, unmet
 
 SIX_TAXES = "local.six_taxes_two_fees"
 POLICIES = (SIX_TAXES,)
@@ -83,3 +83,6 @@ def six_taxes_two_fees(ctx: Context) -> None:
     if not item.components:
         item.because("local.six_taxes_two_fees.nothing_given")
     ctx.emit(item.done())
+
+
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, six_taxes_two_fees),)

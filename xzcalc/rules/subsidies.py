@@ -10,14 +10,14 @@ data/messages/subsidies.toml.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ..messages import Msg
 from ..money import quantize
 from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
-from .kit import Condition, Context, sector_in, unmet, where
+from .kit import Condition, Context, RuleFamily, sector_in, unmet, where
 
 VOUCHER = "subsidy.innovation_voucher"
 FIRST_SET = "subsidy.first_set_equipment"
@@ -294,11 +294,12 @@ def _whitelist(ctx: Context) -> None:
 
 
 # One rule per policy; the engine runs each only where the jurisdiction offers it (its parameters exist only there).
-RULES: tuple[tuple[str, Callable[[Context], None]], ...] = (
-    (VOUCHER, _innovation_voucher),
-    (FIRST_SET, _first_set),
-    (FIRST_BATCH, _first_batch),
-    (TECH_UPGRADE, _tech_upgrade),
-    (CHAIN_LEADER, _chain_leader),
-    (WHITELIST, _whitelist),
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
+    ((VOUCHER,), _innovation_voucher),
+    ((FIRST_SET,), _first_set),
+    ((FIRST_BATCH,), _first_batch),
+    ((TECH_UPGRADE,), _tech_upgrade),
+    ((CHAIN_LEADER,), _chain_leader),
+    ((WHITELIST,), _whitelist),
 )
+POLICIES = tuple(pid for ids, _ in FAMILIES for pid in ids)

@@ -12,13 +12,12 @@ from decimal import Decimal
 from ..classify import size_class
 from ..messages import Msg
 from ..money import ZERO
-from .kit import Condition, Context, ItemBuilder, unmet, where
+from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
 from .local_taxes import surcharge_rates
 
 SMALL_SCALE = "vat.small_scale_exemption"
-POLICIES = (SMALL_SCALE,)
 CREDIT_REFUND = "vat.credit_refund"
-CREDIT_REFUND_POLICIES = (CREDIT_REFUND,)
+POLICIES = (SMALL_SCALE, CREDIT_REFUND)
 QUARTER_STARTS = (1, 4, 7, 10)  # the month each quarter of the tax year begins with (the calendar's, no document's)
 
 # the measures of B5 as the reason lists them: (parameter, message); each is in force where its parameter has a value
@@ -194,3 +193,9 @@ def credit_refund(ctx: Context) -> None:
     if not p.vat.stock_credit and not p.vat.incremental_credit:
         item.because("vat.credit_refund.no_credit")
     ctx.emit(item.done())
+
+
+FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
+    ((SMALL_SCALE,), small_scale_exemption),
+    ((CREDIT_REFUND,), credit_refund),
+)
