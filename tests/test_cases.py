@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
+from xzcalc.data import load_toml
 from xzcalc.engine import calculate
 from xzcalc.money import fmt_amount
-from xzcalc.data import load_toml
 from xzcalc.profile import parse_profile
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))

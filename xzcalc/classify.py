@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from .data import load_data
 from .model import Finding, Text
 from .money import WORDS
 from .money import say as fmt_num  # numbers in reasons: skipped when the engine runs without words
-from .data import load_data
 from .params import ParamSet
 from .profile import Profile
 

@@ -32,7 +32,7 @@ from typing import Any, Literal, NamedTuple
 
 from .money import fmt_num, quantize
 
-__all__ = ["Lang", "Msg", "Text", "render", "message_ids", "MessageError"]
+__all__ = ["Lang", "MessageError", "Msg", "Text", "message_ids", "render"]
 
 Lang = Literal["zh", "en"]
 
