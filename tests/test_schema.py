@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from xzcalc.cli import app
 from xzcalc.data import load_toml
 from xzcalc.profile import ProfileError, all_paths, parse_profile
-from xzcalc.schema import profile_schema
+from xzcalc.schema.jsonschema import profile_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).resolve().parent.parent

@@ -283,7 +283,7 @@ def template(
     rows: Annotated[int, typer.Option(min=1, max=50, help="CSV: equipment/first-set columns per enterprise.")] = 3,
 ) -> None:
     """A commented profile template (TOML), or the header of every batch CSV column."""
-    from .template import csv_header, toml_template
+    from .schema.template import csv_header, toml_template
 
     sys.stdout.write(toml_template() if format_ is TemplateFormat.toml else csv_header(rows))
 

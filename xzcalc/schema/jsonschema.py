@@ -13,8 +13,8 @@ from dataclasses import MISSING, fields
 from decimal import Decimal
 from typing import Any
 
-from . import __version__
-from .profile import Profile
+from .. import __version__
+from ..profile import Profile
 
 __all__ = ["profile_schema"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import tomli_w
 
-from .profile import Profile, all_paths
+from ..profile import Profile, all_paths
 
 __all__ = ["csv_header", "toml_template"]
 
