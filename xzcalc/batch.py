@@ -103,13 +103,11 @@ class Layout:
 @cache
 def layout() -> Layout:
     """Every policy of every jurisdiction (catalogue order) and every classification the engine reports."""
-    from dataclasses import fields
-
     from .engine import calculate
     from .params import all_policies, supported_years
-    from .profile import Profile, parse_profile
+    from .profile import parse_profile, resolve_path
 
-    choices = next(f.metadata["choices"] for f in fields(Profile) if f.name == "jurisdiction")
+    choices = resolve_path("jurisdiction")[0].choices
     names: dict[str, None] = {}
     for jurisdiction in choices:
         for entity in ("company", "individual-business"):
