@@ -41,7 +41,8 @@ from .engine import calculate
 from .model import KINDS
 from .money import ZERO, MoneyError, fmt_amount
 from .params import UnsupportedYear
-from .profile import Profile, ProfileError, RowReader, profile_from_flat
+from .profile import Profile, ProfileError
+from .schema.build import RowReader, profile_from_flat
 
 if TYPE_CHECKING:
     from .params import ParamSet
@@ -105,7 +106,8 @@ def layout() -> Layout:
     """Every policy of every jurisdiction (catalogue order) and every classification the engine reports."""
     from .engine import calculate
     from .params import all_policies, supported_years
-    from .profile import parse_profile, resolve_path
+    from .schema.build import parse_profile
+    from .schema.paths import resolve_path
 
     choices = resolve_path("jurisdiction")[0].choices
     names: dict[str, None] = {}
@@ -536,7 +538,8 @@ def _open_input(source: str, encoding: str | None) -> tuple[IO[str], IO[bytes], 
 
 
 def _valid_column(name: str) -> bool:
-    from .profile import ProfileError, resolve_path
+    from .profile import ProfileError
+    from .schema.paths import resolve_path
 
     if name == "id":
         return True
@@ -563,7 +566,7 @@ def check_header(raw: Sequence[str]) -> tuple[str, ...]:
     if unknown:
         import difflib
 
-        from .profile import all_paths
+        from .schema.paths import all_paths
 
         valid = ("id", *all_paths())
         parts = []
@@ -574,7 +577,7 @@ def check_header(raw: Sequence[str]) -> tuple[str, ...]:
     if duplicated:
         problems.append(f"duplicated column{'s' if len(duplicated) > 1 else ''} {', '.join(map(repr, duplicated))}")
     if problems:
-        from .profile import all_paths
+        from .schema.paths import all_paths
 
         raise BatchError(
             "; ".join(problems)

@@ -107,7 +107,8 @@ def read_profile_source(profile: str | None) -> dict[str, Any]:
 
 def build_profile(profile: str | None, options: dict[str, str | None], assignments: list[str]) -> Any:
     """File, then options, then --set PATH=VALUE; parsed and validated once through the declared schema."""
-    from .profile import parse_profile, set_path
+    from .schema.build import parse_profile
+    from .schema.paths import set_path
 
     data = read_profile_source(profile)
     for path, value in options.items():
@@ -249,7 +250,8 @@ def policies(
 
 
 def _check_jurisdiction(jurisdiction: str) -> None:
-    from .profile import ProfileError, parse_profile
+    from .profile import ProfileError
+    from .schema.build import parse_profile
 
     try:
         parse_profile({"jurisdiction": jurisdiction})

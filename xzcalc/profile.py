@@ -2,24 +2,20 @@
 
 The schema is the dataclasses below; each field's metadata names its kind — an object of xzcalc/schema/kinds.py,
 which parses that kind, reads its CSV cells, gives its JSON Schema, template example, unit and sweep step — and its
-meaning in both languages. Everything else — dotted paths, the CSV header, the template — is derived from it, so a
-field is declared once.
+meaning in both languages. Everything else — the one builder (schema/build.py), dotted paths (schema/paths.py), the
+CSV header, the template — is derived from it, so a field is declared once.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
-from itertools import compress
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from .schema.kinds import (
-    BLANK,
     DATE,
     FLAG,
     GROWTH,
@@ -37,23 +33,11 @@ from .schema.kinds import (
     NumberChoice,
     ProfileError,
     Rate,
-    Reader,
-    Scalar,
     Section,
     Table,
-    is_blank,
 )
 
-__all__ = [
-    "Profile",
-    "ProfileError",
-    "all_paths",
-    "load_profile",
-    "parse_profile",
-    "profile_from_flat",
-    "profile_to_dict",
-    "set_path",
-]
+__all__ = ["Profile", "ProfileError", "load_profile", "profile_to_dict", "spec"]
 
 D0 = Decimal(0)
 
@@ -277,262 +261,6 @@ class Profile:
     guarantee: Guarantee = spec(Section(Guarantee), "批量化担保", "batch guarantee")
     startup_loan: StartupLoan = spec(Section(StartupLoan), "创业担保贷款", "start-up loan")
     utilities: Utilities = spec(Section(Utilities), "水气费缓缴", "utility bills")
-
-
-# ── parsing ───────────────────────────────────────────────────────────────────────────────────────────────────
-
-T = TypeVar("T")
-
-
-def _index_items(value: object, path: str) -> list[tuple[int, Any]]:
-    """A list, or a {"1": …, "2": …} mapping (CSV / --set), as (1-based index, element) pairs."""
-    if isinstance(value, list | tuple):
-        return list(enumerate(value, start=1))
-    if isinstance(value, Mapping):
-        pairs = []
-        for key, element in value.items():
-            if not (isinstance(key, int) or (isinstance(key, str) and key.isdigit())) or int(key) < 1:
-                raise ProfileError(f"{path}.{key}", element, "a 1-based list index")
-            pairs.append((int(key), element))
-        return sorted(pairs)
-    raise ProfileError(path, value, "a list")
-
-
-def _build(cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
-    if type(data) is not dict and not isinstance(data, Mapping):  # (the type test first: ABC checks are slow)
-        raise ProfileError(prefix.rstrip(".") or "profile", data, "a table of fields")
-    known = _field_meta(cls)
-    for key in data:
-        if key not in known:
-            raise ProfileError(f"{prefix}{key}", data[key], _unknown_hint(cls, prefix), problem="not a profile field")
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        meta = known[name]
-        path = f"{prefix}{name}"
-        kind = meta["kind"]
-        if isinstance(kind, Section):
-            kwargs[name] = _build(kind.item, value, f"{path}.")
-        elif isinstance(kind, Table):
-            rows: list[Any] = []
-            for index, element in _index_items(value, path):
-                if isinstance(element, Mapping) and all(is_blank(v) for v in element.values()):
-                    continue  # an all-empty row of a CSV's equipment.N.* columns
-                rows.append(_build(kind.item, element, f"{path}.{index}."))
-            kwargs[name] = tuple(rows)
-        elif isinstance(kind, FixedList):
-            length = kind.length
-            values = [D0] * length
-            for index, element in _index_items(value, path):
-                if index > length:
-                    raise ProfileError(f"{path}.{index}", element, f"at most {length} values (1..{length})")
-                values[index - 1] = kind.element.parse(element, f"{path}.{index}")
-            kwargs[name] = tuple(values)
-        else:
-            parsed = kind.read(value, path)
-            if parsed is not BLANK:  # (a blank rate keeps the declared default: input_ratio = 1, lpr = None)
-                kwargs[name] = parsed
-    return cls(**kwargs)
-
-
-_FIELD_META: dict[type, dict[str, Mapping[str, Any]]] = {}
-
-
-def _field_meta(cls: type) -> dict[str, Mapping[str, Any]]:
-    """A schema class's fields by name with their metadata (kept: the batch hot path asks per row)."""
-    meta = _FIELD_META.get(cls)
-    if meta is None:
-        assert is_dataclass(cls)
-        meta = _FIELD_META[cls] = {f.name: f.metadata for f in fields(cls)}
-    return meta
-
-
-def _unknown_hint(cls: type, prefix: str) -> str:
-    names = ", ".join(f"{prefix}{n}" for n in _field_meta(cls))
-    return f"a known field ({names})" if len(names) < 400 else "a known field (see `xzcalc template`)"
-
-
-def _cross_checks(profile: Profile) -> Profile:
-    if profile.income.rd_expense_q4 > profile.income.rd_expense:
-        raise ProfileError(
-            "income.rd_expense_q4",
-            str(profile.income.rd_expense_q4),
-            f"at most income.rd_expense ({profile.income.rd_expense}): it is the part incurred in 2022-10..12",
-        )
-    return profile
-
-
-def parse_profile(data: Mapping[str, Any]) -> Profile:
-    """A profile from a nested mapping (TOML/JSON document, or the result of set_path calls)."""
-    return _cross_checks(_build(Profile, data, ""))
-
-
-# ── dotted paths: --set, CSV columns, the template ────────────────────────────────────────────────────────────
-
-
-@cache
-def all_paths(max_table_rows: int = 3) -> tuple[str, ...]:
-    """Every dotted path of the schema, as CSV columns: list elements and table rows by 1-based index."""
-    return tuple(_paths(Profile, "", max_table_rows))
-
-
-def _paths(cls: type, prefix: str, rows: int) -> Iterator[str]:
-    for name, meta in _field_meta(cls).items():
-        path = f"{prefix}{name}"
-        kind = meta["kind"]
-        if isinstance(kind, Section):
-            yield from _paths(kind.item, f"{path}.", rows)
-        elif isinstance(kind, Table):
-            for i in range(1, rows + 1):
-                yield from _paths(kind.item, f"{path}.{i}.", rows)
-        elif isinstance(kind, FixedList):
-            for i in range(1, kind.length + 1):
-                yield f"{path}.{i}"
-        else:
-            yield path
-
-
-def resolve_path(path: str) -> tuple[Kind, Mapping[str, Any]]:
-    """Check a dotted path against the schema; return its leaf kind and metadata (or raise ProfileError)."""
-    parts = path.split(".")
-    cls: type = Profile
-    i = 0
-    while i < len(parts):
-        meta = _field_meta(cls).get(parts[i])
-        if meta is None:
-            prefix = ".".join(parts[:i])
-            raise ProfileError(
-                path, path, _unknown_hint(cls, f"{prefix}." if prefix else ""), problem="not a profile field"
-            )
-        kind = meta["kind"]
-        rest = parts[i + 1 :]
-        if isinstance(kind, Section):
-            cls, i = kind.item, i + 1
-            if not rest:
-                raise ProfileError(
-                    path, path, "a field inside the table, e.g. " + f"{path}.{next(iter(_field_meta(cls)))}"
-                )
-            continue
-        if isinstance(kind, Table):
-            if len(rest) < 2 or not rest[0].isdigit() or int(rest[0]) < 1:
-                raise ProfileError(path, path, f"{parts[i]}.N.FIELD with N counted from 1")
-            cls, i = kind.item, i + 2
-            continue
-        if isinstance(kind, FixedList):
-            length = kind.length
-            if len(rest) != 1 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= length:
-                raise ProfileError(path, path, f"{'.'.join(parts[: i + 1])}.N with N from 1 to {length}")
-            return kind, meta
-        if rest:
-            raise ProfileError(path, path, f"a path ending at {'.'.join(parts[: i + 1])}")
-        return kind, meta
-    raise ProfileError(path, path, "a profile field")
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set one dotted path in a nested mapping (validated against the schema; values are parsed later)."""
-    resolve_path(path)
-    parts = path.split(".")
-    node: dict[str, Any] = data
-    for part in parts[:-1]:
-        child = node.get(part)
-        if isinstance(child, list):  # a list from a TOML file: address its elements by 1-based index
-            child = {str(i): v for i, v in enumerate(child, start=1)}
-            node[part] = child
-        elif not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
-    node[parts[-1]] = value
-
-
-@dataclass(frozen=True, slots=True)
-class _Column:
-    """Where a dotted path (a CSV column) lands in the schema: checked once, then reused for every row."""
-
-    group: str  # "" for a top-level field, else the section or table it is in
-    row: int  # 1-based row of a table (equipment.2.*), 0 otherwise
-    field: str
-    length: int  # the length of a fixed list (vat.sales_3pct), 0 otherwise
-    element: int  # 1-based element of a fixed list (vat.sales_3pct.2), 0 otherwise
-    read: Reader  # a cell → its value (or BLANK); the errors parse_profile gives, naming this path
-
-
-_IGNORED = _Column("", 0, "", 0, 0, lambda value: BLANK)  # a column that is not a profile field
-
-
-@lru_cache(maxsize=4096)
-def _column(path: str) -> _Column:
-    kind, _meta = resolve_path(path)  # ProfileError for a path the schema does not have
-    parts = path.split(".")
-    length, element = 0, 0
-    if isinstance(kind, FixedList):
-        length, element = kind.length, int(parts.pop())
-        kind = kind.element
-    *head, name = parts
-    group, row = (head[0], int(head[1])) if len(head) == 2 else (head[0] if head else "", 0)
-    assert isinstance(kind, Scalar)
-    return _Column(group, row, name, length, element, kind.cell_reader(path))
-
-
-def profile_from_flat(row: Mapping[str, Any]) -> Profile:
-    """A profile from dotted-path keys (a CSV row); blank cells are missing values.
-
-    The same result and the same errors as parse_profile on the nested form, built directly: a batch parses every
-    row this way, and going through nested dicts and the generic builder was a quarter of a row's time.
-    """
-    return _assemble(zip(map(_column, row), row.values(), strict=True))
-
-
-class RowReader:
-    """Profiles from the rows of one header (a CSV file's), each column resolved once: `read(cells)` is
-    profile_from_flat of the row's non-empty cells. Blank-named columns and those in `ignore` are not read."""
-
-    def __init__(self, header: Sequence[str], ignore: Collection[str] = ("id",)) -> None:
-        self._columns = tuple(_IGNORED if not name or name in ignore else _column(name) for name in header)
-
-    def read(self, cells: Sequence[str]) -> Profile:
-        # the columns of the non-empty cells, paired with them — both picked in C
-        # (cells beyond the header, which the caller checks, are left out by zip)
-        return _assemble(zip(compress(self._columns, cells), filter(None, cells)))  # noqa: B905
-
-
-def _assemble(cells: Iterable[tuple[_Column, Any]]) -> Profile:
-    top: dict[str, Any] = {}
-    groups: dict[str, dict[str, Any]] = {}
-    tables: dict[str, dict[int, dict[str, Any]]] = {}
-    lists: dict[tuple[str, str], list[Decimal]] = {}
-    for c, cell in cells:
-        value = c.read(cell)
-        if value is BLANK:
-            continue
-        if c.element:
-            values = lists.get((c.group, c.field))
-            if values is None:
-                values = lists[(c.group, c.field)] = [D0] * c.length
-            values[c.element - 1] = value
-        elif not c.group:
-            top[c.field] = value
-        elif c.row:
-            table = tables.get(c.group)
-            if table is None:
-                table = tables[c.group] = {}
-            fields_ = table.get(c.row)
-            if fields_ is None:
-                fields_ = table[c.row] = {}
-            fields_[c.field] = value
-        else:
-            group = groups.get(c.group)
-            if group is None:
-                group = groups[c.group] = {}
-            group[c.field] = value
-    for (group_name, name), values in lists.items():
-        (groups.setdefault(group_name, {}) if group_name else top)[name] = tuple(values)
-    schema = _field_meta(Profile)
-    for name, kwargs in groups.items():
-        top[name] = schema[name]["kind"].item(**kwargs)
-    for name, rows in tables.items():
-        top[name] = tuple(schema[name]["kind"].item(**rows[i]) for i in sorted(rows))
-    return _cross_checks(Profile(**top))
 
 
 # ── reading files and writing back ────────────────────────────────────────────────────────────────────────────

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from .chart import Marker, Series, percent, short_number
 from .model import KIND_TITLES, KINDS, Lang, Result, Text
 from .money import fmt_amount, fmt_num
-from .profile import Profile, parse_profile, profile_to_dict, set_path
+from .profile import Profile, profile_to_dict
+from .schema.build import parse_profile
 from .schema.kinds import Number
+from .schema.paths import set_path
 from .whatif import get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
@@ -308,7 +310,7 @@ def _show(key: str, value: Decimal | None) -> str:
 
 def field_label(path: str, lang: Lang) -> str:
     """The field's description from the declared schema, with its path."""
-    from .profile import resolve_path
+    from .schema.paths import resolve_path
 
     _kind, meta = resolve_path(path)
     return f"{meta['zh'] if lang == 'zh' else meta['en']} ({path})"

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from .model import KINDS, Change, Result
-from .profile import Profile, resolve_path
-from .schema.kinds import FixedList, Number
+from .profile import Profile
+from .schema.kinds import Number
+from .schema.paths import resolve_path
 
 __all__ = ["diff", "get_path", "numeric_kind", "with_path"]
 
@@ -63,8 +64,6 @@ def numeric_kind(path: str) -> Number[Any] | None:
     move. ProfileError for a path the schema does not have. The kind checks a moved value (`accepts`) and gives the
     profile's value for it (`typed`: an int for a count)."""
     kind, _meta = resolve_path(path)
-    if isinstance(kind, FixedList):
-        return kind.element
     return kind if isinstance(kind, Number) else None
 
 
