@@ -54,7 +54,8 @@ def _object(cls: type) -> dict[str, Any]:
 
 
 def profile_schema() -> dict[str, Any]:
-    """The profile's JSON Schema, ready for json.dumps."""
+    """The profile's JSON Schema (draft 2020-12) as plain data (dicts, lists, str, int, bool; no float or
+    Decimal), ready for json.dumps: an object of the profile's fields, unknown fields refused."""
     root = _object(Profile)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -46,6 +46,8 @@ def _scalar_lines(cls: type) -> list[str]:
 
 
 def toml_template() -> str:
+    """The commented TOML profile: every field with its kind's example (or the declared one) and its meaning in
+    Chinese and English; sections as [tables], tables as one [[table]] to repeat. One text ending in a newline."""
     out = [HEADER, *_scalar_lines(Profile)]
     for f in fields(Profile):
         meta = f.metadata
@@ -62,5 +64,6 @@ def toml_template() -> str:
 
 
 def csv_header(rows: int = 3) -> str:
-    """`id` (echoed to the output) and every dotted path, `rows` entries for equipment and first-set tables."""
+    """The batch CSV header: `id` (echoed to the output) and every dotted path, `rows` rows of each table
+    (equipment.1.name … equipment.ROWS.in_service); one line ending in a newline."""
     return ",".join(("id", *all_paths(rows))) + "\n"
