@@ -121,7 +121,9 @@ def resolve_path(path: str) -> tuple[Scalar[Any], Mapping[str, Any]]:
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set one dotted path in a nested mapping (validated against the schema; values are parsed later)."""
+    """Set one dotted path in a nested mapping, creating the tables on the way (a list from a TOML file becomes a
+    {"1": …} mapping so an element can be set). The path is checked against the schema (ProfileError if it names
+    no field); the value is parsed later, by parse_profile."""
     locate(path)
     parts = path.split(".")
     node: dict[str, Any] = data
