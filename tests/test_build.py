@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.test_batch import generated
-from xzcalc.profile import ProfileError
 from xzcalc.schema.build import RowReader, parse_profile, profile_from_flat
 from xzcalc.schema.kinds import BLANK, Scalar
 from xzcalc.schema.paths import all_paths, locate
+from xzcalc.schema.profile import ProfileError
 
 
 def error(row: dict[str, str]) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from xzcalc.engine import calculate
 from xzcalc.money import WORDS, say
-from xzcalc.profile import load_profile
 from xzcalc.schema.build import parse_profile
+from xzcalc.schema.profile import load_profile
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "data" / "examples").glob("*.toml"))
 

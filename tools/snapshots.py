@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xzcalc.engine import calculate  # noqa: E402
-from xzcalc.profile import load_profile  # noqa: E402
 from xzcalc.schema.build import parse_profile  # noqa: E402
+from xzcalc.schema.profile import load_profile  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.toml"))
 SNAPSHOTS = ROOT / "tests" / "snapshots"

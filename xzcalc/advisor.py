@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .model import KIND_TITLES, Advisory, Change, Result, Text
 from .money import fmt_num, quantize
 from .params import ParamSet, param_set
-from .profile import Profile
+from .schema.profile import Profile
 from .whatif import diff, get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:

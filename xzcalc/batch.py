@@ -41,8 +41,8 @@ from .engine import calculate
 from .model import KINDS
 from .money import ZERO, MoneyError, fmt_amount
 from .params import UnsupportedYear
-from .profile import Profile, ProfileError
 from .schema.build import RowReader, profile_from_flat
+from .schema.profile import Profile, ProfileError
 
 if TYPE_CHECKING:
     from .params import ParamSet
@@ -538,8 +538,8 @@ def _open_input(source: str, encoding: str | None) -> tuple[IO[str], IO[bytes], 
 
 
 def _valid_column(name: str) -> bool:
-    from .profile import ProfileError
     from .schema.paths import resolve_path
+    from .schema.profile import ProfileError
 
     if name == "id":
         return True

@@ -18,7 +18,7 @@ from .model import Finding, Text
 from .money import WORDS
 from .money import say as fmt_num  # numbers in reasons: skipped when the engine runs without words
 from .params import ParamSet
-from .profile import Profile
+from .schema.profile import Profile
 
 __all__ = ["Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
 

@@ -89,7 +89,7 @@ SetOption = Annotated[
 
 def read_profile_source(profile: str | None) -> dict[str, Any]:
     """The raw nested mapping of a profile file (TOML/JSON) or stdin (`-`), before overrides."""
-    from .profile import load_profile
+    from .schema.profile import load_profile
 
     if profile is None:
         return {}
@@ -126,7 +126,7 @@ def run_guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Turn the core's input errors into one line and exit code 2."""
     from .money import MoneyError
     from .params import UnsupportedYear
-    from .profile import ProfileError
+    from .schema.profile import ProfileError
 
     try:
         return fn(*args, **kwargs)
@@ -250,8 +250,8 @@ def policies(
 
 
 def _check_jurisdiction(jurisdiction: str) -> None:
-    from .profile import ProfileError
     from .schema.build import parse_profile
+    from .schema.profile import ProfileError
 
     try:
         parse_profile({"jurisdiction": jurisdiction})

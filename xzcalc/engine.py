@@ -21,7 +21,7 @@ from .model import KINDS, Finding, Item, PolicyInfo, Result, Step, Text
 from .money import CONTEXT, WORDS, ZERO, quantize, say
 from .params import DataError, Parameter, ParamSet, catalogue, param_set
 from .params import policy as policy_info
-from .profile import Profile
+from .schema.profile import Profile
 
 if TYPE_CHECKING:
     from .reform import Reform

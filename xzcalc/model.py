@@ -180,7 +180,7 @@ class Advisory:
 
 @dataclass(slots=True)
 class Result:
-    profile: Any  # xzcalc.profile.Profile (kept Any to avoid an import cycle)
+    profile: Any  # xzcalc.schema.profile.Profile (kept Any to avoid an import cycle)
     jurisdiction: str
     year: int
     classification: dict[str, Finding]
@@ -197,7 +197,7 @@ class Result:
         raise KeyError(policy_id)
 
     def to_json(self, lang: Lang = "zh", explain: bool = False) -> dict[str, Any]:
-        from .profile import profile_to_dict
+        from .schema.profile import profile_to_dict
 
         out: dict[str, Any] = {
             "profile": profile_to_dict(self.profile),

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from .chart import Marker, Series, percent, short_number
 from .model import KIND_TITLES, KINDS, Lang, Result, Text
 from .money import fmt_amount, fmt_num
-from .profile import Profile, profile_to_dict
 from .schema.build import parse_profile
 from .schema.kinds import Number
 from .schema.paths import set_path
+from .schema.profile import Profile, profile_to_dict
 from .whatif import get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class SweepResult:
 
 def parse_field_value(profile: Profile, path: str, text: str, option: str) -> tuple[Profile, Decimal]:
     """`text` as the field's kind would parse it in a profile (same checks, same message), and the profile with it."""
-    from .profile import ProfileError
+    from .schema.profile import ProfileError
 
     try:
         kind = numeric_kind(path)

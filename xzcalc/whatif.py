@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from .model import KINDS, Change, Result
-from .profile import Profile
 from .schema.kinds import Number
 from .schema.paths import resolve_path
+from .schema.profile import Profile
 
 __all__ = ["diff", "get_path", "numeric_kind", "with_path"]
 

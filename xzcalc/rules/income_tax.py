@@ -18,7 +18,7 @@ from decimal import Decimal
 from ..engine import Context, ItemBuilder, n
 from ..model import Finding, Text
 from ..money import ZERO, quantize
-from ..profile import Equipment
+from ..schema.profile import Equipment
 
 RD = "cit.rd_super_deduction"
 EQUIPMENT = "cit.equipment_deduction"

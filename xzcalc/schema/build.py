@@ -24,9 +24,9 @@ from functools import lru_cache, partial
 from itertools import compress
 from typing import Any
 
-from ..profile import Profile
 from .kinds import BLANK, FixedList, ProfileError, Reader, Section, Table, is_blank
 from .paths import fields_of, locate, unknown_hint
+from .profile import Profile
 
 __all__ = ["Column", "RowReader", "build", "cell_column", "parse_profile", "profile_from_flat", "value_column"]
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from .. import __version__
-from ..profile import Profile
 from .kinds import Section, Table, Value
+from .profile import Profile
 
 __all__ = ["profile_schema"]
 

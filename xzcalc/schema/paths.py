@@ -12,8 +12,8 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Any
 
-from ..profile import Profile
 from .kinds import FixedList, ProfileError, Scalar, Section, Table
+from .profile import Profile
 
 __all__ = ["Location", "all_paths", "fields_of", "locate", "resolve_path", "set_path", "unknown_hint"]
 

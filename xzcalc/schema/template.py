@@ -11,9 +11,9 @@ from typing import Any
 
 import tomli_w
 
-from ..profile import Profile
 from .kinds import Section, Table, Value
 from .paths import all_paths
+from .profile import Profile
 
 __all__ = ["csv_header", "toml_template"]
 

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from .schema.kinds import (
+from .kinds import (
     DATE,
     FLAG,
     GROWTH,
