@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from xzcalc.template import csv_header
+from xzcalc.schema.template import csv_header
 from xzcalc.uscc import ALPHABET, check_digit
 
 JURISDICTIONS = (("xinzhou", "忻州", 5), ("shanxi", "太原", 3), ("inner-mongolia", "呼和浩特", 2))

@@ -15,8 +15,8 @@ from xzcalc.cli import app
 from xzcalc.engine import calculate
 from xzcalc.model import Advisory
 from xzcalc.params import param_set
-from xzcalc.profile import parse_profile
 from xzcalc.reform import parse_reform
+from xzcalc.schema.build import parse_profile
 from xzcalc.whatif import get_path, with_path
 
 runner = CliRunner()

@@ -26,8 +26,10 @@ from hypothesis import strategies as st
 from xzcalc.batch import RowEngine, _csv_field, compute_row, detect_encoding, layout, neutralise, run
 from xzcalc.engine import calculate
 from xzcalc.money import fmt_num, parse_decimal
-from xzcalc.profile import ProfileError, parse_profile, profile_from_flat, set_path
-from xzcalc.template import csv_header
+from xzcalc.schema.build import parse_profile, profile_from_flat
+from xzcalc.schema.paths import set_path
+from xzcalc.schema.profile import ProfileError
+from xzcalc.schema.template import csv_header
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "enterprises.csv"

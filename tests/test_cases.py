@@ -26,7 +26,7 @@ import pytest
 from xzcalc.data import load_toml
 from xzcalc.engine import calculate
 from xzcalc.money import fmt_amount
-from xzcalc.profile import parse_profile
+from xzcalc.schema.build import parse_profile
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))
 

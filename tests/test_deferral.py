@@ -9,8 +9,8 @@ from typing import Any
 from xzcalc.engine import calculate
 from xzcalc.messages import Lang, render
 from xzcalc.model import Item
-from xzcalc.profile import parse_profile
 from xzcalc.reform import Reform
+from xzcalc.schema.build import parse_profile
 
 B8 = "tax.manufacturing_sme_deferral."
 MANUFACTURER = {

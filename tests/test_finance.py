@@ -14,8 +14,8 @@ from typing import Any
 from xzcalc.engine import calculate
 from xzcalc.messages import render
 from xzcalc.params import Parameter, Window, param_set
-from xzcalc.profile import parse_profile
 from xzcalc.reform import Reform
+from xzcalc.schema.build import parse_profile
 
 SMALL = {"jurisdiction": "xinzhou", "sector": "C34", "employees": 50, "revenue": "1000万"}
 

@@ -21,8 +21,9 @@ from xzcalc.messages import Msg, message_ids, render
 from xzcalc.model import Result
 from xzcalc.money import fmt_num
 from xzcalc.params import all_policies, jurisdictions, param_set
-from xzcalc.profile import Profile, load_profile, parse_profile, profile_to_dict
 from xzcalc.reform import Reform
+from xzcalc.schema.build import parse_profile
+from xzcalc.schema.profile import Profile, load_profile, profile_to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.toml"))

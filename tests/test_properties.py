@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from xzcalc.engine import calculate
 from xzcalc.model import KINDS
 from xzcalc.money import MoneyError, parse_money, parse_rate
-from xzcalc.profile import Profile, ProfileError, parse_profile
+from xzcalc.schema.build import parse_profile
+from xzcalc.schema.profile import Profile, ProfileError
 
 money = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
 signed = st.decimals(min_value=-(10**8), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)

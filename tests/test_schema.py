@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 
 from xzcalc.cli import app
 from xzcalc.data import load_toml
-from xzcalc.profile import ProfileError, all_paths, parse_profile
-from xzcalc.schema import profile_schema
+from xzcalc.schema.build import parse_profile
+from xzcalc.schema.jsonschema import profile_schema
+from xzcalc.schema.paths import all_paths
+from xzcalc.schema.profile import ProfileError
 
 jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .engine import calculate
     from .model import Result
     from .params import catalogue as load_rules
-    from .profile import ProfileError, load_profile, parse_profile
+    from .schema.build import parse_profile
+    from .schema.profile import ProfileError, load_profile
 
 
 def __getattr__(name: str) -> Any:
@@ -35,8 +36,12 @@ def __getattr__(name: str) -> Any:
         from .params import catalogue
 
         return catalogue
-    if name in ("ProfileError", "load_profile", "parse_profile"):
-        from . import profile
+    if name in ("ProfileError", "load_profile"):
+        from .schema import profile
 
         return getattr(profile, name)
+    if name == "parse_profile":
+        from .schema.build import parse_profile
+
+        return parse_profile
     raise AttributeError(name)

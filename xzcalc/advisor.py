@@ -23,8 +23,8 @@ from .messages import Text
 from .model import KIND_TITLES, Advisory, Change, Result
 from .money import fmt_num, quantize
 from .params import ParamSet, param_set
-from .profile import Profile
-from .whatif import diff, get_path, numeric_kind, typed, valid_value, with_path
+from .schema.profile import Profile
+from .whatif import diff, get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
     from .reform import Reform
@@ -576,7 +576,7 @@ def advise(
         kind = numeric_kind(c.path)
         compared = c.across()
         target = c.path_at(compared)
-        if kind is None or not valid_value(kind, target) or target == c.path_value:
+        if kind is None or not kind.accepts(target) or target == c.path_value:
             continue
         groups.setdefault((c.path, target), []).append((c, compared))
     # the moves of each field and direction, nearest first
@@ -589,7 +589,7 @@ def advise(
         assert kind is not None
         before, before_at = result, None
         for target, found in sorted(moves, key=lambda m: abs(m[0] - m[1][0][0].path_value)):
-            moved = calculate(with_path(profile, path, typed(kind, target)), reform=reform)
+            moved = calculate(with_path(profile, path, kind.typed(target)), reform=reform)
             changes, totals = diff(before, moved)
             # worth saying: an amount changes, or a benefit without an amount opens or closes (an item whose
             # eligibility flips with 0.00 on both sides — no premiums paid, no sales — is not)
@@ -720,7 +720,8 @@ def _advisory(
 
 def _unit_of(path: str) -> str:
     kind = numeric_kind(path)
-    return "yuan" if kind in ("money", "signed_money") else "rate" if kind in ("rate", "growth") else "persons"
+    assert kind is not None  # (a threshold's path is a number)
+    return kind.unit
 
 
 def _change_text(ch: Change, lang: str) -> str:

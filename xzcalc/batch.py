@@ -41,7 +41,8 @@ from .engine import calculate
 from .model import KINDS
 from .money import ZERO, MoneyError, fmt_amount
 from .params import UnsupportedYear
-from .profile import Profile, ProfileError, RowReader, profile_from_flat
+from .schema.build import RowReader, profile_from_flat
+from .schema.profile import Profile, ProfileError
 
 if TYPE_CHECKING:
     from .params import ParamSet
@@ -103,13 +104,12 @@ class Layout:
 @cache
 def layout() -> Layout:
     """Every policy of every jurisdiction (catalogue order) and every classification the engine reports."""
-    from dataclasses import fields
-
     from .engine import calculate
     from .params import all_policies, supported_years
-    from .profile import Profile, parse_profile
+    from .schema.build import parse_profile
+    from .schema.paths import resolve_path
 
-    choices = next(f.metadata["choices"] for f in fields(Profile) if f.name == "jurisdiction")
+    choices = resolve_path("jurisdiction")[0].choices
     names: dict[str, None] = {}
     for jurisdiction in choices:
         for entity in ("company", "individual-business"):
@@ -537,7 +537,8 @@ def _open_input(source: str, encoding: str | None) -> tuple[IO[str], IO[bytes], 
 
 
 def _valid_column(name: str) -> bool:
-    from .profile import ProfileError, resolve_path
+    from .schema.paths import resolve_path
+    from .schema.profile import ProfileError
 
     if name == "id":
         return True
@@ -564,7 +565,7 @@ def check_header(raw: Sequence[str]) -> tuple[str, ...]:
     if unknown:
         import difflib
 
-        from .profile import all_paths
+        from .schema.paths import all_paths
 
         valid = ("id", *all_paths())
         parts = []
@@ -575,7 +576,7 @@ def check_header(raw: Sequence[str]) -> tuple[str, ...]:
     if duplicated:
         problems.append(f"duplicated column{'s' if len(duplicated) > 1 else ''} {', '.join(map(repr, duplicated))}")
     if problems:
-        from .profile import all_paths
+        from .schema.paths import all_paths
 
         raise BatchError(
             "; ".join(problems)

@@ -17,7 +17,7 @@ from .data import load_data
 from .messages import Msg, Text
 from .model import Finding
 from .params import ParamSet
-from .profile import Profile
+from .schema.profile import Profile
 
 __all__ = ["Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
 

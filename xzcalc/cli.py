@@ -89,7 +89,7 @@ SetOption = Annotated[
 
 def read_profile_source(profile: str | None) -> dict[str, Any]:
     """The raw nested mapping of a profile file (TOML/JSON) or stdin (`-`), before overrides."""
-    from .profile import load_profile
+    from .schema.profile import load_profile
 
     if profile is None:
         return {}
@@ -107,7 +107,8 @@ def read_profile_source(profile: str | None) -> dict[str, Any]:
 
 def build_profile(profile: str | None, options: dict[str, str | None], assignments: list[str]) -> Any:
     """File, then options, then --set PATH=VALUE; parsed and validated once through the declared schema."""
-    from .profile import parse_profile, set_path
+    from .schema.build import parse_profile
+    from .schema.paths import set_path
 
     data = read_profile_source(profile)
     for path, value in options.items():
@@ -125,7 +126,7 @@ def run_guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Turn the core's input errors into one line and exit code 2."""
     from .money import MoneyError
     from .params import UnsupportedYear
-    from .profile import ProfileError
+    from .schema.profile import ProfileError
 
     try:
         return fn(*args, **kwargs)
@@ -249,7 +250,8 @@ def policies(
 
 
 def _check_jurisdiction(jurisdiction: str) -> None:
-    from .profile import ProfileError, parse_profile
+    from .schema.build import parse_profile
+    from .schema.profile import ProfileError
 
     try:
         parse_profile({"jurisdiction": jurisdiction})
@@ -283,7 +285,7 @@ def template(
     rows: Annotated[int, typer.Option(min=1, max=50, help="CSV: equipment/first-set columns per enterprise.")] = 3,
 ) -> None:
     """A commented profile template (TOML), or the header of every batch CSV column."""
-    from .template import csv_header, toml_template
+    from .schema.template import csv_header, toml_template
 
     sys.stdout.write(toml_template() if format_ is TemplateFormat.toml else csv_header(rows))
 

@@ -298,7 +298,7 @@ def schema(
     """The JSON Schema of a profile (draft 2020-12), generated from the declared schema, for editors and scripts."""
     import json
 
-    from .schema import profile_schema
+    from .schema.jsonschema import profile_schema
 
     text = json.dumps(profile_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .messages import Lang, Text
 from .model import KIND_TITLES, KINDS, Item, PolicyInfo, Result
 from .money import ZERO, fmt_amount, fmt_num
-from .profile import Profile, profile_to_dict
+from .schema.profile import Profile, profile_to_dict
 
 if TYPE_CHECKING:
     from .reform import Reform

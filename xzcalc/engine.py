@@ -20,10 +20,10 @@ from .data import DataError
 from .model import KINDS, Item, PolicyInfo, Result
 from .money import CONTEXT
 from .params import Parameter, ParamSet, catalogue, param_set
-from .profile import Profile
 from .rules import FAMILIES
 from .rules.eligible_only import eligible_only_items
 from .rules.kit import NOTHING, Context, RuleFamily
+from .schema.profile import Profile
 
 if TYPE_CHECKING:
     from .reform import Reform

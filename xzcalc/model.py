@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .messages import Lang, Msg, Text
 from .money import fmt_amount
-from .profile import Profile, profile_to_dict
+from .schema.profile import Profile, profile_to_dict
 
 Kind = Literal["tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"]
 KINDS: tuple[Kind, ...] = ("tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving")

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 from .chart import Marker, Series, percent, short_number
 from .messages import Lang, Text
 from .model import KIND_TITLES, KINDS, Result
-from .money import FEN, fmt_amount, fmt_num
-from .profile import Profile, parse_profile, profile_to_dict, set_path
-from .whatif import get_path, numeric_kind, typed, valid_value, with_path
+from .money import fmt_amount, fmt_num
+from .schema.build import parse_profile
+from .schema.kinds import Number
+from .schema.paths import set_path
+from .schema.profile import Profile, profile_to_dict
+from .whatif import get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
     from .reform import Reform
@@ -37,14 +40,6 @@ __all__ = [
 ]
 
 MAX_POINTS = 5000
-RESOLUTION = {
-    "money": FEN,
-    "signed_money": FEN,
-    "headcount": FEN,
-    "count": Decimal(1),
-    "rate": Decimal("0.000001"),
-    "growth": Decimal("0.000001"),
-}
 
 
 class SweepError(ValueError):
@@ -63,7 +58,7 @@ class Point:
 class SweepResult:
     profile: Profile
     path: str  # the field that varies
-    kind: str
+    kind: Number[Any]  # its kind: the grid's step, its unit
     points: list[Point]
     items: tuple[str, ...]
     lines: list[tuple[Decimal, str, Text]] = field(default_factory=list)  # field value at each line, id, name
@@ -72,7 +67,7 @@ class SweepResult:
 
 def parse_field_value(profile: Profile, path: str, text: str, option: str) -> tuple[Profile, Decimal]:
     """`text` as the field's kind would parse it in a profile (same checks, same message), and the profile with it."""
-    from .profile import ProfileError
+    from .schema.profile import ProfileError
 
     try:
         kind = numeric_kind(path)
@@ -89,8 +84,8 @@ def parse_field_value(profile: Profile, path: str, text: str, option: str) -> tu
     return moved, Decimal(get_path(moved, path))
 
 
-def _grid(start: Decimal, stop: Decimal, steps: int, kind: str) -> list[Decimal]:
-    resolution = RESOLUTION[kind]
+def _grid(start: Decimal, stop: Decimal, steps: int, kind: Number[Any]) -> list[Decimal]:
+    resolution = kind.step
     values = []
     for i in range(steps + 1):
         v = start + (stop - start) * i / steps
@@ -135,7 +130,7 @@ def run_sweep(
         # move a line)
         found = []
         for end in (start, stop):
-            at = with_path(base, path, typed(kind, end))
+            at = with_path(base, path, kind.typed(end))
             at_result = base_result if end == start else calculate(at, reform=reform)
             for param_reform in (None, reform) if reform is not None else (None,):
                 found += crossings(at, at_result, params_for(at, param_reform), every=True)
@@ -145,7 +140,7 @@ def run_sweep(
             below, above = c.edges()
             line_at = c.path_at(c.line)
             for v in (below, above):
-                if low <= v <= high and valid_value(kind, v):
+                if low <= v <= high and kind.accepts(v):
                     values.add(v)
                     edge_of.setdefault(v, c.id)
             if low <= line_at <= high:
@@ -154,7 +149,7 @@ def run_sweep(
         raise SweepError(f"--steps: {steps} gives {len(values)} points — expected at most {MAX_POINTS}")
     points = []
     for v in sorted(values):
-        moved = with_path(base, path, typed(kind, v))
+        moved = with_path(base, path, kind.typed(v))
         point = Point(v, calculate(moved), edge=edge_of.get(v, ""))
         if reform is not None:
             point.reformed = calculate(moved, reform=reform)
@@ -230,9 +225,9 @@ def markers(sweep: SweepResult, lang: Lang) -> list[Marker]:
     return [Marker(v, f"{short_number(v, lang)} {name.get(lang)}") for v, _id, name in sweep.lines]
 
 
-def _value_text(kind: str, value: Decimal) -> str:
+def _value_text(kind: Number[Any], value: Decimal) -> str:
     """The swept field's value for scripts: money with two decimals, other numbers exact."""
-    if kind in ("money", "signed_money"):
+    if kind.unit == "yuan":
         return fmt_amount(value)
     text = f"{value.normalize():f}"
     return text
@@ -316,7 +311,7 @@ def _show(key: str, value: Decimal | None) -> str:
 
 def field_label(path: str, lang: Lang) -> str:
     """The field's description from the declared schema, with its path."""
-    from .profile import resolve_path
+    from .schema.paths import resolve_path
 
     _kind, meta = resolve_path(path)
     return f"{meta['zh'] if lang == 'zh' else meta['en']} ({path})"
@@ -349,7 +344,7 @@ def sweep_svg(sweep: SweepResult, lang: Lang, *, standalone: bool = True) -> str
         xs=[pt.value for pt in sweep.points],
         series=sweep_series(sweep, lang),
         markers=markers(sweep, lang),
-        x_format=lambda v: short_number(v, lang) if sweep.kind not in ("rate", "growth") else percent(v),
+        x_format=lambda v: short_number(v, lang) if sweep.kind.unit != "rate" else percent(v),
         y_format=lambda v: short_number(v, lang),
         y_label="元" if zh else "yuan",
         y2_label="税负率" if zh else "rate",

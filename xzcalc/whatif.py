@@ -1,8 +1,8 @@
 """What-ifs on a parsed profile: read or move one dotted path, and diff two results.
 
 The advisories, `compare` and `sweep` all ask "what if this one field were different?" and answer it by running the
-engine again — never by a hand formula. A moved value is checked against the field's declared kind (profile.py), so a
-what-if can never build a profile that parsing would refuse.
+engine again — never by a hand formula. A moved value is checked against the field's declared kind (its `accepts`,
+xzcalc/schema/kinds.py), so a what-if can never build a profile that parsing would refuse.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from .model import KINDS, Change, Result
-from .profile import Profile, resolve_path
+from .schema.kinds import Number
+from .schema.paths import resolve_path
+from .schema.profile import Profile
 
-__all__ = ["NUMERIC_KINDS", "diff", "get_path", "numeric_kind", "valid_value", "with_path"]
-
-# the field kinds a what-if can move (the element kinds of money_list / growth_list included)
-NUMERIC_KINDS = {"money", "signed_money", "headcount", "count", "rate", "growth", "money_list", "growth_list"}
+__all__ = ["diff", "get_path", "numeric_kind", "with_path"]
 
 T = TypeVar("T")
 
@@ -60,32 +59,12 @@ def _replace(node: Any, parts: list[str], value: Any) -> Any:
     return replace(node, **{name: new})
 
 
-def numeric_kind(path: str) -> str | None:
-    """The element kind of a numeric path (money, rate, …), or None for a field a what-if cannot move."""
+def numeric_kind(path: str) -> Number[Any] | None:
+    """The kind of a numeric path (a list's element kind for vat.sales_3pct.2), or None for a field a what-if cannot
+    move. ProfileError for a path the schema does not have. The kind checks a moved value (`accepts`) and gives the
+    profile's value for it (`typed`: an int for a count)."""
     kind, _meta = resolve_path(path)
-    if kind not in NUMERIC_KINDS:
-        return None
-    return {"money_list": "money", "growth_list": "growth"}.get(kind, kind)
-
-
-def valid_value(kind: str, value: Decimal) -> bool:
-    """Whether the declared schema would accept `value` for a field of this kind."""
-    if kind == "signed_money":
-        return True
-    if kind == "growth":
-        return value >= -1
-    if value < 0:
-        return False
-    if kind == "rate":
-        return value <= 1
-    if kind == "count":
-        return value == value.to_integral_value()
-    return True
-
-
-def typed(kind: str, value: Decimal) -> Any:
-    """The Python value a parsed profile holds for this kind (count fields are int)."""
-    return int(value) if kind == "count" else value
+    return kind if isinstance(kind, Number) else None
 
 
 def diff(now: Result, moved: Result) -> tuple[tuple[Change, ...], dict[str, Decimal]]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from ..messages import Msg
 from ..model import Finding
 from ..money import ZERO, quantize
-from ..profile import Equipment
+from ..schema.profile import Equipment
 from .kit import Context, ItemBuilder, RuleFamily
 
 RD = "cit.rd_super_deduction"

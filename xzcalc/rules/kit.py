@@ -21,7 +21,7 @@ from ..model import Finding, Item, PolicyInfo
 from ..money import ZERO, quantize
 from ..params import ParamSet, Window
 from ..params import policy as policy_info
-from ..profile import Profile
+from ..schema.profile import Profile
 
 __all__ = ["NOTHING", "Condition", "Context", "ItemBuilder", "RuleFamily", "sector_in", "unmet", "where"]
 

@@ -1,17 +1,19 @@
 """`xzcalc template`: a commented profile (TOML, values written by tomli-w) or the batch CSV header.
 
-Both are derived from the declared schema in profile.py, so a new field appears here without an edit.
+Both are derived from the declared schema in profile.py (each field's example from its kind, kinds.py), so a new field
+appears here without an edit.
 """
 
 from __future__ import annotations
 
 from dataclasses import MISSING, fields
-from decimal import Decimal
 from typing import Any
 
 import tomli_w
 
-from .profile import Profile, all_paths
+from .kinds import Section, Table, Value
+from .paths import all_paths
+from .profile import Profile
 
 __all__ = ["csv_header", "toml_template"]
 
@@ -22,23 +24,10 @@ HEADER = """\
 """
 
 
-def _example(meta: Any, default: Any) -> Any:
-    if meta.get("example") is not None:
-        return meta["example"]
-    kind = meta["kind"]
-    if kind in ("money", "signed_money", "headcount", "rate", "growth"):
-        return 0 if default in (None, Decimal(0)) else (int(default) if default == int(default) else str(default))
-    if kind in ("money_list", "growth_list"):
-        return [0] * meta["length"]
-    if kind == "date":
-        return ""
-    return default
-
-
 def _comment(meta: Any) -> str:
     text = f"{meta['zh']} — {meta['en']}"
-    if meta.get("choices"):
-        text += " (" + " | ".join(map(str, meta["choices"])) + ")"
+    if meta["kind"].choices:
+        text += " (" + " | ".join(map(str, meta["kind"].choices)) + ")"
     return text
 
 
@@ -46,30 +35,35 @@ def _scalar_lines(cls: type) -> list[str]:
     lines = []
     for f in fields(cls):
         meta = f.metadata
-        if meta["kind"] in ("section", "table_list"):
+        kind = meta["kind"]
+        if not isinstance(kind, Value):  # a section or a table: written as its own TOML table below
             continue
         default = f.default if f.default is not MISSING else None
-        value = _example(meta, default)
+        value = meta["example"] if meta.get("example") is not None else kind.example(default)
         line = tomli_w.dumps({f.name: value}).strip()
         lines.append(f"{line:<40} # {_comment(meta)}")
     return lines
 
 
 def toml_template() -> str:
+    """The commented TOML profile: every field with its kind's example (or the declared one) and its meaning in
+    Chinese and English; sections as [tables], tables as one [[table]] to repeat. One text ending in a newline."""
     out = [HEADER, *_scalar_lines(Profile)]
     for f in fields(Profile):
         meta = f.metadata
-        if meta["kind"] == "section":
-            out += ["", f"[{f.name}]  # {_comment(meta)}", *_scalar_lines(meta["item"])]
-        elif meta["kind"] == "table_list":
+        kind = meta["kind"]
+        if isinstance(kind, Section):
+            out += ["", f"[{f.name}]  # {_comment(meta)}", *_scalar_lines(kind.item)]
+        elif isinstance(kind, Table):
             out += [
                 "",
                 f"[[{f.name}]]  # {_comment(meta)} — repeat the table for each one",
-                *_scalar_lines(meta["item"]),
+                *_scalar_lines(kind.item),
             ]
     return "\n".join(out) + "\n"
 
 
 def csv_header(rows: int = 3) -> str:
-    """`id` (echoed to the output) and every dotted path, `rows` entries for equipment and first-set tables."""
+    """The batch CSV header: `id` (echoed to the output) and every dotted path, `rows` rows of each table
+    (equipment.1.name … equipment.ROWS.in_service); one line ending in a newline."""
     return ",".join(("id", *all_paths(rows))) + "\n"

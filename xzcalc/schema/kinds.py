@@ -1,0 +1,697 @@
+"""The kinds of profile field: one class per kind, each owning everything that depends on the kind.
+
+A field's declaration (profile.py) names a kind object; nothing else switches on what kind a field is. A value kind
+(`Scalar`) knows
+
+* `parse(value, path)` — a value from TOML, JSON or `--set` → the typed value, or ProfileError naming `path`;
+* `read(value, path)` — what the builder calls for a nested value: `parse`, with the texts of a repeating kind
+  remembered; BLANK where a blank value leaves the field at its declared default (rates);
+* `cell_reader(path)` — the builder's reader of one CSV column's cells: BLANK for a blank cell, else what `read`
+  gives, with a batch's shortcuts inside (plain digits straight to Decimal, repeated texts remembered, text stripped);
+* `json_schema()` — its JSON Schema fragment (draft 2020-12), `example(default)` — what the TOML template shows;
+
+and a number kind (`Number`) also its `unit` (yuan, persons, months, rate), its sweep `step` and the what-if checks
+`accepts(value)` / `typed(value)`. `FixedList` is a list of numbers of fixed length (vat.sales_3pct), `Section` a
+nested table and `Table` an array of tables: the shapes of the profile.
+
+The error messages are the contract's one-liners (`employees: "-3" is not valid — expected a headcount that is not
+negative`); tests check them byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any, ClassVar, Final, Generic, TypeVar
+
+from ..money import FEN, MoneyError, parse_decimal, parse_money, parse_rate
+from ..uscc import USCCError, validate
+
+__all__ = [
+    "BLANK",
+    "DATE",
+    "FLAG",
+    "GROWTH",
+    "HEADCOUNT",
+    "MONEY",
+    "SECTOR",
+    "SIGNED_MONEY",
+    "TEXT",
+    "USCC",
+    "YEAR",
+    "Choice",
+    "Count",
+    "Date",
+    "FixedList",
+    "Flag",
+    "FreeText",
+    "Growth",
+    "Headcount",
+    "Kind",
+    "Money",
+    "Number",
+    "NumberChoice",
+    "ProfileError",
+    "Rate",
+    "Reader",
+    "Scalar",
+    "Section",
+    "Sector",
+    "SignedMoney",
+    "Table",
+    "Uscc",
+    "Value",
+    "Year",
+    "is_blank",
+    "sector_divisions",
+    "show",
+]
+
+T = TypeVar("T")
+D0: Final = Decimal(0)
+MEMO_SIZE: Final = 4096  # distinct texts a repeating kind remembers before it starts again
+
+
+class ProfileError(ValueError):
+    """An unusable profile value. str() is the one line a user sees: field, value, what was expected.
+
+    `path` is the dotted path of the field ("vat.sales_3pct.2"), `value` the value as given, `expected` what would
+    have been accepted; `problem` replaces the default "VALUE is not valid"."""
+
+    def __init__(self, path: str, value: object, expected: str, *, problem: str = "") -> None:
+        self.path = path
+        self.value = value
+        self.expected = expected
+        problem = problem or f"{show(value)} is not valid"
+        super().__init__(f"{path}: {problem} — expected {expected}")
+
+
+def show(value: object) -> str:
+    """A value as an error message quotes it: text in JSON quotes (cut at 60 characters), anything else as str()."""
+    text = value if isinstance(value, str) else str(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text
+
+
+class _Blank:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK: Final = _Blank()
+"""What a reader gives for a missing value: the field keeps its declared default."""
+
+Reader = Callable[[Any], Any]
+"""A value or a cell → the field's typed value, or BLANK; raises ProfileError naming the path it was made for."""
+
+
+def is_blank(value: object) -> bool:
+    """None, "" or only white space: a value that was not given."""
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
+# ── the bases ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class Kind:
+    """What every field kind has: its name ("money", "choice", "section", …), the default of a field declared
+    without one (MISSING: the declaration must give it) and, for a choice, the accepted values."""
+
+    name: str = ""
+    default: Any = MISSING
+    choices: tuple[Any, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<kind {self.name}>"
+
+
+class Value(Kind):
+    """A field holding a value (a scalar or a fixed list), as opposed to a table of fields."""
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema (draft 2020-12) of what the parser accepts for this kind, without title or default."""
+        raise NotImplementedError
+
+    def example(self, default: Any) -> Any:
+        """What the TOML template shows for a field of this kind with this declared default (no example given)."""
+        return default
+
+
+class Scalar(Value, Generic[T]):
+    """A single value: parsed from TOML, JSON, --set or a CSV cell into T."""
+
+    repeats: ClassVar[bool] = False
+    """Whether a batch sees few distinct texts of this kind ("2022", "company", "C34", "2022-06", "10"): then the
+    parsed value of each text is remembered. A parse depends on the text alone, never on the path, which only errors
+    name — and errors are not remembered."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, T] = {}
+
+    def parse(self, value: object, path: str) -> T:
+        """`value` (int, Decimal, bool, date or str as TOML/JSON give them) as this kind's typed value, or
+        ProfileError(path, value, expected)."""
+        raise NotImplementedError
+
+    def remembered(self, text: str, path: str) -> T:
+        """parse(text, path), from the memo when this text was seen before."""
+        memo = self._memo
+        result = memo.get(text)
+        if result is None:
+            result = self.parse(text, path)
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[text] = result
+        return result
+
+    def read(self, value: object, path: str) -> Any:
+        """A value of a nested mapping (TOML, JSON, --set) → T, or BLANK to keep the declared default."""
+        if self.repeats and type(value) is str:
+            return self.remembered(value, path)
+        return self.parse(value, path)
+
+    def cell_reader(self, path: str) -> Reader:
+        """The reader of one CSV column's cells at `path`: BLANK for a blank cell (the field keeps its default),
+        else what `read` gives."""
+        parse = self.parse
+        if not self.repeats:
+
+            def cell(value: Any) -> Any:
+                return BLANK if is_blank(value) else parse(value, path)
+
+            return cell
+        memo = self._memo
+        remembered = self.remembered
+
+        def repeated(value: Any) -> Any:
+            if type(value) is str:
+                if not value or value.isspace():
+                    return BLANK
+                result = memo.get(value)
+                return remembered(value, path) if result is None else result
+            return BLANK if value is None else parse(value, path)
+
+        return repeated
+
+
+class Number(Scalar[T]):
+    """A numeric kind: what a what-if or a sweep can move."""
+
+    unit: str = ""
+    """What a value counts: "yuan", "persons", "months" or "rate" (a fraction)."""
+    step: Decimal = FEN
+    """The sweep's resolution: grid values are rounded to it."""
+
+    def accepts(self, value: Decimal) -> bool:
+        """Whether `parse` would accept this number (a what-if never builds a profile parsing would refuse)."""
+        return value >= 0
+
+    def typed(self, value: Decimal) -> T:
+        """The value a parsed profile holds for this number."""
+        raise NotImplementedError
+
+    def example(self, default: Any) -> Any:
+        return 0 if default in (None, D0) else (int(default) if default == int(default) else str(default))
+
+
+# ── money and other numbers ───────────────────────────────────────────────────────────────────────────────────
+
+# the text forms money.py accepts: 2000000 · "2,000,000" · "200万" · "1.2亿" · optional 元; blank is 0 (or the default)
+_DIGITS = r"(\d+(\.\d*)?|\.\d+)"
+_GROUPED = r"(\d{1,3}([,，]\d{3})+(\.\d*)?)"
+_UNIT = "(万元|亿元|万|亿|元)?"
+
+
+def _text(core: str) -> str:
+    return r"^\s*(" + core + r")?\s*$"
+
+
+_MONEY_TEXT = _text(r"[+]?(" + _DIGITS + "|" + _GROUPED + r")\s*" + _UNIT)
+_SIGNED_TEXT = _text(r"[+-]?(" + _DIGITS + "|" + _GROUPED + r")\s*" + _UNIT)
+_NUMBER_TEXT = _text(r"[+]?" + _DIGITS)
+_RATE_TEXT = _text(r"[+]?" + _DIGITS + r"\s*[%％]?")
+_GROWTH_TEXT = _text(r"[+-]?" + _DIGITS + r"\s*[%％]?")
+
+
+class _Decimal(Number[Decimal]):
+    """A number held as a Decimal."""
+
+    def typed(self, value: Decimal) -> Decimal:
+        return value
+
+
+class _Amount(_Decimal):
+    """Decimal amounts whose CSV cells are mostly plain digits: those go straight to Decimal (fewer than 16 digits
+    are below money.MAX_AMOUNT, and an integer is exact), as parse_decimal would take them, without the calls."""
+
+    default = D0
+
+    def cell_reader(self, path: str) -> Reader:
+        general = super().cell_reader(path)
+
+        def amount(value: Any) -> Any:
+            if type(value) is str and len(value) < 16 and value.isdigit() and value.isascii():
+                return Decimal(value)
+            return general(value)
+
+        return amount
+
+
+class Money(_Amount):
+    """An amount in yuan that is not negative: 2000000, "2,000,000", "200万", "1.2亿"; blank is 0."""
+
+    name = "money"
+    unit = "yuan"
+
+    def parse(self, value: object, path: str) -> Decimal:
+        if is_blank(value):
+            return D0
+        try:
+            return parse_money(value)
+        except MoneyError as e:
+            raise ProfileError(path, value, e.expected) from None
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": _MONEY_TEXT}]}
+
+
+class SignedMoney(_Amount):
+    """An amount in yuan that may be negative (taxable income: a loss)."""
+
+    name = "signed_money"
+    unit = "yuan"
+
+    def parse(self, value: object, path: str) -> Decimal:
+        if is_blank(value):
+            return D0
+        try:
+            return parse_money(value, signed=True)
+        except MoneyError as e:
+            raise ProfileError(path, value, e.expected) from None
+
+    def accepts(self, value: Decimal) -> bool:
+        return True
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _SIGNED_TEXT}]}
+
+
+class Headcount(_Amount):
+    """A number of persons that is not negative; an annual average may be fractional."""
+
+    name = "headcount"
+    unit = "persons"
+
+    def parse(self, value: object, path: str) -> Decimal:
+        if is_blank(value):
+            return D0
+        expected = "a headcount that is not negative"
+        try:
+            number = parse_decimal(value, expected)
+        except MoneyError as e:
+            raise ProfileError(path, value, e.expected) from None
+        if number < 0:
+            raise ProfileError(path, value, expected)
+        return number
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": _NUMBER_TEXT}]}
+
+
+def _whole(value: object, path: str, expected: str) -> int:
+    """A whole number (2022, "10", 3.0), or ProfileError with `expected`."""
+    try:
+        number = parse_decimal(value, expected)
+    except MoneyError:
+        raise ProfileError(path, value, expected) from None
+    if number != number.to_integral_value():
+        raise ProfileError(path, value, expected)
+    return int(number)
+
+
+class Count(Number[int]):
+    """A whole number that is not negative (insured employees, months); blank is 0."""
+
+    name = "count"
+    default = 0
+    step = Decimal(1)
+    repeats = True
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def parse(self, value: object, path: str) -> int:
+        if is_blank(value):
+            return 0
+        expected = "a whole number that is not negative"
+        number = _whole(value, path, expected)
+        if number < 0:
+            raise ProfileError(path, value, expected)
+        return number
+
+    def accepts(self, value: Decimal) -> bool:
+        return value >= 0 and value == value.to_integral_value()
+
+    def typed(self, value: Decimal) -> int:
+        return int(value)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*(\d+(\.0*)?)?\s*$"}]}
+
+
+class Rate(_Decimal):
+    """A fraction from 0 to 1: 0.5 or "50%". A blank value leaves the declared default (input_ratio = 1, lpr =
+    None)."""
+
+    name = "rate"
+    unit = "rate"
+    default = D0
+    step = Decimal("0.000001")
+    repeats = True
+
+    def parse(self, value: object, path: str) -> Decimal:
+        try:
+            return parse_rate(value)
+        except MoneyError as e:
+            raise ProfileError(path, value, e.expected) from None
+
+    def read(self, value: object, path: str) -> Any:
+        return BLANK if is_blank(value) else super().read(value, path)
+
+    def accepts(self, value: Decimal) -> bool:
+        return 0 <= value <= 1
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "pattern": _RATE_TEXT}]}
+
+
+class Growth(_Decimal):
+    """A growth rate of at least −100%: -0.2, "-20%", "120%"; blank is 0."""
+
+    name = "growth"
+    unit = "rate"
+    default = D0
+    step = Decimal("0.000001")
+
+    def parse(self, value: object, path: str) -> Decimal:
+        if is_blank(value):
+            return D0
+        try:
+            return parse_rate(value, low=Decimal(-1), high=None)
+        except MoneyError as e:
+            raise ProfileError(path, value, e.expected) from None
+
+    def accepts(self, value: Decimal) -> bool:
+        return value >= -1
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number", "minimum": -1}, {"type": "string", "pattern": _GROWTH_TEXT}]}
+
+
+# ── everything else ───────────────────────────────────────────────────────────────────────────────────────────
+
+_FLAGS_TRUE = frozenset({"true", "1", "yes", "y", "是", "t"})
+_FLAGS_FALSE = frozenset({"false", "0", "no", "n", "否", "f", ""})
+_FLAG_WORDS = ("true", "false", "yes", "no", "y", "n", "t", "f", "1", "0", "是", "否")
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" if c.isascii() and c.isalpha() else c for c in word)
+
+
+class Flag(Scalar[bool]):
+    """true/false, 1/0, yes/no, y/n, t/f, 是/否 (any case, stripped); blank text is false."""
+
+    name = "flag"
+    default = False
+    repeats = True
+
+    def parse(self, value: object, path: str) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _FLAGS_TRUE:
+            return True
+        if isinstance(value, str) and value.strip().lower() in _FLAGS_FALSE:
+            return False
+        raise ProfileError(path, value, "true or false (also 1/0, yes/no, 是/否)")
+
+    def json_schema(self) -> dict[str, Any]:
+        # the parser strips and lower-cases a flag's text; blank is false
+        text = r"^\s*(" + "|".join(_any_case(w) for w in _FLAG_WORDS) + r")?\s*$"
+        return {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}, {"type": "string", "pattern": text}]}
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+class Date(Scalar[date | None]):
+    """A month "2022-06" (its first day) or a day "2022-06-15", or a TOML date; blank is None (not given)."""
+
+    name = "date"
+    default = None
+    repeats = True
+
+    def parse(self, value: object, path: str) -> date | None:
+        if is_blank(value):
+            return None
+        if isinstance(value, date):
+            return value
+        expected = 'a date "YYYY-MM" or "YYYY-MM-DD"'
+        m = _DATE.match(value.strip()) if isinstance(value, str) else None
+        if not m:
+            raise ProfileError(path, value, expected)
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+        except ValueError:
+            raise ProfileError(path, value, expected) from None
+
+    def example(self, default: Any) -> Any:
+        return ""
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _text(r"\d{4}-\d{1,2}(-\d{1,2})?")}
+
+
+class Year(Scalar[int]):
+    """A tax year from 2000 to 2100 (2022, "2022"); whether xzcalc has its parameters is the engine's question."""
+
+    name = "year"
+    repeats = True
+    low, high = 2000, 2100
+
+    def parse(self, value: object, path: str) -> int:
+        expected = "a tax year such as 2022"
+        year = _whole(value, path, expected)
+        if not self.low <= year <= self.high:
+            raise ProfileError(path, value, expected)
+        return year
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": self.low, "maximum": self.high},
+                {"type": "string", "pattern": r"^\s*\d{4}(\.0*)?\s*$"},
+            ]
+        }
+
+
+class Choice(Scalar[str]):
+    """One of a few lower-case words (jurisdiction, entity, taxpayer type), any case in the input."""
+
+    name = "choice"
+    repeats = True
+
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def parse(self, value: object, path: str) -> str:
+        if isinstance(value, str) and value.strip().lower() in self.choices:
+            return value.strip().lower()
+        raise ProfileError(path, value, "one of " + ", ".join(self.choices))
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.choices)}
+
+
+class NumberChoice(Scalar[int]):
+    """One of a few whole numbers (the minimum depreciation years 3, 4, 5, 10), as a number or text."""
+
+    name = "choice"
+    repeats = True
+
+    def __init__(self, choices: tuple[int, ...]) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def parse(self, value: object, path: str) -> int:
+        expected = "one of " + ", ".join(map(str, self.choices))
+        whole = _whole(value, path, expected)
+        if whole in self.choices:
+            return whole
+        raise ProfileError(path, value, expected)
+
+    def json_schema(self) -> dict[str, Any]:
+        choices = list(self.choices)
+        return {"enum": choices + [str(c) for c in choices]}
+
+
+class FreeText(Scalar[str]):
+    """Text of at most 200 characters, stripped; blank is ""."""
+
+    name = "text"
+    default = ""
+    max_length = 200
+
+    def parse(self, value: object, path: str) -> str:
+        if is_blank(value):
+            return ""
+        if not isinstance(value, str) or len(value) > self.max_length:
+            raise ProfileError(path, value, f"text of at most {self.max_length} characters")
+        return value.strip()
+
+    def cell_reader(self, path: str) -> Reader:
+        general = super().cell_reader(path)
+        limit = self.max_length
+
+        def text(value: Any) -> Any:
+            if type(value) is str and len(value) <= limit:
+                value = value.strip()  # (strip removes exactly what isspace() sees: blank when nothing is left)
+                return value if value else BLANK
+            return general(value)
+
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.max_length}
+
+
+@cache
+def sector_divisions() -> Mapping[str, tuple[int, int]]:
+    """GB/T 4754-2017: each section letter's first and last 2-digit division, from data/sectors.toml."""
+    from ..data import load_data
+
+    table = load_data("sectors.toml")["sections"]
+    return {k: (int(v["divisions"][0]), int(v["divisions"][1])) for k, v in table.items()}
+
+
+_SECTOR = re.compile(r"^([A-T])(\d{2}(?:\d{1,2})?)?$")
+
+
+class Sector(Scalar[str]):
+    """A GB/T 4754-2017 code: a section letter A–T, optionally its 2-digit division and a 3/4-digit class (C, C34,
+    K7010); upper-cased. The divisions of each section come from `divisions()` (data/sectors.toml)."""
+
+    name = "sector"
+    repeats = True
+
+    def __init__(self, divisions: Callable[[], Mapping[str, tuple[int, int]]] = sector_divisions) -> None:
+        super().__init__()
+        self.divisions = divisions
+
+    def parse(self, value: object, path: str) -> str:
+        expected = (
+            "a GB/T 4754-2017 code: a section letter A–T, optionally its 2-digit division "
+            "and 3/4-digit class (C, C34, K7010)"
+        )
+        if not isinstance(value, str):
+            raise ProfileError(path, value, expected)
+        code = value.strip().upper()
+        m = _SECTOR.match(code)
+        if not m:
+            raise ProfileError(path, value, expected)
+        digits = m.group(2)
+        if digits:
+            low, high = self.divisions()[m.group(1)]
+            if not low <= int(digits[:2]) <= high:
+                raise ProfileError(
+                    path, value, f"a division of section {m.group(1)} ({low:02d}–{high:02d}) after the letter"
+                )
+        return code
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\s*[A-Ta-t](\d{2}(\d{1,2})?)?\s*$"}
+
+
+class Uscc(Scalar[str]):
+    """统一社会信用代码 (GB 32100-2015), checked against its check digit; compacted and upper-cased; blank is ""."""
+
+    name = "uscc"
+    default = ""
+
+    def parse(self, value: object, path: str) -> str:
+        if is_blank(value):
+            return ""
+        expected = "an 18-character 统一社会信用代码 with a valid check digit (GB 32100-2015)"
+        if not isinstance(value, str):
+            raise ProfileError(path, value, expected)
+        try:
+            return validate(value)
+        except USCCError as e:
+            raise ProfileError(path, value, f"{expected}; {e}") from None
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\s*([0-9A-HJ-NPQRTUWXY]{18})?\s*$"}
+
+
+# ── shapes ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class FixedList(Value):
+    """`length` numbers of one kind (sales by quarter, growth by month), addressed by 1-based index (vat.sales_3pct.2);
+    elements not given are 0."""
+
+    def __init__(self, element: Number[Decimal], length: int) -> None:
+        self.element = element
+        self.length = length
+        self.name = f"{element.name}_list"
+        self.default = (D0,) * length  # immutable: one shared instance serves every profile
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "array", "maxItems": self.length, "items": self.element.json_schema()}
+
+    def example(self, default: Any) -> Any:
+        return [0] * self.length
+
+
+class Section(Kind):
+    """A nested table of fields (the dataclass `item`): [vat], [income]."""
+
+    name = "section"
+
+    def __init__(self, item: type) -> None:
+        self.item = item
+        self.default = item()  # frozen: one shared instance serves every profile (a batch row reads few sections)
+
+
+class Table(Kind):
+    """An array of tables (the dataclass `item`): [[equipment]], rows addressed by 1-based index (equipment.2.name);
+    a row whose values are all blank is left out."""
+
+    name = "table_list"
+    default = ()
+
+    def __init__(self, item: type) -> None:
+        self.item = item
+
+
+MONEY: Final = Money()
+SIGNED_MONEY: Final = SignedMoney()
+HEADCOUNT: Final = Headcount()
+GROWTH: Final = Growth()
+FLAG: Final = Flag()
+DATE: Final = Date()
+YEAR: Final = Year()
+TEXT: Final = FreeText()
+SECTOR: Final = Sector()
+USCC: Final = Uscc()

@@ -1,0 +1,315 @@
+"""The enterprise profile: one declared schema, read from TOML, JSON, a CSV row, CLI options and --set PATH=VALUE.
+
+The schema is the dataclasses below; each field's metadata names its kind — an object of xzcalc/schema/kinds.py,
+which parses that kind, reads its CSV cells, gives its JSON Schema, template example, unit and sweep step — and its
+meaning in both languages. Everything else — the one builder (schema/build.py), dotted paths (schema/paths.py), the
+CSV header, the template — is derived from it, so a field is declared once.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from .kinds import (
+    DATE,
+    FLAG,
+    GROWTH,
+    HEADCOUNT,
+    MONEY,
+    SECTOR,
+    SIGNED_MONEY,
+    TEXT,
+    USCC,
+    YEAR,
+    Choice,
+    Count,
+    FixedList,
+    Kind,
+    NumberChoice,
+    ProfileError,
+    Rate,
+    Section,
+    Table,
+)
+
+__all__ = ["Profile", "ProfileError", "load_profile", "profile_to_dict", "spec"]
+
+D0 = Decimal(0)
+
+# the kinds several fields share (the others are declared where they are used)
+PERSONS = Count("persons")
+MONTHS = Count("months")
+RATE = Rate()
+
+
+def spec(kind: Kind, zh: str, en: str, default: Any = MISSING, *, example: Any = None) -> Any:
+    """A declared field: its kind (xzcalc/schema/kinds.py), its meaning in Chinese and English, its default (the
+    kind's when not given) and the example the template shows. Defaults are immutable (tuples, frozen sections),
+    so one shared instance serves every profile: a batch row would otherwise build a dozen empty sections it never
+    reads."""
+    meta = {"kind": kind, "zh": zh, "en": en, "example": example}
+    return field(default=kind.default if default is MISSING else default, metadata=meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Income:
+    taxable_income: Decimal = spec(
+        SIGNED_MONEY,
+        "应纳税所得额（研发加计扣除和设备一次性扣除前；可为负数即亏损）",
+        "taxable income before the R&D super deduction and the special equipment deduction (negative = a loss)",
+    )
+    rd_expense: Decimal = spec(MONEY, "本年可加计扣除的研发费用", "eligible R&D expense of the year")
+    rd_expense_q4: Decimal = spec(
+        MONEY, "其中2022年10月至12月发生的研发费用", "of which incurred 2022-10..12 (part of rd_expense)"
+    )
+    other_relief: Decimal = spec(
+        MONEY,
+        "个体工商户：已享受的其他政策减免税额（国家税务总局公告2021年第8号公式中的“其他政策减免税额”）",
+        "individual business: relief already given by other policies (the 2021年第8号 formula)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Equipment:
+    name: str = spec(TEXT, "设备名称", "equipment name")
+    unit_value: Decimal = spec(MONEY, "单位价值（元）", "unit value (yuan)")
+    years: int = spec(
+        NumberChoice((3, 4, 5, 10)),
+        "企业所得税法实施条例规定的最低折旧年限",
+        "minimum depreciation years under the CIT implementation regulations",
+        10,
+    )
+    in_service: date | None = spec(DATE, "投入使用月份", "month it entered service", example="2022-06")
+
+
+@dataclass(frozen=True, slots=True)
+class Vat:
+    taxpayer: str = spec(Choice(("small-scale", "general")), "增值税纳税人类型", "VAT taxpayer type", "general")
+    sales_3pct: tuple[Decimal, ...] = spec(
+        FixedList(MONEY, 4), "适用3%征收率的不含税销售额，按季度", "tax-exclusive sales at 3%, by quarter"
+    )
+    sales_other: tuple[Decimal, ...] = spec(
+        FixedList(MONEY, 4),
+        "适用其他征收率（5%）的不含税销售额，按季度",
+        "tax-exclusive sales at other rates (5%), by quarter",
+    )
+    vat_payable: Decimal = spec(
+        MONEY,
+        "一般纳税人：全年应纳增值税（附加税费计税依据）",
+        "general taxpayer: VAT payable for the year (surcharge base)",
+    )
+    consumption_tax: Decimal = spec(MONEY, "全年应纳消费税", "consumption tax payable for the year")
+    stock_credit: Decimal = spec(MONEY, "存量留抵税额", "stock of uncredited input VAT (存量留抵)")
+    incremental_credit: Decimal = spec(MONEY, "增量留抵税额", "incremental uncredited input VAT (增量留抵)")
+    input_ratio: Decimal = spec(RATE, "进项构成比例", "input composition ratio (进项构成比例)", Decimal(1))
+    refund_conditions_met: bool = spec(
+        FLAG,
+        "纳税信用等级为A级或B级且符合留抵退税其他条件",
+        "credit rating A or B and the other credit-refund conditions met",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTaxes:
+    resource: Decimal = spec(
+        MONEY, "资源税（不含水资源税），减免前全年", "resource tax (not water resource tax), before relief"
+    )
+    property: Decimal = spec(MONEY, "房产税，减免前全年", "property tax, before relief")
+    land_use: Decimal = spec(MONEY, "城镇土地使用税，减免前全年", "urban land-use tax, before relief")
+    stamp: Decimal = spec(
+        MONEY, "印花税（不含证券交易印花税），减免前全年", "stamp tax (not securities trading), before relief"
+    )
+    farmland: Decimal = spec(MONEY, "耕地占用税，减免前全年", "farmland occupation tax, before relief")
+
+
+@dataclass(frozen=True, slots=True)
+class Employment:
+    ui_premiums_prior_year: Decimal = spec(
+        MONEY,
+        "上年度企业及职工实际缴纳的失业保险费",
+        "unemployment insurance actually paid last year, enterprise + employees",
+    )
+    insured_employees: int = spec(PERSONS, "参保职工人数", "insured employees")
+    insured_months: int = spec(MONTHS, "连续参保月数", "months insured", 12)
+    layoff_rate: Decimal = spec(RATE, "上年度裁员率", "layoff rate of the prior year")
+    refund_date: date | None = spec(DATE, "稳岗返还发放日期", "date the stable-job refund is paid")
+
+
+@dataclass(frozen=True, slots=True)
+class Deferral:
+    taxes_2021q4: Decimal = spec(MONEY, "2021年第四季度可缓缴税费", "deferrable taxes of 2021 Q4")
+    taxes_2022q1: Decimal = spec(MONEY, "2022年第一季度可缓缴税费", "deferrable taxes of 2022 Q1")
+    taxes_2022q2: Decimal = spec(MONEY, "2022年第二季度可缓缴税费", "deferrable taxes of 2022 Q2")
+
+
+@dataclass(frozen=True, slots=True)
+class Innovation:
+    voucher_spend: Decimal = spec(
+        MONEY, "购买创新服务、开展技术合作的支出", "spend on innovation services or technical cooperation"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FirstSet:
+    name: str = spec(TEXT, "首台（套）装备名称", "first-set equipment name")
+    price: Decimal = spec(MONEY, "购置价格", "purchase price")
+
+
+@dataclass(frozen=True, slots=True)
+class Materials:
+    first_batch_premium: Decimal = spec(
+        MONEY, "首批次新材料保险年度保费", "annual premium paid for first-batch new-material insurance"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TechUpgrade:
+    investment: Decimal = spec(MONEY, "技术改造项目固定资产投资", "fixed-asset investment of the upgrade project")
+    national_grant: Decimal = spec(MONEY, "获得的国家专项资金支持", "national grant received for the project")
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLeader:
+    member: bool = spec(FLAG, "八大重点产业链链主企业", "chain-leader enterprise of a Xinzhou key industrial chain")
+    output_prior: Decimal = spec(MONEY, "2021年产值", "2021 output value")
+    output: Decimal = spec(MONEY, "2022年产值", "2022 output value")
+
+
+@dataclass(frozen=True, slots=True)
+class Whitelist:
+    member: bool = spec(FLAG, "六大重点产业链供应链“白名单”企业", "key supply-chain white-list enterprise")
+    growth_2023: tuple[Decimal, ...] = spec(
+        FixedList(GROWTH, 3), "2023年1、2、3月产值同比增速", "Jan, Feb, Mar 2023 year-on-year output growth"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DevZone:
+    monthly_rent: Decimal = spec(
+        MONEY, "省级开发区标准化厂房月租金", "monthly rent of standardised factory space in a provincial zone"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Guarantee:
+    amount: Decimal = spec(MONEY, "批量化担保金额", "batch guarantee amount")
+    fee_rate: Decimal = spec(RATE, "担保费率", "guarantee fee rate")
+    contract_date: date | None = spec(DATE, "担保合同签订日期", "guarantee contract date")
+
+
+@dataclass(frozen=True, slots=True)
+class StartupLoan:
+    principal: Decimal = spec(MONEY, "创业担保贷款本金", "start-up guaranteed loan principal")
+    months: int = spec(MONTHS, "贷款期限（月）", "loan term (months)")
+    contract_date: date | None = spec(DATE, "贷款合同签订日期", "loan contract date")
+    lpr: Decimal | None = spec(
+        RATE, "合同约定的1年期LPR（可选）", "the 1-year LPR named in the contract (optional)", None
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Utilities:
+    deferred_bills: Decimal = spec(
+        MONEY, "缓缴的2022年12月至2023年3月水、气费", "water and gas bills of 2022-12..2023-03 deferred"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str = spec(TEXT, "企业名称", "enterprise name")
+    uscc: str = spec(
+        USCC, "统一社会信用代码（可选，校验位）", "unified social credit code (optional; check digit verified)"
+    )
+    jurisdiction: str = spec(Choice(("xinzhou", "shanxi", "inner-mongolia")), "所在地区", "jurisdiction", "xinzhou")
+    year: int = spec(YEAR, "纳税年度", "tax year", 2022)
+    entity: str = spec(Choice(("company", "individual-business")), "主体类型", "entity type", "company")
+    sector: str = spec(
+        SECTOR, "国民经济行业分类（GB/T 4754-2017）代码", "GB/T 4754-2017 sector code", "C", example="C34"
+    )
+    location: str = spec(
+        Choice(("city", "county", "other")),
+        "所在地（城市维护建设税 7%/5%/1%）",
+        "location (urban maintenance tax 7%/5%/1%)",
+        "city",
+    )
+    employees: Decimal = spec(HEADCOUNT, "全年季度平均从业人数", "annual average headcount (从业人数)")
+    total_assets: Decimal = spec(MONEY, "全年季度平均资产总额", "annual average total assets")
+    revenue: Decimal = spec(MONEY, "本年营业收入", "operating revenue of the year")
+    prior_revenue: Decimal = spec(MONEY, "上年销售额（缓税划型）", "prior-year sales (deferral size test)")
+    tech_sme: bool = spec(FLAG, "已入库科技型中小企业", "registered technology-based SME (科技型中小企业)")
+    restricted_industry: bool = spec(FLAG, "从事国家限制或禁止行业", "in a restricted or prohibited industry")
+    income: Income = spec(Section(Income), "所得", "income")
+    equipment: tuple[Equipment, ...] = spec(Table(Equipment), "本年新购置设备器具", "equipment bought in the year")
+    vat: Vat = spec(Section(Vat), "增值税", "VAT")
+    local_taxes: LocalTaxes = spec(
+        Section(LocalTaxes), "六税两费（减免前全年税额）", "local taxes (annual, before relief)"
+    )
+    employment: Employment = spec(Section(Employment), "稳岗", "employment")
+    deferral: Deferral = spec(Section(Deferral), "制造业中小微企业缓税", "manufacturing SME deferral")
+    innovation: Innovation = spec(Section(Innovation), "创新券", "innovation voucher")
+    first_set: tuple[FirstSet, ...] = spec(Table(FirstSet), "首台（套）重大技术装备", "first-set equipment")
+    materials: Materials = spec(Section(Materials), "首批次新材料", "first-batch materials")
+    tech_upgrade: TechUpgrade = spec(Section(TechUpgrade), "技术改造", "technical upgrade")
+    chain_leader: ChainLeader = spec(Section(ChainLeader), "链主企业", "chain leader")
+    whitelist: Whitelist = spec(Section(Whitelist), "白名单企业", "white list")
+    dev_zone: DevZone = spec(Section(DevZone), "开发区标准化厂房", "development zone")
+    guarantee: Guarantee = spec(Section(Guarantee), "批量化担保", "batch guarantee")
+    startup_loan: StartupLoan = spec(Section(StartupLoan), "创业担保贷款", "start-up loan")
+    utilities: Utilities = spec(Section(Utilities), "水气费缓缴", "utility bills")
+
+
+# ── reading files and writing back ────────────────────────────────────────────────────────────────────────────
+
+
+def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> dict[str, Any]:
+    """Parse TOML or JSON text into a nested mapping (numbers as Decimal, never float)."""
+    if fmt == "auto":
+        fmt = "json" if text.lstrip().startswith("{") else "toml"
+    if fmt == "json":
+        try:
+            data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        except json.JSONDecodeError as e:
+            raise ProfileError(
+                source, text, "a JSON object", problem=f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+            ) from None
+        except ValueError as e:
+            raise ProfileError(
+                source, text, "finite JSON numbers", problem=f"not valid JSON: {e} is not a number"
+            ) from None
+        if not isinstance(data, dict):
+            raise ProfileError(source, type(data).__name__, "a JSON object")
+        return cast(dict[str, Any], data)
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as e:
+        raise ProfileError(
+            source, text, "a TOML profile (see `xzcalc template`)", problem=f"not valid TOML: {e}"
+        ) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def profile_to_dict(profile: Profile) -> dict[str, Any]:
+    """The normalised profile: money as exact decimal strings, dates ISO, nothing lost."""
+    return cast(dict[str, Any], _plain(profile))
