@@ -23,7 +23,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xzcalc.batch import RowEngine, _csv_field, compute_row, detect_encoding, layout, neutralise, run
+from xzcalc.batch import RowEngine, compute_row, detect_encoding, layout, neutralise, run
+from xzcalc.batch.io import csv_field
 from xzcalc.engine import calculate
 from xzcalc.money import fmt_num, parse_decimal
 from xzcalc.schema.build import parse_profile, profile_from_flat
@@ -489,4 +490,4 @@ def test_output_fields_are_quoted_as_csv_writer_quotes_them(fields: list[str]) -
     """The batch joins its CSV lines itself (csv.writer was a tenth of a row): the same text, byte for byte."""
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\n").writerow(fields)
-    assert ",".join(map(_csv_field, fields)) + "\n" == expected.getvalue()
+    assert ",".join(map(csv_field, fields)) + "\n" == expected.getvalue()

@@ -53,6 +53,19 @@ def test_every_computed_policy_has_a_rule_and_vice_versa() -> None:
     assert ruled <= computed, ruled - computed
 
 
+def test_every_result_carries_exactly_the_declared_classifications() -> None:
+    """The batch's columns come from classify.CLASSIFICATIONS: every result (company or not, any jurisdiction) has
+    exactly those."""
+    from xzcalc.classify import CLASSIFICATIONS
+    from xzcalc.engine import calculate
+    from xzcalc.schema.build import parse_profile
+
+    for jurisdiction in ("xinzhou", "shanxi", "inner-mongolia"):
+        for entity in ("company", "individual-business"):
+            result = calculate(parse_profile({"jurisdiction": jurisdiction, "entity": entity}))
+            assert set(result.classification) == set(CLASSIFICATIONS), (jurisdiction, entity)
+
+
 def test_a_policy_id_leads_to_its_rule_module_in_one_hop() -> None:
     """data/policies.toml names each policy's module; that module's POLICIES computes it (and no other module's)."""
     import importlib

@@ -19,7 +19,7 @@ from .model import Finding
 from .params import ParamSet
 from .schema.profile import Profile
 
-__all__ = ["Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
+__all__ = ["CLASSIFICATIONS", "Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
 
 WAN = Decimal(10_000)
 
@@ -200,6 +200,11 @@ def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
     message = {"small-micro": "small_micro", "medium": "medium", None: "neither"}[value]
     values = {"sales": sales, "small": small, "medium": medium, "source": src}
     return Finding("manufacturing_size", value, (Msg(f"classify.manufacturing.{message}", values),))
+
+
+# Every classification a Result carries, in the order outputs show them: A1 (added by the CIT chain, which needs
+# the taxable income after deductions), then A2–A4 computed here.
+CLASSIFICATIONS = ("small_low_profit", "sme_equipment", "size_class", "manufacturing_size")
 
 
 def classify(profile: Profile, params: ParamSet) -> dict[str, Finding]:

@@ -1,0 +1,133 @@
+"""What a batch run did: rows, failures, totals by kind, eligible enterprises per policy, the first errors; and its
+closing text for people."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import compress
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from ..model import KINDS
+from ..money import ZERO, fmt_amount
+from .rows import RowResult
+
+if TYPE_CHECKING:
+    pass
+
+
+ERROR_SAMPLE = 20
+_POLICY, _ELIGIBLE = itemgetter(0), itemgetter(2)  # of a RowResult.items tuple
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the run did: rows, failures, totals by kind, eligible enterprises per policy, the first errors."""
+
+    rows: int = 0
+    failed: int = 0
+    totals: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(KINDS, ZERO))
+    eligible: Counter[str] = field(default_factory=Counter)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, id, error), the first ERROR_SAMPLE
+
+    def add(self, result: RowResult) -> None:
+        self.rows += 1
+        if result.error:
+            self.failed += 1
+            if len(self.errors) < ERROR_SAMPLE:
+                self.errors.append((result.line, result.id, result.error))
+            return
+        totals = self.totals
+        for kind, amount in result.totals.items():
+            if amount:  # (a Decimal addition costs more than the test)
+                totals[kind] = totals.get(kind, ZERO) + amount
+        items = result.items
+        self.eligible.update(compress(map(_POLICY, items), map(_ELIGIBLE, items)))  # (counted in C)
+
+    def merge(self, other: Summary) -> None:
+        self.rows += other.rows
+        self.failed += other.failed
+        for kind, amount in other.totals.items():
+            self.totals[kind] = self.totals.get(kind, ZERO) + amount
+        self.eligible.update(other.eligible)
+        self.errors.extend(other.errors[: max(0, ERROR_SAMPLE - len(self.errors))])
+
+    def to_json(self, policies: Sequence[str] = ()) -> dict[str, Any]:
+        eligible = {pid: self.eligible.get(pid, 0) for pid in policies} if policies else dict(self.eligible)
+        return {
+            "rows": self.rows,
+            "failed": self.failed,
+            "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
+            "eligible": eligible,
+            "errors": [{"line": n, "id": i, "error": e} for n, i, e in self.errors],
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """What `run` returns: the summary and how it went."""
+
+    summary: Summary
+    input: str
+    output: str
+    fmt: str
+    encoding: str
+    jobs: int
+    nanoseconds: int  # wall-clock time of the run (integers: the package has no float anywhere)
+    policies: tuple[str, ...]
+
+    @property
+    def milliseconds(self) -> int:
+        return self.nanoseconds // 1_000_000
+
+    @property
+    def rows_per_second(self) -> int:
+        return self.summary.rows * 1_000_000_000 // self.nanoseconds if self.nanoseconds else 0
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "input": self.input,
+            "output": self.output,
+            "format": self.fmt,
+            "encoding": self.encoding,
+            "jobs": self.jobs,
+            "milliseconds": self.milliseconds,
+            "rows_per_second": self.rows_per_second,
+            **s.to_json(self.policies),
+        }
+
+
+# ── the closing summary for people ──────────────────────────────────────────────────────────────────────────
+
+
+def summary_text(report: Report, lang: str = "zh") -> str:
+    """Plain lines for stderr: rows, failures, totals by kind, eligible enterprises per policy."""
+    from ..model import KIND_TITLES
+    from ..params import policy
+
+    s = report.summary
+    zh = lang == "zh"
+    ms = report.milliseconds
+    lines = [
+        f"{'行数' if zh else 'rows'}: {s.rows:,}  {'失败' if zh else 'failed'}: {s.failed:,}  "
+        f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, --jobs {report.jobs})",
+    ]
+    for line, ident, error in s.errors[:5]:
+        where = f"第{line}行" if zh else f"line {line}"
+        lines.append(f"  {where}{f' ({ident})' if ident else ''}: {error}")
+    if s.failed > 5:
+        lines.append(f"  … {s.failed - 5:,} more ({'见输出的 error 列' if zh else 'see the error column'})")
+    lines.append("合计（按类别）:" if zh else "totals by kind:")
+    for kind in KINDS:
+        kind_title = KIND_TITLES[kind][0 if zh else 1]
+        lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {kind_title}")
+    lines.append("符合条件的企业数（按政策）:" if zh else "eligible enterprises per policy:")
+    for pid in report.policies:
+        count = s.eligible.get(pid, 0)
+        text = policy(pid).title
+        lines.append(f"  {count:>10,}  {pid}  {text.zh if zh else text.en}")
+    return "\n".join(lines) + "\n"
