@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
@@ -91,7 +92,8 @@ def parse_params(table: Mapping[str, Any], origin: str) -> dict[str, Parameter]:
     return {p.name: p for p in _walk_params(table, "", origin)}
 
 
-_ABSENT = object()  # no value in force (ParamSet._in_force)
+_ABSENT = object()  # no value in force (ParamSet._look_up)
+_MEMO_LIMIT = 1 << 16
 _UNSET = object()  # not looked up yet
 
 
@@ -101,7 +103,8 @@ class ParamSet:
     def __init__(self, jurisdiction: str, params: Mapping[str, Parameter]) -> None:
         self.jurisdiction = jurisdiction
         self._params = dict(params)
-        self._values: dict[tuple[str, date], Any] = {}  # _in_force's memo: rules ask the same (name, day) every row
+        self._values: dict[tuple[str, date], Any] = {}  # _look_up's memo
+        self._numbers: dict[tuple[str, date], Decimal] = {}  # number()'s
 
     def __contains__(self, name: str) -> bool:
         return name in self._params
@@ -116,35 +119,54 @@ class ParamSet:
             raise DataError(f"parameter {name} is not defined for {self.jurisdiction}") from None
 
     def get(self, name: str, on: date) -> Any:
-        value = self._in_force(name, on)
+        """The value in force on `on`. Raises DataError (params.ReformGap for a reform's windows) outside them."""
+        value = self._values.get((name, on), _UNSET)
+        if value is _UNSET:
+            value = self._look_up(name, on)
         if value is _ABSENT:
-            param = self.parameter(name)  # (DataError when the jurisdiction does not define it)
-            if param.origin.startswith("reform"):  # the user's windows do not cover a date a rule reads
-                raise ReformGap(
-                    f"--params: {name} has no value on {on.isoformat()} ({param.origin}) — expected dated windows "
-                    "that cover every date the rules read (or `value = …` for all of them)"
-                )
-            raise DataError(f"parameter {name} has no value on {on.isoformat()} ({param.source})")
+            self._missing(name, on)
+        return value
+
+    def number(self, name: str, on: date) -> Decimal:
+        """A numeric value in force on `on`, as a Decimal (converted once). Raises DataError if not a number."""
+        value = self._numbers.get((name, on))
+        if value is None:
+            raw = self.get(name, on)
+            if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+                raise DataError(f"parameter {name} is not a number: {raw!r}")
+            value = self._numbers[(name, on)] = Decimal(raw)
         return value
 
     def get_or_none(self, name: str, on: date) -> Any:
         """The value in force on `on`, or None outside every window (a measure not in force that day)."""
-        value = self._in_force(name, on)
+        value = self._values.get((name, on), _UNSET)
+        if value is _UNSET:
+            value = self._look_up(name, on)
         return None if value is _ABSENT else value
 
-    def _in_force(self, name: str, on: date) -> Any:
-        """The value in force, or _ABSENT (undefined, or outside every window); memoised per (name, day)."""
-        key = (name, on)
-        value = self._values.get(key, _UNSET)
-        if value is _UNSET:
-            param = self._params.get(name)
-            try:
-                value = _ABSENT if param is None else param.at(on)
-            except LookupError:
-                value = _ABSENT
-            if len(self._values) < 4096:
-                self._values[key] = value
+    def _look_up(self, name: str, on: date) -> Any:
+        """The value in force, or _ABSENT (undefined, or outside every window), remembered per (name, day): rules ask
+        the same few every row (the days a profile gives — contract dates — are few per name in practice; the memo is
+        cleared should a run ever reach _MEMO_LIMIT of them)."""
+        param = self._params.get(name)
+        try:
+            value = _ABSENT if param is None else param.at(on)
+        except LookupError:
+            value = _ABSENT
+        if len(self._values) >= _MEMO_LIMIT:
+            self._values.clear()
+            self._numbers.clear()
+        self._values[(name, on)] = value
         return value
+
+    def _missing(self, name: str, on: date) -> None:
+        param = self.parameter(name)  # (DataError when the jurisdiction does not define it)
+        if param.origin.startswith("reform"):  # the user's windows do not cover a date a rule reads
+            raise ReformGap(
+                f"--params: {name} has no value on {on.isoformat()} ({param.origin}) — expected dated windows "
+                "that cover every date the rules read (or `value = …` for all of them)"
+            )
+        raise DataError(f"parameter {name} has no value on {on.isoformat()} ({param.source})")
 
     def with_overrides(self, overrides: Mapping[str, Parameter]) -> ParamSet:
         merged = dict(self._params)

@@ -15,7 +15,6 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
-from ..data import DataError
 from ..messages import Msg
 from ..model import Finding, Item, PolicyInfo
 from ..money import ZERO, quantize
@@ -117,12 +116,7 @@ class Context:
 
     def dec(self, name: str, on: date | None = None) -> Decimal:
         """A numeric parameter as a Decimal. Raises DataError if it is not a number."""
-        value = self.params.get(name, on or self.year_end)
-        if type(value) is Decimal:
-            return value
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise DataError(f"parameter {name} is not a number: {value!r}")
-        return Decimal(value)
+        return self.params.number(name, on or self.year_end)
 
     def windows_in_year(self, name: str) -> tuple[Window, ...]:
         """The dated windows of a parameter that overlap the tax year, each cut to the year (a measure in force for
