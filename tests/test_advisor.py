@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from xzcalc.advisor import THRESHOLDS, advise
+from xzcalc.analysis.advisor import THRESHOLDS, advise
+from xzcalc.analysis.whatif import get_path, with_path
 from xzcalc.cli import app
 from xzcalc.engine import calculate
 from xzcalc.model import Advisory
 from xzcalc.params import param_set
 from xzcalc.reform import parse_reform
 from xzcalc.schema.build import parse_profile
-from xzcalc.whatif import get_path, with_path
 
 runner = CliRunner()
 SLPE_LINE = "cit.small_low_profit.income_limit"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .analysis.whatif import get_path, numeric_kind, with_path
 from .chart import Marker, Series, percent, short_number
 from .messages import Lang, Text
 from .model import KIND_TITLES, KINDS, Result
@@ -22,7 +23,6 @@ from .schema.build import parse_profile
 from .schema.kinds import Number
 from .schema.paths import set_path
 from .schema.profile import Profile, profile_to_dict
-from .whatif import get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
     from .reform import Reform
@@ -104,7 +104,7 @@ def run_sweep(
     reform: Reform | None = None,
     edges: bool = True,
 ) -> SweepResult:
-    from .advisor import crossings, params_for
+    from .analysis.advisor import crossings, params_for
     from .engine import calculate
 
     if steps < 1:

@@ -19,15 +19,15 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from .messages import Text
-from .model import KIND_TITLES, Advisory, Change, Result
-from .money import fmt_num, quantize
-from .params import ParamSet, param_set
-from .schema.profile import Profile
+from ..messages import Text
+from ..model import KIND_TITLES, Advisory, Change, Result
+from ..money import fmt_num, quantize
+from ..params import ParamSet, param_set
+from ..schema.profile import Profile
 from .whatif import diff, get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
-    from .reform import Reform
+    from ..reform import Reform
 
 __all__ = ["DEFAULT_MARGIN", "THRESHOLDS", "Crossing", "Threshold", "advise", "crossings", "params_for"]
 
@@ -474,7 +474,7 @@ _SIZE_BOUNDS: dict[str, tuple[Op, str, str]] = {
 
 def _size_crossings(profile: Profile) -> Iterator[Crossing]:
     """工信部联企业〔2011〕300号 bounds of the profile's sector group (A3 size class)."""
-    from .classify import match_group
+    from ..classify import match_group
 
     group, _note = match_group("size_standard", profile.sector)
     for key, (op, zh, en) in _SIZE_BOUNDS.items():
@@ -499,7 +499,7 @@ def _size_crossings(profile: Profile) -> Iterator[Crossing]:
 
 def _sme_equipment_crossings(profile: Profile, params: ParamSet) -> Iterator[Crossing]:
     """A2 ceilings (one criterion below suffices) — only matter when equipment above the value line was bought."""
-    from .classify import match_group, sme_equipment_groups
+    from ..classify import match_group, sme_equipment_groups
 
     line_name = "cit.equipment_deduction.sme_value_line"
     line = params.get_or_none(line_name, date(profile.year, 12, 31))
@@ -565,7 +565,7 @@ def advise(
     run, so each advisory shows only what its own line is worth. Moves that change no amount (and open or close
     no benefit) are dropped.
     """
-    from .engine import calculate
+    from ..engine import calculate
 
     if margin <= 0:
         return []
