@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,14 +12,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from xzcalc.advisor import THRESHOLDS, advise
+from xzcalc.analysis.advisor import THRESHOLDS, advise
+from xzcalc.analysis.whatif import get_path, with_path
 from xzcalc.cli import app
+from xzcalc.data import data_dir
 from xzcalc.engine import calculate
+from xzcalc.messages import message_ids
 from xzcalc.model import Advisory
-from xzcalc.params import param_set
+from xzcalc.params import jurisdictions, param_set
 from xzcalc.reform import parse_reform
+from xzcalc.rules import MODULES
+from xzcalc.rules.thresholds import INDICATORS, SIZE_CLASS, TableThreshold, Threshold
 from xzcalc.schema.build import parse_profile
-from xzcalc.whatif import get_path, with_path
 
 runner = CliRunner()
 SLPE_LINE = "cit.small_low_profit.income_limit"
@@ -127,8 +133,133 @@ def test_line_read_from_parameters_follows_a_reform() -> None:
 
 def test_every_spec_names_a_parameter_xzcalc_has() -> None:
     known = {p.name for j in ("xinzhou", "inner-mongolia") for p in param_set(j, 2022)}
-    missing = [t.param for t in THRESHOLDS if t.param not in known]
+    missing = [t.param for t in THRESHOLDS if isinstance(t, Threshold) and t.param not in known]
     assert not missing, f"threshold specs naming parameters that do not exist: {missing}"
+
+
+def test_a_reformed_line_is_the_line_the_sentence_states() -> None:
+    """Under a reform the advisory's line, position, move and sentence are the reformed line's (issue 9 §2)."""
+    profile = parse_profile({"employees": 120, "income": {"taxable_income": 3050000}})
+    reform = parse_reform({"cit": {"small_low_profit": {"income_limit": {"value": 3100000}}}}, "test")
+    [before] = [a for a in advise(profile, calculate(profile)) if a.threshold == SLPE_LINE]
+    reformed = calculate(profile, reform=reform)
+    [after] = [a for a in advise(profile, reformed, reform=reform) if a.threshold == SLPE_LINE]
+    assert (before.line, after.line) == (3000000, 3100000)
+    assert before.get("en").startswith(
+        "taxable income 3,050,000 is 50,000 over the small low-profit line (≤ 3,000,000)"
+    )
+    assert after.get("en").startswith(
+        "taxable income 3,050,000 is 50,000 under the small low-profit line (≤ 3,100,000); "
+        "at 3,100,001 the income tax would be 775,000.25 instead of 127,500"
+    )
+    assert after.get("zh").startswith(
+        "应纳税所得额 3,050,000 低于小型微利企业所得额标准（≤ 3,100,000）50,000；若为 3,100,001"
+    )
+    assert "3,000,000" not in after.get("en") + after.get("zh")
+
+
+@pytest.mark.parametrize(
+    ("data", "change", "threshold", "fragment"),
+    [
+        (
+            {"employees": 50, "income": {"taxable_income": 1050000}},
+            {"cit": {"small_low_profit": {"band1_limit": {"value": 1100000}}}},
+            "cit.small_low_profit.band1_limit",
+            "应纳税所得额 1,050,000 低于小型微利企业110万元档（≤ 1,100,000）50,000",
+        ),
+        (
+            {"employment": {"ui_premiums_prior_year": 50000, "insured_employees": 28, "layoff_rate": "19%"}},
+            {"ui": {"stable_job_refund": {"small_insured_limit": {"value": 40}}}},
+            "ui.stable_job_refund.small_layoff_rate_limit",
+            "裁员率 19% 低于40人以下参保企业裁员率标准（≤ 20%）1%",
+        ),
+        (
+            {
+                "employees": 100,
+                "income": {"taxable_income": 9000000},
+                "equipment": [{"unit_value": "810万", "years": 3, "in_service": "2022-03"}],
+            },
+            {"cit": {"equipment_deduction": {"sme_value_line": {"value": 8000000}}}},
+            "cit.equipment_deduction.sme_value_line",
+            "设备1单位价值 8,100,000 高于设备器具800万元标准（≤ 8,000,000）100,000",
+        ),
+    ],
+)
+def test_line_names_state_the_reformed_parameters(
+    data: dict[str, Any], change: dict[str, Any], threshold: str, fragment: str
+) -> None:
+    """A line's name that shows a number of a document (100万元档, 30人以下, 500万元) shows the parameter in force."""
+    profile = parse_profile({"sector": "C34", **data})
+    reform = parse_reform(change, "test")
+    found = advise(profile, calculate(profile, reform=reform), margin=Decimal("0.5"), reform=reform)
+    messages = [a.get("zh") for a in found if a.threshold == threshold]
+    assert any(m.startswith(fragment) for m in messages), messages
+
+
+def test_the_months_of_the_white_list_come_from_the_window_of_its_tiers() -> None:
+    """No year in the code: the i-th growth of whitelist.growth_2023 is the i-th month of the window of `tiers`, so
+    a reform that moves the window moves the months the advisories name (as it moves the rule's)."""
+    profile = parse_profile({"sector": "C34", "whitelist": {"member": True, "growth_2023": ["48%", "20%", "95%"]}})
+    [a] = [a for a in advise(profile, calculate(profile)) if a.threshold == "award.whitelist_growth.tiers"]
+    assert a.get("en").startswith("2023-03 output growth 95% is 5% under the white-list growth tier (≥ 100%)")
+    tiers = [{"growth": Decimal(1), "province": 1000000}, {"growth": Decimal("0.5"), "province": 500000}]
+    window = {"from": date(2023, 2, 1), "until": date(2023, 4, 30)}
+    reform = parse_reform(
+        {
+            "award": {
+                "whitelist_growth": {
+                    "tiers": {"values": [{**window, "value": tiers}]},
+                    "city_match": {"values": [{**window, "value": Decimal("0.5")}]},
+                }
+            }
+        },
+        "test",
+    )
+    [a] = [
+        a
+        for a in advise(profile, calculate(profile, reform=reform), reform=reform)
+        if a.threshold == "award.whitelist_growth.tiers"
+    ]
+    assert a.get("en").startswith("2023-04 output growth 95% is 5% under")
+    assert a.get("zh").startswith("2023年4月产值同比增速 95%")
+
+
+# ── each rule module owns its thresholds (issue 9 §6) ───────────────────────────────────────────────────────
+
+
+def test_every_threshold_is_declared_by_the_module_of_its_policy() -> None:
+    """Each rule module's THRESHOLDS test its own policies (POLICIES) on parameters xzcalc has for at least one
+    jurisdiction, and name their values and lines with messages data/messages has; the advisor reads them all."""
+    known = {
+        p.name for j in jurisdictions() for year in jurisdictions()[j].get("years", ()) for p in param_set(j, int(year))
+    }
+    ids = message_ids()
+    declared: list[Threshold | TableThreshold] = []
+    for module in MODULES:
+        for t in module.THRESHOLDS:
+            where = f"{module.__name__}: {t}"
+            assert t.policy in module.POLICIES, where
+            assert t.line_name in ids, where
+            if isinstance(t, Threshold):
+                assert t.param in known, where
+                assert t.label in ids, where
+                assert all(name in known for _key, name in t.cites), where
+            else:
+                assert (data_dir() / f"{t.table}.toml").is_file(), where
+            declared.append(t)
+    for t in SIZE_CLASS:  # the size class: no family's, read by several
+        assert not t.policy and t.line_name in ids and (data_dir() / f"{t.table}.toml").is_file()
+    assert {f"classify.threshold.indicator.{i}" for i in INDICATORS} <= set(ids)
+    assert (*declared, *SIZE_CLASS) == THRESHOLDS
+
+
+def test_no_date_or_year_written_in_the_analysis() -> None:
+    """Issue 9 §7: the dates a line is read on come from the profile's tax year or from dated parameters."""
+    root = Path(__file__).resolve().parent.parent / "xzcalc"
+    for path in [*sorted((root / "analysis").glob("*.py")), root / "rules" / "thresholds.py"]:
+        code = "\n".join(line.split("#")[0] for line in path.read_text(encoding="utf-8").splitlines())
+        assert not re.search(r"date\(\s*\d", code), path
+        assert not re.search(r"(?<![\d.])20\d\d(?!\d)", code), path
 
 
 # ── every advisory's stake is a re-run (checked independently for many lines) ──────────────────────────────

@@ -91,7 +91,7 @@ def run_calc(
     html: Path | None,
     svg: Path | None,
 ) -> None:
-    from .advisor import advise
+    from .analysis.advisor import advise
     from .engine import calculate
 
     lg = lang_code(lang)

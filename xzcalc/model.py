@@ -103,7 +103,7 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Advisory:
-    """A threshold the enterprise is near or just past, and what crossing it is worth (xzcalc.advisor).
+    """A threshold the enterprise is near or just past, and what crossing it is worth (xzcalc.analysis.advisor).
 
     The yuan at stake come from running the engine again with `path` moved to `moved_to` — never a hand formula.
     """
@@ -116,12 +116,12 @@ class Advisory:
     line: Decimal
     unit: str  # yuan | persons | rate
     moved_to: Decimal  # the value of `path` in the re-run
-    measure: Text | Msg  # what the headline compares ("income tax")
+    measure: Msg  # what the headline compares ("income tax")
     measure_now: Decimal
     measure_moved: Decimal
     changes: tuple[Change, ...]
     totals: dict[str, Decimal]  # change of each kind's total (moved − now), kinds that change only
-    message: Text | Msg
+    message: Msg  # the sentence: where the value is, the line, what the re-run gives (data/messages/advisor.toml)
     relative_to: Decimal | None = None  # the stake is against the run at this value of `path` (a nearer line's)
     path_unit: str = ""  # the unit of `path` when it differs from the compared value's (growth compared, output moved)
 
@@ -181,7 +181,7 @@ class Result:
     items: tuple[Item, ...]
     totals: Mapping[str, Decimal]
     cit: Mapping[str, Decimal]
-    advisories: tuple[Advisory, ...] = ()  # xzcalc.advisor's, for the calc command
+    advisories: tuple[Advisory, ...] = ()  # xzcalc.analysis.advisor's, for the calc command
     changed_params: tuple[str, ...] = ()
 
     def item(self, policy_id: str) -> Item:

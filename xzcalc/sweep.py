@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .analysis.whatif import get_path, numeric_kind, with_path
 from .chart import Marker, Series, percent, short_number
-from .messages import Lang, Text
+from .messages import Lang, Msg, Text
 from .model import KIND_TITLES, KINDS, Result
 from .money import fmt_amount, fmt_num
 from .schema.build import parse_profile
 from .schema.kinds import Number
 from .schema.paths import set_path
 from .schema.profile import Profile, profile_to_dict
-from .whatif import get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
     from .reform import Reform
@@ -61,7 +61,7 @@ class SweepResult:
     kind: Number[Any]  # its kind: the grid's step, its unit
     points: list[Point]
     items: tuple[str, ...]
-    lines: list[tuple[Decimal, str, Text]] = field(default_factory=list)  # field value at each line, id, name
+    lines: list[tuple[Decimal, str, Msg]] = field(default_factory=list)  # field value at each line, id, name
     reform: Reform | None = None
 
 
@@ -104,7 +104,7 @@ def run_sweep(
     reform: Reform | None = None,
     edges: bool = True,
 ) -> SweepResult:
-    from .advisor import crossings, params_for
+    from .analysis.advisor import crossings, params_for
     from .engine import calculate
 
     if steps < 1:
@@ -123,7 +123,7 @@ def run_sweep(
             f"--item: {unknown[0]!r} is not offered in {base.jurisdiction} — expected an id listed by `xzcalc policies`"
         )
     edge_of: dict[Decimal, str] = {}
-    lines: dict[Decimal, tuple[str, Text]] = {}
+    lines: dict[Decimal, tuple[str, Msg]] = {}
     if edges:
         # the lines seen from both ends of the range (which field a line moves can depend on the value: Q1 sales
         # move the 3% sales once there are any), with the baseline's and the reform's parameters (a reform can

@@ -14,9 +14,13 @@ from decimal import Decimal
 from itertools import groupby
 
 from ..messages import Msg
+from ..model import Result
 from ..money import ZERO
+from ..params import ParamSet
+from ..schema.profile import Profile
 from .common import individual_business_excluded, window
 from .kit import Condition, Context, RuleFamily, unmet, where
+from .thresholds import Threshold
 
 DEFERRAL = "tax.manufacturing_sme_deferral"
 WATER_GAS = "fees.water_gas_deferral"
@@ -156,3 +160,38 @@ def _water_gas(ctx: Context) -> None:
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, deferrals),)
+
+
+# ── thresholds: the A4 bands of B8 the advisor tests from both sides (xzcalc/analysis/advisor.py) ──────────────
+def _manufacturing(p: Profile, r: Result) -> bool:
+    return p.sector.startswith("C")
+
+
+def _prior_year_end(p: Profile, params: ParamSet, i: int) -> date:
+    return date(p.year - 1, 12, 31)  # A4 sizes by the prior year's sales (classify.manufacturing_size)
+
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold(
+        _P + "small_micro_below",
+        "prior_revenue",
+        "lt",
+        _P + "compared.prior_revenue",
+        _P + "line.small_micro_below",
+        measure=f"item:{DEFERRAL}",
+        policy=DEFERRAL,
+        when=_manufacturing,
+        on=_prior_year_end,
+    ),
+    Threshold(
+        _P + "medium_below",
+        "prior_revenue",
+        "lt",
+        _P + "compared.prior_revenue",
+        _P + "line.medium_below",
+        measure=f"item:{DEFERRAL}",
+        policy=DEFERRAL,
+        when=_manufacturing,
+        on=_prior_year_end,
+    ),
+)

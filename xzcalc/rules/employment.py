@@ -13,8 +13,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ..messages import Msg
+from ..model import Result
+from ..schema.profile import Profile
 from .common import window
 from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
+from .thresholds import Threshold
 
 STABLE_JOB = "ui.stable_job_refund"
 POLICIES = (STABLE_JOB,)
@@ -137,3 +140,47 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, stable_job_refund),)
+
+
+# ── thresholds: the layoff and headcount lines of B9 the advisor tests from both sides ──────────────────────────
+# (xzcalc/analysis/advisor.py; 人社部发〔2022〕23号)
+def _laid_off(p: Profile, r: Result) -> bool:
+    return p.employment.layoff_rate > 0  # no layoffs at all qualifies whatever the lines
+
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold(
+        _P + "layoff_rate_limit",
+        "employment.layoff_rate",
+        "le",
+        _P + "compared.layoff_rate",
+        _P + "line.layoff_rate_limit",
+        measure=f"item:{STABLE_JOB}",
+        unit="rate",
+        policy=STABLE_JOB,
+        when=_laid_off,
+    ),
+    Threshold(
+        _P + "small_layoff_rate_limit",
+        "employment.layoff_rate",
+        "le",
+        _P + "compared.layoff_rate",
+        _P + "line.small_layoff_rate_limit",
+        measure=f"item:{STABLE_JOB}",
+        unit="rate",
+        policy=STABLE_JOB,
+        when=_laid_off,
+        cites=(("insured", _P + "small_insured_limit"),),
+    ),
+    Threshold(
+        _P + "small_insured_limit",
+        "employment.insured_employees",
+        "le",
+        _P + "compared.insured_employees",
+        _P + "line.small_insured_limit",
+        measure=f"item:{STABLE_JOB}",
+        unit="persons",
+        policy=STABLE_JOB,
+        when=_laid_off,
+    ),
+)

@@ -14,6 +14,7 @@ from ..messages import Msg
 from ..money import ZERO
 from .common import individual_business_excluded, window
 from .kit import Condition, Context, RuleFamily, sector_in, unmet
+from .thresholds import Threshold
 
 DEV_ZONE = "relief.dev_zone_rent"
 GUARANTEE = "finance.guarantee_fee_halving"
@@ -207,3 +208,7 @@ FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
     ((STARTUP_LOAN,), _startup_loan),
 )
 POLICIES = tuple(pid for ids, _ in FAMILIES for pid in ids)
+
+
+# ── thresholds: none yet (the advisor reads each module's THRESHOLDS: xzcalc/analysis/advisor.py) ───────────────
+THRESHOLDS: tuple[Threshold, ...] = ()

@@ -13,13 +13,17 @@ Every rate, line and date comes from data/params (cit.*, iit.*); every sentence 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from ..messages import Msg
-from ..model import Finding
+from ..model import Finding, Result
 from ..money import ZERO, quantize
-from ..schema.profile import Equipment
+from ..params import ParamSet
+from ..schema.profile import Equipment, Profile
 from .kit import Context, ItemBuilder, RuleFamily
+from .thresholds import TableThreshold, Threshold
 
 RD = "cit.rd_super_deduction"
 EQUIPMENT = "cit.equipment_deduction"
@@ -283,3 +287,99 @@ def _individual_business(ctx: Context) -> None:
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, income_tax),)
+
+
+# ── thresholds: the lines of B1 and B4 the advisor tests from both sides (xzcalc/analysis/advisor.py) ───────────
+def _company(p: Profile, r: Result) -> bool:
+    return p.entity == "company"
+
+
+def _slpe(p: Profile, r: Result) -> bool:
+    return p.entity == "company" and r.classification["small_low_profit"].value is True
+
+
+def _t_final(p: Profile, r: Result, i: int) -> Decimal | None:
+    return r.cit.get("taxable_income_final")  # T2: the SLPE test is on taxable income after the deductions
+
+
+def _equipment_of_year(p: Profile) -> Sequence[int]:
+    return [i for i, e in enumerate(p.equipment, 1) if e.in_service is not None and e.in_service.year == p.year]
+
+
+def _bought_above_value_line(p: Profile, params: ParamSet) -> bool:
+    """The A2 ceilings matter only to a company that bought equipment above the value line in the tax year."""
+    line = params.get_or_none(EQUIPMENT + ".sme_value_line", date(p.year, 12, 31))
+    return (
+        p.entity == "company"
+        and line is not None
+        and any(p.equipment[i - 1].unit_value > line for i in _equipment_of_year(p))
+    )
+
+
+THRESHOLDS: tuple[Threshold | TableThreshold, ...] = (
+    Threshold(
+        SLPE + ".income_limit",
+        "income.taxable_income",
+        "le",
+        SLPE + ".compared.taxable_income",
+        SLPE + ".line.income_limit",
+        measure="cit.tax_final",
+        policy=SLPE,
+        value=_t_final,
+        when=_company,
+    ),
+    Threshold(
+        SLPE + ".employee_limit",
+        "employees",
+        "le",
+        SLPE + ".compared.employees",
+        SLPE + ".line.employee_limit",
+        measure="cit.tax_final",
+        unit="persons",
+        policy=SLPE,
+        when=_company,
+    ),
+    Threshold(
+        SLPE + ".asset_limit",
+        "total_assets",
+        "le",
+        SLPE + ".compared.total_assets",
+        SLPE + ".line.asset_limit",
+        measure="cit.tax_final",
+        policy=SLPE,
+        when=_company,
+    ),
+    Threshold(
+        SLPE + ".band1_limit",
+        "income.taxable_income",
+        "le",
+        SLPE + ".compared.taxable_income",
+        SLPE + ".line.band1_limit",
+        measure="cit.tax_final",
+        policy=SLPE,
+        value=_t_final,
+        when=_slpe,
+    ),
+    Threshold(
+        EQUIPMENT + ".sme_value_line",
+        "equipment.{i}.unit_value",
+        "le",
+        EQUIPMENT + ".compared.unit_value",
+        EQUIPMENT + ".line.sme_value_line",
+        measure=f"item:{EQUIPMENT}",
+        policy=EQUIPMENT,
+        indices=_equipment_of_year,
+        when=_company,
+    ),
+    # A2: the SME ceilings of the equipment deduction (one criterion below suffices)
+    TableThreshold(
+        "sme_equipment",
+        "below_any",
+        "lt",
+        "sme_equipment.{group}.{indicator}",
+        EQUIPMENT + ".line.sme_ceiling",
+        measure=f"item:{EQUIPMENT}",
+        policy=EQUIPMENT,
+        requires=_bought_above_value_line,
+    ),
+)

@@ -10,6 +10,7 @@ from functools import reduce
 
 from ..messages import Msg
 from .kit import Condition, Context, RuleFamily, unmet
+from .thresholds import Threshold
 
 SIX_TAXES = "local.six_taxes_two_fees"
 POLICIES = (SIX_TAXES,)
@@ -86,3 +87,7 @@ def six_taxes_two_fees(ctx: Context) -> None:
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, six_taxes_two_fees),)
+
+
+# ── thresholds: none yet (the advisor reads each module's THRESHOLDS: xzcalc/analysis/advisor.py) ───────────────
+THRESHOLDS: tuple[Threshold, ...] = ()

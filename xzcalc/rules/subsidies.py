@@ -11,13 +11,18 @@ data/messages/subsidies.toml.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ..messages import Msg
+from ..model import Result
 from ..money import quantize
+from ..params import ParamSet
+from ..schema.profile import Profile
 from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
 from .kit import Condition, Context, RuleFamily, sector_in, unmet, where
+from .thresholds import Threshold
 
 VOUCHER = "subsidy.innovation_voucher"
 FIRST_SET = "subsidy.first_set_equipment"
@@ -303,3 +308,116 @@ FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
     ((WHITELIST,), _whitelist),
 )
 POLICIES = tuple(pid for ids, _ in FAMILIES for pid in ids)
+
+
+# ── thresholds: the lines of B14 and B15 the advisor tests from both sides (xzcalc/analysis/advisor.py) ──────────
+def _chain_leader_member(p: Profile, r: Result) -> bool:
+    return p.chain_leader.member and p.entity == "company"
+
+
+def _chain_leader_awarded(p: Profile, r: Result) -> bool:
+    return _chain_leader_member(p, r) and r.item(CHAIN_LEADER).eligible
+
+
+def _chain_growth(p: Profile, r: Result, i: int) -> Decimal | None:
+    c = p.chain_leader
+    return (c.output - c.output_prior) / c.output_prior if c.output_prior > 0 else None
+
+
+def _output_for_growth(p: Profile, growth: Decimal) -> Decimal:
+    return p.chain_leader.output_prior * (1 + growth)
+
+
+def _chain_increase(p: Profile, r: Result, i: int) -> Decimal:
+    return p.chain_leader.output - p.chain_leader.output_prior
+
+
+def _increase_steps(step: Any, p: Profile, r: Result, i: int) -> Sequence[Decimal]:
+    """The full step the increase last passed and the next one (each full step adds to the award)."""
+    step = Decimal(step)
+    reached = _chain_increase(p, r, i) // step
+    return [s * step for s in (reached, reached + 1) if s > 0]
+
+
+def _whitelist_member(p: Profile, r: Result) -> bool:
+    return p.whitelist.member and p.entity == "company"
+
+
+def _growth_months(p: Profile) -> Sequence[int]:
+    return range(1, len(p.whitelist.growth_2023) + 1)
+
+
+def _growth_month(p: Profile, params: ParamSet, i: int) -> date:
+    """The i-th month of the window of `tiers` (the i-th growth of whitelist.growth_2023), as the rule reads it."""
+    first = min(w.start for w in params.parameter(WHITELIST + ".tiers").windows)
+    return add_months(first, i - 1)
+
+
+def _tiers(tiers: Any, p: Profile, r: Result, i: int) -> Sequence[Decimal]:
+    return [Decimal(t["growth"]) for t in tiers]
+
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    # B14: output first reaching the line, the growth line, and the staircase of the increase
+    Threshold(
+        CHAIN_LEADER + ".output_line",
+        "chain_leader.output",
+        "ge",
+        CHAIN_LEADER + ".compared.output",
+        CHAIN_LEADER + ".line.output_line",
+        measure=f"item:{CHAIN_LEADER}",
+        policy=CHAIN_LEADER,
+        when=_chain_leader_member,
+    ),
+    Threshold(
+        CHAIN_LEADER + ".output_line",
+        "chain_leader.output_prior",
+        "lt",
+        CHAIN_LEADER + ".compared.output_prior",
+        CHAIN_LEADER + ".line.first_reached",
+        measure=f"item:{CHAIN_LEADER}",
+        policy=CHAIN_LEADER,
+        when=_chain_leader_member,
+        id=CHAIN_LEADER + ".output_line.prior",
+    ),
+    Threshold(
+        CHAIN_LEADER + ".growth_min",
+        "chain_leader.output",
+        "ge",
+        CHAIN_LEADER + ".compared.growth",
+        CHAIN_LEADER + ".line.growth_min",
+        measure=f"item:{CHAIN_LEADER}",
+        unit="rate",
+        policy=CHAIN_LEADER,
+        when=_chain_leader_member,
+        value=_chain_growth,
+        to_path=_output_for_growth,
+    ),
+    Threshold(
+        CHAIN_LEADER + ".increment_step",
+        "chain_leader.output",
+        "ge",
+        CHAIN_LEADER + ".compared.increase",
+        CHAIN_LEADER + ".line.increment_step",
+        measure=f"item:{CHAIN_LEADER}",
+        policy=CHAIN_LEADER,
+        when=_chain_leader_awarded,
+        value=_chain_increase,
+        lines=_increase_steps,
+    ),
+    # B15: each month's growth against each tier
+    Threshold(
+        WHITELIST + ".tiers",
+        "whitelist.growth_2023.{i}",
+        "ge",
+        WHITELIST + ".compared.month_growth",
+        WHITELIST + ".line.tiers",
+        measure=f"item:{WHITELIST}",
+        unit="rate",
+        policy=WHITELIST,
+        when=_whitelist_member,
+        indices=_growth_months,
+        on=_growth_month,
+        lines=_tiers,
+    ),
+)

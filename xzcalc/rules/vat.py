@@ -6,14 +6,19 @@ sentence from data/messages/vat.toml.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from ..classify import size_class
 from ..messages import Msg
+from ..model import Result
 from ..money import ZERO
+from ..params import ParamSet
+from ..schema.profile import Profile
 from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
 from .local_taxes import surcharge_rates
+from .thresholds import Threshold
 
 SMALL_SCALE = "vat.small_scale_exemption"
 CREDIT_REFUND = "vat.credit_refund"
@@ -198,4 +203,43 @@ def credit_refund(ctx: Context) -> None:
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
     ((SMALL_SCALE,), small_scale_exemption),
     ((CREDIT_REFUND,), credit_refund),
+)
+
+
+# ── thresholds: the quarterly line of B5 the advisor tests from both sides (xzcalc/analysis/advisor.py) ─────────
+def _small_scale(p: Profile, r: Result) -> bool:
+    return p.vat.taxpayer == "small-scale"
+
+
+def _quarters(p: Profile) -> Sequence[int]:
+    return range(1, len(QUARTER_STARTS) + 1)
+
+
+def _quarter_sales(p: Profile, r: Result, i: int) -> Decimal:
+    return p.vat.sales_3pct[i - 1] + p.vat.sales_other[i - 1]
+
+
+def _quarter_path(p: Profile, i: int) -> str:
+    # move the 3% sales when there are any, else the other-rate sales (neither may go below zero)
+    return f"vat.sales_3pct.{i}" if p.vat.sales_3pct[i - 1] > 0 else f"vat.sales_other.{i}"
+
+
+def _quarter_start(p: Profile, params: ParamSet, i: int) -> date:
+    return date(p.year, QUARTER_STARTS[i - 1], 1)  # the line in force on the quarter's first day, as the rule reads it
+
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold(
+        "vat.small_scale.quarter_threshold",
+        _quarter_path,
+        "le",
+        SMALL_SCALE + ".compared.quarter_sales",
+        SMALL_SCALE + ".line.quarter_threshold",
+        measure=f"item:{SMALL_SCALE}",
+        policy=SMALL_SCALE,
+        value=_quarter_sales,
+        indices=_quarters,
+        when=_small_scale,
+        on=_quarter_start,
+    ),
 )

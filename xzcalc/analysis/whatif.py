@@ -12,10 +12,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from .model import KINDS, Change, Result
-from .schema.kinds import Number
-from .schema.paths import resolve_path
-from .schema.profile import Profile
+from ..model import KINDS, Change, Result
+from ..schema.kinds import Number
+from ..schema.paths import resolve_path
+from ..schema.profile import Profile
 
 __all__ = ["diff", "get_path", "numeric_kind", "with_path"]
 
