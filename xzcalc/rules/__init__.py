@@ -1,6 +1,7 @@
-"""Rule families, one module per policy family; every module exports POLICIES (the ids it computes) and FAMILIES
-((ids, fn) pairs), and data/policies.toml names each policy's module (`module`), so a policy id leads to its code in
-one hop (tests/test_data.py checks both ways).
+"""Rule families, one module per policy family; every module exports POLICIES (the ids it computes), FAMILIES
+((ids, fn) pairs) and THRESHOLDS (the eligibility lines its rules test, which the advisor and sweep read), and
+data/policies.toml names each policy's module (`module`), so a policy id leads to its code in one hop
+(tests/test_data.py checks both ways).
 
 Each family is `fn(ctx)` emitting one Item for each policy id it owns; the engine runs a family only when the
 jurisdiction offers one of its ids, in the order below: the CIT chain first (六税两费 needs A1, small low-profit),
