@@ -31,6 +31,7 @@ from xzcalc.schema.build import parse_profile, profile_from_flat
 from xzcalc.schema.paths import set_path
 from xzcalc.schema.profile import ProfileError
 from xzcalc.schema.template import csv_header
+from xzcalc.views.machine import result_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "enterprises.csv"
@@ -86,7 +87,7 @@ def test_each_batch_row_equals_the_calc_json(tmp_path: Path) -> None:
     assert [r["id"] for r in records] == [r["id"] for r in rows]  # input order
     for row, record in zip(rows, records, strict=True):
         cells = {k: v for k, v in row.items() if v and k != "id"}
-        expected = calculate(profile_from_flat(cells)).to_json()
+        expected = result_json(calculate(profile_from_flat(cells)))
         assert record["error"] is None
         assert record["name"] == expected["profile"]["name"]
         assert record["jurisdiction"] == expected["jurisdiction"] and record["year"] == expected["year"]
@@ -107,7 +108,7 @@ def test_csv_columns_carry_the_same_values(tmp_path: Path) -> None:
     got = read_out(out)
     assert list(got[0]) == layout().columns()
     for row, line in zip(rows, got, strict=True):
-        expected = calculate(profile_from_flat({k: v for k, v in row.items() if v and k != "id"})).to_json()
+        expected = result_json(calculate(profile_from_flat({k: v for k, v in row.items() if v and k != "id"})))
         assert line["id"] == row["id"] and line["error"] == ""
         for kind, amount in expected["totals"].items():
             assert line[f"total.{kind}"] == amount

@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 
 from xzcalc.clauses import all_clauses  # noqa: E402
 from xzcalc.params import all_policies, jurisdictions, load_toml, param_set  # noqa: E402
-from xzcalc.render import _param_value  # noqa: E402
+from xzcalc.views.labels import param_value  # noqa: E402
 
 KIND = {
     "tax_reduction": "减税",
@@ -105,7 +105,7 @@ def render_formulas() -> str:
             for p in used:
                 for w in p.windows:
                     out.append(
-                        f"| `{p.name}` | {_cell(_param_value(w.value))} | {w.start} | {w.end} | {p.origin} | "
+                        f"| `{p.name}` | {_cell(param_value(w.value))} | {w.start} | {w.end} | {p.origin} | "
                         f"{_cell(p.source)} |"
                     )
             out.append("")

@@ -16,7 +16,10 @@ import typer
 from . import __version__
 
 if TYPE_CHECKING:
-    from .model import Result
+    from collections.abc import Sequence
+
+    from .messages import Lang as LangCode
+    from .model import Advisory, Result
 
 app = typer.Typer(
     name="xzcalc",
@@ -224,13 +227,16 @@ def calc(
     )
 
 
-def emit_result(result: Result, fmt: str, lang: str, explain: bool) -> None:
-    from . import render
-
+def emit_result(result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = ()) -> None:
+    lg: LangCode = "en" if lang == "en" else "zh"
     if fmt == "table":
-        render.print_table(result, lang=lang, explain=explain)  # type: ignore[arg-type]
+        from .views.table import print_table
+
+        print_table(result, lang=lg, explain=explain, advisories=advisories)
     else:
-        sys.stdout.write(render.dumps(result, fmt, lang=lang, explain=explain))  # type: ignore[arg-type]
+        from .views.machine import dumps
+
+        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories))
 
 
 @app.command()
@@ -241,12 +247,18 @@ def policies(
     lang: Annotated[Lang, typer.Option()] = Lang.zh,
 ) -> None:
     """The catalogue for a jurisdiction and year: id, title, kind, certainty, sources."""
-    from . import render
     from .params import catalogue, param_set
 
     _check_jurisdiction(jurisdiction)
     run_guarded(param_set, jurisdiction, year)
-    render.print_catalogue(catalogue(jurisdiction), jurisdiction, year, fmt=format_.value, lang=lang.value)
+    if format_ is ListFormat.json:
+        from .views.machine import catalogue_json
+
+        sys.stdout.write(catalogue_json(catalogue(jurisdiction), jurisdiction, year))
+    else:
+        from .views.table import print_catalogue
+
+        print_catalogue(catalogue(jurisdiction), jurisdiction, year, lang=lang.value)
 
 
 def _check_jurisdiction(jurisdiction: str) -> None:
@@ -267,8 +279,8 @@ def explain_policy(
     lang: Annotated[Lang, typer.Option()] = Lang.zh,
 ) -> None:
     """A rule in words, its parameters with values and dates, and its sources with the clause text quoted."""
-    from . import render
     from .params import DataError, param_set, policy
+    from .views.table import print_policy
 
     _check_jurisdiction(jurisdiction)
     try:
@@ -276,7 +288,7 @@ def explain_policy(
     except DataError:
         fail(f"policy: {policy_id!r} is not in the catalogue — expected an id listed by `xzcalc policies`")
     params = run_guarded(param_set, jurisdiction, year)
-    render.print_policy(info, params, year, lang=lang.value)
+    print_policy(info, params, year, lang=lang.value)
 
 
 @app.command()
@@ -328,7 +340,8 @@ def batch(
     """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why)."""
     import json
 
-    from .batch import BatchError, run, summary_text
+    from .batch import BatchError, run
+    from .views.summary import summary_text
 
     reform = None
     if params is not None:

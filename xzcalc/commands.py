@@ -1,14 +1,13 @@
 """The advisor's commands — `compare`, `sweep`, `schema` — and what `calc` does with --margin, --params, --html and
 --svg. Registered on cli.app when cli.py imports this module; kept apart from cli.py so the core CLI stays small.
 
-Thin like cli.py: parse, call the core (advisor, compare, sweep, report, schema), render. Every heavy import is
-inside the function that needs it, so `xzcalc --help` does not pay for it.
+Thin like cli.py: parse, call the core (advisor, compare, sweep, schema), hand the numbers to a view (xzcalc.views).
+Every heavy import is inside the function that needs it, so `xzcalc --help` does not pay for it.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +19,7 @@ from .cli import OUTPUT_PANEL, Lang, SetOption, app, build_profile, emit_result,
 
 if TYPE_CHECKING:
     from .messages import Lang as LangCode
-    from .model import Result
+    from .model import Advisory, Result
     from .reform import Reform
 
 WHATIF_PANEL = "What-if"
@@ -65,18 +64,6 @@ def write_file(path: Path, text: str, option: str) -> None:
     sys.stderr.write(f"xzcalc: wrote {path}\n")
 
 
-def _dump(data: Any, fmt: str) -> str:
-    import json
-
-    if fmt == "toml":
-        import tomli_w
-
-        from .render import _drop_none
-
-        return tomli_w.dumps(_drop_none(data))
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
 # ── calc: advisories, reforms, reports ───────────────────────────────────────────────────────────────────────
 
 
@@ -99,53 +86,35 @@ def run_calc(
     share = parse_margin(margin)
     detail = explain or html is not None  # a report always carries the arithmetic
     result: Result = run_guarded(calculate, profile, explain=detail)
-    result = replace(result, advisories=tuple(advise(profile, result, margin=share)))
+    advisories = tuple(advise(profile, result, margin=share))
     reformed: Result | None = None
+    reformed_advisories: tuple[Advisory, ...] = ()
     if reform is not None:
         reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
-        reformed = replace(reformed, advisories=tuple(advise(profile, reformed, margin=share, reform=reform)))
+        reformed_advisories = tuple(advise(profile, reformed, margin=share, reform=reform))
     if html is not None:
-        from .report import html_report
+        from .views.html import report_page
 
-        write_file(html, html_report(result, lang=lg, reformed=reformed, reform=reform), "--html")
+        shown_advisories = advisories if reformed is None else reformed_advisories
+        page = report_page(result, lang=lg, advisories=shown_advisories, reformed=reformed, reform=reform)
+        write_file(html, page, "--html")
     if svg is not None:
-        from .report import breakdown_svg
+        from .views.svg import breakdown_svg
 
         write_file(svg, breakdown_svg(reformed or result, lang=lg), "--svg")
     if reformed is None or reform is None:
-        emit_result(result, fmt, lang, explain)
+        emit_result(result, fmt, lang, explain, advisories)
         return
-    from .compare import reform_csv, reform_json
+    from .views import compare as view
+    from .views.machine import to_text
 
     if fmt == "table":
-        _print_reform(result, reformed, reform, lg)
+        view.print_reform(result, reformed, reform, lg, reformed_advisories)
     elif fmt == "csv":
-        sys.stdout.write(reform_csv(result, reformed))
+        sys.stdout.write(view.reform_csv(result, reformed))
     else:
-        sys.stdout.write(_dump(reform_json(result, reformed, reform, lg, explain), fmt))
-
-
-def _print_reform(base: Result, reformed: Result, reform: Reform, lang: LangCode) -> None:
-    from . import render
-    from .compare import reform_grid, reform_lines
-
-    zh = lang == "zh"
-    p = base.profile
-    rows, styles = reform_grid(base, reformed, lang)
-    notes = [("参数修改（" if zh else "Parameters changed by ") + reform.name + ("）：" if zh else ":")]
-    notes += ["  " + line for line in reform_lines(reform, base.jurisdiction, base.year, lang)]
-    if base.cit and reformed.cit:
-        notes.append(
-            ("企业所得税：" if zh else "Corporate income tax: ")
-            + f"{base.cit['tax_final']:,.2f} → {reformed.cit['tax_final']:,.2f}"
-        )
-    title = (
-        f"{p.name or ('（未命名企业）' if zh else '(unnamed enterprise)')}  {base.jurisdiction} · {base.year} — "
-        + ("基准与改革对比" if zh else "baseline and reform")
-    )
-    headers = ["政策", "基准", "改革后", "差额"] if zh else ["Policy", "Baseline", "Reform", "Difference"]
-    render.print_grid(title, headers, rows, styles=styles, notes=notes)
-    render.print_advisories(reformed, lang=lang)
+        data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
+        sys.stdout.write(to_text(data, fmt))
 
 
 # ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -168,23 +137,19 @@ def compare(
     lang: Annotated[Lang, typer.Option(help="Language of titles.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
 ) -> None:
     """The same enterprise in Xinzhou, Shanxi and Inner Mongolia side by side: per item and totals by kind."""
-    from .compare import compare_jurisdictions, comparison_csv, comparison_json, comparison_rows
+    from .compare import compare_jurisdictions
+    from .views import compare as view
+    from .views.machine import to_text
 
     prof = run_guarded(build_profile, profile, {}, set_ or [])
     reform = load_reform_option(params)
     cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
     if format_ is TableJsonCsv.json:
-        sys.stdout.write(_dump(comparison_json(cmp, lang_code(lang.value)), "json"))
+        sys.stdout.write(to_text(view.comparison_json(cmp, lang_code(lang.value)), "json"))
     elif format_ is TableJsonCsv.csv:
-        sys.stdout.write(comparison_csv(cmp))
+        sys.stdout.write(view.comparison_csv(cmp))
     else:
-        from . import render
-
-        headers, rows, styles, notes = comparison_rows(cmp, lang_code(lang.value))
-        zh = lang is Lang.zh
-        name = prof.name or ("（未命名企业）" if zh else "(unnamed enterprise)")
-        title = f"{name} · {prof.year} — " + ("三地政策对比（元）" if zh else "three jurisdictions compared (yuan)")
-        render.print_grid(title, headers, rows, styles=styles, notes=notes)
+        view.print_comparison(cmp, lang_code(lang.value))
 
 
 # ── sweep ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -237,7 +202,9 @@ def sweep(
     lang: Annotated[Lang, typer.Option(help="Language of labels.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
 ) -> None:
     """Every total (and chosen items) as one field varies: table, terminal chart, SVG/HTML chart, CSV/JSON."""
-    from .sweep import SweepError, run_sweep, sweep_csv, sweep_json
+    from .sweep import SweepError, run_sweep
+    from .views import sweep as view
+    from .views.machine import to_text
 
     prof = run_guarded(build_profile, profile, {}, set_ or [])
     reform = load_reform_option(params)
@@ -246,44 +213,18 @@ def sweep(
     except SweepError as e:
         fail(str(e))
     lg = lang_code(lang.value)
-    if svg is not None or html is not None:
-        from .sweep import sweep_html, sweep_svg
+    if svg is not None:
+        write_file(svg, view.sweep_svg(result, lg), "--svg")
+    if html is not None:
+        from .views.html import sweep_page
 
-        if svg is not None:
-            write_file(svg, sweep_svg(result, lg), "--svg")
-        if html is not None:
-            write_file(html, sweep_html(result, lg), "--html")
+        write_file(html, sweep_page(result, lg), "--html")
     if format_ is TableJsonCsv.json:
-        sys.stdout.write(_dump(sweep_json(result, lg), "json"))
+        sys.stdout.write(to_text(view.sweep_json(result, lg), "json"))
     elif format_ is TableJsonCsv.csv:
-        sys.stdout.write(sweep_csv(result))
+        sys.stdout.write(view.sweep_csv(result))
     else:
-        from . import render
-        from .chart import text_chart
-        from .money import fmt_num
-        from .sweep import field_label, markers, sweep_rows, sweep_series
-
-        zh = lang is Lang.zh
-        render.print_segments(
-            text_chart(
-                [p.value for p in result.points],
-                sweep_series(result, lg),
-                markers=markers(result, lg),
-            )
-        )
-        headers, rows, styles = sweep_rows(result, lg)
-        notes = ["◆ = 标准两侧的取值（自动加入）" if zh else "◆ = a value on either side of a threshold (added)"]
-        notes += [f"{fmt_num(v)} — {name.get(lg)} ({i})" for v, i, name in result.lines]
-        if reform is not None:
-            from .compare import reform_lines
-
-            notes.append(
-                ("参数修改（" if zh else "Reform (")
-                + reform.name
-                + ("）：" if zh else "): ")
-                + "; ".join(reform_lines(reform, prof.jurisdiction, prof.year, lg))
-            )
-        render.print_grid(field_label(field, lg), headers, rows, styles=styles, notes=notes, wrap_first=False)
+        view.print_sweep(result, lg)
 
 
 # ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────

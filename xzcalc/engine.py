@@ -114,6 +114,5 @@ def calculate(
         items,
         MappingProxyType(totals),
         MappingProxyType(ctx.cit),
-        (),
         changed,
     )

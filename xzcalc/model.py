@@ -1,7 +1,7 @@
 """The result of a calculation: items with amounts, reasons, sources and the arithmetic that made them.
 
 Frozen types only. Reasons and steps are messages (xzcalc.messages.Msg: an id and the values used), turned into
-sentences only by a view."""
+sentences only by a view; the JSON of a result is xzcalc.views.machine's."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .messages import Lang, Msg, Text
-from .money import fmt_amount
-from .schema.profile import Profile, profile_to_dict
+from .schema.profile import Profile
 
 Kind = Literal["tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"]
 KINDS: tuple[Kind, ...] = ("tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving")
@@ -63,23 +62,6 @@ class Item:
     reasons: tuple[Msg, ...] = ()
     trace: tuple[Msg, ...] = ()
 
-    def to_json(self, lang: Lang = "zh", explain: bool = False) -> dict[str, Any]:
-        info = self.policy
-        out: dict[str, Any] = {
-            "policy": info.id,
-            "title": {"zh": info.title.zh, "en": info.title.en},
-            "kind": info.kind,
-            "certainty": info.certainty,
-            "eligible": self.eligible,
-            "amount": None if self.amount is None else fmt_amount(self.amount),
-            "components": {k: fmt_amount(v) for k, v in self.components.items()},
-            "reasons": [r.get(lang) for r in self.reasons],
-            "sources": list(info.sources),
-        }
-        if explain:
-            out["trace"] = [s.get(lang) for s in self.trace]
-        return out
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -128,46 +110,6 @@ class Advisory:
     def get(self, lang: Lang) -> str:
         return self.message.get(lang)
 
-    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
-        def num(value: Decimal, unit: str = self.unit) -> str:  # yuan as amounts (two decimals); others exact
-            if unit == "yuan":
-                return fmt_amount(value)
-            return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
-
-        path_unit = self.path_unit or self.unit
-
-        return {
-            "threshold": self.threshold,
-            "message": self.message.get(lang),
-            "field": self.path,
-            "value": num(self.value),
-            "line": num(self.line),
-            "distance": num(abs(self.value - self.line)),
-            "position": "above" if self.value > self.line else "below" if self.value < self.line else "at",
-            "unit": self.unit,
-            "parameter": self.parameter,
-            "source": self.source,
-            "moved_to": num(self.moved_to, path_unit),
-            "relative_to": None if self.relative_to is None else num(self.relative_to, path_unit),
-            "stake": {
-                "measure": self.measure.get(lang),
-                "now": fmt_amount(self.measure_now),
-                "moved": fmt_amount(self.measure_moved),
-                "difference": fmt_amount(self.measure_moved - self.measure_now),
-            },
-            "items": [
-                {
-                    "policy": c.policy.id,
-                    "now": None if c.now is None else fmt_amount(c.now),
-                    "moved": None if c.moved is None else fmt_amount(c.moved),
-                    "eligible_now": c.eligible_now,
-                    "eligible_moved": c.eligible_moved,
-                }
-                for c in self.changes
-            ],
-            "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Result:
@@ -181,7 +123,6 @@ class Result:
     items: tuple[Item, ...]
     totals: Mapping[str, Decimal]
     cit: Mapping[str, Decimal]
-    advisories: tuple[Advisory, ...] = ()  # xzcalc.analysis.advisor's, for the calc command
     changed_params: tuple[str, ...] = ()
 
     def item(self, policy_id: str) -> Item:
@@ -189,19 +130,3 @@ class Result:
             if it.policy.id == policy_id:
                 return it
         raise KeyError(policy_id)
-
-    def to_json(self, lang: Lang = "zh", explain: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "profile": profile_to_dict(self.profile),
-            "jurisdiction": self.jurisdiction,
-            "year": self.year,
-            "classification": {k: f.value for k, f in self.classification.items()},
-            "classification_reasons": {k: [r.get(lang) for r in f.reasons] for k, f in self.classification.items()},
-            "items": [it.to_json(lang, explain) for it in self.items],
-            "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
-            "cit": {k: fmt_amount(v) for k, v in self.cit.items()},
-            "advisories": [a.to_json(lang) for a in self.advisories],
-        }
-        if self.changed_params:
-            out["changed_params"] = list(self.changed_params)
-        return out

@@ -3,7 +3,7 @@
     rows.py     the row, pure and importable: RowEngine(reform).compute(cells) → RowResult; the output Layout
     worker.py   what a worker does with a chunk of records: parse, compute, format
     io.py       encodings, the header, records in chunks, the output file written aside and renamed at the end
-    summary.py  what a run did (Summary, Report) and its closing text
+    summary.py  what a run did (Summary, Report); its closing text for people is views/summary.py
     driver.py   run(): the stream, the pool, order, bounded in-flight chunks, interruption
 
 Public API: run, RowEngine, compute_row, RowResult, layout, Layout, detect_encoding, neutralise, Summary, Report,
@@ -15,7 +15,7 @@ from __future__ import annotations
 from .driver import run
 from .io import BatchError, detect_encoding, output_format
 from .rows import Layout, RowEngine, RowResult, compute_row, layout, neutralise
-from .summary import Report, Summary, summary_text
+from .summary import Report, Summary
 
 __all__ = [
     "BatchError",
@@ -30,5 +30,4 @@ __all__ = [
     "neutralise",
     "output_format",
     "run",
-    "summary_text",
 ]

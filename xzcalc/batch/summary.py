@@ -99,35 +99,3 @@ class Report:
             "rows_per_second": self.rows_per_second,
             **s.to_json(self.policies),
         }
-
-
-# ── the closing summary for people ──────────────────────────────────────────────────────────────────────────
-
-
-def summary_text(report: Report, lang: str = "zh") -> str:
-    """Plain lines for stderr: rows, failures, totals by kind, eligible enterprises per policy."""
-    from ..model import KIND_TITLES
-    from ..params import policy
-
-    s = report.summary
-    zh = lang == "zh"
-    ms = report.milliseconds
-    lines = [
-        f"{'行数' if zh else 'rows'}: {s.rows:,}  {'失败' if zh else 'failed'}: {s.failed:,}  "
-        f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, --jobs {report.jobs})",
-    ]
-    for line, ident, error in s.errors[:5]:
-        where = f"第{line}行" if zh else f"line {line}"
-        lines.append(f"  {where}{f' ({ident})' if ident else ''}: {error}")
-    if s.failed > 5:
-        lines.append(f"  … {s.failed - 5:,} more ({'见输出的 error 列' if zh else 'see the error column'})")
-    lines.append("合计（按类别）:" if zh else "totals by kind:")
-    for kind in KINDS:
-        kind_title = KIND_TITLES[kind][0 if zh else 1]
-        lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {kind_title}")
-    lines.append("符合条件的企业数（按政策）:" if zh else "eligible enterprises per policy:")
-    for pid in report.policies:
-        count = s.eligible.get(pid, 0)
-        text = policy(pid).title
-        lines.append(f"  {count:>10,}  {pid}  {text.zh if zh else text.en}")
-    return "\n".join(lines) + "\n"

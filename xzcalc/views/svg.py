@@ -1,5 +1,5 @@
-"""Charts without a plotting dependency: hand-written SVG (a line chart for sweeps, a bar chart for a breakdown) and
-a character chart for the terminal.
+"""Charts without a plotting dependency: hand-written SVG (a line chart for sweeps, a bar chart for a breakdown, and
+the breakdown of one result drawn with it) and a character chart for the terminal.
 
 Coordinates are computed in Decimal like every other number here (no float anywhere), written with two decimals.
 All text is XML-escaped. The SVG carries data-* attributes (the plot box and the x range) so tests and scripts can
@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from html import escape
 
-__all__ = ["Bar", "Marker", "Series", "bar_chart_svg", "line_chart_svg", "nice_ticks", "short_number", "text_chart"]
+from ..messages import Lang, Text
+from ..model import KINDS, Result
+from ..money import ZERO
+from . import labels as L
+from .labels import percent, short_number
+
+__all__ = ["Bar", "Marker", "Series", "bar_chart_svg", "breakdown_svg", "line_chart_svg", "nice_ticks", "text_chart"]
 
 PALETTE = ("#c0392b", "#2471a3", "#239b56", "#b9770e", "#7d3c98", "#148f77", "#566573", "#d35400", "#1f618d")
 PX = Decimal("0.01")
@@ -61,34 +67,6 @@ def nice_ticks(low: Decimal, high: Decimal, count: int = 6) -> list[Decimal]:
             ticks.append(t.normalize() if t else Decimal(0))
         t += step
     return ticks
-
-
-def short_number(value: Decimal, lang: str = "en") -> str:
-    """Tick labels: 300万 / 1.2亿 in Chinese, 3M / 450k in English; small numbers as they are."""
-    v = abs(value)
-    sign = "-" if value < 0 else ""
-
-    def trim(d: Decimal) -> str:
-        text = f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
-        return text or "0"
-
-    if lang == "zh":
-        if v >= 100_000_000:
-            return f"{sign}{trim(v / 100_000_000)}亿"
-        if v >= 10_000:
-            return f"{sign}{trim(v / 10_000)}万"
-    else:
-        if v >= 1_000_000_000:
-            return f"{sign}{trim(v / 1_000_000_000)}B"
-        if v >= 1_000_000:
-            return f"{sign}{trim(v / 1_000_000)}M"
-        if v >= 10_000:
-            return f"{sign}{trim(v / 1_000)}k"
-    return f"{sign}{trim(v)}"
-
-
-def percent(value: Decimal) -> str:
-    return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}%"
 
 
 def _range(values: Sequence[Decimal | None]) -> tuple[Decimal, Decimal]:
@@ -261,7 +239,7 @@ def bar_chart_svg(
     bars: Sequence[Bar],
     totals: Sequence[tuple[str, Decimal]],
     width: int = 1000,
-    value_format: Callable[[Decimal], str] = lambda v: f"{v:,.2f}",
+    value_format: Callable[[Decimal], str] = L.yuan,
 ) -> str:
     """Horizontal bars grouped by kind (an enterprise's breakdown), with the totals of each kind."""
     row, label_w = 40, Decimal(330)
@@ -305,6 +283,36 @@ def bar_chart_svg(
         y += 22
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def breakdown_svg(result: Result, *, lang: Lang = "zh", embedded: bool = False) -> str:
+    """`calc --svg`: bars of the items with an amount, grouped by kind, with each kind's total."""
+    bars: list[Bar] = []
+    for kind in KINDS:
+        for it in result.items:
+            if it.policy.kind != kind or it.amount is None or it.amount <= ZERO:
+                continue
+            local = L.local_sources(it) or list(it.policy.sources[:1])
+            bars.append(
+                Bar(
+                    it.policy.title.get(lang),
+                    it.amount,
+                    L.kind_title(kind, lang),
+                    "；".join(local[:3]),
+                    "≤ " if it.policy.certainty == "up_to" else "",
+                )
+            )
+    totals = [(L.kind_title(k, lang), result.totals[k]) for k in KINDS if result.totals[k]]
+    title = L.enterprise_name(result.profile, lang) + Text("：政策金额构成", ": what each policy is worth").get(lang)
+    subtitle = f"{L.jurisdiction_title(result.jurisdiction, lang)} · {result.year} · " + Text(
+        "单位：元；各类别分别合计", "yuan; totals by kind, never added across kinds"
+    ).get(lang)
+    if not bars:
+        bars = [Bar(Text("无金额项目", "no item with an amount").get(lang), ZERO, L.kind_title("tax_reduction", lang))]
+    svg = bar_chart_svg(title=title, subtitle=subtitle, bars=bars, totals=totals)
+    if embedded:
+        return svg
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
 
 
 # ── the terminal ──────────────────────────────────────────────────────────────────────────────────────────────
