@@ -1,4 +1,4 @@
-"""Views of results side by side (xzcalc.compare computes them): one enterprise in the three jurisdictions
+"""Views of results side by side (xzcalc.analysis.compare computes them): one enterprise in the three jurisdictions
 (`xzcalc compare`), and a baseline against a reform (`calc --params`) — JSON, CSV, rows for a grid, and the tables.
 Per item and totals by kind, never added across kinds.
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..compare import Comparison, reform_changes
+from ..analysis.compare import Comparison, reform_changes
 from ..messages import Lang, Text
 from ..model import KINDS, Advisory, Item, Result
 from ..money import ZERO, fmt_amount, fmt_num

@@ -23,8 +23,8 @@ from . import labels
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from ..analysis.sweep import SweepResult
     from ..reform import Reform
-    from ..sweep import SweepResult
 
 __all__ = ["report_page", "sweep_page"]
 

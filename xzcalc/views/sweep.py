@@ -1,5 +1,5 @@
-"""Views of a sweep (xzcalc.sweep computes the points): JSON, CSV, the table with its terminal chart, and the SVG
-chart — every total (and chosen items) as one profile field varies. The HTML page is views.html.sweep_page.
+"""Views of a sweep (xzcalc.analysis.sweep computes the points): JSON, CSV, the table with its terminal chart,
+and the SVG chart — every total (and chosen items) as one profile field varies. The HTML page is views.html.sweep_page.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..analysis.sweep import SweepResult, columns
 from ..messages import Lang, Text
 from ..money import fmt_amount, fmt_num
 from ..schema.kinds import Number
 from ..schema.profile import profile_to_dict
-from ..sweep import SweepResult, columns
 from . import labels as L
 from .svg import PALETTE, Marker, Series
 
@@ -35,7 +35,7 @@ _LABELS = {
 
 
 def column_label(sweep: SweepResult, key: str, lang: Lang) -> str:
-    """The title of a column of xzcalc.sweep.columns: its measure, a kind's total or an item's policy."""
+    """The title of a column of xzcalc.analysis.sweep.columns: its measure, a kind's total or an item's policy."""
     if key.startswith("total."):
         return L.kind_title(key[len("total.") :], lang, short=True)
     if key.startswith("item."):
@@ -100,7 +100,7 @@ def sweep_json(sweep: SweepResult, lang: Lang) -> dict[str, Any]:
         "points": rows,
     }
     if sweep.reform is not None:
-        from ..compare import reform_changes
+        from ..analysis.compare import reform_changes
 
         out["reform_changes"] = {
             "name": sweep.reform.name,

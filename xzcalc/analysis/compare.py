@@ -12,11 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import KINDS, Item, PolicyInfo, Result
-from .schema.profile import Profile
+from ..model import KINDS, Item, PolicyInfo, Result
+from ..schema.profile import Profile
 
 if TYPE_CHECKING:
-    from .reform import Reform
+    from ..reform import Reform
 
 __all__ = ["JURISDICTIONS", "Comparison", "compare_jurisdictions", "reform_changes"]
 
@@ -53,7 +53,7 @@ def compare_jurisdictions(profile: Profile, *, reform: Reform | None = None, exp
     """The same enterprise computed as if it were in each jurisdiction (only `jurisdiction` changes)."""
     from dataclasses import replace
 
-    from .engine import calculate
+    from ..engine import calculate
 
     results, reformed = [], []
     for j in JURISDICTIONS:
@@ -93,7 +93,7 @@ def reform_changes(reform: Reform, jurisdiction: str, year: int) -> list[dict[st
 
     A value is the one in force on the last day of the tax year, or all dated windows when none is.
     """
-    from .params import Parameter, param_set
+    from ..params import Parameter, param_set
 
     base = param_set(jurisdiction, year)
     _reformed, overrides = reform.apply(base)

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .analysis.whatif import get_path, numeric_kind, with_path
-from .messages import Msg
-from .model import KINDS, Result
-from .schema.build import parse_profile
-from .schema.kinds import Number
-from .schema.paths import set_path
-from .schema.profile import Profile, profile_to_dict
+from ..messages import Msg
+from ..model import KINDS, Result
+from ..schema.build import parse_profile
+from ..schema.kinds import Number
+from ..schema.paths import set_path
+from ..schema.profile import Profile, profile_to_dict
+from .whatif import get_path, numeric_kind, with_path
 
 if TYPE_CHECKING:
-    from .reform import Reform
+    from ..reform import Reform
 
 __all__ = ["SweepError", "SweepResult", "columns", "parse_field_value", "run_sweep"]
 
@@ -55,7 +55,7 @@ class SweepResult:
 
 def parse_field_value(profile: Profile, path: str, text: str, option: str) -> tuple[Profile, Decimal]:
     """`text` as the field's kind would parse it in a profile (same checks, same message), and the profile with it."""
-    from .schema.profile import ProfileError
+    from ..schema.profile import ProfileError
 
     try:
         kind = numeric_kind(path)
@@ -92,8 +92,8 @@ def run_sweep(
     reform: Reform | None = None,
     edges: bool = True,
 ) -> SweepResult:
-    from .analysis.advisor import crossings, params_for
-    from .engine import calculate
+    from ..engine import calculate
+    from .advisor import crossings, params_for
 
     if steps < 1:
         raise SweepError(f"--steps: {steps} is not valid — expected at least 1")

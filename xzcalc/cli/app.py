@@ -1,0 +1,193 @@
+"""The typer app and what every command shares: the output enums, panels, the --set option, reading and
+building the profile, one-line errors (exit 2), the reform and margin options, writing a file, emitting a result.
+Thin: no rule logic; heavy imports inside the functions that need them."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..messages import Lang as LangCode
+    from ..model import Advisory, Result
+    from ..reform import Reform
+
+app = typer.Typer(
+    name="xzcalc",
+    help="What the 2022 relief and support policies of Xinzhou, Shanxi and Inner Mongolia are worth to an "
+    "enterprise, in yuan — each amount with its clause and its arithmetic.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    toml = "toml"
+    csv = "csv"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class TemplateFormat(StrEnum):
+    toml = "toml"
+    csv = "csv"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One line on stderr and the exit code; the only way bad input leaves the CLI."""
+    sys.stderr.write(f"xzcalc: error: {message}\n")
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"xzcalc {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """xzcalc: relief calculator for Xinzhou, Shanxi and Inner Mongolia (tax year 2022)."""
+
+
+PROFILE_PANEL = "Profile fields (override the file)"
+OUTPUT_PANEL = "Output"
+
+# --set PATH=VALUE, shared by every command that reads a profile
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Set any profile field by dotted path (repeatable).",
+        rich_help_panel=PROFILE_PANEL,
+    ),
+]
+
+
+def read_profile_source(profile: str | None) -> dict[str, Any]:
+    """The raw nested mapping of a profile file (TOML/JSON) or stdin (`-`), before overrides."""
+    from ..schema.profile import load_profile
+
+    if profile is None:
+        return {}
+    if profile == "-":
+        return load_profile(sys.stdin.read(), source="stdin")
+    path = Path(profile)
+    if not path.is_file():
+        fail(f"profile: {profile!r} is not a readable file — expected a TOML or JSON profile, or - for stdin")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        fail(f"profile: {profile!r} cannot be read ({e.__class__.__name__}) — expected a UTF-8 TOML or JSON file")
+    return load_profile(text, source=profile, fmt="json" if path.suffix.lower() == ".json" else "auto")
+
+
+def build_profile(profile: str | None, options: dict[str, str | None], assignments: list[str]) -> Any:
+    """File, then options, then --set PATH=VALUE; parsed and validated once through the declared schema."""
+    from ..schema.build import parse_profile
+    from ..schema.paths import set_path
+
+    data = read_profile_source(profile)
+    for path, value in options.items():
+        if value is not None:
+            set_path(data, path, value)
+    for assignment in assignments:
+        path, sep, value = assignment.partition("=")
+        if not sep or not path.strip():
+            fail(f"--set: {assignment!r} is not valid — expected PATH=VALUE, e.g. --set vat.sales_3pct.2=600000")
+        set_path(data, path.strip(), value)
+    return parse_profile(data)
+
+
+def run_guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Turn the core's input errors into one line and exit code 2."""
+    from ..money import MoneyError
+    from ..params import UnsupportedYear
+    from ..schema.profile import ProfileError
+
+    try:
+        return fn(*args, **kwargs)
+    except (ProfileError, UnsupportedYear) as e:
+        fail(str(e))
+    except MoneyError as e:
+        fail(f"{e.value!r} is not valid — expected {e.expected}")
+
+
+def emit_result(result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = ()) -> None:
+    lg: LangCode = "en" if lang == "en" else "zh"
+    if fmt == "table":
+        from ..views.table import print_table
+
+        print_table(result, lang=lg, explain=explain, advisories=advisories)
+    else:
+        from ..views.machine import dumps
+
+        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories))
+
+
+WHATIF_PANEL = "What-if"
+
+
+class TableJsonCsv(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def lang_code(lang: str) -> LangCode:
+    return "en" if lang == "en" else "zh"
+
+
+def load_reform_option(path: str | None) -> Reform | None:
+    """--params FILE.toml → a Reform, or exit 2 with the one-line reason."""
+    if path is None:
+        return None
+    from ..reform import ReformError, load_reform
+
+    try:
+        return load_reform(path)
+    except ReformError as e:
+        fail(str(e))
+
+
+def parse_margin(text: str) -> Decimal:
+    from ..money import MoneyError, parse_rate
+
+    try:
+        return parse_rate(text)
+    except MoneyError as e:
+        fail(f"--margin: {text!r} is not valid — expected {e.expected}")
+
+
+def write_file(path: Path, text: str, option: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        fail(f"{option}: {str(path)!r} cannot be written ({e.strerror or e.__class__.__name__})")
+    sys.stderr.write(f"xzcalc: wrote {path}\n")

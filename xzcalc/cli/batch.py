@@ -1,0 +1,92 @@
+"""`xzcalc batch`: many enterprises (xzcalc.batch does the work; views.summary the closing text)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .app import Lang, app, fail
+
+if TYPE_CHECKING:
+    pass
+
+
+# ── batch (xzcalc/batch.py does the work) ───────────────────────────────────────────────────────────────────
+
+
+class BatchFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def batch(
+    input_: Annotated[
+        str,
+        typer.Argument(metavar="INPUT", help="Enterprises, one CSV row each (`xzcalc template -f csv`), or -."),
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, or - for stdout.")] = "-",
+    format_: Annotated[
+        BatchFormat | None,
+        typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the cores).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Input encoding (default: detected — UTF-8, UTF-8 BOM, GB18030/GBK).")
+    ] = None,
+    params: Annotated[
+        Path | None, typer.Option("--params", metavar="FILE.toml", help="A reform applied to every row.")
+    ] = None,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", metavar="FILE.json", help="Write the closing summary as JSON.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of the summary.")] = Lang.zh,
+    chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
+) -> None:
+    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why)."""
+    import json
+
+    from ..batch import BatchError, run
+    from ..views.summary import summary_text
+
+    reform = None
+    if params is not None:
+        from ..reform import ReformError, load_reform
+
+        try:
+            reform = load_reform(params)
+        except ReformError as e:
+            fail(str(e))
+    try:
+        report = run(
+            input_,
+            output,
+            fmt=None if format_ is None else format_.value,
+            jobs=jobs,
+            encoding=encoding,
+            reform=reform,
+            progress=not quiet and sys.stderr.isatty(),
+            chunk_rows=chunk_rows,
+        )
+    except BatchError as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        sys.stderr.write("xzcalc: interrupted — no output written\n")
+        raise typer.Exit(130) from None
+    if summary is not None:
+        try:
+            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+            summary.write_text(text, encoding="utf-8")
+        except OSError as e:
+            fail(f"--summary: {str(summary)!r} cannot be written ({e.strerror})")
+    if not quiet:
+        sys.stderr.write(summary_text(report, lang.value))
+    if report.summary.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,171 @@
+"""`xzcalc calc`: one enterprise — the breakdown, advisories, reforms, the HTML report and SVG."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .app import (
+    OUTPUT_PANEL,
+    PROFILE_PANEL,
+    Lang,
+    OutputFormat,
+    SetOption,
+    app,
+    build_profile,
+    emit_result,
+    lang_code,
+    load_reform_option,
+    parse_margin,
+    run_guarded,
+    write_file,
+)
+
+if TYPE_CHECKING:
+    from ..model import Advisory, Result
+
+
+@app.command()
+def calc(
+    profile: Annotated[
+        str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin. Optional: options suffice.")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="xinzhou | shanxi | inner-mongolia", rich_help_panel=PROFILE_PANEL)
+    ] = None,
+    year: Annotated[str | None, typer.Option(help="Tax year (2022).", rich_help_panel=PROFILE_PANEL)] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="company | individual-business", rich_help_panel=PROFILE_PANEL)
+    ] = None,
+    sector: Annotated[
+        str | None, typer.Option(help="GB/T 4754-2017 code: C, C34, K7010.", rich_help_panel=PROFILE_PANEL)
+    ] = None,
+    employees: Annotated[
+        str | None, typer.Option(help="Annual average headcount.", rich_help_panel=PROFILE_PANEL)
+    ] = None,
+    assets: Annotated[
+        str | None,
+        typer.Option(help="Annual average total assets (yuan; 3000万 works).", rich_help_panel=PROFILE_PANEL),
+    ] = None,
+    revenue: Annotated[str | None, typer.Option(help="Operating revenue.", rich_help_panel=PROFILE_PANEL)] = None,
+    income: Annotated[
+        str | None,
+        typer.Option(
+            help="Taxable income before R&D and equipment deductions (may be negative).", rich_help_panel=PROFILE_PANEL
+        ),
+    ] = None,
+    rd: Annotated[str | None, typer.Option(help="Eligible R&D expense.", rich_help_panel=PROFILE_PANEL)] = None,
+    taxpayer: Annotated[
+        str | None, typer.Option(help="VAT taxpayer: small-scale | general", rich_help_panel=PROFILE_PANEL)
+    ] = None,
+    set_: SetOption = None,
+    format_: Annotated[OutputFormat, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = OutputFormat.table,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the arithmetic behind every number.", rich_help_panel=OUTPUT_PANEL)
+    ] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of titles and reasons.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
+    margin: Annotated[
+        str,
+        typer.Option(
+            help="Advise on thresholds within this share of the line (10% or 0.1; 0 = off).", rich_help_panel="What-if"
+        ),
+    ] = "10%",
+    params: Annotated[
+        str | None,
+        typer.Option(
+            "--params",
+            metavar="FILE.toml",
+            help="A reform (parameters overridden): baseline and reform side by side with the difference.",
+            rich_help_panel="What-if",
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE", help="Also write a shareable report page (HTML).", rich_help_panel=OUTPUT_PANEL
+        ),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Also write the breakdown as a chart (SVG).", rich_help_panel=OUTPUT_PANEL
+        ),
+    ] = None,
+) -> None:
+    """Compute every policy for one enterprise: amount, clause, and (with --explain) the arithmetic."""
+
+    options = {
+        "jurisdiction": jurisdiction,
+        "year": year,
+        "entity": entity,
+        "sector": sector,
+        "employees": employees,
+        "total_assets": assets,
+        "revenue": revenue,
+        "income.taxable_income": income,
+        "income.rd_expense": rd,
+        "vat.taxpayer": taxpayer,
+    }
+    prof = run_guarded(build_profile, profile, options, set_ or [])
+    run_calc(
+        prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg
+    )
+
+
+# ── calc: advisories, reforms, reports ───────────────────────────────────────────────────────────────────────
+
+
+def run_calc(
+    profile: Any,
+    *,
+    fmt: str,
+    lang: str,
+    explain: bool,
+    margin: str,
+    params: str | None,
+    html: Path | None,
+    svg: Path | None,
+) -> None:
+    from ..analysis.advisor import advise
+    from ..engine import calculate
+
+    lg = lang_code(lang)
+    reform = load_reform_option(params)
+    share = parse_margin(margin)
+    detail = explain or html is not None  # a report always carries the arithmetic
+    result: Result = run_guarded(calculate, profile, explain=detail)
+    advisories = tuple(advise(profile, result, margin=share))
+    reformed: Result | None = None
+    reformed_advisories: tuple[Advisory, ...] = ()
+    if reform is not None:
+        reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
+        reformed_advisories = tuple(advise(profile, reformed, margin=share, reform=reform))
+    if html is not None:
+        from ..views.html import report_page
+
+        shown_advisories = advisories if reformed is None else reformed_advisories
+        page = report_page(result, lang=lg, advisories=shown_advisories, reformed=reformed, reform=reform)
+        write_file(html, page, "--html")
+    if svg is not None:
+        from ..views.svg import breakdown_svg
+
+        write_file(svg, breakdown_svg(reformed or result, lang=lg), "--svg")
+    if reformed is None or reform is None:
+        emit_result(result, fmt, lang, explain, advisories)
+        return
+    from ..views import compare as view
+    from ..views.machine import to_text
+
+    if fmt == "table":
+        view.print_reform(result, reformed, reform, lg, reformed_advisories)
+    elif fmt == "csv":
+        sys.stdout.write(view.reform_csv(result, reformed))
+    else:
+        data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
+        sys.stdout.write(to_text(data, fmt))
+
+
+# ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────

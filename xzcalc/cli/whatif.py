@@ -1,0 +1,137 @@
+"""The what-if commands: `xzcalc compare` (three jurisdictions) and `xzcalc sweep` (one field varied)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .app import (
+    OUTPUT_PANEL,
+    WHATIF_PANEL,
+    Lang,
+    SetOption,
+    TableJsonCsv,
+    app,
+    build_profile,
+    fail,
+    lang_code,
+    load_reform_option,
+    run_guarded,
+    write_file,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command()
+def compare(
+    profile: Annotated[str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")] = None,
+    set_: SetOption = None,
+    params: Annotated[
+        str | None,
+        typer.Option(
+            "--params",
+            metavar="FILE.toml",
+            help="A reform (parameters overridden): baseline and reform side by side in each jurisdiction.",
+            rich_help_panel=WHATIF_PANEL,
+        ),
+    ] = None,
+    format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
+    lang: Annotated[Lang, typer.Option(help="Language of titles.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
+) -> None:
+    """The same enterprise in Xinzhou, Shanxi and Inner Mongolia side by side: per item and totals by kind."""
+    from ..analysis.compare import compare_jurisdictions
+    from ..views import compare as view
+    from ..views.machine import to_text
+
+    prof = run_guarded(build_profile, profile, {}, set_ or [])
+    reform = load_reform_option(params)
+    cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
+    if format_ is TableJsonCsv.json:
+        sys.stdout.write(to_text(view.comparison_json(cmp, lang_code(lang.value)), "json"))
+    elif format_ is TableJsonCsv.csv:
+        sys.stdout.write(view.comparison_csv(cmp))
+    else:
+        view.print_comparison(cmp, lang_code(lang.value))
+
+
+# ── sweep ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def sweep(
+    profile: Annotated[str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin.")] = None,
+    field: Annotated[
+        str,
+        typer.Option(
+            "--field",
+            metavar="PATH",
+            help="The profile field to vary, by dotted path (income.taxable_income, employees, vat.sales_3pct.1, …).",
+        ),
+    ] = "income.taxable_income",
+    from_: Annotated[
+        str, typer.Option("--from", metavar="A", help="First value (as in a profile: 0, 300万, 5%).")
+    ] = "0",
+    to: Annotated[str, typer.Option("--to", metavar="B", help="Last value.")] = "5000000",
+    steps: Annotated[
+        int, typer.Option(min=1, max=5000, help="Evenly spaced steps from A to B (steps + 1 values).")
+    ] = 50,
+    item: Annotated[
+        list[str] | None, typer.Option("--item", metavar="ID", help="Also report this policy's amount (repeatable).")
+    ] = None,
+    edges: Annotated[
+        bool, typer.Option("--edges/--no-edges", help="Add the values on both sides of every threshold in range.")
+    ] = True,
+    set_: SetOption = None,
+    params: Annotated[
+        str | None,
+        typer.Option(
+            "--params",
+            metavar="FILE.toml",
+            help="A reform: each point computed for baseline and reform.",
+            rich_help_panel=WHATIF_PANEL,
+        ),
+    ] = None,
+    format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", metavar="FILE", help="Write the chart as SVG.", rich_help_panel=OUTPUT_PANEL)
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE", help="Write a page with the chart and the table.", rich_help_panel=OUTPUT_PANEL
+        ),
+    ] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of labels.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
+) -> None:
+    """Every total (and chosen items) as one field varies: table, terminal chart, SVG/HTML chart, CSV/JSON."""
+    from ..analysis.sweep import SweepError, run_sweep
+    from ..views import sweep as view
+    from ..views.machine import to_text
+
+    prof = run_guarded(build_profile, profile, {}, set_ or [])
+    reform = load_reform_option(params)
+    try:
+        result = run_guarded(run_sweep, prof, field, from_, to, steps, items=item or (), reform=reform, edges=edges)
+    except SweepError as e:
+        fail(str(e))
+    lg = lang_code(lang.value)
+    if svg is not None:
+        write_file(svg, view.sweep_svg(result, lg), "--svg")
+    if html is not None:
+        from ..views.html import sweep_page
+
+        write_file(html, sweep_page(result, lg), "--html")
+    if format_ is TableJsonCsv.json:
+        sys.stdout.write(to_text(view.sweep_json(result, lg), "json"))
+    elif format_ is TableJsonCsv.csv:
+        sys.stdout.write(view.sweep_csv(result))
+    else:
+        view.print_sweep(result, lg)
+
+
+# ── schema ───────────────────────────────────────────────────────────────────────────────────────────────────
