@@ -128,8 +128,9 @@ def small_scale_exemption(ctx: Context) -> None:
 def credit_refund(ctx: Context) -> None:
     """财政部 税务总局公告2022年第14号: (stock + incremental credit, yuan) × input ratio × share, for small and micro
     enterprises in any industry and for the listed industries at any size (第一条、第二条), a general taxpayer
-    meeting the conditions of 第三条; size by the 2011 standard with VAT sales for revenue (第六条). Components
-    `stock` and `incremental` in yuan."""
+    meeting the conditions of 第三条; size by the 2011 standard with VAT sales for revenue (第六条). From the July
+    2022 filing period seven more industries at any size (2022年第21号 第一条: vat.credit_refund.added_industries),
+    the item saying from when. Components `stock` and `incremental` in yuan."""
     p = ctx.profile
     item = ctx.start(CREDIT_REFUND)
     # 14号 第三条: 纳税信用等级为A级或者B级；申请退税前36个月未发生骗取留抵退税、骗取出口退税或虚开增值税专用发票情形；
@@ -159,12 +160,17 @@ def credit_refund(ctx: Context) -> None:
     size_name = Msg(f"classify.size_name.{size.value}")
     industries = ctx.param("vat.credit_refund.industries")
     industry = next((code for code in industries if p.sector.startswith(code)), None)
+    # 2022年第21号 第一条: from the July 2022 filing period, 批发零售业等行业 at any size (None: not in force this year)
+    added = ctx.window_in_year("vat.credit_refund.added_industries")
+    added_codes = [] if added is None else list(added.value)
+    added_industry = next((code for code in added_codes if p.sector.startswith(code)), None)
     # 14号 第一条: 扩大至符合条件的小微企业（含个体工商户）; 第二条: “制造业”…等行业 (any size)
     small_or_micro = size.value in ctx.param("vat.credit_refund.any_industry_sizes")
-    finer = [code for code in industries if code.startswith(p.sector) and code != p.sector]
+    listed = [*industries, *added_codes]
+    finer = [code for code in listed if code.startswith(p.sector) and code != p.sector]
     not_listed = "vat.credit_refund.not_listed_finer" if finer else "vat.credit_refund.not_listed"
-    values = {"size": size_name, "sector": p.sector, "industries": industries, "finer": finer}
-    failed = unmet(Condition(small_or_micro or industry is not None, not_listed, values))
+    values = {"size": size_name, "sector": p.sector, "industries": listed, "finer": finer}
+    failed = unmet(Condition(small_or_micro or industry is not None or added_industry is not None, not_listed, values))
     if failed is not None:
         ctx.emit(item.unmet(failed))
         return
@@ -174,7 +180,7 @@ def credit_refund(ctx: Context) -> None:
             item.because(
                 "vat.credit_refund.individual_business", source=ctx.source("vat.credit_refund.any_industry_sizes")
             )
-    else:
+    elif industry is not None:
         source = ctx.source("vat.credit_refund.industries")
         item.because("vat.credit_refund.listed_industry", sector=p.sector, industry=industry, source=source)
     # 14号 第一条、第二条: 允许退还的留抵税额 = 留抵税额 × 进项构成比例 × 100%
@@ -186,10 +192,22 @@ def credit_refund(ctx: Context) -> None:
     item.step(
         "vat.credit_refund.incremental", credit=p.vat.incremental_credit, ratio=ratio, share=share, refund=incremental
     )
-    # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
-    opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
-    source = ctx.source("vat.credit_refund.stock_refund_from")
-    item.because("vat.credit_refund.stock_from", size=size_name, opens=opens, source=source)
+    if small_or_micro or industry is not None:
+        # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
+        opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
+        source = ctx.source("vat.credit_refund.stock_refund_from")
+        item.because("vat.credit_refund.stock_from", size=size_name, opens=opens, source=source)
+    elif added is not None:
+        # 21号 第一条(一)(二): 可以自2022年7月纳税申报期起…申请退还增量留抵税额 / 一次性退还存量留抵税额
+        source = ctx.source("vat.credit_refund.added_industries")
+        item.because(
+            "vat.credit_refund.added_industry",
+            sector=p.sector,
+            industry=added_industry,
+            size=size_name,
+            opens=added.start,
+            source=source,
+        )
     if not p.vat.stock_credit and not p.vat.incremental_credit:
         item.because("vat.credit_refund.no_credit")
     ctx.emit(item.done())
