@@ -75,6 +75,12 @@ BAD_CELLS = [
         f'whitelist.growth_2023.3: "-200%" is not valid — expected {RATE} of at least -1',
     ),
     ("vat.input_ratio", "150%", f'vat.input_ratio: "150%" is not valid — expected {RATE} between 0 and 1 (0%–100%)'),
+    (  # policies.md E8: Excel's 15 significant digits are accepted (tests/cases/b7_input_ratio_*), 16 are not
+        "vat.input_ratio",
+        "0.9523809523809524",
+        'vat.input_ratio: "0.9523809523809524" has more than 15 significant digits — expected '
+        f"{RATE} between 0 and 1 (0%–100%) at Excel's precision",
+    ),
     (
         "employment.insured_months",
         "3.5",

@@ -101,8 +101,9 @@ class Vat:
     )
     sales_3pct: tuple[Decimal, ...] = spec(
         FixedList(MONEY, SALES_PERIODS["month"]),
-        "适用3%征收率的不含税销售额，按季度（按月申报的按月，12项）",
-        "tax-exclusive sales at 3%, by quarter (by month, 12 entries, for monthly filers)",
+        "适用3%征收率的不含税销售额，按季度（按月申报的按月，12项）；差额征税的纳税人填差额后的销售额",
+        "tax-exclusive sales at 3%, by quarter (by month, 12 entries, for monthly filers); a taxpayer under 差额征税 "
+        "gives the net amount (sales less the deductible part), which is what the exemption line is tested on",
         example=[0, 0, 0, 0],
     )
     sales_3pct_special: tuple[Decimal, ...] = spec(
@@ -113,9 +114,11 @@ class Vat:
     )
     sales_other: tuple[Decimal, ...] = spec(
         FixedList(MONEY, SALES_PERIODS["month"]),
-        "适用其他征收率（5%）的不含税销售额（不动产租赁、销售不动产等），按季度（按月申报的按月）",
+        "适用其他征收率（5%）的不含税销售额（不动产租赁、销售不动产等），按季度（按月申报的按月）；"
+        "差额征税的纳税人（如选择差额纳税的劳务派遣）填差额后的销售额",
         "tax-exclusive sales at other rates (5%: renting or selling real estate, …), by quarter (by month for monthly "
-        "filers)",
+        "filers); a taxpayer under 差额征税 (e.g. labour dispatch taxed on the difference) gives the net amount (sales "
+        "less the deductible part), which is what the exemption line is tested on",
         example=[0, 0, 0, 0],
     )
     sales_real_estate: tuple[Decimal, ...] = spec(
@@ -133,7 +136,13 @@ class Vat:
     consumption_tax: Decimal = spec(MONEY, "全年应纳消费税", "consumption tax payable for the year")
     stock_credit: Decimal = spec(MONEY, "存量留抵税额", "stock of uncredited input VAT (存量留抵)")
     incremental_credit: Decimal = spec(MONEY, "增量留抵税额", "incremental uncredited input VAT (增量留抵)")
-    input_ratio: Decimal = spec(RATE, "进项构成比例", "input composition ratio (进项构成比例)", Decimal(1))
+    input_ratio: Decimal = spec(
+        RATE,
+        "进项构成比例（可直接粘贴Excel中的比例，最多15位有效数字，如0.952380952380952）",
+        "input composition ratio (进项构成比例); Excel's precision is accepted (up to 15 significant digits, e.g. "
+        "0.952380952380952)",
+        Decimal(1),
+    )
     refund_conditions_met: bool = spec(
         FLAG,
         "纳税信用等级为A级或B级且符合留抵退税其他条件",
