@@ -203,12 +203,12 @@ def test_ragged_rows_blank_lines_and_multiline_cells(tmp_path: Path) -> None:
 
 def test_unknown_and_duplicated_columns_exit_2(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
-    src.write_text("id,name,revnue,name,vat.sales_3pct.5\nA,B,1,C,2\n", encoding="utf-8")
+    src.write_text("id,name,revnue,name,vat.sales_3pct.13\nA,B,1,C,2\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     done = xzcalc("batch", str(src), "-o", str(out))
     assert done.returncode == 2
     message = done.stderr.strip()
-    assert message.startswith("xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.5'")
+    assert message.startswith("xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.13'")
     assert "duplicated column 'name'" in message
     assert "xzcalc template --format csv" in message and "equipment.1.unit_value" in message
     assert "Traceback" not in done.stderr

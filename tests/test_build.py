@@ -75,6 +75,12 @@ BAD_CELLS = [
         f'whitelist.growth_2023.3: "-200%" is not valid — expected {RATE} of at least -1',
     ),
     ("vat.input_ratio", "150%", f'vat.input_ratio: "150%" is not valid — expected {RATE} between 0 and 1 (0%–100%)'),
+    (  # policies.md E8: Excel's 15 significant digits are accepted (tests/cases/b7_input_ratio_*), 16 are not
+        "vat.input_ratio",
+        "0.9523809523809524",
+        'vat.input_ratio: "0.9523809523809524" has more than 15 significant digits — expected '
+        f"{RATE} between 0 and 1 (0%–100%) at Excel's precision",
+    ),
     (
         "employment.insured_months",
         "3.5",
@@ -102,7 +108,13 @@ BAD_CELLS = [
     (
         "vat.sales_3pct.5",
         "1",
-        'vat.sales_3pct.5: "vat.sales_3pct.5" is not valid — expected vat.sales_3pct.N with N from 1 to 4',
+        'vat.sales_3pct.5: "1" is not valid — expected at most 4 values with vat.period = "quarter" (12 monthly '
+        'values need vat.period = "month")',
+    ),
+    (
+        "vat.sales_3pct.13",
+        "1",
+        'vat.sales_3pct.13: "vat.sales_3pct.13" is not valid — expected vat.sales_3pct.N with N from 1 to 12',
     ),
     (
         "equipment.0.unit_value",
@@ -157,7 +169,7 @@ def test_table_rows_in_index_order_and_list_elements_by_index() -> None:
         ("", Decimal(6_000_000), 10),
         ("数控机床", Decimal(0), 3),
     ]
-    assert profile.vat.sales_3pct == tuple(map(Decimal, (0, 2, 0, 1)))
+    assert profile.vat.sales_3pct == tuple(map(Decimal, (0, 2, 0, 1, *[0] * 8)))  # 12: monthly filers
 
 
 def test_text_cells_are_stripped_and_bounded() -> None:
@@ -189,8 +201,8 @@ def test_repeated_cells_read_alike_and_errors_are_not_remembered() -> None:
 
 
 def test_a_header_naming_no_field_is_refused_when_read() -> None:
-    with pytest.raises(ProfileError, match=r"^vat\.sales_3pct\.5:"):
-        RowReader(["id", "vat.sales_3pct.5"])
+    with pytest.raises(ProfileError, match=r"^vat\.sales_3pct\.13:"):
+        RowReader(["id", "vat.sales_3pct.13"])
 
 
 def test_rows_in_any_column_order() -> None:

@@ -39,7 +39,7 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
         (["-"], '{"income": {"taxable_income": NaN}}', "stdin: not valid JSON: NaN is not a number"),
         (["--set", "foo.bar=1"], None, "foo.bar: not a profile field"),
         (["--set", "nonsense"], None, "--set: 'nonsense' is not valid — expected PATH=VALUE"),
-        (["--set", "vat.sales_3pct.5=1"], None, "expected vat.sales_3pct.N with N from 1 to 4"),
+        (["--set", "vat.sales_3pct.13=1"], None, "expected vat.sales_3pct.N with N from 1 to 12"),
         (["nofile.toml"], None, "profile: 'nofile.toml' is not a readable file"),
         (
             ["--set", "income.rd_expense_q4=10", "--rd", "5"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..classify import size_class
 from ..messages import Msg
@@ -23,11 +24,13 @@ from .thresholds import Threshold
 SMALL_SCALE = "vat.small_scale_exemption"
 CREDIT_REFUND = "vat.credit_refund"
 POLICIES = (SMALL_SCALE, CREDIT_REFUND)
-QUARTER_STARTS = (1, 4, 7, 10)  # the month each quarter of the tax year begins with (the calendar's, no document's)
+# the month each filing period of the tax year begins with (the calendar's, no document's), by vat.period
+PERIOD_STARTS = {"quarter": (1, 4, 7, 10), "month": tuple(range(1, 13))}
+# the exemption line of each filing period (2021年第11号: 月销售额15万元 / 季度销售额45万元)
+LINES = {"quarter": "vat.small_scale.quarter_threshold", "month": "vat.small_scale.month_threshold"}
 
 # the measures of B5 as the reason lists them: (parameter, message); each is in force where its parameter has a value
 MEASURES = (
-    ("vat.small_scale.quarter_threshold", "vat.small_scale_exemption.measure.quarter_threshold"),
     ("vat.small_scale.exempt_3pct", "vat.small_scale_exemption.measure.exempt_3pct"),
     ("vat.small_scale.reduced_rate_3pct", "vat.small_scale_exemption.measure.reduced_rate_3pct"),
 )
@@ -45,67 +48,129 @@ def _span(start: date, end: date) -> Msg:
     return Msg("vat.small_scale_exemption.span", values)
 
 
-def _quarter(
-    ctx: Context, item: ItemBuilder, quarter: int, start: date, s3: Decimal, s5: Decimal
-) -> tuple[Decimal, Decimal, Decimal]:
-    """One quarter (number `quarter`, first day `start`) of a small-scale taxpayer, sales in yuan at the 3% and at the
-    5% levy rate: the VAT exempted, the VAT removed by the reduced rate and the VAT still payable (yuan, unrounded), by
-    the parameters in force on the quarter's first day."""
+class Sales(NamedTuple):
+    """One filing period's sales in yuan (tax-exclusive): at 3% (`s3`, of which `special` on 专票) and at other rates
+    (`s5`, of which `real_estate` a sale of real estate)."""
+
+    s3: Decimal
+    special: Decimal
+    s5: Decimal
+    real_estate: Decimal
+
+
+class Relief(NamedTuple):
+    """What one filing period's relief comes to, in yuan (unrounded)."""
+
+    exempt: Decimal  # VAT exempted
+    reduced: Decimal  # VAT removed by the reduced rate (3% → 1%)
+    payable: Decimal  # VAT still payable
+
+
+def _period(ctx: Context, item: ItemBuilder, label: Msg, line_name: str, start: date, sales: Sales) -> Relief:
+    """One filing period (a quarter or a month, first day `start`, shown as `label`) of a small-scale taxpayer, by the
+    parameters in force on its first day: 2021年第11号 / 国家税务总局公告2021年第5号 第一条 (the line, without a sale of
+    real estate), 2022年第15号 (3% exempt), 2021年第7号 (3% at 1%), 国家税务总局公告2022年第6号 第一条 (专票 taxed)."""
     rate3 = ctx.dec("vat.small_scale.levy_rate_3pct", start)
     rate5 = ctx.dec("vat.small_scale.levy_rate_5pct", start)
-    threshold = ctx.params.get_or_none("vat.small_scale.quarter_threshold", start)
+    line = ctx.params.get_or_none(line_name, start)
     share = ctx.params.get_or_none("vat.small_scale.exempt_3pct", start)
-    reduced_rate = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", start)
-    # a measure not in force that quarter: nothing exempt, no rate cut
-    exempt_share = ZERO if share is None else Decimal(share)
-    cut_rate = rate3 if reduced_rate is None else Decimal(reduced_rate)
-    due = s3 * rate3 + s5 * rate5
-    # 2021年第11号: 季度销售额未超过45万元的，免征增值税
-    under = threshold is not None and s3 + s5 <= Decimal(threshold)
-    # 2022年第15号: 适用3%征收率的应税销售收入，免征增值税 (a quarter above the line)
+    cut = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", start)
+    re_outside = bool(ctx.params.get_or_none("vat.small_scale.real_estate_outside_threshold", start))
+    special_taxed = bool(ctx.params.get_or_none("vat.small_scale.special_invoice_taxed", start))
+    # a measure not in force that period: nothing exempt, no rate cut
+    cut_rate = rate3 if cut is None else Decimal(cut)
+    s3, s5 = sales.s3, sales.s5
+    total = s3 + s5
+    # 国家税务总局公告2021年第5号 第一条: 合计销售额超过…，但扣除本期发生的销售不动产的销售额后未超过…的，
+    # 其销售货物、劳务、服务、无形资产取得的销售额免征增值税
+    tested = total - where(re_outside, sales.real_estate, ZERO)
+    under_all = line is not None and total <= Decimal(line)
+    under_rest = line is not None and not under_all and tested <= Decimal(line)
+    under = under_all or under_rest
+    # 国家税务总局公告2022年第6号 第一条: 放弃免税并开具增值税专用发票的 (and under the line: 专票 sales are taxed)
+    special = where(special_taxed, sales.special, ZERO)
+    plain3 = s3 - special
+    taxed_re = where(under_rest, sales.real_estate, ZERO)
     exempt_3pct = not under and share is not None
-    # 2021年第7号 (extended to 2022-03-31): 适用3%征收率的应税销售收入，减按1%征收率征收 (where nothing is exempt)
-    reduced_3pct = not under and share is None and reduced_rate is not None
-    exempt = where(under, due, where(exempt_3pct, s3 * rate3 * exempt_share, ZERO))
-    reduced = where(reduced_3pct, s3 * (rate3 - cut_rate), ZERO)
-    shown = (
-        "quarter_exempt" if under else "exempt_3pct" if exempt_3pct else "reduced_3pct" if reduced_3pct else "no_relief"
+    # under the line everything but the 专票 sales (and a real-estate sale that alone carried it over) is exempt;
+    # above it, 2022年第15号 exempts the 3% sales not on 专票
+    exempt = where(
+        under,
+        plain3 * rate3 + (s5 - taxed_re) * rate5,
+        where(exempt_3pct, plain3 * rate3 * Decimal(share or 0), ZERO),
     )
-    item.step(
-        f"vat.small_scale_exemption.{shown}",
-        quarter=quarter,
-        sales=s3 + s5,
-        threshold=threshold,
-        s3=s3,
-        s5=s5,
-        rate3=rate3,
-        rate5=rate5,
-        share=share,
-        reduced_rate=reduced_rate,
-        saved=exempt + reduced,
-    )
-    return exempt, reduced, due - exempt - reduced
+    # 2021年第7号: the 3% sales not exempt bear 1% while the reduced rate is in force
+    reduced_base = where(under, special, s3 - where(exempt_3pct, plain3 * Decimal(share or 0), ZERO))
+    reduced = where(cut is not None, reduced_base * (rate3 - cut_rate), ZERO)
+    due = s3 * rate3 + s5 * rate5
+    values = {"period": label, "sales": total, "threshold": line, "rate3": rate3, "rate5": rate5}
+    if under:
+        shown = "under_line" if under_all else "under_line_but_real_estate"
+        item.step(
+            f"vat.small_scale_exemption.{shown}",
+            **values,
+            tested=tested,
+            s3=plain3,
+            s5=s5 - taxed_re,
+            real_estate=sales.real_estate,
+            real_estate_tax=taxed_re * rate5,
+            saved=exempt,
+        )
+    elif exempt_3pct:
+        item.step("vat.small_scale_exemption.exempt_3pct", **values, s3=plain3, share=share, saved=exempt)
+    elif cut is not None:
+        item.step("vat.small_scale_exemption.reduced_3pct", **values, s3=reduced_base, reduced_rate=cut, saved=reduced)
+    else:
+        item.step("vat.small_scale_exemption.no_relief", **values, s3=s3, s5=s5)
+    if special and (under or exempt_3pct):
+        item.step(
+            "vat.small_scale_exemption.special_" + ("taxed" if cut is None else "reduced"),
+            period=label,
+            special=special,
+            rate=cut_rate,
+            tax=special * cut_rate,
+            rate3=rate3,
+            saved=reduced,
+        )
+    return Relief(exempt, reduced, due - exempt - reduced)
+
+
+def _label(period: str, number: int) -> Msg:
+    return Msg(f"vat.small_scale_exemption.{period}", {"n": number})
 
 
 def small_scale_exemption(ctx: Context) -> None:
-    """B5 (财政部 税务总局公告2021年第11号, 2022年第15号, 2021年第7号): a small-scale taxpayer's VAT not paid,
-    quarter by quarter on the profile's `vat.sales_3pct` and `vat.sales_other` (four quarters, yuan), plus the
-    surcharges it carries away; components `vat`, `reduced_rate` and `surcharges` in yuan. Sets `ctx.vat_payable`
-    (yuan) to the VAT still payable (a general taxpayer's as given), the surcharge base of B6."""
+    """B5 (财政部 税务总局公告2021年第11号, 2022年第15号, 2021年第7号; 国家税务总局公告2021年第5号, 2022年第6号): a
+    small-scale taxpayer's VAT not paid, filing period by filing period (`vat.period`: four quarters or twelve months)
+    on the profile's `vat.sales_3pct` (of which `vat.sales_3pct_special` on 专票) and `vat.sales_other` (of which
+    `vat.sales_real_estate` a sale of real estate), yuan, plus the surcharges it carries away; components `vat`,
+    `reduced_rate` and `surcharges` in yuan. Sets `ctx.vat_payable` (yuan) to the VAT still payable (a general
+    taxpayer's as given), the surcharge base of B6."""
     p = ctx.profile
+    v = p.vat
     item = ctx.start(SMALL_SCALE)
-    failed = unmet(Condition(p.vat.taxpayer == "small-scale", "vat.small_scale_exemption.general"))
+    failed = unmet(Condition(v.taxpayer == "small-scale", "vat.small_scale_exemption.general"))
     if failed is not None:
-        ctx.vat_payable = p.vat.vat_payable
+        ctx.vat_payable = v.vat_payable
         ctx.emit(item.unmet(failed))
         return
+    line_name = LINES[v.period]
     exempt = reduced = payable = ZERO
-    quarters = zip(QUARTER_STARTS, p.vat.sales_3pct, p.vat.sales_other, strict=True)
-    for q, (month, s3, s5) in enumerate(quarters, 1):
-        q_exempt, q_reduced, q_payable = _quarter(ctx, item, q, date(ctx.year, month, 1), s3, s5)
-        exempt += q_exempt
-        reduced += q_reduced
-        payable += q_payable
+    capped: list[str] = []
+    for n, month in enumerate(PERIOD_STARTS[v.period], 1):
+        i = n - 1
+        # a part larger than its whole (a what-if may move the whole below it) counts as the whole, said below
+        special = min(v.sales_3pct_special[i], v.sales_3pct[i])
+        real_estate = min(v.sales_real_estate[i], v.sales_other[i])
+        if special < v.sales_3pct_special[i]:
+            capped.append(f"vat.sales_3pct_special.{n}")
+        if real_estate < v.sales_real_estate[i]:
+            capped.append(f"vat.sales_real_estate.{n}")
+        sales = Sales(v.sales_3pct[i], special, v.sales_other[i], real_estate)
+        relief = _period(ctx, item, _label(v.period, n), line_name, date(ctx.year, month, 1), sales)
+        exempt += relief.exempt
+        reduced += relief.reduced
+        payable += relief.payable
     ctx.vat_payable = payable
     # 附加税费 (城建税、教育费附加、地方教育附加) are levied on the VAT paid: the VAT not paid removes them too
     rate = surcharge_rate(ctx)
@@ -114,17 +179,29 @@ def small_scale_exemption(ctx: Context) -> None:
     sur = item.component("surcharges", (exempt + reduced) * rate)
     item.step("vat.small_scale_exemption.surcharges", exempt=exempt, reduced=reduced, rate=rate, surcharges=sur)
     rate3 = ctx.dec("vat.small_scale.levy_rate_3pct")
+    line_message = f"vat.small_scale_exemption.measure.{v.period}_threshold"
     measures = [
         Msg(message, {"value": w.value, "when": _span(w.start, w.end), "rate3": rate3, "source": ctx.source(name)})
-        for name, message in MEASURES
+        for name, message in ((line_name, line_message), *MEASURES)
         for w in ctx.windows_in_year(name)
     ]
     if measures:
         item.because("vat.small_scale_exemption.rule", measures=measures)
     else:
         item.because("vat.small_scale_exemption.no_measure", year=str(ctx.year))
-    if not any(p.vat.sales_3pct) and not any(p.vat.sales_other):
+    lists = (v.sales_3pct, v.sales_other)
+    if not any(map(any, lists)):
         item.because("vat.small_scale_exemption.no_sales")
+    special_total = sum(v.sales_3pct_special, ZERO)
+    if special_total and ctx.windows_in_year("vat.small_scale.special_invoice_taxed"):
+        source = ctx.source("vat.small_scale.special_invoice_taxed")
+        item.because("vat.small_scale_exemption.special_invoice", sales=special_total, source=source)
+    real_estate_total = sum(v.sales_real_estate, ZERO)
+    if real_estate_total and ctx.windows_in_year("vat.small_scale.real_estate_outside_threshold"):
+        source = ctx.source("vat.small_scale.real_estate_outside_threshold")
+        item.because("vat.small_scale_exemption.real_estate", sales=real_estate_total, source=source)
+    if capped:
+        item.because("vat.small_scale_exemption.part_capped", paths=capped)
     item.step("vat.small_scale_exemption.total", vat=vat, reduced=red, surcharges=sur, total=vat + red + sur)
     ctx.emit(item.done())
 
@@ -133,8 +210,9 @@ def small_scale_exemption(ctx: Context) -> None:
 def credit_refund(ctx: Context) -> None:
     """财政部 税务总局公告2022年第14号: (stock + incremental credit, yuan) × input ratio × share, for small and micro
     enterprises in any industry and for the listed industries at any size (第一条、第二条), a general taxpayer
-    meeting the conditions of 第三条; size by the 2011 standard with VAT sales for revenue (第六条). Components
-    `stock` and `incremental` in yuan."""
+    meeting the conditions of 第三条; size by the 2011 standard with VAT sales for revenue (第六条). From the July
+    2022 filing period seven more industries at any size (2022年第21号 第一条: vat.credit_refund.added_industries),
+    the item saying from when. Components `stock` and `incremental` in yuan."""
     p = ctx.profile
     item = ctx.start(CREDIT_REFUND)
     # 14号 第三条: 纳税信用等级为A级或者B级；申请退税前36个月未发生骗取留抵退税、骗取出口退税或虚开增值税专用发票情形；
@@ -164,12 +242,17 @@ def credit_refund(ctx: Context) -> None:
     size_name = Msg(f"classify.size_name.{size.value}")
     industries = ctx.param("vat.credit_refund.industries")
     industry = next((code for code in industries if p.sector.startswith(code)), None)
+    # 2022年第21号 第一条: from the July 2022 filing period, 批发零售业等行业 at any size (None: not in force this year)
+    added = ctx.window_in_year("vat.credit_refund.added_industries")
+    added_codes = [] if added is None else list(added.value)
+    added_industry = next((code for code in added_codes if p.sector.startswith(code)), None)
     # 14号 第一条: 扩大至符合条件的小微企业（含个体工商户）; 第二条: “制造业”…等行业 (any size)
     small_or_micro = size.value in ctx.param("vat.credit_refund.any_industry_sizes")
-    finer = [code for code in industries if code.startswith(p.sector) and code != p.sector]
+    listed = [*industries, *added_codes]
+    finer = [code for code in listed if code.startswith(p.sector) and code != p.sector]
     not_listed = "vat.credit_refund.not_listed_finer" if finer else "vat.credit_refund.not_listed"
-    values = {"size": size_name, "sector": p.sector, "industries": industries, "finer": finer}
-    failed = unmet(Condition(small_or_micro or industry is not None, not_listed, values))
+    values = {"size": size_name, "sector": p.sector, "industries": listed, "finer": finer}
+    failed = unmet(Condition(small_or_micro or industry is not None or added_industry is not None, not_listed, values))
     if failed is not None:
         ctx.emit(item.unmet(failed))
         return
@@ -179,7 +262,7 @@ def credit_refund(ctx: Context) -> None:
             item.because(
                 "vat.credit_refund.individual_business", source=ctx.source("vat.credit_refund.any_industry_sizes")
             )
-    else:
+    elif industry is not None:
         source = ctx.source("vat.credit_refund.industries")
         item.because("vat.credit_refund.listed_industry", sector=p.sector, industry=industry, source=source)
     # 14号 第一条、第二条: 允许退还的留抵税额 = 留抵税额 × 进项构成比例 × 100%
@@ -191,10 +274,22 @@ def credit_refund(ctx: Context) -> None:
     item.step(
         "vat.credit_refund.incremental", credit=p.vat.incremental_credit, ratio=ratio, share=share, refund=incremental
     )
-    # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
-    opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
-    source = ctx.source("vat.credit_refund.stock_refund_from")
-    item.because("vat.credit_refund.stock_from", size=size_name, opens=opens, source=source)
+    if small_or_micro or industry is not None:
+        # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
+        opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
+        source = ctx.source("vat.credit_refund.stock_refund_from")
+        item.because("vat.credit_refund.stock_from", size=size_name, opens=opens, source=source)
+    elif added is not None:
+        # 21号 第一条(一)(二): 可以自2022年7月纳税申报期起…申请退还增量留抵税额 / 一次性退还存量留抵税额
+        source = ctx.source("vat.credit_refund.added_industries")
+        item.because(
+            "vat.credit_refund.added_industry",
+            sector=p.sector,
+            industry=added_industry,
+            size=size_name,
+            opens=added.start,
+            source=source,
+        )
     if not p.vat.stock_credit and not p.vat.incremental_credit:
         item.because("vat.credit_refund.no_credit")
     ctx.emit(item.done())

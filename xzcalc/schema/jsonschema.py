@@ -50,7 +50,11 @@ def _object(cls: type) -> dict[str, Any]:
         if meta.get("example") is not None:
             prop["examples"] = [meta["example"]]
         props[f.name] = prop
-    return {"type": "object", "additionalProperties": False, "properties": props}
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": props}
+    rules = getattr(cls, "JSON_SCHEMA_RULES", ())  # checks across a section's fields (profile.Vat: 4 or 12 entries)
+    if rules:
+        out["allOf"] = list(rules)
+    return out
 
 
 def profile_schema() -> dict[str, Any]:

@@ -367,21 +367,61 @@ class Count(Number[int]):
         return {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*(\d+(\.0*)?)?\s*$"}]}
 
 
+_RATE_NUMBER = re.compile(r"^[+]?(\d+(\.\d*)?|\.\d+)$")
+
+
 class Rate(_Decimal):
-    """A fraction from 0 to 1: 0.5 or "50%". A blank value leaves the declared default (input_ratio = 1, lpr =
-    None)."""
+    """A fraction from 0 to 1: 0.5 or "50%", at Excel's precision — up to 15 significant digits, so a ratio pasted
+    from a spreadsheet (0.952380952380952 = 200/210) is taken as it is (policies.md E8); more digits are refused with a
+    message that says so. A blank value leaves the declared default (input_ratio = 1, lpr = None)."""
 
     name = "rate"
     unit = "rate"
     default = D0
     step = Decimal("0.000001")
     repeats = True
+    significant_digits: ClassVar[int] = 15  # what Excel keeps of a number (IEEE double, shown to 15 digits)
 
     def parse(self, value: object, path: str) -> Decimal:
-        try:
-            return parse_rate(value)
-        except MoneyError as e:
-            raise ProfileError(path, value, e.expected) from None
+        expected = 'a fraction or a percent (0.5 or "50%") between 0 and 1 (0%–100%)'
+        number, percent = self._number(value)
+        if number is None:
+            raise ProfileError(path, value, expected)
+        digits = self.significant_digits
+        # significant digits as written (trailing zeros are not: 0.50 has one)
+        if number and len(number.normalize().as_tuple().digits) > digits:
+            raise ProfileError(
+                path,
+                value,
+                f"{expected} at Excel's precision",
+                problem=f"{show(value)} has more than {digits} significant digits",
+            )
+        # nothing below 10^-digits either (Excel shows no rate smaller), so no exponent of any size reaches the
+        # arithmetic or the explanations from a TOML or JSON number such as 1E-999999
+        if number and number.adjusted() < -digits:
+            raise ProfileError(path, value, f"{expected}, at least 1E-{digits} when not 0")
+        rate = number / 100 if percent else number
+        if not 0 <= rate <= 1:
+            raise ProfileError(path, value, expected)
+        return rate
+
+    @staticmethod
+    def _number(value: object) -> tuple[Decimal | None, bool]:
+        """The number as written (a finite Decimal, or None when it is not one) and whether it was a percent."""
+        if isinstance(value, bool):
+            return None, False
+        if isinstance(value, int):
+            return Decimal(value), False
+        if isinstance(value, Decimal):  # TOML and JSON numbers (never float)
+            return (value if value.is_finite() else None), False
+        if not isinstance(value, str):
+            return None, False
+        text = value.strip().replace(" ", "").replace("\u3000", "")
+        percent = text.endswith(("%", "％"))
+        text = text[:-1] if percent else text
+        if len(text) > 40 or not _RATE_NUMBER.match(text):
+            return None, percent
+        return Decimal(text), percent
 
     def read(self, value: object, path: str) -> Any:
         return BLANK if is_blank(value) else super().read(value, path)

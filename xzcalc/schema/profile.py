@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from .kinds import (
     DATE,
@@ -87,16 +87,46 @@ class Equipment:
     in_service: date | None = spec(DATE, "投入使用月份", "month it entered service", example="2022-06")
 
 
+SALES_PERIODS = {"quarter": 4, "month": 12}  # entries of a sales list by vat.period (policies.md E3)
+
+
 @dataclass(frozen=True, slots=True)
 class Vat:
     taxpayer: str = spec(Choice(("small-scale", "general")), "增值税纳税人类型", "VAT taxpayer type", "general")
+    period: str = spec(
+        Choice(tuple(SALES_PERIODS)),
+        "小规模纳税人的纳税期限：按季（quarter，销售额各填4个季度）或按月（month，各填12个月）",
+        "small-scale filing period: quarter (4 quarterly figures in each sales list) or month (12 monthly figures)",
+        "quarter",
+    )
     sales_3pct: tuple[Decimal, ...] = spec(
-        FixedList(MONEY, 4), "适用3%征收率的不含税销售额，按季度", "tax-exclusive sales at 3%, by quarter"
+        FixedList(MONEY, SALES_PERIODS["month"]),
+        "适用3%征收率的不含税销售额，按季度（按月申报的按月，12项）；差额征税的纳税人填差额后的销售额",
+        "tax-exclusive sales at 3%, by quarter (by month, 12 entries, for monthly filers); a taxpayer under 差额征税 "
+        "gives the net amount (sales less the deductible part), which is what the exemption line is tested on",
+        example=[0, 0, 0, 0],
+    )
+    sales_3pct_special: tuple[Decimal, ...] = spec(
+        FixedList(MONEY, SALES_PERIODS["month"]),
+        "其中开具增值税专用发票的销售额（sales_3pct 的一部分，不免征），按季度（按月申报的按月）",
+        "of sales_3pct, the part invoiced on 增值税专用发票 (never exempt), by quarter (by month for monthly filers)",
+        example=[0, 0, 0, 0],
     )
     sales_other: tuple[Decimal, ...] = spec(
-        FixedList(MONEY, 4),
-        "适用其他征收率（5%）的不含税销售额，按季度",
-        "tax-exclusive sales at other rates (5%), by quarter",
+        FixedList(MONEY, SALES_PERIODS["month"]),
+        "适用其他征收率（5%）的不含税销售额（不动产租赁、销售不动产等），按季度（按月申报的按月）；"
+        "差额征税的纳税人（如选择差额纳税的劳务派遣）填差额后的销售额",
+        "tax-exclusive sales at other rates (5%: renting or selling real estate, …), by quarter (by month for monthly "
+        "filers); a taxpayer under 差额征税 (e.g. labour dispatch taxed on the difference) gives the net amount (sales "
+        "less the deductible part), which is what the exemption line is tested on",
+        example=[0, 0, 0, 0],
+    )
+    sales_real_estate: tuple[Decimal, ...] = spec(
+        FixedList(MONEY, SALES_PERIODS["month"]),
+        "其中销售不动产的销售额（sales_other 的一部分，不计入免税标准的判断），按季度（按月申报的按月）",
+        "of sales_other, the part that is a sale of real estate (left out of the exemption-line test), by quarter "
+        "(by month for monthly filers)",
+        example=[0, 0, 0, 0],
     )
     vat_payable: Decimal = spec(
         MONEY,
@@ -106,12 +136,45 @@ class Vat:
     consumption_tax: Decimal = spec(MONEY, "全年应纳消费税", "consumption tax payable for the year")
     stock_credit: Decimal = spec(MONEY, "存量留抵税额", "stock of uncredited input VAT (存量留抵)")
     incremental_credit: Decimal = spec(MONEY, "增量留抵税额", "incremental uncredited input VAT (增量留抵)")
-    input_ratio: Decimal = spec(RATE, "进项构成比例", "input composition ratio (进项构成比例)", Decimal(1))
+    input_ratio: Decimal = spec(
+        RATE,
+        "进项构成比例（可直接粘贴Excel中的比例，最多15位有效数字，如0.952380952380952）",
+        "input composition ratio (进项构成比例); Excel's precision is accepted (up to 15 significant digits, e.g. "
+        "0.952380952380952)",
+        Decimal(1),
+    )
     refund_conditions_met: bool = spec(
         FLAG,
         "纳税信用等级为A级或B级且符合留抵退税其他条件",
         "credit rating A or B and the other credit-refund conditions met",
     )
+
+    # the JSON Schema of the check below (schema/jsonschema.py adds a section's JSON_SCHEMA_RULES as its allOf)
+    JSON_SCHEMA_RULES: ClassVar[tuple[dict[str, Any], ...]] = (
+        {
+            "if": {"not": {"properties": {"period": {"const": "month"}}, "required": ["period"]}},
+            "then": {
+                "properties": {
+                    name: {"maxItems": SALES_PERIODS["quarter"]}
+                    for name in ("sales_3pct", "sales_3pct_special", "sales_other", "sales_real_estate")
+                }
+            },
+        },
+    )
+
+    def __post_init__(self) -> None:
+        # a quarterly filer's lists have 4 entries: a figure beyond them is a monthly list given without vat.period
+        used = SALES_PERIODS[self.period]
+        for name in ("sales_3pct", "sales_3pct_special", "sales_other", "sales_real_estate"):
+            values: tuple[Decimal, ...] = getattr(self, name)
+            for index, value in enumerate(values[used:], used + 1):
+                if value:
+                    raise ProfileError(
+                        f"vat.{name}.{index}",
+                        str(value),
+                        f'at most {used} values with vat.period = "{self.period}" (12 monthly values need '
+                        'vat.period = "month")',
+                    )
 
 
 @dataclass(frozen=True, slots=True)
