@@ -406,3 +406,16 @@ def test_golden_case_profiles_advise_consistently(path: Path) -> None:
             moved.item(c.policy.id).amount == c.moved and base.item(c.policy.id).amount == c.now for c in a.changes
         ), a.message.get("en")
         assert {k: moved.totals[k] - base.totals[k] for k in a.totals} == a.totals
+
+
+def test_a_monthly_filer_is_advised_on_the_monthly_line() -> None:
+    """vat.period = month: each month is tested against the 150,000 monthly line (2021年第11号), not the quarter's."""
+    data = calc_json(
+        "--taxpayer", "small-scale", "--sector", "F52", "--employees", "3", "--lang", "en",
+        "--set", "vat.period=month", "--set", "vat.sales_3pct.3=149000", "--set", "vat.sales_3pct.4=90000",
+    )  # fmt: skip
+    found = [a for a in data["advisories"] if a["threshold"] == "vat.small_scale.month_threshold"]
+    assert [(a["field"], a["line"], a["value"], a["position"]) for a in found] == [
+        ("vat.sales_3pct.3", "150000.00", "149000.00", "below")
+    ]
+    assert not [a for a in data["advisories"] if a["threshold"] == "vat.small_scale.quarter_threshold"]

@@ -6,7 +6,7 @@ sentence from data/messages/vat.toml.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -301,40 +301,47 @@ FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
 )
 
 
-# ── thresholds: the quarterly line of B5 the advisor tests from both sides (xzcalc/analysis/advisor.py) ─────────
-def _small_scale(p: Profile, r: Result) -> bool:
-    return p.vat.taxpayer == "small-scale"
+# ── thresholds: the period line of B5 the advisor tests from both sides (xzcalc/analysis/advisor.py) ────────────
+def _filer(period: str) -> Callable[[Profile, Result], bool]:
+    def holds(p: Profile, r: Result) -> bool:
+        return p.vat.taxpayer == "small-scale" and p.vat.period == period
+
+    return holds
 
 
-def _quarters(p: Profile) -> Sequence[int]:
-    return range(1, len(QUARTER_STARTS) + 1)
+def _periods(p: Profile) -> Sequence[int]:
+    return range(1, len(PERIOD_STARTS[p.vat.period]) + 1)
 
 
-def _quarter_sales(p: Profile, r: Result, i: int) -> Decimal:
-    return p.vat.sales_3pct[i - 1] + p.vat.sales_other[i - 1]
+def _period_sales(p: Profile, r: Result, i: int) -> Decimal:
+    """The sales the line decides on: a period's total less a sale of real estate (2021年第5号 第一条)."""
+    v = p.vat
+    return v.sales_3pct[i - 1] + v.sales_other[i - 1] - v.sales_real_estate[i - 1]
 
 
-def _quarter_path(p: Profile, i: int) -> str:
+def _period_path(p: Profile, i: int) -> str:
     # move the 3% sales when there are any, else the other-rate sales (neither may go below zero)
     return f"vat.sales_3pct.{i}" if p.vat.sales_3pct[i - 1] > 0 else f"vat.sales_other.{i}"
 
 
-def _quarter_start(p: Profile, params: ParamSet, i: int) -> date:
-    return date(p.year, QUARTER_STARTS[i - 1], 1)  # the line in force on the quarter's first day, as the rule reads it
+def _period_start(p: Profile, params: ParamSet, i: int) -> date:
+    # the line in force on the period's first day, as the rule reads it
+    return date(p.year, PERIOD_STARTS[p.vat.period][i - 1], 1)
 
 
-THRESHOLDS: tuple[Threshold, ...] = (
+THRESHOLDS: tuple[Threshold, ...] = tuple(
     Threshold(
-        "vat.small_scale.quarter_threshold",
-        _quarter_path,
+        LINES[period],
+        _period_path,
         "le",
-        SMALL_SCALE + ".compared.quarter_sales",
-        SMALL_SCALE + ".line.quarter_threshold",
+        SMALL_SCALE + f".compared.{period}_sales",
+        SMALL_SCALE + f".line.{period}_threshold",
         measure=f"item:{SMALL_SCALE}",
         policy=SMALL_SCALE,
-        value=_quarter_sales,
-        indices=_quarters,
-        when=_small_scale,
-        on=_quarter_start,
-    ),
+        value=_period_sales,
+        indices=_periods,
+        when=_filer(period),
+        on=_period_start,
+    )
+    for period in ("quarter", "month")
 )
