@@ -1,7 +1,7 @@
 """B9 stable-job refund of unemployment insurance (稳岗返还).
 
-Ratio by size class (A3): SMEs 90%, large 30%; large raised to 50% for refunds paid from 2022-06
-(国发〔2022〕12号), applied only when the profile gives `employment.refund_date`. Conditions
+Ratio by size class (A3): SMEs 90%, large 30%, raised to 50% by the notice of 2022-05-31 (国发〔2022〕12号) — the
+default for 2022 (policies.md E6); 30% only when `employment.refund_date` falls before the raise. Conditions
 (人社部发〔2022〕23号): insured at least 12 months; no layoffs, or a layoff rate within the national target,
 or within 20% for enterprises with at most 30 insured. (The numbers are data: data/params/national.toml,
 ui.stable_job_refund.*; the sentences: data/messages/employment.toml.)
@@ -110,21 +110,21 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
     on = paid or ctx.year_end
     large = size.value == "large"
     # 忻政办发〔2022〕34号 第9条: 将中小微企业返还比例从60%提高至90%，大型企业仍按照不超过…上年度实际缴纳失业保险费的
-    # 30%返还; 国发〔2022〕12号: 大型企业…提至50% (for refunds paid from its start)
+    # 30%返还; the notice of 2022-05-31 (国发〔2022〕12号): 将大型企业稳岗返还比例由30%提至50% — policies.md E6: the
+    # raised ratio is the default for the year (no date: its end); the 30% only for a refund paid before the raise
     raised = _P + "ratio_large_raised"
-    raised_applies = paid is not None and ctx.params.get_or_none(raised, paid) is not None
+    raised_applies = ctx.params.get_or_none(raised, on) is not None
     name = _P + where(large, where(raised_applies, "ratio_large_raised", "ratio_large"), "ratio_sme")
     ratio = ctx.params.get_or_none(name, on)
     if large:
         item.because(_P + "large_up_to")
-    if large and paid is None:
-        start, _ = window(ctx, raised)
+    in_year = ctx.window_in_year(raised)
+    if large and paid is None and in_year is not None:
         item.because(
             _P + "large_no_date",
-            ratio=ctx.dec(_P + "ratio_large"),
-            start=start,
-            raised=ctx.dec(raised, start),
-            source=ctx.source(raised),
+            on=on,
+            start=in_year.start,
+            before=ctx.dec(_P + "ratio_large", in_year.start),
         )
     first, last = window(ctx, name)
     failed = unmet(Condition(ratio is not None, _P + "outside_window", {"on": on, "first": first, "last": last}))
