@@ -125,6 +125,16 @@ class LocalTaxes:
         MONEY, "印花税（不含证券交易印花税），减免前全年", "stamp tax (not securities trading), before relief"
     )
     farmland: Decimal = spec(MONEY, "耕地占用税，减免前全年", "farmland occupation tax, before relief")
+    first_half_share: Decimal | None = spec(
+        RATE,
+        "一般纳税人：全年六税两费及附加中属于1月至6月的比例（可选，默认一半；上半年按上上年度、下半年按上年度汇算清缴结果"
+        "判定小型微利企业）",
+        "general VAT taxpayer: share of the year's six taxes and surcharges falling in January–June (optional, half "
+        "when not given; the first half follows the annual filing of the year before last, the second half that of "
+        "last year)",
+        None,
+        example="0.5",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +249,13 @@ class Profile:
     )
     employees: Decimal = spec(HEADCOUNT, "全年季度平均从业人数", "annual average headcount (从业人数)")
     total_assets: Decimal = spec(MONEY, "全年季度平均资产总额", "annual average total assets")
+    established: date | None = spec(
+        DATE,
+        "成立日期（可选；一般纳税人在首次汇算清缴前按从业人数、资产总额判定六税两费的小型微利企业）",
+        "date established (optional; a general VAT taxpayer without an annual filing yet qualifies for the six taxes "
+        "relief by headcount and assets)",
+        example="2021-09-01",
+    )
     revenue: Decimal = spec(MONEY, "本年营业收入", "operating revenue of the year")
     prior_revenue: Decimal = spec(MONEY, "上年销售额（缓税划型）", "prior-year sales (deferral size test)")
     tech_sme: bool = spec(FLAG, "已入库科技型中小企业", "registered technology-based SME (科技型中小企业)")
