@@ -19,6 +19,7 @@ from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
 STABLE_JOB = "ui.stable_job_refund"
 POLICIES = (STABLE_JOB,)
 _P = "ui.stable_job_refund."
+_SHOWN = Decimal("0.000001")  # a computed layoff rate is shown to 0.0001%
 
 
 def _checked(item: ItemBuilder, checks: Sequence[tuple[Condition, Msg]]) -> Msg | None:
@@ -48,7 +49,7 @@ def stable_job_refund(ctx: Context) -> None:
         item,
         (
             (Condition(e.insured_months >= months_min, _P + "insured_short", insured), Msg(_P + "insured", insured)),
-            _layoffs(ctx),
+            _layoffs(ctx, item),
         ),
     )
     if failed is not None:
@@ -66,17 +67,38 @@ def stable_job_refund(ctx: Context) -> None:
     ctx.emit(item.done(amount))
 
 
-def _layoffs(ctx: Context) -> tuple[Condition, Msg]:
-    """人社部发〔2022〕23号: 上年度未裁员或裁员率不高于上年度全国城镇调查失业率控制目标，30人（含）以下的参保企业裁员率
-    不高于参保职工总数20%. The condition, and the reason it holds."""
+def _layoff_rate(ctx: Context, item: ItemBuilder) -> tuple[Decimal, bool]:
+    """The prior year's layoff rate and whether it was computed: from `insured_start` and `insured_end` when both are
+    given (policies.md E6: the drop in insured headcount over the year ÷ the headcount at its start, never below 0),
+    else `layoff_rate` as given."""
     e = ctx.profile.employment
-    rate = e.layoff_rate
+    start, end = e.insured_start, e.insured_end
+    if (start is None and end is None) or start == end == 0:  # (not given; 0 and 0 is the template's blank)
+        return e.layoff_rate, False
+    if start is None or end is None or start == 0:
+        item.because(_P + "layoff_rate.not_computed", given=e.layoff_rate)
+        return e.layoff_rate, False
+    rate = max(Decimal(start - end), Decimal(0)) / start
+    shown = rate.quantize(_SHOWN)  # (shown to 0.0001%; compared exactly)
+    item.because(_P + where(end > start, "layoff_rate.grew", "layoff_rate.computed"), start=start, end=end, rate=shown)
+    if e.layoff_rate and e.layoff_rate != rate:
+        item.because(_P + "layoff_rate.replaced", given=e.layoff_rate, rate=shown)
+    return rate, True
+
+
+def _layoffs(ctx: Context, item: ItemBuilder) -> tuple[Condition, Msg]:
+    """人社部发〔2022〕23号: 上年度未裁员或裁员率不高于上年度全国城镇调查失业率控制目标，30人（含）以下的参保企业裁员率
+    不高于参保职工总数20%. The condition, and the reason it holds. The insured headcount of the 30-employee line is
+    `insured_employees`, or the start-of-year headcount when only that is given."""
+    e = ctx.profile.employment
+    rate, computed = _layoff_rate(ctx, item)
+    insured = e.insured_employees or (e.insured_start if computed and e.insured_start else 0)
     limit = ctx.dec(_P + "layoff_rate_limit")
     small_limit = ctx.dec(_P + "small_insured_limit")
     small_rate = ctx.dec(_P + "small_layoff_rate_limit")
-    none = rate == 0
+    none = rate == 0 and not computed  # (a computed 0 is a headcount that did not fall: within the target below)
     within_target = rate <= limit
-    small = 0 < e.insured_employees <= small_limit
+    small = 0 < insured <= small_limit
     within_small = small and rate <= small_rate
     # the sentence that says why: the first of these cases that holds (numpy's select)
     cases = (
@@ -84,14 +106,14 @@ def _layoffs(ctx: Context) -> tuple[Condition, Msg]:
         ("target", within_target),
         ("small", within_small),
         ("small_over", small),
-        ("employees_missing", e.insured_employees == 0),
+        ("employees_missing", insured == 0),
         ("over", True),
     )
     case = next(name for name, holds in cases if holds)
     values = {
-        "rate": rate,
+        "rate": rate.quantize(_SHOWN) if computed else rate,
         "limit": limit,
-        "employees": e.insured_employees,
+        "employees": insured,
         "small_limit": small_limit,
         "small_rate": small_rate,
         "source": ctx.source(_P + "layoff_rate_limit"),
