@@ -6,8 +6,8 @@ inclusive). A jurisdiction's parameters are its ancestors' merged with its own (
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -23,6 +23,7 @@ __all__ = [
     "Parameter",
     "UnsupportedYear",
     "catalogue",
+    "cites_in_force",
     "data_dir",
     "jurisdiction_chain",
     "jurisdictions",
@@ -197,6 +198,29 @@ def supported_years(jurisdiction: str) -> tuple[int, ...]:
 
 
 @cache
+def _documents() -> tuple[tuple[str, str], ...]:
+    """(document, jurisdiction) for every local document data/jurisdictions.toml lists under a jurisdiction."""
+    return tuple((str(doc), j) for j, entry in jurisdictions().items() for doc in entry.get("documents", ()))
+
+
+def cites_in_force(cites: Iterable[str], jurisdiction: str) -> tuple[str, ...]:
+    """The citations of documents in force in `jurisdiction` (policies.md E7): a local document's only where its
+    jurisdiction is in the chain (Inner Mongolia never cites a Shanxi or Xinzhou document, Shanxi never a Xinzhou
+    one); a national one everywhere."""
+    chain = jurisdiction_chain(jurisdiction)
+    return tuple(c for c in cites if all(j in chain for doc, j in _documents() if c.startswith(doc)))
+
+
+def _source_in_force(param: Parameter, jurisdiction: str) -> Parameter:
+    """The parameter with its source ("; "-separated clauses) cut to the documents in force in `jurisdiction`."""
+    cites = param.source.split("; ")
+    kept = cites_in_force(cites, jurisdiction)
+    if not kept:
+        raise DataError(f"parameter {param.name} ({param.origin}) cites no document in force in {jurisdiction}")
+    return param if len(kept) == len(cites) else replace(param, source="; ".join(kept))
+
+
+@cache
 def _jurisdiction_params(jurisdiction: str) -> dict[str, Parameter]:
     relative = f"params/{jurisdiction}.toml"
     return parse_params(load_data(relative), jurisdiction) if (data_dir() / relative).is_file() else {}
@@ -211,7 +235,7 @@ def param_set(jurisdiction: str, year: int) -> ParamSet:
     merged: dict[str, Parameter] = {}
     for level in chain:
         merged.update(_jurisdiction_params(level))
-    return ParamSet(jurisdiction, merged)
+    return ParamSet(jurisdiction, {name: _source_in_force(p, jurisdiction) for name, p in merged.items()})
 
 
 def _text(entry: Mapping[str, Any], key: str) -> Text:
@@ -271,9 +295,15 @@ def all_policies() -> tuple[PolicyInfo, ...]:
 
 @cache
 def catalogue(jurisdiction: str) -> tuple[PolicyInfo, ...]:
-    """The policies an enterprise in `jurisdiction` is offered: those of every level of its chain."""
+    """The policies an enterprise in `jurisdiction` is offered: those of every level of its chain, each citing only
+    the documents in force there (cites_in_force)."""
     chain = set(jurisdiction_chain(jurisdiction))
-    return tuple(p for p in all_policies() if chain.intersection(p.jurisdictions))
+    return tuple(_in_force(p, jurisdiction) for p in all_policies() if chain.intersection(p.jurisdictions))
+
+
+def _in_force(info: PolicyInfo, jurisdiction: str) -> PolicyInfo:
+    sources = cites_in_force(info.sources, jurisdiction)
+    return info if sources == info.sources else replace(info, sources=sources)
 
 
 @cache
@@ -281,8 +311,10 @@ def _policies_by_id() -> dict[str, PolicyInfo]:
     return {p.id: p for p in all_policies()}
 
 
-def policy(policy_id: str) -> PolicyInfo:
+def policy(policy_id: str, jurisdiction: str | None = None) -> PolicyInfo:
+    """A catalogue entry by id; with `jurisdiction`, citing only the documents in force there."""
     try:
-        return _policies_by_id()[policy_id]
+        info = _policies_by_id()[policy_id]
     except KeyError:
         raise DataError(f"policy {policy_id} is not in data/policies.toml") from None
+    return info if jurisdiction is None else _in_force(info, jurisdiction)

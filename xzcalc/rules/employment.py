@@ -1,7 +1,7 @@
 """B9 stable-job refund of unemployment insurance (稳岗返还).
 
-Ratio by size class (A3): SMEs 90%, large 30%; large raised to 50% for refunds paid from 2022-06
-(国发〔2022〕12号), applied only when the profile gives `employment.refund_date`. Conditions
+Ratio by size class (A3): SMEs 90%, large 30%, raised to 50% by the notice of 2022-05-31 (国发〔2022〕12号) — the
+default for 2022 (policies.md E6); 30% only when `employment.refund_date` falls before the raise. Conditions
 (人社部发〔2022〕23号): insured at least 12 months; no layoffs, or a layoff rate within the national target,
 or within 20% for enterprises with at most 30 insured. (The numbers are data: data/params/national.toml,
 ui.stable_job_refund.*; the sentences: data/messages/employment.toml.)
@@ -22,6 +22,7 @@ from .thresholds import Threshold
 STABLE_JOB = "ui.stable_job_refund"
 POLICIES = (STABLE_JOB,)
 _P = "ui.stable_job_refund."
+_SHOWN = Decimal("0.000001")  # a computed layoff rate is shown to 0.0001%
 
 
 def _checked(item: ItemBuilder, checks: Sequence[tuple[Condition, Msg]]) -> Msg | None:
@@ -51,7 +52,7 @@ def stable_job_refund(ctx: Context) -> None:
         item,
         (
             (Condition(e.insured_months >= months_min, _P + "insured_short", insured), Msg(_P + "insured", insured)),
-            _layoffs(ctx),
+            _layoffs(ctx, item),
         ),
     )
     if failed is not None:
@@ -69,17 +70,38 @@ def stable_job_refund(ctx: Context) -> None:
     ctx.emit(item.done(amount))
 
 
-def _layoffs(ctx: Context) -> tuple[Condition, Msg]:
-    """人社部发〔2022〕23号: 上年度未裁员或裁员率不高于上年度全国城镇调查失业率控制目标，30人（含）以下的参保企业裁员率
-    不高于参保职工总数20%. The condition, and the reason it holds."""
+def _layoff_rate(ctx: Context, item: ItemBuilder) -> tuple[Decimal, bool]:
+    """The prior year's layoff rate and whether it was computed: from `insured_start` and `insured_end` when both are
+    given (policies.md E6: the drop in insured headcount over the year ÷ the headcount at its start, never below 0),
+    else `layoff_rate` as given."""
     e = ctx.profile.employment
-    rate = e.layoff_rate
+    start, end = e.insured_start, e.insured_end
+    if (start is None and end is None) or start == end == 0:  # (not given; 0 and 0 is the template's blank)
+        return e.layoff_rate, False
+    if start is None or end is None or start == 0:
+        item.because(_P + "layoff_rate.not_computed", given=e.layoff_rate)
+        return e.layoff_rate, False
+    rate = max(Decimal(start - end), Decimal(0)) / start
+    shown = rate.quantize(_SHOWN)  # (shown to 0.0001%; compared exactly)
+    item.because(_P + where(end > start, "layoff_rate.grew", "layoff_rate.computed"), start=start, end=end, rate=shown)
+    if e.layoff_rate and e.layoff_rate != rate:
+        item.because(_P + "layoff_rate.replaced", given=e.layoff_rate, rate=shown)
+    return rate, True
+
+
+def _layoffs(ctx: Context, item: ItemBuilder) -> tuple[Condition, Msg]:
+    """人社部发〔2022〕23号: 上年度未裁员或裁员率不高于上年度全国城镇调查失业率控制目标，30人（含）以下的参保企业裁员率
+    不高于参保职工总数20%. The condition, and the reason it holds. The insured headcount of the 30-employee line is
+    `insured_employees`, or the start-of-year headcount when only that is given."""
+    e = ctx.profile.employment
+    rate, computed = _layoff_rate(ctx, item)
+    insured = e.insured_employees or (e.insured_start if computed and e.insured_start else 0)
     limit = ctx.dec(_P + "layoff_rate_limit")
     small_limit = ctx.dec(_P + "small_insured_limit")
     small_rate = ctx.dec(_P + "small_layoff_rate_limit")
-    none = rate == 0
+    none = rate == 0 and not computed  # (a computed 0 is a headcount that did not fall: within the target below)
     within_target = rate <= limit
-    small = 0 < e.insured_employees <= small_limit
+    small = 0 < insured <= small_limit
     within_small = small and rate <= small_rate
     # the sentence that says why: the first of these cases that holds (numpy's select)
     cases = (
@@ -87,14 +109,14 @@ def _layoffs(ctx: Context) -> tuple[Condition, Msg]:
         ("target", within_target),
         ("small", within_small),
         ("small_over", small),
-        ("employees_missing", e.insured_employees == 0),
+        ("employees_missing", insured == 0),
         ("over", True),
     )
     case = next(name for name, holds in cases if holds)
     values = {
-        "rate": rate,
+        "rate": rate.quantize(_SHOWN) if computed else rate,
         "limit": limit,
-        "employees": e.insured_employees,
+        "employees": insured,
         "small_limit": small_limit,
         "small_rate": small_rate,
         "source": ctx.source(_P + "layoff_rate_limit"),
@@ -113,21 +135,21 @@ def _ratio(ctx: Context, item: ItemBuilder) -> Decimal | None:
     on = paid or ctx.year_end
     large = size.value == "large"
     # 忻政办发〔2022〕34号 第9条: 将中小微企业返还比例从60%提高至90%，大型企业仍按照不超过…上年度实际缴纳失业保险费的
-    # 30%返还; 国发〔2022〕12号: 大型企业…提至50% (for refunds paid from its start)
+    # 30%返还; the notice of 2022-05-31 (国发〔2022〕12号): 将大型企业稳岗返还比例由30%提至50% — policies.md E6: the
+    # raised ratio is the default for the year (no date: its end); the 30% only for a refund paid before the raise
     raised = _P + "ratio_large_raised"
-    raised_applies = paid is not None and ctx.params.get_or_none(raised, paid) is not None
+    raised_applies = ctx.params.get_or_none(raised, on) is not None
     name = _P + where(large, where(raised_applies, "ratio_large_raised", "ratio_large"), "ratio_sme")
     ratio = ctx.params.get_or_none(name, on)
     if large:
         item.because(_P + "large_up_to")
-    if large and paid is None:
-        start, _ = window(ctx, raised)
+    in_year = ctx.window_in_year(raised)
+    if large and paid is None and in_year is not None:
         item.because(
             _P + "large_no_date",
-            ratio=ctx.dec(_P + "ratio_large"),
-            start=start,
-            raised=ctx.dec(raised, start),
-            source=ctx.source(raised),
+            on=on,
+            start=in_year.start,
+            before=ctx.dec(_P + "ratio_large", in_year.start),
         )
     first, last = window(ctx, name)
     failed = unmet(Condition(ratio is not None, _P + "outside_window", {"on": on, "first": first, "last": last}))

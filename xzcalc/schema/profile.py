@@ -188,6 +188,16 @@ class LocalTaxes:
         MONEY, "印花税（不含证券交易印花税），减免前全年", "stamp tax (not securities trading), before relief"
     )
     farmland: Decimal = spec(MONEY, "耕地占用税，减免前全年", "farmland occupation tax, before relief")
+    first_half_share: Decimal | None = spec(
+        RATE,
+        "一般纳税人：全年六税两费及附加中属于1月至6月的比例（可选，默认一半；上半年按上上年度、下半年按上年度汇算清缴结果"
+        "判定小型微利企业）",
+        "general VAT taxpayer: share of the year's six taxes and surcharges falling in January–June (optional, half "
+        "when not given; the first half follows the annual filing of the year before last, the second half that of "
+        "last year)",
+        None,
+        example="0.5",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +209,25 @@ class Employment:
     )
     insured_employees: int = spec(PERSONS, "参保职工人数", "insured employees")
     insured_months: int = spec(MONTHS, "连续参保月数", "months insured", 12)
-    layoff_rate: Decimal = spec(RATE, "上年度裁员率", "layoff rate of the prior year")
+    layoff_rate: Decimal = spec(
+        RATE,
+        "上年度裁员率 =（上年初失业保险参保人数 − 上年末参保人数）÷ 上年初参保人数；"
+        "也可填写 insured_start 和 insured_end 由程序计算",
+        "layoff rate of the prior year = (insured at its start − insured at its end) ÷ insured at its start; or give "
+        "insured_start and insured_end to compute it",
+    )
+    insured_start: int | None = spec(
+        PERSONS,
+        "上年初（即再上年末）失业保险参保人数（可选；与 insured_end 一起计算裁员率）",
+        "insured headcount at the start of the prior year (optional; with insured_end it computes the layoff rate)",
+        None,
+    )
+    insured_end: int | None = spec(
+        PERSONS,
+        "上年末失业保险参保人数（可选；与 insured_start 一起计算裁员率）",
+        "insured headcount at the end of the prior year (optional; with insured_start it computes the layoff rate)",
+        None,
+    )
     refund_date: date | None = spec(DATE, "稳岗返还发放日期", "date the stable-job refund is paid")
 
 
@@ -300,8 +328,30 @@ class Profile:
         "location (urban maintenance tax 7%/5%/1%)",
         "city",
     )
-    employees: Decimal = spec(HEADCOUNT, "全年季度平均从业人数", "annual average headcount (从业人数)")
-    total_assets: Decimal = spec(MONEY, "全年季度平均资产总额", "annual average total assets")
+    employees: Decimal = spec(
+        HEADCOUNT,
+        "全年季度平均从业人数（含与企业建立劳动关系的职工和接受的劳务派遣用工；"
+        "季度平均值=(季初值+季末值)÷2，全年=各季度平均值之和÷4；"
+        "年度中间开业或终止经营的，以实际经营期为一个纳税年度；财政部 税务总局公告2022年第13号 第二条）",
+        "annual average headcount (从业人数): employees under contract plus dispatched workers (劳务派遣); "
+        "each quarter (start + end) ÷ 2, the year the four quarters summed ÷ 4; an enterprise that started or "
+        "stopped during the year averages over its months of operation (2022年第13号 第二条)",
+    )
+    total_assets: Decimal = spec(
+        MONEY,
+        "全年季度平均资产总额（季度平均值=(季初值+季末值)÷2，全年=各季度平均值之和÷4；"
+        "年度中间开业或终止经营的，以实际经营期为一个纳税年度；财政部 税务总局公告2022年第13号 第二条）",
+        "annual average total assets: each quarter (start + end) ÷ 2, the year the four quarters summed ÷ 4; "
+        "an enterprise that started or stopped during the year averages over its months of operation "
+        "(2022年第13号 第二条)",
+    )
+    established: date | None = spec(
+        DATE,
+        "成立日期（可选；一般纳税人在首次汇算清缴前按从业人数、资产总额判定六税两费的小型微利企业）",
+        "date established (optional; a general VAT taxpayer without an annual filing yet qualifies for the six taxes "
+        "relief by headcount and assets)",
+        example="2021-09-01",
+    )
     revenue: Decimal = spec(MONEY, "本年营业收入", "operating revenue of the year")
     prior_revenue: Decimal = spec(MONEY, "上年销售额（缓税划型）", "prior-year sales (deferral size test)")
     tech_sme: bool = spec(FLAG, "已入库科技型中小企业", "registered technology-based SME (科技型中小企业)")
