@@ -19,6 +19,7 @@ from ..messages import Msg
 from ..model import Finding
 from ..money import ZERO, quantize
 from ..schema.profile import Equipment
+from .common import add_months
 from .kit import Context, ItemBuilder, RuleFamily
 
 RD = "cit.rd_super_deduction"
@@ -86,36 +87,61 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
 
 # ── B4 equipment deduction ────────────────────────────────────────────────────────────────────────────────────
 def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, sme: bool) -> Decimal | None:
-    """财税〔2018〕54号 (≤ the value line: deducted at once) and 2022年第12号 (an SME above the line: all of it for a
-    3-year minimum, a share for longer ones): the policy deduction in the year minus the normal straight-line
-    depreciation it replaces (None: not eligible)."""
+    """One machine's extra deduction in the tax year (None: nothing this year).
+
+    国家税务总局公告2018年第46号 第二条: the deduction falls in the tax year of the month after the month the machine
+    entered service; 第一条(二): the purchase date (购置时点) decides which policy window applies — 财税〔2018〕54号
+    (≤ the small-value line: deducted at once by any enterprise) or 2022年第12号 (an SME above the line: all of it for
+    a 3-year minimum, a share for longer ones). The extra deduction is the policy deduction minus the normal
+    straight-line depreciation it replaces in that year (实施条例 第五十九条: from the month after entering service)."""
     label = e.name or Msg("cit.equipment_deduction.label", {"index": index})
-    if e.in_service is None or e.in_service.year != ctx.year:
-        when = e.in_service.isoformat()[:7] if e.in_service else Msg("cit.equipment_deduction.not_given")
-        item.because("cit.equipment_deduction.not_in_year", label=label, when=when, year=ctx.year)
+    if e.in_service is None:
+        item.because("cit.equipment_deduction.no_service_month", label=label)
         return None
+    lag = int(ctx.dec("cit.equipment_deduction.deduction_lag_months"))
+    deducted_from = add_months(e.in_service, lag)
+    if deducted_from.year != ctx.year:
+        item.because(
+            "cit.equipment_deduction.other_year",
+            label=label,
+            in_service=e.in_service,
+            month=deducted_from,
+            deduction_year=deducted_from.year,
+            year=ctx.year,
+            source=ctx.source("cit.equipment_deduction.deduction_lag_months"),
+        )
+        return None
+    purchased = e.purchased
+    if purchased is None:
+        purchased = e.in_service
+        item.because("cit.equipment_deduction.purchase_presumed", label=label, in_service=e.in_service)
     v = e.unit_value
-    line = ctx.dec("cit.equipment_deduction.sme_value_line")
-    if v <= line:
-        rule, name = "small_value", "cit.equipment_deduction.small_value_share"
-    elif sme:
+    small_line = ctx.params.get_or_none("cit.equipment_deduction.small_value_line", purchased)
+    sme_line = ctx.params.get_or_none("cit.equipment_deduction.sme_value_line", purchased)
+    if small_line is not None and v <= small_line:
+        rule, name, line = "small_value", "cit.equipment_deduction.small_value_share", small_line
+    elif sme_line is not None and v > sme_line:
         longer = "3_years" if e.years == 3 else "longer"
-        rule, name = "sme", f"cit.equipment_deduction.sme_share_{longer}"
+        rule = "sme" if sme else "not_sme"  # above the line and not an SME: no special deduction
+        name, line = (f"cit.equipment_deduction.sme_share_{longer}" if sme else ""), sme_line
     else:
-        rule, name = "not_sme", ""  # above the line and not an SME: no special deduction
-    share = ctx.params.get_or_none(name, e.in_service) if name else None
-    shown = Msg(f"cit.equipment_deduction.rule.{rule}", {"line": line, "years": e.years, "share": share or ZERO})
+        rule, name, line = "no_window", "", ZERO  # bought outside every window for its value
+    share = ctx.params.get_or_none(name, purchased) if name else None
+    values = {"line": line, "years": e.years, "share": share or ZERO, "purchased": purchased}
+    shown = Msg(f"cit.equipment_deduction.rule.{rule}", values)
     if share is None:
         item.because("cit.equipment_deduction.item", label=label, rule=shown)
         return None
     item.because("cit.equipment_deduction.item_sourced", label=label, rule=shown, source=ctx.source(name))
-    months = MONTHS_A_YEAR - e.in_service.month  # 从投入使用月份的次月起计算折旧
+    start = add_months(e.in_service, int(ctx.dec("cit.equipment_deduction.depreciation_lag_months")))
+    months = max(0, min(MONTHS_A_YEAR, (ctx.year - start.year) * MONTHS_A_YEAR + MONTHS_A_YEAR + 1 - start.month))
     normal = v * months / (MONTHS_A_YEAR * e.years)
     extra = v * Decimal(share) - normal
     item.step(
         "cit.equipment_deduction.normal",
         label=label,
-        month=e.in_service.month,
+        in_service=e.in_service,
+        start=start,
         months=months,
         months_a_year=MONTHS_A_YEAR,
         value=v,

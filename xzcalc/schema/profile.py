@@ -84,7 +84,21 @@ class Equipment:
         "minimum depreciation years under the CIT implementation regulations",
         10,
     )
-    in_service: date | None = spec(DATE, "投入使用月份", "month it entered service", example="2022-06")
+    in_service: date | None = spec(
+        DATE,
+        "投入使用月份（一次性扣除在投入使用月份的次月所属年度，国家税务总局公告2018年第46号 第二条）",
+        "month it entered service (the one-time deduction falls in the tax year of the month after it)",
+        example="2022-06",
+    )
+    purchased: date | None = spec(
+        DATE,
+        "购置时点（可选）：外购以发票开具日期，分期付款或赊销以到货日期，自行建造以竣工结算日期；决定适用哪一期政策；"
+        "未填写时按投入使用月份",
+        "optional: purchase date — the invoice date; the arrival date for instalment or credit purchases; the "
+        "completion settlement for a self-built asset. It decides which policy window applies; when not given, "
+        "the month it entered service is taken",
+        example="2022-06",
+    )
 
 
 @dataclass(frozen=True, slots=True)
