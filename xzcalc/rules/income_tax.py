@@ -1,13 +1,18 @@
-"""The corporate income-tax chain (B3 → B4 → B1) and the individual-business halving (B2).
+"""The corporate income-tax chain (rate → B3 → B4 → B1) and the individual-business halving (B2).
 
 The CIT items interact (a deduction can make a company small-low-profit), so they are one computation in the order
-of the annual return, and each item's amount is the tax it removes at its step:
+of the annual return, and each item's amount is the tax it removes at its step, at the enterprise's own rate r
+(25%, or 15% for a 高新技术企业 or a western-region encouraged enterprise — policies.md E2):
 
-    T1 = T0 − R&D super deduction          tax_1 = rate × max(T1, 0)   B3 saves tax_0 − tax_1
-    T2 = T1 − equipment extra deduction    tax_2 = rate × max(T2, 0)   B4 defers tax_1 − tax_2
-    tax_3 = SLPE(T2) if small-low-profit                                B1 saves tax_2 − tax_3
+    tax_b = 25% × max(T0, 0)                                             the baseline
+    tax_0 = r × max(T0, 0)                                               the 15% rate saves tax_b − tax_0
+    T1 = T0 − R&D super deduction          tax_1 = r × max(T1, 0)       B3 saves tax_0 − tax_1
+    T2 = T1 − equipment extra deduction    tax_2 = r × max(T2, 0)       B4 defers tax_1 − tax_2
+    tax_3 = SLPE(T2) if small-low-profit                                 B1 saves tax_2 − tax_3
 
-Each step's tax is rounded to the fen as a return would show it, so the items add up exactly to tax_0 − tax_3.
+A 15%-rate enterprise that is also small low-profit cannot stack the two reduced rates: both chains are computed
+(the statutory one ending in SLPE, and the 15% one) and the lower tax applies; the items say which was chosen.
+Each step's tax is rounded to the fen as a return would show it, so the items add up exactly to tax_b − tax_final.
 Every rate, line and date comes from data/params (cit.*, iit.*); every sentence from data/messages/income_tax.toml.
 """
 
@@ -15,9 +20,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..messages import Msg
+from ..messages import Msg, Text
 from ..model import Finding
 from ..money import ZERO, quantize
+from ..params import jurisdictions
 from ..schema.profile import Equipment
 from .common import add_months
 from .kit import Context, ItemBuilder, RuleFamily
@@ -25,8 +31,9 @@ from .kit import Context, ItemBuilder, RuleFamily
 RD = "cit.rd_super_deduction"
 EQUIPMENT = "cit.equipment_deduction"
 SLPE = "cit.small_low_profit"
+PREFERENTIAL_RATE = "cit.preferential_rate"
 IIT = "iit.individual_business_halving"
-POLICIES = (RD, EQUIPMENT, SLPE, IIT)
+POLICIES = (RD, EQUIPMENT, SLPE, PREFERENTIAL_RATE, IIT)
 MONTHS_A_YEAR = 12
 
 
@@ -35,7 +42,7 @@ def income_tax(ctx: Context) -> None:
         _cit_chain(ctx)
         ctx.emit(ctx.start(IIT).ineligible("iit.individual_business_halving.company"))
     else:
-        for pid in (RD, EQUIPMENT, SLPE):
+        for pid in (RD, EQUIPMENT, SLPE, PREFERENTIAL_RATE):
             ctx.emit(ctx.start(pid).ineligible("cit.not_for_individual_business"))
         reason = Msg("cit.small_low_profit.individual_business")
         ctx.classification["small_low_profit"] = Finding("small_low_profit", False, (reason,))
@@ -188,7 +195,7 @@ def _small_low_profit(ctx: Context, income: Decimal) -> Finding:
     return Finding("small_low_profit", True, (Msg("cit.small_low_profit.holds", values),))
 
 
-def slpe_tax(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decimal:
+def slpe_tax_of(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decimal:
     """2021年第12号 第一条 and 2022年第13号 第一条: the part up to band1_limit counted at band1_inclusion, the part
     above at band2_inclusion, taxed at reduced_rate (yuan, unrounded)."""
     band1_limit = ctx.dec("cit.small_low_profit.band1_limit")
@@ -205,62 +212,147 @@ def slpe_tax(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decim
     return tax1 + tax2
 
 
+# ── the rate of the chain ─────────────────────────────────────────────────────────────────────────────────────
+def _preferential_rate(ctx: Context, item: ItemBuilder) -> Decimal | None:
+    """The enterprise's own reduced rate (None: the statutory rate): 企业所得税法 第二十八条 for a 高新技术企业,
+    2020年第23号 第一条 for an encouraged-industry enterprise in the western region; the lower if both."""
+    p = ctx.profile
+    found: list[Decimal] = []
+    if p.high_tech:
+        name = "cit.preferential_rate.high_tech"
+        rate = ctx.params.get_or_none(name, ctx.year_end)
+        if rate is not None:
+            found.append(Decimal(rate))
+            item.because("cit.preferential_rate.high_tech", rate=rate, source=ctx.source(name))
+    if p.western_encouraged:
+        name = "cit.preferential_rate.western_encouraged"
+        regions = ctx.params.get_or_none("cit.preferential_rate.western_regions", ctx.year_end) or ()
+        rate = ctx.params.get_or_none(name, ctx.year_end)
+        region = jurisdiction_name(p.jurisdiction)
+        if p.jurisdiction not in regions:
+            source = ctx.source("cit.preferential_rate.western_regions")
+            item.because("cit.preferential_rate.not_western", region=region, source=source)
+        elif rate is not None:
+            found.append(Decimal(rate))
+            item.because("cit.preferential_rate.western", region=region, rate=rate, source=ctx.source(name))
+    if not found and not p.high_tech and not p.western_encouraged:
+        item.because("cit.preferential_rate.none", rate=ctx.dec("cit.rate"))
+    return min(found) if found else None
+
+
+def jurisdiction_name(jurisdiction: str) -> Text:
+    """A jurisdiction's name in both languages (data/jurisdictions.toml)."""
+    entry = jurisdictions()[jurisdiction]
+    return Text(entry["name_zh"], entry["name_en"])
+
+
+def _taxes(rate: Decimal, incomes: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """The tax at each step of the chain at one rate, rounded to the fen as a return shows it."""
+    return tuple(quantize(rate * max(t, ZERO)) for t in incomes)
+
+
 def _cit_chain(ctx: Context) -> None:
     p = ctx.profile
-    rate = ctx.dec("cit.rate")
+    statutory = ctx.dec("cit.rate")
     t0 = p.income.taxable_income
-    tax0 = quantize(rate * max(t0, ZERO))
 
     rd = ctx.start(RD)
     rd_extra = _rd_extra_deduction(ctx, rd)
     t1 = t0 - (rd_extra or ZERO)
-    tax1 = quantize(rate * max(t1, ZERO))
 
     eq = ctx.start(EQUIPMENT)
     sme = bool(ctx.classification["sme_equipment"].value)
     extras = [_equipment_extra(ctx, eq, i, e, sme) for i, e in enumerate(p.equipment, 1)]
     eq_extra = sum((x for x in extras if x is not None), ZERO)
     t2 = t1 - eq_extra
-    tax2 = quantize(rate * max(t2, ZERO))
+    incomes = (t0, t1, t2)
 
     slpe_finding = _small_low_profit(ctx, t2)
     ctx.classification["small_low_profit"] = slpe_finding
     slpe = ctx.start(SLPE)
-    tax3 = quantize(slpe_tax(ctx, t2, slpe)) if slpe_finding.value else tax2
+    pref = ctx.start(PREFERENTIAL_RATE)
+    reduced = _preferential_rate(ctx, pref)
+
+    # the statutory chain, ending in the SLPE tax when A1 holds; the chain at the enterprise's own reduced rate
+    at_statutory = _taxes(statutory, incomes)
+    slpe_tax = quantize(slpe_tax_of(ctx, t2, slpe)) if slpe_finding.value else None
+    final_statutory = at_statutory[-1] if slpe_tax is None else slpe_tax
+    at_reduced = _taxes(reduced, incomes) if reduced is not None else at_statutory
+    lower_of_two = bool(ctx.param("cit.preferential_rate.lower_of_two"))
+    use_reduced = reduced is not None and (at_reduced[-1] < final_statutory or not lower_of_two)
+    rate = reduced if use_reduced and reduced is not None else statutory
+    taxes = at_reduced if use_reduced else at_statutory
+    tax_final = taxes[-1] if use_reduced else final_statutory
+    baseline = at_statutory[0]
+
+    # the preferential rate: the 10 points saved at step 0, or why not
+    if reduced is None:
+        ctx.emit(pref.ineligible())  # the reason was given by _preferential_rate
+    else:
+        if slpe_tax is not None:
+            pref.because(
+                "cit.preferential_rate.lower_of_two" if lower_of_two else "cit.preferential_rate.rate_always",
+                chosen=Msg("cit.preferential_rate.chosen_rate" if use_reduced else "cit.preferential_rate.chosen_slpe"),
+                rate=reduced,
+                tax_rate=at_reduced[-1],
+                tax_slpe=slpe_tax,
+                source=ctx.source("cit.preferential_rate.lower_of_two"),
+            )
+        if use_reduced:
+            pref.step(
+                "cit.chain.rate_saved",
+                statutory=statutory,
+                rate=reduced,
+                t0=t0,
+                tax0=baseline,
+                tax_rate=at_reduced[0],
+                saved=baseline - at_reduced[0],
+            )
+        ctx.emit(pref.done(baseline - taxes[0]))
 
     # B3
     if rd_extra is None:
         ctx.emit(rd.ineligible())  # the reason was given by _rd_extra_deduction
     else:
         rd.step("cit.chain.t1", t0=t0, extra=rd_extra, t1=t1)
-        rd.step("cit.chain.rd_saved", rate=rate, tax0=tax0, tax1=tax1, saved=tax0 - tax1)
+        rd.step("cit.chain.rd_saved", rate=rate, tax0=taxes[0], tax1=taxes[1], saved=taxes[0] - taxes[1])
         if t0 <= 0 and rd_extra:
             rd.because("cit.rd_super_deduction.loss_year")
         if not p.income.rd_expense:
             rd.because("cit.rd_super_deduction.no_expense")
-        ctx.emit(rd.done(tax0 - tax1))
+        ctx.emit(rd.done(taxes[0] - taxes[1]))
 
     # B4
     if not p.equipment:
         eq.because("cit.equipment_deduction.none_bought")
     eq.step("cit.chain.t2", t1=t1, extra=eq_extra, t2=t2)
-    eq.step("cit.chain.deferred", rate=rate, tax1=tax1, tax2=tax2, deferred=tax1 - tax2)
+    eq.step("cit.chain.deferred", rate=rate, tax1=taxes[1], tax2=taxes[2], deferred=taxes[1] - taxes[2])
     if eq_extra and t2 < 0:
         years = ctx.dec("cit.loss_carry_forward_years")
         eq.because("cit.equipment_deduction.loss_carried", loss=-t2, years=years)
     if p.equipment and all(x is None for x in extras):
         ctx.emit(eq.ineligible())  # each item's reason says why it does not qualify
     else:
-        ctx.emit(eq.done(tax1 - tax2))
+        ctx.emit(eq.done(taxes[1] - taxes[2]))
 
     # B1
-    if slpe_finding.value:
-        slpe.cite(slpe_finding)
-        slpe.step("cit.chain.tax_at_rate", rate=rate, t2=t2, tax2=tax2)
-        slpe.step("cit.chain.relief", tax2=tax2, tax3=tax3, relief=tax2 - tax3)
-        ctx.emit(slpe.done(tax2 - tax3))
-    else:
+    if not slpe_finding.value:
         ctx.emit(slpe.fails(slpe_finding))
+    elif use_reduced:
+        slpe.cite(slpe_finding)
+        slpe.because(
+            "cit.small_low_profit.not_stacked",
+            rate=rate,
+            tax_rate=tax_final,
+            tax_slpe=slpe_tax,
+            source=ctx.source("cit.preferential_rate.lower_of_two"),
+        )
+        ctx.emit(slpe.done(ZERO))
+    else:
+        slpe.cite(slpe_finding)
+        slpe.step("cit.chain.tax_at_rate", rate=statutory, t2=t2, tax2=at_statutory[-1])
+        slpe.step("cit.chain.relief", tax2=at_statutory[-1], tax3=tax_final, relief=at_statutory[-1] - tax_final)
+        ctx.emit(slpe.done(at_statutory[-1] - tax_final))
 
     ctx.cit.update(
         {
@@ -269,8 +361,8 @@ def _cit_chain(ctx: Context) -> None:
             "equipment_extra_deduction": quantize(eq_extra),
             "taxable_income_final": quantize(t2),
             "loss_carried_forward": quantize(max(ZERO, -t2)),
-            "tax_baseline": tax0,
-            "tax_final": tax3,
+            "tax_baseline": baseline,
+            "tax_final": tax_final,
         }
     )
 

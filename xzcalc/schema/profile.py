@@ -256,6 +256,18 @@ class Profile:
     revenue: Decimal = spec(MONEY, "本年营业收入", "operating revenue of the year")
     prior_revenue: Decimal = spec(MONEY, "上年销售额（缓税划型）", "prior-year sales (deferral size test)")
     tech_sme: bool = spec(FLAG, "已入库科技型中小企业", "registered technology-based SME (科技型中小企业)")
+    high_tech: bool = spec(
+        FLAG,
+        "高新技术企业（资格在本年度有效；企业所得税税率15%；2022年第四季度购置设备器具加计扣除）",
+        "high-tech enterprise (高新技术企业) status valid in the year: 15% CIT rate; 2022 Q4 equipment super deduction",
+    )
+    western_encouraged: bool = spec(
+        FLAG,
+        "设在西部地区（含内蒙古）的鼓励类产业企业：主营业务属《西部地区鼓励类产业目录》且其收入占收入总额60%以上"
+        "（15%税率，财政部 税务总局 国家发展改革委公告2020年第23号）",
+        "an encouraged-industry enterprise in the western region (Inner Mongolia included): main business in the "
+        "catalogue and at least 60% of total income (15% rate, 2020年第23号)",
+    )
     restricted_industry: bool = spec(FLAG, "从事国家限制或禁止行业", "in a restricted or prohibited industry")
     income: Income = spec(Section(Income), "所得", "income")
     equipment: tuple[Equipment, ...] = spec(Table(Equipment), "本年新购置设备器具", "equipment bought in the year")
