@@ -10,6 +10,10 @@ of the annual return, and each item's amount is the tax it removes at its step, 
     T2 = T1 − equipment extra deduction    tax_2 = r × max(T2, 0)       B4 defers tax_1 − tax_2
     tax_3 = SLPE(T2) if small-low-profit                                 B1 saves tax_2 − tax_3
 
+Earlier losses L (income.prior_losses) are offset after the R&D and equipment steps, as on the return: every step
+taxes max(T_k − L, 0), and the SLPE test and bands use T2 − min(L, max(T2, 0)); a loss-maker that meets the
+headcount, assets and industry tests is still small low-profit (it owes nothing; the status matters for 六税两费).
+
 A 15%-rate enterprise that is also small low-profit cannot stack the two reduced rates: both chains are computed
 (the statutory one ending in SLPE, and the 15% one) and the lower tax applies; the items say which was chosen.
 Each step's tax is rounded to the fen as a return would show it, so the items add up exactly to tax_b − tax_final.
@@ -161,14 +165,16 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
 
 # ── A1 and B1 small low-profit enterprise ─────────────────────────────────────────────────────────────────────
 def _small_low_profit(ctx: Context, income: Decimal) -> Finding:
-    """A1 (2022年第13号 第三条): taxable income (after the deductions) within (0, income_limit], headcount and
-    assets within their limits, not a restricted industry."""
+    """A1 (2022年第13号 第三条): taxable income (after the deductions and the loss offset) at most income_limit —
+    with no lower bound: a loss-maker meeting the other tests is small low-profit and owes nothing (policies.md E2,
+    parameter loss_makers_qualify) —, headcount and assets within their limits, not a restricted industry."""
     p = ctx.profile
     income_limit = ctx.dec("cit.small_low_profit.income_limit")
     employee_limit = ctx.dec("cit.small_low_profit.employee_limit")
     asset_limit = ctx.dec("cit.small_low_profit.asset_limit")
+    loss_makers = bool(ctx.param("cit.small_low_profit.loss_makers_qualify"))
     failed: list[Msg] = []
-    if income <= 0:
+    if income <= 0 and not loss_makers:
         failed.append(Msg("cit.small_low_profit.no_income", {"income": income}))
     elif income > income_limit:
         failed.append(Msg("cit.small_low_profit.income_over", {"income": income, "limit": income_limit}))
@@ -192,7 +198,11 @@ def _small_low_profit(ctx: Context, income: Decimal) -> Finding:
         "asset_limit": asset_limit,
         "source": source,
     }
-    return Finding("small_low_profit", True, (Msg("cit.small_low_profit.holds", values),))
+    holds = Msg("cit.small_low_profit.holds", values)
+    if income <= 0:
+        loss = Msg("cit.small_low_profit.loss_year", {"source": ctx.source("cit.small_low_profit.loss_makers_qualify")})
+        return Finding("small_low_profit", True, (holds, loss))
+    return Finding("small_low_profit", True, (holds,))
 
 
 def slpe_tax_of(ctx: Context, t: Decimal, item: ItemBuilder | None = None) -> Decimal:
@@ -246,8 +256,14 @@ def jurisdiction_name(jurisdiction: str) -> Text:
     return Text(entry["name_zh"], entry["name_en"])
 
 
+def _after_losses(t: Decimal, losses: Decimal) -> Decimal:
+    """A step's income after offsetting earlier losses (弥补以前年度亏损): T − min(L, max(T, 0))."""
+    return t - min(losses, max(t, ZERO))
+
+
 def _taxes(rate: Decimal, incomes: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
-    """The tax at each step of the chain at one rate, rounded to the fen as a return shows it."""
+    """The tax at each step of the chain at one rate (on incomes after the loss offset), rounded to the fen as a
+    return shows it."""
     return tuple(quantize(rate * max(t, ZERO)) for t in incomes)
 
 
@@ -265,9 +281,16 @@ def _cit_chain(ctx: Context) -> None:
     extras = [_equipment_extra(ctx, eq, i, e, sme) for i, e in enumerate(p.equipment, 1)]
     eq_extra = sum((x for x in extras if x is not None), ZERO)
     t2 = t1 - eq_extra
-    incomes = (t0, t1, t2)
 
-    slpe_finding = _small_low_profit(ctx, t2)
+    # every step taxes its income after the earlier losses (A100000: the loss offset comes after the R&D and
+    # equipment steps), so the items still add up; the SLPE test and bands use the last step's figure
+    losses = p.income.prior_losses
+    incomes = tuple(_after_losses(t, losses) for t in (t0, t1, t2))
+    t_final = incomes[-1]
+    losses_used = t2 - t_final
+    losses_left = losses - losses_used + max(ZERO, -t2)
+
+    slpe_finding = _small_low_profit(ctx, t_final)
     ctx.classification["small_low_profit"] = slpe_finding
     slpe = ctx.start(SLPE)
     pref = ctx.start(PREFERENTIAL_RATE)
@@ -275,7 +298,7 @@ def _cit_chain(ctx: Context) -> None:
 
     # the statutory chain, ending in the SLPE tax when A1 holds; the chain at the enterprise's own reduced rate
     at_statutory = _taxes(statutory, incomes)
-    slpe_tax = quantize(slpe_tax_of(ctx, t2, slpe)) if slpe_finding.value else None
+    slpe_tax = quantize(slpe_tax_of(ctx, max(t_final, ZERO), slpe)) if slpe_finding.value else None
     final_statutory = at_statutory[-1] if slpe_tax is None else slpe_tax
     at_reduced = _taxes(reduced, incomes) if reduced is not None else at_statutory
     lower_of_two = bool(ctx.param("cit.preferential_rate.lower_of_two"))
@@ -336,6 +359,16 @@ def _cit_chain(ctx: Context) -> None:
         ctx.emit(eq.done(taxes[1] - taxes[2]))
 
     # B1
+    if losses:
+        slpe.because(
+            "cit.small_low_profit.losses",
+            t2=t2,
+            used=losses_used,
+            final=t_final,
+            available=losses,
+            left=losses_left,
+            years=ctx.dec("cit.loss_carry_forward_years"),
+        )
     if not slpe_finding.value:
         ctx.emit(slpe.fails(slpe_finding))
     elif use_reduced:
@@ -350,7 +383,7 @@ def _cit_chain(ctx: Context) -> None:
         ctx.emit(slpe.done(ZERO))
     else:
         slpe.cite(slpe_finding)
-        slpe.step("cit.chain.tax_at_rate", rate=statutory, t2=t2, tax2=at_statutory[-1])
+        slpe.step("cit.chain.tax_at_rate", rate=statutory, t2=max(t_final, ZERO), tax2=at_statutory[-1])
         slpe.step("cit.chain.relief", tax2=at_statutory[-1], tax3=tax_final, relief=at_statutory[-1] - tax_final)
         ctx.emit(slpe.done(at_statutory[-1] - tax_final))
 
@@ -359,8 +392,9 @@ def _cit_chain(ctx: Context) -> None:
             "taxable_income": t0,
             "rd_extra_deduction": quantize(rd_extra or ZERO),
             "equipment_extra_deduction": quantize(eq_extra),
-            "taxable_income_final": quantize(t2),
-            "loss_carried_forward": quantize(max(ZERO, -t2)),
+            "taxable_income_final": quantize(t_final),
+            "prior_losses_used": quantize(losses_used),
+            "loss_carried_forward": quantize(losses_left),
             "tax_baseline": baseline,
             "tax_final": tax_final,
         }

@@ -63,6 +63,12 @@ class Income:
         "应纳税所得额（研发加计扣除和设备一次性扣除前；可为负数即亏损）",
         "taxable income before the R&D super deduction and the special equipment deduction (negative = a loss)",
     )
+    prior_losses: Decimal = spec(
+        MONEY,
+        "以前年度亏损：尚在五年结转期内、可用本年所得弥补的亏损额（在研发费用加计扣除和设备器具扣除之后弥补）",
+        "losses of earlier years still available (within the five-year carry-forward), offset after the R&D and "
+        "equipment deductions",
+    )
     rd_expense: Decimal = spec(MONEY, "本年可加计扣除的研发费用", "eligible R&D expense of the year")
     rd_expense_q4: Decimal = spec(
         MONEY, "其中2022年10月至12月发生的研发费用", "of which incurred 2022-10..12 (part of rd_expense)"
