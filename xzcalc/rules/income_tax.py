@@ -10,6 +10,9 @@ of the annual return, and each item's amount is the tax it removes at its step, 
     T2 = T1 − equipment extra deduction    tax_2 = r × max(T2, 0)       B4 defers tax_1 − tax_2
     tax_3 = SLPE(T2) if small-low-profit                                 B1 saves tax_2 − tax_3
 
+Given the figure as filed instead (income.taxable_income_reported, A100000 line 23), the chain is worked backwards:
+T2 = reported + losses offset, T1 = T2 + equipment extra, T0 = T1 + R&D extra.
+
 Earlier losses L (income.prior_losses) are offset after the R&D and equipment steps, as on the return: every step
 taxes max(T_k − L, 0), and the SLPE test and bands use T2 − min(L, max(T2, 0)); a loss-maker that meets the
 headcount, assets and industry tests is still small low-profit (it owes nothing; the status matters for 六税两费).
@@ -270,21 +273,45 @@ def _taxes(rate: Decimal, incomes: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
 def _cit_chain(ctx: Context) -> None:
     p = ctx.profile
     statutory = ctx.dec("cit.rate")
-    t0 = p.income.taxable_income
 
     rd = ctx.start(RD)
     rd_extra = _rd_extra_deduction(ctx, rd)
-    t1 = t0 - (rd_extra or ZERO)
-
     eq = ctx.start(EQUIPMENT)
     sme = bool(ctx.classification["sme_equipment"].value)
     extras = [_equipment_extra(ctx, eq, i, e, sme) for i, e in enumerate(p.equipment, 1)]
     eq_extra = sum((x for x in extras if x is not None), ZERO)
-    t2 = t1 - eq_extra
+    slpe = ctx.start(SLPE)
+
+    income = p.income
+    reported = income.taxable_income_reported or ZERO
+    if not income.taxable_income and (reported or income.losses_offset):
+        # policies.md E2: the figure as filed (A100000 line 23, after the deductions and the loss offset) —
+        # the chain worked backwards from it; the losses used are those the return offset
+        t2 = reported + income.losses_offset
+        t1 = t2 + eq_extra
+        t0 = t1 + (rd_extra or ZERO)
+        losses = income.losses_offset if reported > 0 else max(income.losses_offset, income.prior_losses)
+        backwards = {
+            "reported": reported,
+            "offset": income.losses_offset,
+            "t2": t2,
+            "equipment": eq_extra,
+            "t1": t1,
+            "rd": rd_extra or ZERO,
+            "t0": t0,
+        }
+        for item in (rd, eq, slpe):
+            item.because("cit.chain.from_reported", **backwards)
+        if reported > 0 and income.prior_losses > income.losses_offset:
+            slpe.because("cit.chain.prior_losses_beyond_offset", available=income.prior_losses, offset=losses)
+    else:
+        t0 = income.taxable_income
+        t1 = t0 - (rd_extra or ZERO)
+        t2 = t1 - eq_extra
+        losses = income.prior_losses
 
     # every step taxes its income after the earlier losses (A100000: the loss offset comes after the R&D and
     # equipment steps), so the items still add up; the SLPE test and bands use the last step's figure
-    losses = p.income.prior_losses
     incomes = tuple(_after_losses(t, losses) for t in (t0, t1, t2))
     t_final = incomes[-1]
     losses_used = t2 - t_final
@@ -292,7 +319,6 @@ def _cit_chain(ctx: Context) -> None:
 
     slpe_finding = _small_low_profit(ctx, t_final)
     ctx.classification["small_low_profit"] = slpe_finding
-    slpe = ctx.start(SLPE)
     pref = ctx.start(PREFERENTIAL_RATE)
     reduced = _preferential_rate(ctx, pref)
 
@@ -406,7 +432,7 @@ def _individual_business(ctx: Context) -> None:
     """国家税务总局公告2021年第8号: 减免税额 = (B × r − q − O × B / T) × share, B = min(T, limit)."""
     p = ctx.profile
     item = ctx.start(IIT)
-    t = p.income.taxable_income
+    t = p.income.taxable_income or p.income.taxable_income_reported or ZERO  # no deduction chain: one figure
     if t <= 0:
         item.because("iit.individual_business_halving.no_income")
         ctx.emit(item.done(ZERO))

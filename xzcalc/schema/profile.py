@@ -60,8 +60,26 @@ def spec(kind: Kind, zh: str, en: str, default: Any = MISSING, *, example: Any =
 class Income:
     taxable_income: Decimal = spec(
         SIGNED_MONEY,
-        "应纳税所得额（研发加计扣除和设备一次性扣除前；可为负数即亏损）",
-        "taxable income before the R&D super deduction and the special equipment deduction (negative = a loss)",
+        "应纳税所得额（未扣除研发费用加计扣除和设备器具一次性扣除、未弥补以前年度亏损）：纳税调整后所得（A100000第19行）"
+        "加回第17行中的研发费用加计扣除额和A105080的设备器具一次性扣除纳税调减额；可为负数即亏损。"
+        "不是申报表第23行（申报数请填 income.taxable_income_reported）",
+        "taxable income of the year without the R&D super deduction, without the special equipment deduction and "
+        "before offsetting earlier losses: A100000 line 19 (纳税调整后所得) plus the R&D super deduction in line 17 "
+        "plus the one-time-deduction adjustment of A105080; negative = a loss. Not line 23 of the return (give that "
+        "as income.taxable_income_reported)",
+    )
+    taxable_income_reported: Decimal | None = spec(
+        MONEY,
+        "可选：申报的应纳税所得额（A100000第23行，已扣除研发费用加计扣除、设备器具一次性扣除并弥补以前年度亏损）；"
+        "据此倒推本年所得。与 income.taxable_income 二选一",
+        "optional: taxable income as filed — A100000 line 23 (应纳税所得额), after the R&D and equipment deductions "
+        "and the loss offset; xzcalc works the chain backwards from it. Give this or income.taxable_income, not both",
+        None,
+    )
+    losses_offset: Decimal = spec(
+        MONEY,
+        "与 income.taxable_income_reported 一起填写：该申报数中已弥补的以前年度亏损额（A100000第21行，来自A106000）",
+        "with income.taxable_income_reported: the earlier losses offset in that figure (A100000 line 21, from A106000)",
     )
     prior_losses: Decimal = spec(
         MONEY,
