@@ -25,7 +25,7 @@ Every rate, line and date comes from data/params (cit.*, iit.*); every sentence 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from ..messages import Msg, Text
 from ..model import Finding
@@ -57,6 +57,32 @@ def income_tax(ctx: Context) -> None:
 
 
 # ── B3 R&D super deduction ──────────────────────────────────────────────────────────────────────────
+def _manufacturing_enterprise(ctx: Context, item: ItemBuilder) -> bool:
+    """2021年第13号 第一条: a 制造业企业 has manufacturing revenue of at least `manufacturing_share` of 收入总额 in the
+    year. With both figures given the test decides; without them a section-C sector is presumed to pass (E2)."""
+    p = ctx.profile
+    revenue, total = p.income.manufacturing_revenue, p.income.total_income
+    name = "cit.rd_super_deduction.manufacturing_share"
+    line = ctx.dec(name)
+    if revenue is None or not total:
+        if p.sector.startswith("C"):
+            item.because("cit.rd_super_deduction.manufacturing_presumed", line=line, source=ctx.source(name))
+            return True
+        return False
+    share = revenue / total
+    shown = share.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)  # never shows a share below the line as on it
+    passes = share >= line
+    item.because(
+        "cit.rd_super_deduction.manufacturing_share_" + ("met" if passes else "not_met"),
+        revenue=revenue,
+        total=total,
+        share=shown,
+        line=line,
+        source=ctx.source(name),
+    )
+    return passes
+
+
 def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
     """财税〔2015〕119号 第四条 negative list (None: not eligible); 100% for manufacturing (2021年第13号) and
     科技型中小企业 (2022年第16号), else 75%; expense incurred in the window of rate_q4_2022 at that rate
@@ -68,7 +94,8 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
         source = ctx.source("cit.rd_super_deduction.negative_list")
         item.because("cit.rd_super_deduction.negative_list", sector=p.sector, hit=hit, source=source)
         return None
-    who = "manufacturing" if p.sector.startswith("C") else "tech_sme" if p.tech_sme else "other"
+    manufacturing = _manufacturing_enterprise(ctx, item)
+    who = "manufacturing" if manufacturing else "tech_sme" if p.tech_sme else "other"
     name = f"cit.rd_super_deduction.rate_{who}"
     rate = ctx.dec(name)
     item.because(

@@ -89,7 +89,26 @@ class Income:
     )
     rd_expense: Decimal = spec(MONEY, "本年可加计扣除的研发费用", "eligible R&D expense of the year")
     rd_expense_q4: Decimal = spec(
-        MONEY, "其中2022年10月至12月发生的研发费用", "of which incurred 2022-10..12 (part of rd_expense)"
+        MONEY,
+        "其中2022年10月至12月发生的研发费用；可按全年研发费用 × 10月起的经营月份数 ÷ 全年实际经营月份数计算"
+        "（财政部 税务总局 科技部公告2022年第28号 第二条）",
+        "of which incurred 2022-10..12 (part of rd_expense); may be computed as the year's expense × months of "
+        "operation from October ÷ months of operation in the year (2022年第28号 第二条)",
+    )
+    manufacturing_revenue: Decimal | None = spec(
+        MONEY,
+        "可选：制造业业务收入（GB/T 4754-2017 门类C），与收入总额一起判定研发费用100%加计扣除的制造业企业"
+        "（占收入总额50%以上，财政部 税务总局公告2021年第13号 第一条）；未填写时制造业行业代码推定符合",
+        "optional: revenue from manufacturing (GB/T 4754-2017 section C); with total_income it decides the 100% R&D "
+        "rate of a manufacturing enterprise (at least 50% of 收入总额, 2021年第13号 第一条); when not given, a "
+        "section-C sector is presumed to pass",
+        None,
+    )
+    total_income: Decimal | None = spec(
+        MONEY,
+        "可选：收入总额（企业所得税法第六条，含不征税收入和免税收入），制造业收入占比的分母",
+        "optional: 收入总额 as the CIT law's article 6 defines it — the denominator of the manufacturing share",
+        None,
     )
     other_relief: Decimal = spec(
         MONEY,
