@@ -1,21 +1,22 @@
-"""The corporate income-tax chain (rate → B3 → B4 → B1) and the individual-business halving (B2).
+"""The corporate income-tax chain (rate → B3 → B4 → 28号 → B1) and the individual-business halving (B2).
 
 The CIT items interact (a deduction can make a company small-low-profit), so they are one computation in the order
 of the annual return, and each item's amount is the tax it removes at its step, at the enterprise's own rate r
 (25%, or 15% for a 高新技术企业 or a western-region encouraged enterprise — policies.md E2):
 
-    tax_b = 25% × max(T0, 0)                                             the baseline
-    tax_0 = r × max(T0, 0)                                               the 15% rate saves tax_b − tax_0
-    T1 = T0 − R&D super deduction          tax_1 = r × max(T1, 0)       B3 saves tax_0 − tax_1
-    T2 = T1 − equipment extra deduction    tax_2 = r × max(T2, 0)       B4 defers tax_1 − tax_2
-    tax_3 = SLPE(T2) if small-low-profit                                 B1 saves tax_2 − tax_3
+    tax_b = 25% × max(T0, 0)                                      the baseline
+    tax_0 = r × max(T0, 0)                                        the 15% rate saves tax_b − tax_0
+    T1 = T0 − R&D super deduction          tax_1 = r × max(T1, 0)    B3 saves tax_0 − tax_1
+    T2 = T1 − equipment extra deduction    tax_2 = r × max(T2, 0)    B4 defers tax_1 − tax_2
+    T3 = T2 − 28号 equipment super deduction  tax_3 = r × max(T3, 0)  the further 100% saves tax_2 − tax_3
+    tax_4 = SLPE(T3) if small-low-profit                             B1 saves tax_3 − tax_4
 
 Given the figure as filed instead (income.taxable_income_reported, A100000 line 23), the chain is worked backwards:
-T2 = reported + losses offset, T1 = T2 + equipment extra, T0 = T1 + R&D extra.
+T3 = reported + losses offset, T2 = T3 + super deduction, T1 = T2 + equipment extra, T0 = T1 + R&D extra.
 
-Earlier losses L (income.prior_losses) are offset after the R&D and equipment steps, as on the return: every step
-taxes max(T_k − L, 0), and the SLPE test and bands use T2 − min(L, max(T2, 0)); a loss-maker that meets the
-headcount, assets and industry tests is still small low-profit (it owes nothing; the status matters for 六税两费).
+Earlier losses L (income.prior_losses) are offset after the deduction steps, as on the return: every step taxes
+max(T_k − L, 0), and the SLPE test and bands use T3 − min(L, max(T3, 0)); a loss-maker that meets the headcount,
+assets and industry tests is still small low-profit (it owes nothing; the status matters for 六税两费).
 
 A 15%-rate enterprise that is also small low-profit cannot stack the two reduced rates: both chains are computed
 (the statutory one ending in SLPE, and the 15% one) and the lower tax applies; the items say which was chosen.
@@ -25,6 +26,7 @@ Every rate, line and date comes from data/params (cit.*, iit.*); every sentence 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from ..messages import Msg, Text
@@ -32,15 +34,16 @@ from ..model import Finding
 from ..money import ZERO, quantize
 from ..params import jurisdictions
 from ..schema.profile import Equipment
-from .common import add_months
+from .common import add_months, window
 from .kit import Context, ItemBuilder, RuleFamily
 
 RD = "cit.rd_super_deduction"
 EQUIPMENT = "cit.equipment_deduction"
+HIGH_TECH_EQUIPMENT = "cit.high_tech_equipment_super_deduction"
 SLPE = "cit.small_low_profit"
 PREFERENTIAL_RATE = "cit.preferential_rate"
 IIT = "iit.individual_business_halving"
-POLICIES = (RD, EQUIPMENT, SLPE, PREFERENTIAL_RATE, IIT)
+POLICIES = (RD, EQUIPMENT, HIGH_TECH_EQUIPMENT, SLPE, PREFERENTIAL_RATE, IIT)
 MONTHS_A_YEAR = 12
 
 
@@ -49,7 +52,7 @@ def income_tax(ctx: Context) -> None:
         _cit_chain(ctx)
         ctx.emit(ctx.start(IIT).ineligible("iit.individual_business_halving.company"))
     else:
-        for pid in (RD, EQUIPMENT, SLPE, PREFERENTIAL_RATE):
+        for pid in (RD, EQUIPMENT, HIGH_TECH_EQUIPMENT, SLPE, PREFERENTIAL_RATE):
             ctx.emit(ctx.start(pid).ineligible("cit.not_for_individual_business"))
         reason = Msg("cit.small_low_profit.individual_business")
         ctx.classification["small_low_profit"] = Finding("small_low_profit", False, (reason,))
@@ -127,30 +130,37 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
 
 
 # ── B4 equipment deduction ────────────────────────────────────────────────────────────────────────────────────
-def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, sme: bool) -> Decimal | None:
-    """One machine's extra deduction in the tax year (None: nothing this year).
+def _equipment_extra(
+    ctx: Context, item: ItemBuilder, super_item: ItemBuilder, supers: list[Decimal], index: int, e: Equipment, sme: bool
+) -> Decimal | None:
+    """One machine's extra deduction in the tax year (None: nothing this year); a 高新技术企业's machine bought in
+    2022年第28号's window also appends its further super deduction to `supers` (the reasons go to `super_item`).
 
     国家税务总局公告2018年第46号 第二条: the deduction falls in the tax year of the month after the month the machine
     entered service; 第一条(二): the purchase date (购置时点) decides which policy window applies — 财税〔2018〕54号
     (≤ the small-value line: deducted at once by any enterprise) or 2022年第12号 (an SME above the line: all of it for
     a 3-year minimum, a share for longer ones). The extra deduction is the policy deduction minus the normal
-    straight-line depreciation it replaces in that year (实施条例 第五十九条: from the month after entering service)."""
+    straight-line depreciation it replaces in that year (实施条例 第五十九条: from the month after entering service).
+    2022年第28号 第一条 takes precedence for a 高新技术企业's purchase in its window: deducted in full at once, and a
+    further super deduction of the value (the 46号 timing applies to it too — an interpretation, docs/)."""
     label = e.name or Msg("cit.equipment_deduction.label", {"index": index})
+    high_tech_window = _high_tech_window(ctx, e.purchased or e.in_service)
     if e.in_service is None:
         item.because("cit.equipment_deduction.no_service_month", label=label)
         return None
     lag = int(ctx.dec("cit.equipment_deduction.deduction_lag_months"))
     deducted_from = add_months(e.in_service, lag)
     if deducted_from.year != ctx.year:
-        item.because(
-            "cit.equipment_deduction.other_year",
-            label=label,
-            in_service=e.in_service,
-            month=deducted_from,
-            deduction_year=deducted_from.year,
-            year=ctx.year,
-            source=ctx.source("cit.equipment_deduction.deduction_lag_months"),
-        )
+        for builder in (item, super_item) if high_tech_window else (item,):
+            builder.because(
+                "cit.equipment_deduction.other_year",
+                label=label,
+                in_service=e.in_service,
+                month=deducted_from,
+                deduction_year=deducted_from.year,
+                year=ctx.year,
+                source=ctx.source("cit.equipment_deduction.deduction_lag_months"),
+            )
         return None
     purchased = e.purchased
     if purchased is None:
@@ -159,7 +169,18 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
     v = e.unit_value
     small_line = ctx.params.get_or_none("cit.equipment_deduction.small_value_line", purchased)
     sme_line = ctx.params.get_or_none("cit.equipment_deduction.sme_value_line", purchased)
-    if small_line is not None and v <= small_line:
+    if high_tech_window:
+        rule, name, line = "high_tech", "cit.high_tech_equipment.deduction_share", ZERO
+        super_rate = ctx.params.get_or_none("cit.high_tech_equipment.super_deduction_rate", purchased)
+        if super_rate is not None:
+            super_extra = v * Decimal(super_rate)
+            supers.append(super_extra)
+            source = ctx.source("cit.high_tech_equipment.super_deduction_rate")
+            super_item.because(
+                "cit.high_tech_equipment.item", label=label, purchased=purchased, rate=super_rate, source=source
+            )
+            super_item.step("cit.high_tech_equipment.extra", label=label, value=v, rate=super_rate, extra=super_extra)
+    elif small_line is not None and v <= small_line:
         rule, name, line = "small_value", "cit.equipment_deduction.small_value_share", small_line
     elif sme_line is not None and v > sme_line:
         longer = "3_years" if e.years == 3 else "longer"
@@ -169,6 +190,8 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
         rule, name, line = "no_window", "", ZERO  # bought outside every window for its value
     share = ctx.params.get_or_none(name, purchased) if name else None
     values = {"line": line, "years": e.years, "share": share or ZERO, "purchased": purchased}
+    if high_tech_window:
+        values.update(start=high_tech_window[0], end=high_tech_window[1])
     shown = Msg(f"cit.equipment_deduction.rule.{rule}", values)
     if share is None:
         item.because("cit.equipment_deduction.item", label=label, rule=shown)
@@ -191,6 +214,15 @@ def _equipment_extra(ctx: Context, item: ItemBuilder, index: int, e: Equipment, 
     )
     item.step("cit.equipment_deduction.extra", label=label, value=v, share=share, normal=normal, extra=extra)
     return extra
+
+
+def _high_tech_window(ctx: Context, purchased: date | None) -> tuple[date, date] | None:
+    """2022年第28号 第一条's purchase window (first and last day) when the enterprise is a 高新技术企业 and bought
+    the machine in it; None otherwise."""
+    name = "cit.high_tech_equipment.deduction_share"
+    if not ctx.profile.high_tech or purchased is None or ctx.params.get_or_none(name, purchased) is None:
+        return None
+    return window(ctx, name)
 
 
 # ── A1 and B1 small low-profit enterprise ─────────────────────────────────────────────────────────────────────
@@ -305,8 +337,11 @@ def _cit_chain(ctx: Context) -> None:
     rd_extra = _rd_extra_deduction(ctx, rd)
     eq = ctx.start(EQUIPMENT)
     sme = bool(ctx.classification["sme_equipment"].value)
-    extras = [_equipment_extra(ctx, eq, i, e, sme) for i, e in enumerate(p.equipment, 1)]
+    hte = ctx.start(HIGH_TECH_EQUIPMENT)
+    supers: list[Decimal] = []
+    extras = [_equipment_extra(ctx, eq, hte, supers, i, e, sme) for i, e in enumerate(p.equipment, 1)]
     eq_extra = sum((x for x in extras if x is not None), ZERO)
+    hte_extra = sum(supers, ZERO)
     slpe = ctx.start(SLPE)
 
     income = p.income
@@ -314,35 +349,37 @@ def _cit_chain(ctx: Context) -> None:
     if not income.taxable_income and (reported or income.losses_offset):
         # policies.md E2: the figure as filed (A100000 line 23, after the deductions and the loss offset) —
         # the chain worked backwards from it; the losses used are those the return offset
-        t2 = reported + income.losses_offset
+        t3 = reported + income.losses_offset
+        t2 = t3 + hte_extra
         t1 = t2 + eq_extra
         t0 = t1 + (rd_extra or ZERO)
         losses = income.losses_offset if reported > 0 else max(income.losses_offset, income.prior_losses)
         backwards = {
             "reported": reported,
             "offset": income.losses_offset,
-            "t2": t2,
+            "super": hte_extra,
             "equipment": eq_extra,
-            "t1": t1,
             "rd": rd_extra or ZERO,
             "t0": t0,
         }
-        for item in (rd, eq, slpe):
-            item.because("cit.chain.from_reported", **backwards)
+        which = "cit.chain.from_reported_high_tech" if hte_extra else "cit.chain.from_reported"
+        for item in (rd, eq, hte, slpe) if hte_extra else (rd, eq, slpe):
+            item.because(which, **backwards)
         if reported > 0 and income.prior_losses > income.losses_offset:
             slpe.because("cit.chain.prior_losses_beyond_offset", available=income.prior_losses, offset=losses)
     else:
         t0 = income.taxable_income
         t1 = t0 - (rd_extra or ZERO)
         t2 = t1 - eq_extra
+        t3 = t2 - hte_extra
         losses = income.prior_losses
 
     # every step taxes its income after the earlier losses (A100000: the loss offset comes after the R&D and
     # equipment steps), so the items still add up; the SLPE test and bands use the last step's figure
-    incomes = tuple(_after_losses(t, losses) for t in (t0, t1, t2))
+    incomes = tuple(_after_losses(t, losses) for t in (t0, t1, t2, t3))
     t_final = incomes[-1]
-    losses_used = t2 - t_final
-    losses_left = losses - losses_used + max(ZERO, -t2)
+    losses_used = t3 - t_final
+    losses_left = losses - losses_used + max(ZERO, -t3)
 
     slpe_finding = _small_low_profit(ctx, t_final)
     ctx.classification["small_low_profit"] = slpe_finding
@@ -355,7 +392,8 @@ def _cit_chain(ctx: Context) -> None:
     final_statutory = at_statutory[-1] if slpe_tax is None else slpe_tax
     at_reduced = _taxes(reduced, incomes) if reduced is not None else at_statutory
     lower_of_two = bool(ctx.param("cit.preferential_rate.lower_of_two"))
-    use_reduced = reduced is not None and (at_reduced[-1] < final_statutory or not lower_of_two)
+    # the choice arises only where both hold; on equal tax (a loss year) the statutory chain with SLPE is kept
+    use_reduced = reduced is not None and (slpe_tax is None or at_reduced[-1] < final_statutory or not lower_of_two)
     rate = reduced if use_reduced and reduced is not None else statutory
     taxes = at_reduced if use_reduced else at_statutory
     tax_final = taxes[-1] if use_reduced else final_statutory
@@ -411,11 +449,25 @@ def _cit_chain(ctx: Context) -> None:
     else:
         ctx.emit(eq.done(taxes[1] - taxes[2]))
 
+    # 2022年第28号 第一条: the further 100% on a 高新技术企业's equipment of 2022 Q4 (never paid back)
+    if not p.high_tech:
+        ctx.emit(hte.ineligible("cit.high_tech_equipment.not_high_tech"))
+    elif not supers:
+        start, end = window(ctx, "cit.high_tech_equipment.super_deduction_rate")
+        ctx.emit(hte.ineligible("cit.high_tech_equipment.none_in_window", start=start, end=end))
+    else:
+        hte.step("cit.chain.t3", t2=t2, extra=hte_extra, t3=t3)
+        hte.step("cit.chain.super_saved", rate=rate, tax2=taxes[2], tax3=taxes[3], saved=taxes[2] - taxes[3])
+        if t3 < 0:
+            years = ctx.dec("cit.loss_carry_forward_years")
+            hte.because("cit.equipment_deduction.loss_carried", loss=-t3, years=years)
+        ctx.emit(hte.done(taxes[2] - taxes[3]))
+
     # B1
     if losses:
         slpe.because(
             "cit.small_low_profit.losses",
-            t2=t2,
+            t2=t3,
             used=losses_used,
             final=t_final,
             available=losses,
@@ -445,6 +497,7 @@ def _cit_chain(ctx: Context) -> None:
             "taxable_income": t0,
             "rd_extra_deduction": quantize(rd_extra or ZERO),
             "equipment_extra_deduction": quantize(eq_extra),
+            "high_tech_equipment_super_deduction": quantize(hte_extra),
             "taxable_income_final": quantize(t_final),
             "prior_losses_used": quantize(losses_used),
             "loss_carried_forward": quantize(losses_left),
