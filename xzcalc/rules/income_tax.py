@@ -509,7 +509,13 @@ def _cit_chain(ctx: Context) -> None:
 
 # ── B2 individual business halving ────────────────────────────────────────────────────────────────────────────
 def _individual_business(ctx: Context) -> None:
-    """国家税务总局公告2021年第8号: 减免税额 = (B × r − q − O × B / T) × share, B = min(T, limit)."""
+    """国家税务总局公告2021年第8号: 减免税额 = (B × r − q − O × B / T) × share, B = min(T, limit).
+
+    One owner with several individual businesses (income.other_business_income): 8号 第二条 combines their taxable
+    income at the annual filing and recomputes the relief on the total C; this business's amount is its share of
+    that combined relief by taxable income (T / C — an interpretation: the law fixes the combined figure, not its
+    split), so the rows of one owner add up to the combined relief. Components: `combined` and, negative, the
+    `other_businesses`' share."""
     p = ctx.profile
     item = ctx.start(IIT)
     t = p.income.taxable_income or p.income.taxable_income_reported or ZERO  # no deduction chain: one figure
@@ -517,16 +523,27 @@ def _individual_business(ctx: Context) -> None:
         item.because("iit.individual_business_halving.no_income")
         ctx.emit(item.done(ZERO))
         return
+    others = p.income.other_business_income
+    combine = bool(others) and bool(ctx.param("iit.individual_business_halving.combined_filing"))
+    total = t + others if combine else t
     brackets = ctx.param("iit.business_income.brackets")
-    rate, quick = next((Decimal(r), Decimal(q)) for upper, r, q in brackets if upper == "" or t <= Decimal(upper))
+    rate, quick = next((Decimal(r), Decimal(q)) for upper, r, q in brackets if upper == "" or total <= Decimal(upper))
     limit = ctx.dec("iit.individual_business_halving.limit")
     share = ctx.dec("iit.individual_business_halving.share")
-    b = min(t, limit)
+    b = min(total, limit)
     o = p.income.other_relief
-    relief = max(ZERO, (b * rate - quick - o * b / t) * share)
+    relief = max(ZERO, (b * rate - quick - o * b / total) * share)
     source = ctx.source("iit.individual_business_halving.share")
     item.because("iit.individual_business_halving.rule", limit=limit, source=source)
-    item.step("iit.individual_business_halving.bracket", income=t, rate=rate, quick=quick)
+    if combine:
+        item.because(
+            "iit.individual_business_halving.combined",
+            income=t,
+            others=others,
+            combined=total,
+            source=ctx.source("iit.individual_business_halving.combined_filing"),
+        )
+    item.step("iit.individual_business_halving.bracket", income=total, rate=rate, quick=quick)
     item.step(
         "iit.individual_business_halving.relief",
         share=share,
@@ -534,10 +551,25 @@ def _individual_business(ctx: Context) -> None:
         rate=rate,
         quick=quick,
         other=o,
-        income=t,
+        income=total,
         relief=relief,
     )
-    ctx.emit(item.done(relief))
+    if not combine:
+        ctx.emit(item.done(relief))
+        return
+    combined = item.component("combined", relief)
+    mine = quantize(combined * t / total)
+    item.component("other_businesses", mine - combined)
+    item.because("iit.individual_business_halving.shared", combined=combined, share=mine, others=combined - mine)
+    item.step(
+        "iit.individual_business_halving.share_of_combined",
+        relief=combined,
+        income=t,
+        combined=total,
+        share=mine,
+        others=combined - mine,
+    )
+    ctx.emit(item.done())
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, income_tax),)

@@ -115,6 +115,13 @@ class Income:
         "个体工商户：已享受的其他政策减免税额（国家税务总局公告2021年第8号公式中的“其他政策减免税额”）",
         "individual business: relief already given by other policies (the 2021年第8号 formula)",
     )
+    other_business_income: Decimal = spec(
+        MONEY,
+        "个体工商户：同一业主其他个体工商户的经营所得年应纳税所得额（两处以上经营所得在年度汇总申报时合并计算减免税额，"
+        "本户金额为按应纳税所得额分摊的部分）",
+        "individual business: the same owner's other individual businesses' taxable business income (combined at the "
+        "annual filing; this business's amount is its share of the combined relief by taxable income)",
+    )
 
 
 @dataclass(frozen=True, slots=True)
