@@ -105,11 +105,27 @@ def build(cells: Iterable[tuple[Column, Any]]) -> Profile:
 
 
 def _cross_checks(profile: Profile) -> Profile:
-    if profile.income.rd_expense_q4 > profile.income.rd_expense:
+    income = profile.income
+    if income.rd_expense_q4 > income.rd_expense:
         raise ProfileError(
             "income.rd_expense_q4",
-            str(profile.income.rd_expense_q4),
-            f"at most income.rd_expense ({profile.income.rd_expense}): it is the part incurred in 2022-10..12",
+            str(income.rd_expense_q4),
+            f"at most income.rd_expense ({income.rd_expense}): it is the part incurred in 2022-10..12",
+        )
+    # policies.md E2: the year's income before the deductions, or the figure as filed — one of the two
+    if income.taxable_income and income.taxable_income_reported:
+        raise ProfileError(
+            "income.taxable_income_reported",
+            str(income.taxable_income_reported),
+            "either income.taxable_income (before the R&D and equipment deductions and the loss offset) or "
+            "income.taxable_income_reported (A100000 line 23, after them), not both",
+        )
+    if income.losses_offset and income.taxable_income:
+        raise ProfileError(
+            "income.losses_offset",
+            str(income.losses_offset),
+            "it only with income.taxable_income_reported (the losses offset in the filed figure); with "
+            "income.taxable_income give the losses still available as income.prior_losses",
         )
     return profile
 

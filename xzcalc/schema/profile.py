@@ -60,17 +60,67 @@ def spec(kind: Kind, zh: str, en: str, default: Any = MISSING, *, example: Any =
 class Income:
     taxable_income: Decimal = spec(
         SIGNED_MONEY,
-        "应纳税所得额（研发加计扣除和设备一次性扣除前；可为负数即亏损）",
-        "taxable income before the R&D super deduction and the special equipment deduction (negative = a loss)",
+        "应纳税所得额（未扣除研发费用加计扣除和设备器具一次性扣除、未弥补以前年度亏损）：纳税调整后所得（A100000第19行）"
+        "加回第17行中的研发费用加计扣除额和A105080的设备器具一次性扣除纳税调减额；可为负数即亏损。"
+        "不是申报表第23行（申报数请填 income.taxable_income_reported）",
+        "taxable income of the year without the R&D super deduction, without the special equipment deduction and "
+        "before offsetting earlier losses: A100000 line 19 (纳税调整后所得) plus the R&D super deduction in line 17 "
+        "plus the one-time-deduction adjustment of A105080; negative = a loss. Not line 23 of the return (give that "
+        "as income.taxable_income_reported)",
+    )
+    taxable_income_reported: Decimal | None = spec(
+        MONEY,
+        "可选：申报的应纳税所得额（A100000第23行，已扣除研发费用加计扣除、设备器具一次性扣除并弥补以前年度亏损）；"
+        "据此倒推本年所得。与 income.taxable_income 二选一",
+        "optional: taxable income as filed — A100000 line 23 (应纳税所得额), after the R&D and equipment deductions "
+        "and the loss offset; xzcalc works the chain backwards from it. Give this or income.taxable_income, not both",
+        None,
+    )
+    losses_offset: Decimal = spec(
+        MONEY,
+        "与 income.taxable_income_reported 一起填写：该申报数中已弥补的以前年度亏损额（A100000第21行，来自A106000）",
+        "with income.taxable_income_reported: the earlier losses offset in that figure (A100000 line 21, from A106000)",
+    )
+    prior_losses: Decimal = spec(
+        MONEY,
+        "以前年度亏损：尚在五年结转期内、可用本年所得弥补的亏损额（在研发费用加计扣除和设备器具扣除之后弥补）",
+        "losses of earlier years still available (within the five-year carry-forward), offset after the R&D and "
+        "equipment deductions",
     )
     rd_expense: Decimal = spec(MONEY, "本年可加计扣除的研发费用", "eligible R&D expense of the year")
     rd_expense_q4: Decimal = spec(
-        MONEY, "其中2022年10月至12月发生的研发费用", "of which incurred 2022-10..12 (part of rd_expense)"
+        MONEY,
+        "其中2022年10月至12月发生的研发费用；可按全年研发费用 × 10月起的经营月份数 ÷ 全年实际经营月份数计算"
+        "（财政部 税务总局 科技部公告2022年第28号 第二条）",
+        "of which incurred 2022-10..12 (part of rd_expense); may be computed as the year's expense × months of "
+        "operation from October ÷ months of operation in the year (2022年第28号 第二条)",
+    )
+    manufacturing_revenue: Decimal | None = spec(
+        MONEY,
+        "可选：制造业业务收入（GB/T 4754-2017 门类C），与收入总额一起判定研发费用100%加计扣除的制造业企业"
+        "（占收入总额50%以上，财政部 税务总局公告2021年第13号 第一条）；未填写时制造业行业代码推定符合",
+        "optional: revenue from manufacturing (GB/T 4754-2017 section C); with total_income it decides the 100% R&D "
+        "rate of a manufacturing enterprise (at least 50% of 收入总额, 2021年第13号 第一条); when not given, a "
+        "section-C sector is presumed to pass",
+        None,
+    )
+    total_income: Decimal | None = spec(
+        MONEY,
+        "可选：收入总额（企业所得税法第六条，含不征税收入和免税收入），制造业收入占比的分母",
+        "optional: 收入总额 as the CIT law's article 6 defines it — the denominator of the manufacturing share",
+        None,
     )
     other_relief: Decimal = spec(
         MONEY,
         "个体工商户：已享受的其他政策减免税额（国家税务总局公告2021年第8号公式中的“其他政策减免税额”）",
         "individual business: relief already given by other policies (the 2021年第8号 formula)",
+    )
+    other_business_income: Decimal = spec(
+        MONEY,
+        "个体工商户：同一业主其他个体工商户的经营所得年应纳税所得额（两处以上经营所得在年度汇总申报时合并计算减免税额，"
+        "本户金额为按应纳税所得额分摊的部分）",
+        "individual business: the same owner's other individual businesses' taxable business income (combined at the "
+        "annual filing; this business's amount is its share of the combined relief by taxable income)",
     )
 
 
@@ -84,7 +134,21 @@ class Equipment:
         "minimum depreciation years under the CIT implementation regulations",
         10,
     )
-    in_service: date | None = spec(DATE, "投入使用月份", "month it entered service", example="2022-06")
+    in_service: date | None = spec(
+        DATE,
+        "投入使用月份（一次性扣除在投入使用月份的次月所属年度，国家税务总局公告2018年第46号 第二条）",
+        "month it entered service (the one-time deduction falls in the tax year of the month after it)",
+        example="2022-06",
+    )
+    purchased: date | None = spec(
+        DATE,
+        "购置时点（可选）：外购以发票开具日期，分期付款或赊销以到货日期，自行建造以竣工结算日期；决定适用哪一期政策；"
+        "未填写时按投入使用月份",
+        "optional: purchase date — the invoice date; the arrival date for instalment or credit purchases; the "
+        "completion settlement for a self-built asset. It decides which policy window applies; when not given, "
+        "the month it entered service is taken",
+        example="2022-06",
+    )
 
 
 SALES_PERIODS = {"quarter": 4, "month": 12}  # entries of a sales list by vat.period (policies.md E3)
@@ -355,6 +419,18 @@ class Profile:
     revenue: Decimal = spec(MONEY, "本年营业收入", "operating revenue of the year")
     prior_revenue: Decimal = spec(MONEY, "上年销售额（缓税划型）", "prior-year sales (deferral size test)")
     tech_sme: bool = spec(FLAG, "已入库科技型中小企业", "registered technology-based SME (科技型中小企业)")
+    high_tech: bool = spec(
+        FLAG,
+        "高新技术企业（资格在本年度有效；企业所得税税率15%；2022年第四季度购置设备器具加计扣除）",
+        "high-tech enterprise (高新技术企业) status valid in the year: 15% CIT rate; 2022 Q4 equipment super deduction",
+    )
+    western_encouraged: bool = spec(
+        FLAG,
+        "设在西部地区（含内蒙古）的鼓励类产业企业：主营业务属《西部地区鼓励类产业目录》且其收入占收入总额60%以上"
+        "（15%税率，财政部 税务总局 国家发展改革委公告2020年第23号）",
+        "an encouraged-industry enterprise in the western region (Inner Mongolia included): main business in the "
+        "catalogue and at least 60% of total income (15% rate, 2020年第23号)",
+    )
     restricted_industry: bool = spec(FLAG, "从事国家限制或禁止行业", "in a restricted or prohibited industry")
     income: Income = spec(Section(Income), "所得", "income")
     equipment: tuple[Equipment, ...] = spec(Table(Equipment), "本年新购置设备器具", "equipment bought in the year")
