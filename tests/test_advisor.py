@@ -419,3 +419,14 @@ def test_a_monthly_filer_is_advised_on_the_monthly_line() -> None:
         ("vat.sales_3pct.3", "150000.00", "149000.00", "below")
     ]
     assert not [a for a in data["advisories"] if a["threshold"] == "vat.small_scale.quarter_threshold"]
+
+
+def test_a_profile_entered_from_the_return_moves_the_filed_line() -> None:
+    """With income.taxable_income_reported (line 23) given, the small low-profit line is crossed by moving the filed
+    figure — moving income.taxable_income (which the filed figure excludes) would compute nonsense."""
+    data = calc_json(
+        "--employees", "120", "--sector", "C34", "--lang", "en", "--set", "income.taxable_income_reported=3050000"
+    )  # fmt: skip
+    [advisory] = [a for a in data["advisories"] if a["threshold"] == "cit.small_low_profit.income_limit"]
+    assert advisory["field"] == "income.taxable_income_reported"
+    assert advisory["stake"]["now"] == "762500.00" and advisory["stake"]["moved"] == "125000.00"

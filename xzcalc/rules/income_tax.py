@@ -586,6 +586,13 @@ def _slpe(p: Profile, r: Result) -> bool:
     return p.entity == "company" and r.classification["small_low_profit"].value is True
 
 
+def _income_path(p: Profile, i: int) -> str:
+    """The field that moves the taxable income the SLPE test compares: the filed line 23 when the profile gives it
+    (the chain is worked back from it), else the taxable income before the deductions."""
+    reported = p.income.taxable_income_reported is not None
+    return "income.taxable_income_reported" if reported else "income.taxable_income"
+
+
 def _t_final(p: Profile, r: Result, i: int) -> Decimal | None:
     return r.cit.get("taxable_income_final")  # T2: the SLPE test is on taxable income after the deductions
 
@@ -607,7 +614,7 @@ def _bought_above_value_line(p: Profile, params: ParamSet) -> bool:
 THRESHOLDS: tuple[Threshold | TableThreshold, ...] = (
     Threshold(
         SLPE + ".income_limit",
-        "income.taxable_income",
+        _income_path,
         "le",
         SLPE + ".compared.taxable_income",
         SLPE + ".line.income_limit",
