@@ -16,10 +16,19 @@ from typing import Any, Literal
 from .data import load_data
 from .messages import Msg, Text
 from .model import Finding
-from .params import ParamSet
+from .params import ParamSet, cites_in_force
 from .schema.profile import Profile
 
-__all__ = ["CLASSIFICATIONS", "Group", "classify", "manufacturing_size", "match_group", "size_class", "sme_equipment"]
+__all__ = [
+    "CLASSIFICATIONS",
+    "Group",
+    "classify",
+    "manufacturing_size",
+    "match_group",
+    "size_class",
+    "sme_equipment",
+    "sme_equipment_source",
+]
 
 WAN = Decimal(10_000)
 
@@ -166,9 +175,15 @@ def _size_by_sales_bands(sales: Decimal, bands: Mapping[str, Decimal], reasons: 
     return Finding("size_class", "large", tuple(reasons))
 
 
+def sme_equipment_source(jurisdiction: str) -> str:
+    """The clause A2's table is cited by in `jurisdiction`: the first of data/sme_equipment.toml's `sources` in force
+    there (the same text is in the three plans and the national announcement; policies.md E7)."""
+    return cites_in_force(sme_equipment_groups()[1], jurisdiction)[0]
+
+
 def sme_equipment(profile: Profile) -> Finding:
     """A2: 中小微企业 for the equipment deduction — ONE criterion strictly below its ceiling suffices."""
-    _, sources, _, _ = sme_equipment_groups()
+    source = sme_equipment_source(profile.jurisdiction)
     group, note = match_group("sme_equipment", profile.sector)
     values = _values(profile)
     ceilings = group.bounds["below_any"]
@@ -177,9 +192,7 @@ def sme_equipment(profile: Profile) -> Finding:
     if below:
         k, b = below[0]
         compared = _compare(k, values[k], b, "<")
-        reasons.append(
-            Msg("classify.sme_equipment.yes", {"group": group.name, "compared": compared, "source": sources[0]})
-        )
+        reasons.append(Msg("classify.sme_equipment.yes", {"group": group.name, "compared": compared, "source": source}))
         return Finding("sme_equipment", True, tuple(reasons))
     shown = [_compare(k, values[k], b, "≥") for k, b in ceilings.items()]
     reasons.append(Msg("classify.sme_equipment.no", {"group": group.name, "shown": shown}))

@@ -29,6 +29,8 @@ __all__ = [
     "jurisdictions",
     "load_data",
     "load_toml",
+    "local_documents",
+    "offered_in",
     "param_set",
 ]
 
@@ -203,6 +205,12 @@ def _documents() -> tuple[tuple[str, str], ...]:
     return tuple((str(doc), j) for j, entry in jurisdictions().items() for doc in entry.get("documents", ()))
 
 
+def local_documents() -> tuple[str, ...]:
+    """The local documents of every jurisdiction (data/jurisdictions.toml `documents`), each the prefix of its
+    citations ("忻政办发〔2022〕34号" of "忻政办发〔2022〕34号 第1条"); a citation of none of them is a national one."""
+    return tuple(doc for doc, _ in _documents())
+
+
 def cites_in_force(cites: Iterable[str], jurisdiction: str) -> tuple[str, ...]:
     """The citations of documents in force in `jurisdiction` (policies.md E7): a local document's only where its
     jurisdiction is in the chain (Inner Mongolia never cites a Shanxi or Xinzhou document, Shanxi never a Xinzhou
@@ -297,13 +305,17 @@ def all_policies() -> tuple[PolicyInfo, ...]:
 def catalogue(jurisdiction: str) -> tuple[PolicyInfo, ...]:
     """The policies an enterprise in `jurisdiction` is offered: those of every level of its chain, each citing only
     the documents in force there (cites_in_force)."""
-    chain = set(jurisdiction_chain(jurisdiction))
-    return tuple(_in_force(p, jurisdiction) for p in all_policies() if chain.intersection(p.jurisdictions))
+    return tuple(_in_force(p, jurisdiction) for p in all_policies() if offered_in(p, jurisdiction))
 
 
 def _in_force(info: PolicyInfo, jurisdiction: str) -> PolicyInfo:
     sources = cites_in_force(info.sources, jurisdiction)
     return info if sources == info.sources else replace(info, sources=sources)
+
+
+def offered_in(info: PolicyInfo, jurisdiction: str) -> bool:
+    """Whether an enterprise in `jurisdiction` is offered the policy (a level of its chain offers it)."""
+    return bool(set(jurisdiction_chain(jurisdiction)).intersection(info.jurisdictions))
 
 
 @cache

@@ -53,15 +53,21 @@ def explain_policy(
     year: Annotated[int, typer.Option(help="Tax year.")] = 2022,
     lang: Annotated[Lang, typer.Option()] = Lang.zh,
 ) -> None:
-    """A rule in words, its parameters with values and dates, and its sources with the clause text quoted."""
-    from ..params import DataError, param_set, policy
+    """A rule in words, its parameters with values and dates, and its sources with the clause text quoted — only the
+    documents in force in the jurisdiction (national ones and its own chain's)."""
+    from ..params import DataError, offered_in, param_set, policy
     from ..views.table import print_policy
 
     _check_jurisdiction(jurisdiction)
     try:
-        info = policy(policy_id)
+        info = policy(policy_id, jurisdiction)
     except DataError:
         fail(f"policy: {policy_id!r} is not in the catalogue — expected an id listed by `xzcalc policies`")
+    if not offered_in(info, jurisdiction):
+        fail(
+            f"policy: {policy_id!r} is not offered in {jurisdiction} (only in {', '.join(info.jurisdictions)}) — "
+            f"expected an id listed by `xzcalc policies --jurisdiction {jurisdiction}`"
+        )
     params = run_guarded(param_set, jurisdiction, year)
     print_policy(info, params, year, lang=lang.value)
 

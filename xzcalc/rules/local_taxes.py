@@ -3,8 +3,9 @@
 A small-scale VAT taxpayer or an individual business gets the relief for the whole year. A general VAT taxpayer gets
 it as a small low-profit enterprise by half-year (policies.md E4, 国家税务总局公告2022年第3号 第一条): the months
 before `filing_governs_from` follow the annual filing of the year before last, the rest that of last year; a company
-established after the governing year has no filing yet and qualifies by headcount and assets; a year's filing not
-given is presumed from the current year's result. The year's amounts are split between the halves by
+established after the governing year has no filing yet and qualifies by headcount and assets; otherwise the
+governing filing's result is `history.small_low_profit.<year>`, presumed from the current year's result when not
+given. The year's amounts are split between the halves by
 `local_taxes.first_half_share` (half when not given: `first_half_share_default`).
 
 Every rate, share, line, month and clause comes from data/params (local.*); every sentence from
@@ -69,7 +70,8 @@ def halves(ctx: Context) -> tuple[Half, Half]:
 def _half_holds(ctx: Context, item: ItemBuilder, half: Half) -> bool:
     """Whether the general taxpayer is a small low-profit enterprise for this part of the year, with the reason:
     no filing yet (established after the governing year) → the new-enterprise test on headcount and assets;
-    otherwise the governing filing's result, presumed from the current year's when not given."""
+    otherwise the governing filing's result as given (`history.small_low_profit.<year>`), presumed from the current
+    year's when not given."""
     p = ctx.profile
     when = {"start": half.start, "end": half.end, "filed": half.filed}
     if p.established is not None and p.established.year > half.filed:
@@ -96,6 +98,12 @@ def _half_holds(ctx: Context, item: ItemBuilder, half: Half) -> bool:
         else:
             item.because(_P + "half.new_enterprise_fails", **values, failed=failed, source=source)
         return failed is None
+    # 2022年第3号 第一条(一): 以企业所得税年度汇算清缴结果为准 — the governing filing's result, when given
+    filed = p.history.small_low_profit.get(half.filed)
+    if filed is not None:
+        status = Msg(_P + where(filed, "status.yes", "status.no"))
+        item.because(_P + "half.filed", **when, status=status)
+        return filed
     # the governing filing's result is not given: presumed from this year's (A1)
     holds = bool(ctx.classification["small_low_profit"].value)
     item.because(_P + "half.presumed", **when, status=Msg(_P + where(holds, "status.yes", "status.no")))

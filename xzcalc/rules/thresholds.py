@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..classify import match_group, sme_equipment_groups
+from ..classify import match_group, sme_equipment_source
 from ..messages import Msg
 from ..model import Result
 from ..params import ParamSet
@@ -164,8 +164,8 @@ class TableThreshold:
         if self.requires is not None and not self.requires(profile, params):
             return
         group, _note = match_group(self.table, profile.sector)
-        # the A2 table is one text in several plans: its lines cite the first (as its classification does)
-        source = group.source if self.table == "size_standard" else sme_equipment_groups()[1][0]
+        # the A2 table is one text in several plans: its lines cite the first in force here (as its classification does)
+        source = group.source if self.table == "size_standard" else sme_equipment_source(params.jurisdiction)
         year_end = date(profile.year, 12, 31)
         for indicator, bound in group.bounds[self.bound].items():
             path, unit = INDICATORS[indicator]

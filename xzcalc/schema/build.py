@@ -1,10 +1,10 @@
 """The one builder of a Profile, for TOML, JSON, `--set` and CSV rows alike.
 
 Every value reaches a profile as a pair (column, value). The column is a dotted path located once in the schema
-(paths.py): where the value lands — a top-level field, a section, a table row, a list element — and the reader of
-its kind (kinds.py): `read` for a value of a nested mapping, `cell_reader` for a CSV cell (blank = not given; the
-batch's shortcuts live there). `build` reads the pairs in order and builds the frozen dataclasses, then the checks
-across fields run; the first unusable value stops it with its ProfileError.
+(paths.py): where the value lands — a top-level field, a section, a table row, a list element, a year's entry — and
+the reader of its kind (kinds.py): `read` for a value of a nested mapping, `cell_reader` for a CSV cell (blank = not
+given; the batch's shortcuts live there). `build` reads the pairs in order and builds the frozen dataclasses, then the
+checks across fields run; the first unusable value stops it with its ProfileError.
 
 Entry points:
 
@@ -24,7 +24,7 @@ from functools import lru_cache, partial
 from itertools import compress
 from typing import Any
 
-from .kinds import BLANK, FixedList, ProfileError, Reader, Section, Table, is_blank
+from .kinds import BLANK, FixedList, ProfileError, Reader, Section, Table, YearMap, YearTable, is_blank
 from .paths import fields_of, locate, unknown_hint
 from .profile import Profile
 
@@ -43,6 +43,7 @@ class Column:
     length: int  # the length of a fixed list (vat.sales_3pct), 0 otherwise
     element: int  # 1-based element of a fixed list (vat.sales_3pct.2), 0 otherwise
     read: Reader  # a value → the field's value, or BLANK to keep its default; ProfileError naming the path
+    year: int = 0  # the year of an entry of a table keyed by year (history.small_low_profit.2021), 0 otherwise
 
 
 IGNORED = Column("", 0, "", 0, 0, lambda value: BLANK)  # a CSV column that is not a profile field (`id`)
@@ -52,14 +53,16 @@ IGNORED = Column("", 0, "", 0, 0, lambda value: BLANK)  # a CSV column that is n
 def cell_column(path: str) -> Column:
     """The column of a CSV cell at `path` (its kind's cell_reader), or ProfileError for a path the schema lacks."""
     where = locate(path)
-    return Column(where.group, where.row, where.field, where.length, where.element, where.kind.cell_reader(path))
+    read = where.kind.cell_reader(path)
+    return Column(where.group, where.row, where.field, where.length, where.element, read, where.year)
 
 
 @lru_cache(maxsize=4096)
 def value_column(path: str) -> Column:
     """The column of a nested mapping's value at `path` (its kind's read), or ProfileError."""
     where = locate(path)
-    return Column(where.group, where.row, where.field, where.length, where.element, partial(where.kind.read, path=path))
+    read = partial(where.kind.read, path=path)
+    return Column(where.group, where.row, where.field, where.length, where.element, read, where.year)
 
 
 def build(cells: Iterable[tuple[Column, Any]]) -> Profile:
@@ -70,11 +73,17 @@ def build(cells: Iterable[tuple[Column, Any]]) -> Profile:
     groups: dict[str, dict[str, Any]] = {}
     tables: dict[str, dict[int, dict[str, Any]]] = {}
     lists: dict[tuple[str, str], list[Decimal]] = {}
+    by_year: dict[tuple[str, str], dict[int, Any]] = {}
     for c, cell in cells:
         value = c.read(cell)
         if value is BLANK:
             continue
-        if c.element:
+        if c.year:
+            entries = by_year.get((c.group, c.field))
+            if entries is None:
+                entries = by_year[(c.group, c.field)] = {}
+            entries[c.year] = value
+        elif c.element:
             values = lists.get((c.group, c.field))
             if values is None:
                 values = lists[(c.group, c.field)] = [D0] * c.length
@@ -96,6 +105,8 @@ def build(cells: Iterable[tuple[Column, Any]]) -> Profile:
             group[c.field] = value
     for (group_name, name), values in lists.items():
         (groups.setdefault(group_name, {}) if group_name else top)[name] = tuple(values)
+    for (group_name, name), entries in by_year.items():
+        (groups.setdefault(group_name, {}) if group_name else top)[name] = YearMap(entries.items())
     schema = fields_of(Profile)
     for name, kwargs in groups.items():
         top[name] = schema[name]["kind"].item(**kwargs)
@@ -127,6 +138,17 @@ def _cross_checks(profile: Profile) -> Profile:
             "it only with income.taxable_income_reported (the losses offset in the filed figure); with "
             "income.taxable_income give the losses still available as income.prior_losses",
         )
+    established = profile.established
+    if established is not None:
+        # an enterprise files for the tax years from the one it was established in: no result before it
+        for year, result in profile.history.small_low_profit.items():
+            if year < established.year:
+                raise ProfileError(
+                    f"history.small_low_profit.{year}",
+                    str(result).lower(),
+                    f"no result for a year before the enterprise was established ({established.isoformat()}): "
+                    f"its first annual filing is for {established.year}",
+                )
     return profile
 
 
@@ -164,6 +186,11 @@ def _pairs(cls: type, data: object, prefix: str) -> Iterator[tuple[Column, Any]]
                 if index > kind.length:
                     raise ProfileError(f"{path}.{index}", element, f"at most {kind.length} values (1..{kind.length})")
                 yield value_column(f"{path}.{index}"), element
+        elif isinstance(kind, YearTable):
+            if type(value) is not dict and not isinstance(value, Mapping):
+                raise ProfileError(path, value, f"a table keyed by year ({kind.expected(path)})")
+            for key, entry in value.items():
+                yield value_column(f"{path}.{key}"), entry
         else:
             yield value_column(path), value
 

@@ -11,8 +11,9 @@ A field's declaration (profile.py) names a kind object; nothing else switches on
 * `json_schema()` — its JSON Schema fragment (draft 2020-12), `example(default)` — what the TOML template shows;
 
 and a number kind (`Number`) also its `unit` (yuan, persons, months, rate), its sweep `step` and the what-if checks
-`accepts(value)` / `typed(value)`. `FixedList` is a list of numbers of fixed length (vat.sales_3pct), `Section` a
-nested table and `Table` an array of tables: the shapes of the profile.
+`accepts(value)` / `typed(value)`. `FixedList` is a list of numbers of fixed length (vat.sales_3pct), `YearTable` a
+table keyed by year whose entries are optional (history.small_low_profit.2021), `Section` a nested table and `Table` an
+array of tables: the shapes of the profile.
 
 The error messages are the contract's one-liners (`employees: "-3" is not valid — expected a headcount that is not
 negative`); tests check them byte for byte.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING
 from datetime import date
 from decimal import Decimal
@@ -67,6 +68,8 @@ __all__ = [
     "Uscc",
     "Value",
     "Year",
+    "YearMap",
+    "YearTable",
     "is_blank",
     "sector_divisions",
     "show",
@@ -702,6 +705,95 @@ class FixedList(Value):
 
     def example(self, default: Any) -> Any:
         return [0] * self.length
+
+
+class YearMap(Mapping[int, T]):
+    """An immutable mapping tax year → value, in year order (the value of a YearTable field): hashable and compared
+    by its items, so one shared empty instance serves every profile as the default."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[tuple[int, T]] = ()) -> None:
+        self._items: dict[int, T] = dict(sorted(items))
+
+    def __getitem__(self, year: int) -> T:
+        return self._items[year]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"YearMap({self._items!r})"
+
+
+class _Given(Scalar[T]):
+    """An entry of a YearTable: the element kind's value, or BLANK (the year is not given) for a blank value — where
+    the element alone would read blank as its default (a flag's false), which here would be a statement."""
+
+    def __init__(self, element: Scalar[T]) -> None:
+        super().__init__()
+        self.element = element
+        self.name = element.name
+
+    def parse(self, value: object, path: str) -> T:
+        return self.element.parse(value, path)
+
+    def read(self, value: object, path: str) -> Any:
+        return BLANK if is_blank(value) else self.element.read(value, path)
+
+    def cell_reader(self, path: str) -> Reader:
+        read = self.element.cell_reader(path)
+
+        def given(value: Any) -> Any:
+            return BLANK if is_blank(value) else read(value)
+
+        return given
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.element.json_schema()
+
+
+class YearTable(Value):
+    """Values keyed by tax year, for the years `years` only (history.small_low_profit.2021 — a TOML table
+    `[history.small_low_profit]` with `2021 = true`, a JSON object {"2021": true}, a CSV column per year). Every entry
+    is optional: a year not given (or blank) is absent from the YearMap, which the rules treat as "not given", never
+    as false."""
+
+    def __init__(self, element: Scalar[Any], years: range) -> None:
+        self.element = _Given(element)
+        self.years = years
+        self.name = f"{element.name}_by_year"
+        self.default = YearMap()  # immutable: one shared instance serves every profile
+
+    def year_of(self, key: object) -> int | None:
+        """The year a key names ("2021" or 2021, as written: no sign, spaces or leading zeros), or None when it names
+        none of `years`."""
+        text = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+        if not isinstance(text, str) or not text.isascii() or not text.isdigit() or text.startswith("0"):
+            return None
+        year = int(text)
+        return year if year in self.years else None
+
+    def expected(self, path: str) -> str:
+        """What a key of the table at `path` should be, for an error message."""
+        return f"{path}.YEAR with YEAR from {self.years[0]} to {self.years[-1]}"
+
+    def json_schema(self) -> dict[str, Any]:
+        entry = self.element.json_schema()
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {str(year): entry for year in self.years},
+        }
+
+    def example(self, default: Any) -> Any:
+        return {}
 
 
 class Section(Kind):

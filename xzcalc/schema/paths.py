@@ -1,8 +1,9 @@
 """Dotted paths of the profile: `--set` paths, CSV columns, the template's header, the what-if's fields.
 
 A path names a field by its place in the declared schema: `revenue`, `vat.taxpayer`, a list element by its 1-based
-index (`vat.sales_3pct.2`), a table row by its 1-based index (`equipment.2.unit_value`). The schema is one level
-deep: the profile's sections and tables hold values only.
+index (`vat.sales_3pct.2`), an entry of a table keyed by year by its year (`history.small_low_profit.2021`), a table
+row by its 1-based index (`equipment.2.unit_value`). The schema is one level deep: the profile's sections and tables
+hold values only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Any
 
-from .kinds import FixedList, ProfileError, Scalar, Section, Table
+from .kinds import FixedList, ProfileError, Scalar, Section, Table, YearTable
 from .profile import Profile
 
 __all__ = ["Location", "all_paths", "fields_of", "locate", "resolve_path", "set_path", "unknown_hint"]
@@ -38,7 +39,8 @@ def unknown_hint(cls: type, prefix: str) -> str:
 
 @cache
 def all_paths(max_table_rows: int = 3) -> tuple[str, ...]:
-    """Every dotted path of the schema, as CSV columns: list elements and table rows by 1-based index."""
+    """Every dotted path of the schema, as CSV columns: list elements and table rows by 1-based index, the entries of
+    a table keyed by year by year."""
     return tuple(_paths(Profile, "", max_table_rows))
 
 
@@ -54,6 +56,9 @@ def _paths(cls: type, prefix: str, rows: int) -> Iterator[str]:
         elif isinstance(kind, FixedList):
             for i in range(1, kind.length + 1):
                 yield f"{path}.{i}"
+        elif isinstance(kind, YearTable):
+            for year in kind.years:
+                yield f"{path}.{year}"
         else:
             yield path
 
@@ -69,6 +74,7 @@ class Location:
     field: str  # the field's name in its group
     length: int  # the length of a fixed list (vat.sales_3pct), 0 otherwise
     element: int  # 1-based element of a fixed list (vat.sales_3pct.2), 0 otherwise
+    year: int = 0  # the year of an entry of a table keyed by year (history.small_low_profit.2021), 0 otherwise
 
 
 def locate(path: str) -> Location:
@@ -106,6 +112,11 @@ def locate(path: str) -> Location:
             if len(rest) != 1 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= length:
                 raise ProfileError(path, path, f"{'.'.join(parts[: i + 1])}.N with N from 1 to {length}")
             return Location(kind.element, meta, group, row, parts[i], length, int(rest[0]))
+        if isinstance(kind, YearTable):
+            year = kind.year_of(rest[0]) if len(rest) == 1 else None
+            if year is None:
+                raise ProfileError(path, path, kind.expected(".".join(parts[: i + 1])))
+            return Location(kind.element, meta, group, row, parts[i], 0, 0, year)
         if rest:
             raise ProfileError(path, path, f"a path ending at {'.'.join(parts[: i + 1])}")
         assert isinstance(kind, Scalar)

@@ -35,6 +35,8 @@ from .kinds import (
     Rate,
     Section,
     Table,
+    YearMap,
+    YearTable,
 )
 
 __all__ = ["Profile", "ProfileError", "load_profile", "profile_to_dict", "spec"]
@@ -264,6 +266,28 @@ class LocalTaxes:
     )
 
 
+# The tax years a filing of `history` may be given for: the years xzcalc's contract supports (contract.md "Added
+# 2026-11", years.md: 2019–2027) — stated here only; the key of every year-keyed field is checked against it.
+FILING_YEARS = range(2019, 2027 + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    small_low_profit: YearMap[bool] = spec(
+        YearTable(FLAG, FILING_YEARS),
+        f"以前年度企业所得税年度汇算清缴确定的小型微利企业结果，按所属年度（{FILING_YEARS[0]}–{FILING_YEARS[-1]}）填写"
+        "（可选；如 2020 = false、2021 = true）："
+        "一般纳税人上半年六税两费按上上年度、下半年按上年度的结果（国家税务总局公告2022年第3号 第一条）；"
+        "未填写的年度按本年度情况推定",
+        "the small-low-profit result of each earlier year's annual CIT filing, keyed by that tax year "
+        f"({FILING_YEARS[0]}–{FILING_YEARS[-1]}; optional, e.g. "
+        "2020 = false, 2021 = true): a general VAT taxpayer's six taxes relief follows the filing of the year "
+        "before last in January–June and last year's in July–December (国家税务总局公告2022年第3号 第一条); a year not "
+        "given is presumed from this year",
+        example={"2020": False, "2021": True},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Employment:
     ui_premiums_prior_year: Decimal = spec(
@@ -438,6 +462,7 @@ class Profile:
     local_taxes: LocalTaxes = spec(
         Section(LocalTaxes), "六税两费（减免前全年税额）", "local taxes (annual, before relief)"
     )
+    history: History = spec(Section(History), "以前年度汇算清缴结果", "results of earlier years' annual filings")
     employment: Employment = spec(Section(Employment), "稳岗", "employment")
     deferral: Deferral = spec(Section(Deferral), "制造业中小微企业缓税", "manufacturing SME deferral")
     innovation: Innovation = spec(Section(Innovation), "创新券", "innovation voucher")
@@ -494,6 +519,8 @@ def _plain(value: Any) -> Any:
         return ""
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, YearMap):
+        return {str(year): _plain(v) for year, v in value.items()}
     if is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     return value

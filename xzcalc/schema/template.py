@@ -11,7 +11,7 @@ from typing import Any
 
 import tomli_w
 
-from .kinds import Section, Table, Value
+from .kinds import Section, Table, Value, YearTable
 from .paths import all_paths
 from .profile import Profile
 
@@ -36,7 +36,7 @@ def _scalar_lines(cls: type) -> list[str]:
     for f in fields(cls):
         meta = f.metadata
         kind = meta["kind"]
-        if not isinstance(kind, Value):  # a section or a table: written as its own TOML table below
+        if not isinstance(kind, Value) or isinstance(kind, YearTable):  # written as its own TOML table below
             continue
         default = f.default if f.default is not MISSING else None
         value = meta["example"] if meta.get("example") is not None else kind.example(default)
@@ -45,15 +45,32 @@ def _scalar_lines(cls: type) -> list[str]:
     return lines
 
 
+def _year_tables(cls: type, prefix: str) -> list[str]:
+    """The tables keyed by year of `cls` (at `prefix`): each as its own [table], its example entries commented out —
+    every year is optional, and a year written in the template would be a statement about the enterprise."""
+    lines = []
+    for f in fields(cls):
+        meta = f.metadata
+        if isinstance(meta["kind"], YearTable):
+            example = meta["example"] if meta.get("example") is not None else {}
+            lines += ["", f"[{prefix}{f.name}]  # {_comment(meta)}"]
+            lines += ["# " + line for line in tomli_w.dumps(example).splitlines()]
+    return lines
+
+
 def toml_template() -> str:
     """The commented TOML profile: every field with its kind's example (or the declared one) and its meaning in
-    Chinese and English; sections as [tables], tables as one [[table]] to repeat. One text ending in a newline."""
+    Chinese and English; sections as [tables] (a section holding only tables keyed by year as those tables alone),
+    tables as one [[table]] to repeat. One text ending in a newline."""
     out = [HEADER, *_scalar_lines(Profile)]
     for f in fields(Profile):
         meta = f.metadata
         kind = meta["kind"]
         if isinstance(kind, Section):
-            out += ["", f"[{f.name}]  # {_comment(meta)}", *_scalar_lines(kind.item)]
+            scalars = _scalar_lines(kind.item)
+            if scalars:
+                out += ["", f"[{f.name}]  # {_comment(meta)}", *scalars]
+            out += _year_tables(kind.item, f"{f.name}.")
         elif isinstance(kind, Table):
             out += [
                 "",

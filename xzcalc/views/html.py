@@ -75,6 +75,7 @@ def report_page(
     from markupsafe import Markup
 
     from ..clauses import clause
+    from ..params import cites_in_force
     from .svg import breakdown_svg
 
     shown = reformed if reformed is not None else result
@@ -111,7 +112,11 @@ def report_page(
         sections=sections,
         eligible=[it for it in eligible_only if it.eligible],
         ineligible=[it for it in eligible_only if not it.eligible],
-        clause=clause,
+        places=labels.places_title(shown.jurisdiction, lang),
+        # policies.md E7: only the documents in force where the enterprise is — the item's sources cut to them, and
+        # a clause quoted (with its 责任单位) only when its document is one of them
+        sources=lambda item: labels.sources_in_force(item, shown.jurisdiction),
+        clause=lambda cite: clause(cite) if cites_in_force((cite,), shown.jurisdiction) else None,
         components=_components,
         version=__version__,
     )

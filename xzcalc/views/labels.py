@@ -13,6 +13,7 @@ from typing import Any
 from ..messages import Lang, Text
 from ..model import KIND_TITLES, Item
 from ..money import fmt_num
+from ..params import cites_in_force, jurisdiction_chain, jurisdictions, local_documents
 from ..schema.profile import Profile
 
 __all__ = [
@@ -39,8 +40,10 @@ __all__ = [
     "local_sources",
     "param_value",
     "percent",
+    "places_title",
     "short_number",
     "signed",
+    "sources_in_force",
     "yuan",
 ]
 
@@ -95,9 +98,6 @@ SOURCES = Text("依据", "Sources")
 MAY_APPLY = Text("可申请", "may apply")
 NATIONAL_TEXT = Text("国家政策文件（未收录全文）", "national document (text not bundled)")
 
-# the five local documents: a table names their clauses; the national ones it leaves to the JSON and --explain
-LOCAL_DOCUMENTS = ("晋政办发", "忻政办发", "内蒙古方案")
-
 
 def kind_title(kind: str, lang: Lang, *, short: bool = False) -> str:
     """减税（不再缴纳的税款） / Tax reductions (tax never paid); short: 减税 / Tax reductions."""
@@ -127,9 +127,25 @@ def enterprise_name(profile: Profile, lang: Lang) -> str:
     return profile.name or UNNAMED.get(lang)
 
 
-def local_sources(item: Item) -> list[str]:
-    """The item's clauses of the five local documents (national ones left out)."""
-    return [s for s in item.policy.sources if s.startswith(LOCAL_DOCUMENTS)]
+def sources_in_force(item: Item, jurisdiction: str) -> tuple[str, ...]:
+    """The item's sources that are in force in `jurisdiction` (policies.md E7: national ones and its own chain's)."""
+    return cites_in_force(item.policy.sources, jurisdiction)
+
+
+def local_sources(item: Item, jurisdiction: str) -> list[str]:
+    """The item's clauses of the local documents in force in `jurisdiction` (data/jurisdictions.toml `documents`);
+    a table names these, leaving the national ones to the JSON and --explain."""
+    local = local_documents()
+    return [s for s in sources_in_force(item, jurisdiction) if s.startswith(local)]
+
+
+def places_title(jurisdiction: str, lang: Lang) -> str:
+    """The places whose measures apply, the jurisdiction first: 忻州市、山西省 / Xinzhou and Shanxi."""
+    chain = [j for j in reversed(jurisdiction_chain(jurisdiction)) if jurisdictions()[j].get("documents")]
+    names = [jurisdiction_title(j, lang) for j in chain]
+    if lang == "zh" or len(names) < 2:
+        return "、".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # ── numbers ───────────────────────────────────────────────────────────────────────────────────────────────────

@@ -292,7 +292,7 @@ def breakdown_svg(result: Result, *, lang: Lang = "zh", embedded: bool = False) 
         for it in result.items:
             if it.policy.kind != kind or it.amount is None or it.amount <= ZERO:
                 continue
-            local = L.local_sources(it) or list(it.policy.sources[:1])
+            local = L.local_sources(it, result.jurisdiction) or list(L.sources_in_force(it, result.jurisdiction)[:1])
             bars.append(
                 Bar(
                     it.policy.title.get(lang),

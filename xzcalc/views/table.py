@@ -91,7 +91,8 @@ def print_table(
         )
         for it in sorted(items, key=lambda i: not i.eligible):
             any_up_to |= it.policy.certainty == "up_to" and it.eligible
-            table.add_row(*_item_cells(it, lang, explain), style=None if it.eligible else "dim")
+            cells = _item_cells(it, result.jurisdiction, lang, explain)
+            table.add_row(*cells, style=None if it.eligible else "dim")
     console.print(table)
 
     eligible_only = [it for it in result.items if it.policy.certainty == "eligible_only"]
@@ -101,7 +102,7 @@ def print_table(
         lines = []
         for it in eligible_only:
             if it.eligible:
-                lines.append(f"  • {it.policy.title.get(lang)} — {_sources(it, False)}")
+                lines.append(f"  • {it.policy.title.get(lang)} — {_sources(it, result.jurisdiction, False)}")
                 if explain:
                     lines += [f"      {r.get(lang)}" for r in it.reasons]
         console.print(RichText("\n".join(lines)))
@@ -139,26 +140,27 @@ def print_table(
     print_advisories(advisories, lang=lang, console=console)
 
 
-def _sources(item: Item, explain: bool) -> str:
-    """All sources with --explain; otherwise the clauses of the five documents (national ones are in the JSON)."""
-    local = L.local_sources(item)
-    return "；".join(item.policy.sources if explain or not local else local)
+def _sources(item: Item, jurisdiction: str, explain: bool) -> str:
+    """The sources in force in the jurisdiction: all with --explain; otherwise the local documents' clauses (the
+    national ones are in the JSON), or all when it has none."""
+    local = L.local_sources(item, jurisdiction)
+    return "；".join(L.sources_in_force(item, jurisdiction) if explain or not local else local)
 
 
-def _why(item: Item, lang: Lang, explain: bool) -> str:
+def _why(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> str:
     lines = [r.get(lang) for r in item.reasons]
     if explain:
         lines += ["  " + s.get(lang) for s in item.trace]
-    lines.append(Text("依据：", "Sources: ").get(lang) + _sources(item, explain))
+    lines.append(Text("依据：", "Sources: ").get(lang) + _sources(item, jurisdiction, explain))
     return "\n".join(lines)
 
 
-def _item_cells(item: Item, lang: Lang, explain: bool) -> tuple[str, str, str]:
+def _item_cells(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> tuple[str, str, str]:
     title = item.policy.title.get(lang)
     if not item.eligible:
         title += Text("（不符合）", " (not eligible)").get(lang)
     if explain or item.eligible:
-        return title, L.amount_cell(item, lang), _why(item, lang, explain)
+        return title, L.amount_cell(item, lang), _why(item, jurisdiction, lang, explain)
     return title, L.amount_cell(item, lang), item.reasons[-1].get(lang) if item.reasons else ""
 
 
@@ -201,9 +203,12 @@ def print_catalogue(policies: Sequence[PolicyInfo], jurisdiction: str, year: int
 
 
 def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -> None:
+    """One policy explained for the jurisdiction of `params`: its parameters there and the clauses of the documents
+    in force there (policies.md E7), quoted."""
     from rich.text import Text as RichText
 
     from ..clauses import clause
+    from ..params import cites_in_force
 
     console = _console()
     console.print(RichText(f"{info.id} — {info.title.get(lang)}", style="bold"))
@@ -223,7 +228,7 @@ def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -
             console.print(RichText(f"    {p.description} — {p.source}", style="dim"))
     console.print()
     console.print(RichText(Text("依据（条文原文）", "Sources (clause text quoted)").get(lang), style="bold"))
-    for cite in info.sources:
+    for cite in cites_in_force(info.sources, params.jurisdiction):
         found = clause(cite)
         console.print(RichText(f"  {cite}", style="bold"))
         if found is not None:
