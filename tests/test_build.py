@@ -278,3 +278,19 @@ def test_a_cell_reads_as_the_same_text_in_a_profile(path: str, text: str) -> Non
             node = node.setdefault(part, {})
         node[parts[-1]] = text
         assert outcome(parse_profile, nested) == outcome(profile_from_flat, {path: text})
+
+
+def test_a_profile_written_out_reads_back_the_same() -> None:
+    """profile_to_dict → parse_profile is the identity for every bundled example and golden case: an optional field
+    left "not given" (written as blank) stays not given, never 0 (the sweep and what-if re-read profiles this way)."""
+    from pathlib import Path
+
+    from xzcalc.data import load_toml
+    from xzcalc.schema.profile import load_profile, profile_to_dict
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [load_profile(p.read_text(encoding="utf-8")) for p in sorted((root / "data/examples").glob("*.toml"))]
+    sources += [load_toml(p)["profile"] for p in sorted((root / "tests/cases").glob("*.toml"))]
+    for data in sources:
+        profile = parse_profile(data)
+        assert parse_profile(profile_to_dict(profile)) == profile

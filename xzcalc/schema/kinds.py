@@ -175,7 +175,10 @@ class Scalar(Value, Generic[T]):
         return result
 
     def read(self, value: object, path: str) -> Any:
-        """A value of a nested mapping (TOML, JSON, --set) → T, or BLANK to keep the declared default."""
+        """A value of a nested mapping (TOML, JSON, --set) → T, or BLANK to keep the declared default: a blank
+        value means what a blank CSV cell means (an optional field stays "not given", not 0)."""
+        if is_blank(value):
+            return BLANK
         if self.repeats and type(value) is str:
             return self.remembered(value, path)
         return self.parse(value, path)
