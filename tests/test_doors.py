@@ -16,7 +16,11 @@ EXAMPLE = ROOT / "data" / "examples" / "xinzhou_manufacturer.toml"
 REFORMS: list[tuple[str, bytes, str]] = [
     ("deep", ("a = " + "[" * 600 + "]" * 600 + "\n").encode(), "nests deeper than 16 levels"),
     ("5000 digits", b"[cit.rate]\nvalue = " + b"9" * 5000 + b"\n", "thousands of digits"),
-    ("invalid UTF-8", b'[cit.rate]\nvalue = 0.3\nx = "\xff\xfe"\n', "is not UTF-8 text (byte 0xff at position 28)"),
+    (
+        "invalid UTF-8",
+        b'[cit.rate]\nvalue = 0.3\nx = "\xff\xfe"\n',
+        "is not UTF-8 or GB18030 text (byte 0xff at position 28)",
+    ),
     ("nan", b"[cit.rate]\nvalue = nan\n", "cit.rate: NaN is not valid — expected a rate between 0 and 1"),
     ("inf", b"[cit.rate]\nvalue = inf\n", "cit.rate: Infinity is not valid — expected a rate between 0 and 1"),
     ("1e999999", b"[cit.rate]\nvalue = 1e999999\n", "cit.rate: 1E+999999 is not valid"),
@@ -102,3 +106,87 @@ def test_a_dated_window_changes_its_dates_only(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     assert data["reformed"]["cit"]["rd_extra_deduction"] == "1260000.00"  # 900,000 × 100% + 300,000 × 120%
     assert data["baseline"]["cit"]["rd_extra_deduction"] == "1200000.00"
+
+
+# ── the profile door (issue 14 §4, §5): TOML, JSON, stdin, --set ──────────────────────────────────────────────
+
+PROFILES: list[tuple[str, str, bytes, str]] = [
+    ("deep TOML", "p.toml", ("a = " + "[" * 600 + "]" * 600 + "\n").encode(), "nests deeper than 16 levels"),
+    ("deep JSON", "p.json", ('{"a":' + "[" * 1100 + "]" * 1100 + "}").encode(), "nests deeper than 16 levels"),
+    ("5000 digits", "p.toml", b"employees = " + b"9" * 5000 + b"\n", "has a number of thousands of digits"),
+    (
+        "a TOML date-time in a date field",
+        "p.toml",
+        b"[employment]\nrefund_date = 2022-06-15T00:00:00\n",
+        'expected a date "YYYY-MM" or "YYYY-MM-DD", not a date and time',
+    ),
+    (
+        "a NUL in a name",
+        "p.toml",
+        b'name = "\\u0000abc"\n',
+        "contains U+0000 — expected text without control characters",
+    ),
+    ("an ESC in a name", "p.toml", b'name = "\\u001b[2J"\n', "contains U+001B"),
+    ("a lone surrogate in a name", "p.json", b'{"name": "\\ud800"}', "contains U+D800"),
+    ("bytes neither UTF-8 nor GB18030", "p.toml", b'name = "\xff\xfe\xfd"\n', "is not UTF-8 or GB18030 text"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), [p[1:] for p in PROFILES], ids=[p[0] for p in PROFILES])
+def test_a_malformed_profile_is_one_line_and_exit_2(tmp_path: Path, name: str, content: bytes, fragment: str) -> None:
+    profile = tmp_path / name
+    profile.write_bytes(content)
+    for args, stdin in (([str(profile)], None), (["-"], content)):
+        done = subprocess.run(
+            [sys.executable, "-m", "xzcalc", "calc", *args, "-f", "json"], input=stdin, capture_output=True, check=False
+        )
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 2, err
+        lines = err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("xzcalc: error: "), err
+        assert fragment in lines[0]
+        assert "\x1b" not in err and done.stdout == b""
+
+
+def test_stdin_with_a_bom_or_in_gb18030_is_read() -> None:
+    for data in (
+        "\ufeffname = '忻州某公司'\nemployees = 5\n".encode(),
+        "name = '忻州某公司'\nemployees = 5\n".encode("gb18030"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "xzcalc", "calc", "-", "-f", "json"], input=data, capture_output=True, check=False
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert json.loads(done.stdout)["profile"]["name"] == "忻州某公司"
+
+
+def test_closed_stdin_is_one_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, os; os.close(0); sys.stdin = None; sys.argv = ['xzcalc', 'calc', '-'];"
+         "from xzcalc.cli import main; main()"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stderr.splitlines() == [
+        "xzcalc: error: profile: stdin is closed — expected a TOML or JSON profile on stdin"
+    ]
+
+
+def test_minus_zero_is_zero() -> None:
+    done = xzcalc("calc", "--set", "income.taxable_income=-0", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert "-0.00" not in done.stdout and json.loads(done.stdout)["profile"]["income"]["taxable_income"] == "0"
+
+
+def test_an_unknown_key_with_control_characters_is_echoed_escaped() -> None:
+    done = xzcalc("calc", "--set", "na\nme\x1b[2J=1")
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert "\x1b" not in line and "na\\nme\\x1b[2J" in line
+
+
+def test_calc_csv_neutralises_a_formula_in_user_text() -> None:
+    done = xzcalc(
+        "calc", "--set", "equipment.1.name==HYPERLINK(1)", "--set", "equipment.1.unit_value=1000", "-f", "csv"
+    )
+    assert done.returncode == 0, done.stderr
+    assert not [cell for row in done.stdout.splitlines() for cell in row.split(",") if cell.startswith("=")]

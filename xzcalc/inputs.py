@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import json
 import tomllib
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
 __all__ = [
+    "FORMULA_START",
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
     "MAX_ECHO",
     "InputError",
+    "control_character",
     "depth",
     "document_text",
     "echo",
+    "neutralise",
     "parse_json",
     "parse_toml",
+    "printable",
 ]
 
 MAX_DEPTH = 16  # tables within tables, lists within lists: a profile or a reform needs 4
@@ -31,12 +36,43 @@ MAX_DOCUMENT_BYTES = 8 * 1024 * 1024  # a profile or a reform file is a few kilo
 MAX_ECHO = 60  # characters of a user's text repeated in an error line
 
 
+def printable(text: str) -> str:
+    """`text` with control characters (newline, CR, ESC …), lone surrogates and other unprintable characters
+    escaped (\\n, \\x1b, \\ud800), so it can be written on one line to a terminal or as UTF-8."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def echo(text: str) -> str:
-    """A user's text as an error line may repeat it: control characters (newline, CR, ESC …), lone surrogates and
-    other unprintable characters escaped, so one error stays one line and nothing reaches the terminal raw; cut
-    to MAX_ECHO characters."""
-    shown = "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else ascii(ch)[1:-1] for ch in text)
+    """A user's text as an error line may repeat it: printable(), cut to MAX_ECHO characters."""
+    shown = printable(text)
     return shown if len(shown) <= MAX_ECHO else shown[: MAX_ECHO - 1] + "…"
+
+
+_LINE_BREAKS = frozenset("\t\n\r")  # a cell typed with Alt+Enter in Excel: text, not a control
+
+
+def control_character(text: str) -> str | None:
+    """The first control character or lone surrogate in `text` (as U+XXXX), or None: text fields refuse them (a NUL
+    in a name, an ESC sequence that would recolour a terminal, a surrogate that cannot be written as UTF-8); tabs and
+    line breaks are text."""
+    if text.isprintable():
+        return None
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs") and ch not in _LINE_BREAKS:
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+# Spreadsheet formula injection (OWASP CSV injection): a cell a spreadsheet would read as a formula, including the
+# full-width forms Excel and WPS on a Chinese system also accept, and a pipe (DDE)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "|")
+
+
+def neutralise(text: str) -> str:
+    """User text bound for a CSV or spreadsheet cell: prefixed with ' when it starts like a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class InputError(ValueError):
@@ -44,14 +80,21 @@ class InputError(ValueError):
 
 
 def document_text(raw: bytes, what: str) -> str:
-    """The text of a user's document: UTF-8 with or without a BOM. Raises InputError."""
+    """The text of a user's document (contract.md "Encodings"): UTF-8 with or without a BOM when the bytes decode as
+    UTF-8, else GB18030 (a file saved by Excel or WPS on a Chinese system) when they decode as GB18030. Raises
+    InputError naming the first byte that is neither."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InputError(f"{what} is {len(raw):,} bytes — expected a document of at most {MAX_DOCUMENT_BYTES:,} bytes")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        position = e.start
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
         raise InputError(
-            f"{what} is not UTF-8 text (byte 0x{raw[e.start]:02x} at position {e.start}) — expected a UTF-8 document"
+            f"{what} is not UTF-8 or GB18030 text (byte 0x{raw[position]:02x} at position {position}) — expected "
+            "a UTF-8 (or GB18030) document"
         ) from None
 
 

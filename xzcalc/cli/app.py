@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from .. import __version__
+from ..inputs import echo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,21 +92,35 @@ SetOption = Annotated[
 
 
 def read_profile_source(profile: str | None) -> dict[str, Any]:
-    """The raw nested mapping of a profile file (TOML/JSON) or stdin (`-`), before overrides."""
+    """The raw nested mapping of a profile file (TOML/JSON) or stdin (`-`), before overrides: bytes decoded as UTF-8
+    (with or without a BOM), else GB18030 (contract.md "Encodings"); one line and exit 2 for anything else."""
+    from ..inputs import InputError, document_text
     from ..schema.profile import load_profile
 
     if profile is None:
         return {}
     if profile == "-":
-        return load_profile(sys.stdin.read(), source="stdin")
-    path = Path(profile)
-    if not path.is_file():
-        fail(f"profile: {profile!r} is not a readable file — expected a TOML or JSON profile, or - for stdin")
+        if sys.stdin is None or sys.stdin.closed:
+            fail("profile: stdin is closed — expected a TOML or JSON profile on stdin")
+        source, what, suffix = "stdin", "stdin", ""
+        try:
+            raw = sys.stdin.buffer.read()
+        except (OSError, ValueError) as e:
+            fail(f"profile: stdin cannot be read ({e.__class__.__name__}) — expected a TOML or JSON profile")
+    else:
+        path = Path(profile)
+        if not path.is_file():
+            fail(f"profile: {echo(profile)!r} is not a readable file — expected a TOML or JSON profile, or - for stdin")
+        source, what, suffix = profile, f"profile: {echo(profile)!r}", path.suffix.lower()
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            fail(f"{what} cannot be read ({e.strerror or e.__class__.__name__}) — expected a TOML or JSON file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        fail(f"profile: {profile!r} cannot be read ({e.__class__.__name__}) — expected a UTF-8 TOML or JSON file")
-    return load_profile(text, source=profile, fmt="json" if path.suffix.lower() == ".json" else "auto")
+        text = document_text(raw, what)
+    except InputError as e:
+        fail(str(e))
+    return load_profile(text, source=source, fmt="json" if suffix == ".json" else "auto")
 
 
 def build_profile(profile: str | None, options: dict[str, str | None], assignments: list[str]) -> Any:

@@ -25,11 +25,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
+from ..inputs import control_character, printable
 from ..money import FEN, MoneyError, parse_decimal, parse_money, parse_rate
 from ..uscc import USCCError, validate
 
@@ -91,14 +92,14 @@ class ProfileError(ValueError):
         self.value = value
         self.expected = expected
         problem = problem or f"{show(value)} is not valid"
-        super().__init__(f"{path}: {problem} — expected {expected}")
+        super().__init__(f"{printable(path)}: {problem} — expected {expected}")
 
 
 def show(value: object) -> str:
     """A value as an error message quotes it: text in JSON quotes (cut at 60 characters), anything else as str()."""
     text = value if isinstance(value, str) else str(value)
     text = text if len(text) <= 60 else text[:57] + "..."
-    return json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text
+    return printable(json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text)
 
 
 class _Blank:
@@ -298,9 +299,10 @@ class SignedMoney(_Amount):
         if is_blank(value):
             return D0
         try:
-            return parse_money(value, signed=True)
+            amount = parse_money(value, signed=True)
         except MoneyError as e:
             raise ProfileError(path, value, e.expected) from None
+        return amount.copy_abs() if amount.is_zero() else amount  # "-0" is 0 (never "-0.00" in an output)
 
     def accepts(self, value: Decimal) -> bool:
         return True
@@ -510,9 +512,11 @@ class Date(Scalar[date | None]):
     def parse(self, value: object, path: str) -> date | None:
         if is_blank(value):
             return None
+        expected = 'a date "YYYY-MM" or "YYYY-MM-DD"'
+        if isinstance(value, datetime):  # (a TOML date-time is a date too, but not a date of this kind)
+            raise ProfileError(path, value, expected + ", not a date and time")
         if isinstance(value, date):
             return value
-        expected = 'a date "YYYY-MM" or "YYYY-MM-DD"'
         m = _DATE.match(value.strip()) if isinstance(value, str) else None
         if not m:
             raise ProfileError(path, value, expected)
@@ -604,6 +608,9 @@ class FreeText(Scalar[str]):
             return ""
         if not isinstance(value, str) or len(value) > self.max_length:
             raise ProfileError(path, value, f"text of at most {self.max_length} characters")
+        bad = control_character(value)
+        if bad is not None:
+            raise ProfileError(path, value, "text without control characters", problem=f"{show(value)} contains {bad}")
         return value.strip()
 
     def cell_reader(self, path: str) -> Reader:
@@ -611,7 +618,7 @@ class FreeText(Scalar[str]):
         limit = self.max_length
 
         def text(value: Any) -> Any:
-            if type(value) is str and len(value) <= limit:
+            if type(value) is str and len(value) <= limit and value.isprintable():
                 value = value.strip()  # (strip removes exactly what isspace() sees: blank when nothing is left)
                 return value if value else BLANK
             return general(value)

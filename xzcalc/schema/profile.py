@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
+from ..inputs import MAX_DEPTH, depth
 from .kinds import (
     DATE,
     FLAG,
@@ -481,7 +482,8 @@ class Profile:
 
 
 def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> dict[str, Any]:
-    """Parse TOML or JSON text into a nested mapping (numbers as Decimal, never float)."""
+    """Parse TOML or JSON text into a nested mapping (numbers as Decimal, never float), within the limits of a user's
+    document (xzcalc/inputs.py: nesting depth). Raises ProfileError (one line naming the source)."""
     if fmt == "auto":
         fmt = "json" if text.lstrip().startswith("{") else "toml"
     if fmt == "json":
@@ -491,23 +493,34 @@ def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> di
             raise ProfileError(
                 source, text, "a JSON object", problem=f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
             ) from None
+        except RecursionError:
+            raise ProfileError(source, "", "a flat document", problem=f"nests deeper than {MAX_DEPTH} levels") from None
         except ValueError as e:
             raise ProfileError(
-                source, text, "finite JSON numbers", problem=f"not valid JSON: {e} is not a number"
+                source, text, "finite JSON numbers of at most a few dozen digits", problem=f"not valid JSON: {e}"
             ) from None
         if not isinstance(data, dict):
             raise ProfileError(source, type(data).__name__, "a JSON object")
-        return cast(dict[str, Any], data)
-    try:
-        return tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as e:
-        raise ProfileError(
-            source, text, "a TOML profile (see `xzcalc template`)", problem=f"not valid TOML: {e}"
-        ) from None
+    else:
+        try:
+            data = tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as e:
+            raise ProfileError(
+                source, text, "a TOML profile (see `xzcalc template`)", problem=f"not valid TOML: {e}"
+            ) from None
+        except RecursionError:
+            raise ProfileError(source, "", "a flat document", problem=f"nests deeper than {MAX_DEPTH} levels") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise ProfileError(
+                source, "", "numbers a tax form holds", problem="has a number of thousands of digits"
+            ) from None
+    if depth(data) > MAX_DEPTH:
+        raise ProfileError(source, "", "a flat document", problem=f"nests deeper than {MAX_DEPTH} levels")
+    return cast(dict[str, Any], data)
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
+    raise ValueError(f"{name} is not a number")
 
 
 def _plain(value: Any) -> Any:

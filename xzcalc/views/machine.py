@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..inputs import neutralise
 from ..messages import Lang
 from ..model import Advisory, Item, PolicyInfo, Result
 from ..money import fmt_amount
@@ -159,7 +160,7 @@ def items_csv(data: dict[str, Any]) -> str:
                 "true" if it["eligible"] else "false",
                 "" if it["amount"] is None else it["amount"],
                 ";".join(f"{k}={v}" for k, v in it["components"].items()),
-                " | ".join(it["reasons"]),
+                neutralise(" | ".join(it["reasons"])),  # (reasons quote user text: an equipment's name)
                 "; ".join(it["sources"]),
             ]
         )

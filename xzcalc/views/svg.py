@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from html import escape
+from html import escape as _html_escape
 
+from ..inputs import printable
 from ..messages import Lang, Text
 from ..model import KINDS, Result
 from ..money import ZERO
@@ -24,6 +25,11 @@ __all__ = ["Bar", "Marker", "Series", "bar_chart_svg", "breakdown_svg", "line_ch
 PALETTE = ("#c0392b", "#2471a3", "#239b56", "#b9770e", "#7d3c98", "#148f77", "#566573", "#d35400", "#1f618d")
 PX = Decimal("0.01")
 FONT = "font-family=\"'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif\""
+
+
+def escape(text: str) -> str:
+    """Text for XML: control characters (which XML 1.0 cannot carry) written visibly, then the markup escaped."""
+    return _html_escape(printable(text))
 
 
 @dataclass(frozen=True, slots=True)
