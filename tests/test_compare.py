@@ -254,3 +254,16 @@ def test_calculate_with_reform_matches_cli(example_profile: Path, first_set_refo
     assert fmt_amount(reformed.item("subsidy.first_set_equipment").amount or Decimal(0)) == "500000.00"
     shanxi = calculate(replace(profile, jurisdiction="shanxi"), reform=load_reform(first_set_reform))
     assert "subsidy.first_set_equipment" not in {i.policy.id for i in shanxi.items}
+
+
+def test_reform_table_with_explain_shows_the_arithmetic_at_the_reformed_rate(
+    example_profile: Path, tmp_path: Path
+) -> None:
+    """The table view used to drop --explain when --params was given; now it shows the reformed result's arithmetic,
+    stating the rate the chain used (30%), never the 25% of the baseline."""
+    reform = tmp_path / "reform.toml"
+    reform.write_text("[cit.rate]\nvalue = 0.3\n", encoding="utf-8")
+    code, out, err = invoke("calc", str(example_profile), "--params", str(reform), "--explain", "--lang", "en")
+    assert code == 0, err
+    assert "tax saved = 30% × T0 − 30% × T1" in out
+    assert "25% × T" not in out

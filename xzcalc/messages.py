@@ -10,8 +10,9 @@ used, so an explanation states the parameters actually in force (a reform's incl
 rate, cap, line or date of a document as a literal (tests/test_messages.py checks the catalogue for digits).
 
 Placeholders and their formats (the format spec after the colon):
-    {x}        a number with thousands separators and its exact digits (3,000,000; 0.125); text as it is; a date as
-               2022-06-01; a Msg or a Text in the same language; a list or tuple joined by "、" / ", "
+    {x}        a number with thousands separators and its exact digits (3,000,000; 0.125) — one with more than
+               SHOWN_DECIMALS decimals (a division's 2,895,833.3333…) as ≈ its value to the fen; text as it is;
+               a date as 2022-06-01; a Msg or a Text in the same language; a list or tuple joined by "、" / ", "
     {x:%}      a rate as a percentage: 0.125 → 12.5%
     {x:fen}    a number rounded half-up to the fen first: 1,187,500.25
     {x:wan}    yuan in 万 (10,000 yuan): 5000000 → 500
@@ -137,11 +138,16 @@ class _Formatter(string.Formatter):
         return _plain(value, lang)
 
 
+SHOWN_DECIMALS = 6  # an intermediate value with more (a repeating division) is shown rounded, marked ≈
+
+
 def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Decimal | int):
-        return fmt_num(value)
+        text = fmt_num(value)  # (exact digits, trailing zeros dropped)
+        point = text.find(".")
+        return "≈" + fmt_num(quantize(Decimal(value))) if 0 <= point < len(text) - 1 - SHOWN_DECIMALS else text
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -137,7 +137,3 @@ def fmt_num(value: Decimal | int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
-
-
-# Whether the calculation in progress writes its reasons. The engine sets it for the length of one calculate() call
-# (a batch row needs amounts only: formatting numbers into sentences was a fifth of its time); outside it is True.

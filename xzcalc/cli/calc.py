@@ -160,7 +160,7 @@ def run_calc(
     from ..views.machine import to_text
 
     if fmt == "table":
-        view.print_reform(result, reformed, reform, lg, reformed_advisories)
+        view.print_reform(result, reformed, reform, lg, reformed_advisories, explain=explain)
     elif fmt == "csv":
         sys.stdout.write(view.reform_csv(result, reformed))
     else:

@@ -159,10 +159,20 @@ def reform_csv(base: Result, reformed: Result) -> str:
 
 
 def print_reform(
-    base: Result, reformed: Result, reform: Reform, lang: Lang, advisories: Sequence[Advisory] = ()
+    base: Result,
+    reformed: Result,
+    reform: Reform,
+    lang: Lang,
+    advisories: Sequence[Advisory] = (),
+    *,
+    explain: bool = False,
 ) -> None:
-    """calc --params as a table: the grid, the parameters changed, the income tax, the reformed advisories."""
-    from .table import print_advisories, print_grid
+    """calc --params as a table: with --explain, first the reformed result with the arithmetic of every number (at
+    the reformed parameters); then the grid, the parameters changed, the income tax, the reformed advisories."""
+    from .table import print_advisories, print_grid, print_table
+
+    if explain:
+        print_table(reformed, lang=lang, explain=True)
 
     zh = lang == "zh"
     rows, styles = reform_grid(base, reformed, lang)
