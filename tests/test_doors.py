@@ -190,3 +190,26 @@ def test_calc_csv_neutralises_a_formula_in_user_text() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert not [cell for row in done.stdout.splitlines() for cell in row.split(",") if cell.startswith("=")]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"[cit.rate]\nvalue = 0.3\nfrom = 2030-01-01\n", "cit.rate: from is not valid — expected value = …"),
+        (b"[cit.rate]\nvalue = 0.3\nbogus = 1\n", "cit.rate: bogus is not valid"),
+        (b"[cit.rate]\nvalue = 0.3\ndescription = 5\n", "cit.rate: description = 5 is not valid — expected text"),
+        (b"[cit.rate]\nvalue = 0.3\n[cit.rate2]\n", "cit.rate2: an empty table is not valid"),
+        (
+            b"[cit.rate]\nvalue = 0.3\nvalues = [{from = 2022-01-01, until = 2022-12-31, value = 0.3}]\n",
+            "value and values together is not valid",
+        ),
+    ],
+    ids=["a from beside value", "a stray key", "a description that is not text", "an empty table", "both forms"],
+)
+def test_a_reform_key_that_would_be_ignored_is_refused(tmp_path: Path, content: bytes, fragment: str) -> None:
+    reform = tmp_path / "reform.toml"
+    reform.write_bytes(content)
+    done = xzcalc("calc", str(EXAMPLE), "--params", str(reform), "-f", "json")
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.splitlines()
+    assert fragment in line

@@ -173,18 +173,34 @@ def parse_reform(data: Mapping[str, Any], name: str) -> Reform:
     return Reform(name, changes)
 
 
+_KEYS = {"value", "values", "description"}
+
+
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Mapping[str, Any]]:
-    """Dotted parameter name → its table (a table with `value` or `values` is a parameter)."""
+    """Dotted parameter name → its table (a table with `value` or `values` is a parameter). A key a reform would
+    ignore is refused: another key beside them, both of them, a description that is not text, an empty table."""
     out: dict[str, Mapping[str, Any]] = {}
     for key, value in data.items():
+        name = f"{prefix}{key}"
         if not isinstance(value, Mapping):
-            raise ReformError(
-                f"{echo(prefix + key)}: {_show(value)} is not valid — expected a table [name] with value = …"
-            )
+            raise ReformError(f"{echo(name)}: {_show(value)} is not valid — expected a table [name] with value = …")
         if "value" in value or "values" in value:
-            out[f"{prefix}{key}"] = value
+            extra = sorted(set(value) - _KEYS)
+            if extra or ("value" in value and "values" in value):
+                shown = ", ".join(echo(str(k)) for k in extra) or "value and values together"
+                raise ReformError(
+                    f"{echo(name)}: {shown} is not valid — expected value = … or values = [{{ from, until, value }}] "
+                    "(and an optional description)"
+                )
+            if not isinstance(value.get("description", ""), str):
+                raise ReformError(
+                    f"{echo(name)}: description = {_show(value['description'])} is not valid — expected text"
+                )
+            out[name] = value
+        elif not value:
+            raise ReformError(f"{echo(name)}: an empty table is not valid — expected value = … or values = [...]")
         else:
-            out.update(_flatten(value, f"{prefix}{key}."))
+            out.update(_flatten(value, f"{name}."))
     return out
 
 
