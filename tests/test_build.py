@@ -64,7 +64,11 @@ USCC = "an 18-character 统一社会信用代码 with a valid check digit (GB 32
 BAD_CELLS = [
     ("employees", "-3", 'employees: "-3" is not valid — expected a headcount that is not negative'),
     ("revenue", "1e3", f'revenue: "1e3" is not valid — expected {AMOUNT}'),
-    ("revenue", "1000000000000000", f'revenue: "1000000000000000" is not valid — expected {AMOUNT}'),
+    (
+        "revenue",
+        "1000000000000000",
+        f'revenue: "1000000000000000" is not valid — expected {AMOUNT}, below 10^15 (1,000万亿)',
+    ),
     ("vat.sales_3pct.2", "12万五", f'vat.sales_3pct.2: "12万五" is not valid — expected {AMOUNT}'),
     ("equipment.2.years", "7", 'equipment.2.years: "7" is not valid — expected one of 3, 4, 5, 10'),
     ("sector", "Z9", f'sector: "Z9" is not valid — expected {SECTOR}'),

@@ -27,6 +27,7 @@ FEN = Decimal("0.01")
 # Larger than any enterprise's figures (10^15 yuan = 1000万亿); refuses absurd inputs such as "1e999999999".
 MAX_DIGITS = 15
 MAX_AMOUNT = Decimal(10) ** MAX_DIGITS
+TOO_LARGE = f", below 10^{MAX_DIGITS} (1,000万亿)"  # what an error adds when a number is past MAX_AMOUNT
 # Intermediate arithmetic is exact for + − ×; divisions (B2's O × B / T) keep 40 significant digits.
 CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 
@@ -62,7 +63,7 @@ def _from_text(text: str, expected: str) -> Decimal:
     if unit:
         value = CONTEXT.multiply(value, _UNITS[unit])  # (exact: 40 digits of precision; keeps the decimals' exponent)
     if value and value.adjusted() >= MAX_DIGITS:
-        raise MoneyError(text, expected)
+        raise MoneyError(text, expected + TOO_LARGE)
     return value
 
 
@@ -83,8 +84,10 @@ def parse_decimal(value: object, expected: str = "a number") -> Decimal:
         raise MoneyError(value, expected)
     # adjusted() is the exponent of the leading digit: |x| ≥ 10^15 ⟺ adjusted() ≥ 15, with no arithmetic that could
     # overflow the context (abs(Decimal("1E+999999999")) raises decimal.Overflow).
-    if not result.is_finite() or (result and result.adjusted() >= MAX_DIGITS):
+    if not result.is_finite():
         raise MoneyError(value, expected)
+    if result and result.adjusted() >= MAX_DIGITS:
+        raise MoneyError(value, expected + TOO_LARGE)
     exponent = result.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
     if exponent < -12:  # more than 12 decimals: not an amount anyone means
