@@ -218,6 +218,31 @@ def test_template_toml_is_a_valid_profile(tmp_path: Path) -> None:
     assert run("calc", str(path), "-f", "json")[0] == 0
 
 
+def test_template_leaves_fields_without_a_default_not_given() -> None:
+    """contract.md "Added 2026-11": a field without a default is shown commented out — its example left in would be
+    a statement about the enterprise (established = 2021-09-01 made it a new enterprise; taxable_income_reported = 0
+    switched the chain to the filed figure)."""
+    from dataclasses import fields
+
+    from xzcalc.schema.build import parse_profile
+    from xzcalc.schema.kinds import Section, Table
+    from xzcalc.schema.profile import Profile, load_profile
+
+    code, out, _ = run("template")
+    assert code == 0
+    profile = parse_profile(load_profile(out))
+    none_fields = [(None, f.name) for f in fields(Profile) if f.default is None]
+    for f in fields(Profile):
+        kind = f.metadata["kind"]
+        if isinstance(kind, Section | Table):
+            none_fields += [(f.name, g.name) for g in fields(kind.item) if g.default is None]
+    assert len(none_fields) > 8
+    for section, name in none_fields:
+        holder = profile if section is None else getattr(profile, section)
+        for row in holder if isinstance(holder, tuple) else (holder,):
+            assert getattr(row, name) is None, (section, name)
+
+
 def test_template_csv_header() -> None:
     _, out, _ = run("template", "--format", "csv")
     header = out.strip().split(",")

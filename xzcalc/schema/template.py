@@ -18,7 +18,8 @@ from .profile import Profile
 __all__ = ["csv_header", "toml_template"]
 
 HEADER = """\
-# xzcalc profile — one enterprise. Every field is optional: missing amounts are 0, missing flags false.
+# xzcalc profile — one enterprise. Every field is optional: missing amounts are 0, missing flags false; a field shown
+# commented out has no default (absent means "not given", which the rules treat apart from 0): uncomment to give it.
 # Money: 2000000, "2,000,000", "200万" or "1.2亿" (never floats). Rates: 0.5 or "50%". Dates: "2022-06" or "2022-06-15".
 # Run: xzcalc calc this-file.toml   (add --explain for the arithmetic, --format json for scripts)
 """
@@ -41,6 +42,8 @@ def _scalar_lines(cls: type) -> list[str]:
         default = f.default if f.default is not MISSING else None
         value = meta["example"] if meta.get("example") is not None else kind.example(default)
         line = tomli_w.dumps({f.name: value}).strip()
+        if f.default is None:  # no default: absent means "not given", and an example left in would be data
+            line = "# " + line
         lines.append(f"{line:<40} # {_comment(meta)}")
     return lines
 
