@@ -44,17 +44,27 @@ def calc(
         str | None, typer.Option(help="GB/T 4754-2017 code: C, C34, K7010.", rich_help_panel=PROFILE_PANEL)
     ] = None,
     employees: Annotated[
-        str | None, typer.Option(help="Annual average headcount.", rich_help_panel=PROFILE_PANEL)
+        str | None,
+        typer.Option(
+            help="从业人数: annual average headcount, dispatched workers included; each quarter (start + end) ÷ 2, "
+            "the year the four quarters ÷ 4 (2022年第13号 第二条).",
+            rich_help_panel=PROFILE_PANEL,
+        ),
     ] = None,
     assets: Annotated[
         str | None,
-        typer.Option(help="Annual average total assets (yuan; 3000万 works).", rich_help_panel=PROFILE_PANEL),
+        typer.Option(
+            help="资产总额: annual average total assets, yuan (3000万 works); quarterly averages as for employees.",
+            rich_help_panel=PROFILE_PANEL,
+        ),
     ] = None,
     revenue: Annotated[str | None, typer.Option(help="Operating revenue.", rich_help_panel=PROFILE_PANEL)] = None,
     income: Annotated[
         str | None,
         typer.Option(
-            help="Taxable income before R&D and equipment deductions (may be negative).", rich_help_panel=PROFILE_PANEL
+            help="income.taxable_income: line 19 of the CIT return plus the R&D and equipment deductions, before "
+            "earlier losses (negative = a loss); NOT line 23 — give that as --set income.taxable_income_reported=…",
+            rich_help_panel=PROFILE_PANEL,
         ),
     ] = None,
     rd: Annotated[str | None, typer.Option(help="Eligible R&D expense.", rich_help_panel=PROFILE_PANEL)] = None,
