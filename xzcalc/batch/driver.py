@@ -1,24 +1,57 @@
-"""`run()`: the batch driver — reads the input as a stream, hands chunks of whole records to worker processes in order
-with a bounded number in flight, writes the output, keeps the summary. rich only for the progress bar on a terminal."""
+"""`run()`: the batch driver — reads the input as a stream of records, hands chunks of them to worker processes in
+order with a bounded number in flight, writes the output, keeps the summary. A lost worker ends the run at once
+(exit 3, no partial output); `--jobs` is bounded. rich only for the progress bar on a terminal."""
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import time
 from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .io import Interrupted, Output, csv_line, open_input, output_format, read_header, record_chunks
+from .io import BatchError, Interrupted, Output, RunFailed, Source, csv_line, open_input, output_format, read_header
+from .pool import Pool, WorkerLost
+from .records import MAX_RECORD_BYTES, Record
 from .rows import layout
 from .summary import Report, Summary
-from .worker import ChunkWriter, Job, init_worker, quiet_gc, work
+from .worker import ChunkWriter, Job, quiet_gc
 
 if TYPE_CHECKING:
     from ..reform import Reform
 
 
 CHUNK_ROWS = 1000
+CHUNK_BYTES = 4 << 20  # a chunk ends at CHUNK_ROWS records or this many bytes, whichever comes first
+JOBS_PER_CORE = 4  # --jobs is at most this many processes per core this process may use
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # (not Linux)
+        return os.cpu_count() or 1
+
+
+def jobs_bound() -> int:
+    return JOBS_PER_CORE * cores()
+
+
+def check_jobs(jobs: int | None) -> int:
+    """--jobs, or the cores by default; BatchError above the bound (each worker is a process of ~25 MB: --jobs
+    100000 forked until the kernel's OOM killer stopped it)."""
+    if jobs is None:
+        return cores()
+    bound = jobs_bound()
+    if not 1 <= jobs <= bound:
+        raise BatchError(
+            f"--jobs: {jobs} is not a number of worker processes this machine can use — expected at most {bound} "
+            f"({JOBS_PER_CORE} per core, {cores()} cores) and at least 1"
+        )
+    return jobs
 
 
 # ── the driver ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -60,8 +93,42 @@ class _Progress:
             self.bar.stop()
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
+def _on_signal(signum: int, frame: object) -> None:
     raise Interrupted()
+
+
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _chunks(records: Iterable[Record], rows: int, source: Source) -> Iterator[tuple[list[Record], int]]:
+    """Records in chunks of `rows` (or CHUNK_BYTES), each with the input's byte position after it."""
+    chunk: list[Record] = []
+    size = 0
+    for record in records:
+        chunk.append(record)
+        size += len(record[1])
+        if len(chunk) >= rows or size >= CHUNK_BYTES:
+            yield chunk, source.position
+            chunk = []
+            size = 0
+    if chunk:
+        yield chunk, source.position
+
+
+def _fits(delimiter: str, width: int) -> Any:
+    """Whether a record whose quoted cell spans lines reads as a row of the header: strict CSV, the header's
+    number of cells (more only when empty). Otherwise the quote on its first line was left open."""
+
+    def fits(data: bytes) -> bool:
+        text = data.decode("latin-1").rstrip("\r\n")  # (quotes, delimiters and line breaks are ASCII)
+        try:
+            cells = next(csv.reader((text,), delimiter=delimiter, strict=True), [])
+        except csv.Error:
+            return False
+        n = len(cells)
+        return n == width or (n > width and not any(c.strip() for c in cells[width:]))
+
+    return fits
 
 
 def run(
@@ -75,43 +142,44 @@ def run(
     progress: bool = False,
     chunk_rows: int = CHUNK_ROWS,
 ) -> Report:
-    """Compute every row of `source` into `target`; return the report. BatchError if it cannot start.
+    """Compute every record of `source` into `target`; return the report. BatchError if it cannot start,
+    RunFailed if it cannot finish (a worker lost, the output not writable).
 
-    Rows come out in input order whatever `jobs`; the output appears under `target` only when every row is
-    written (a KeyboardInterrupt, SIGTERM or crash leaves no file there, and removes the temporary one).
+    Rows come out in input order whatever `jobs`; the output appears under a regular file's name only when every
+    row is written (a KeyboardInterrupt, SIGTERM, SIGHUP, crash or RunFailed leaves no file there, and removes the
+    temporary one; one left by a kill -9 is removed by the next run writing the same output).
     """
     started = time.perf_counter_ns()
     fmt = output_format(target, fmt)
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    text, binary, encoding, size = open_input(source, encoding)
+    jobs = check_jobs(jobs)
+    src = open_input(source, encoding)
     out: Output | None = None
-    pool: Any = None
+    pool: Pool | None = None
     bar = _Progress(False, None)
-    previous = signal.getsignal(signal.SIGTERM)
     main_thread = _is_main_thread()
+    previous = [signal.getsignal(s) for s in _SIGNALS]
     if main_thread:
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        for s in _SIGNALS:
+            signal.signal(s, _on_signal)
+    if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is its row's error, not the csv module's
+        csv.field_size_limit(MAX_RECORD_BYTES)
     try:
-        lines = iter(text)
-        header, delimiter = read_header(lines, encoding)
-        job = Job(header, fmt, delimiter, reform)
+        reader = src.reader()
+        header, delimiter = read_header(reader, src)
+        job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid())
         lay = layout()  # before forking: workers inherit the loaded rules and parameters
         out = Output(target, fmt)
         if fmt == "csv":
             out.write(csv_line(lay.columns()))
         summary = Summary()
-        chunks = record_chunks(lines, chunk_rows, binary, encoding)
-        if jobs > 1:
-            import multiprocessing
-
-            pool = multiprocessing.Pool(jobs, initializer=init_worker, initargs=(job,))
-        bar = _Progress(progress, size)
-        if pool is None:
+        chunks = _chunks(reader.records(delimiter.encode(), _fits(delimiter, len(header))), chunk_rows, src)
+        bar = _Progress(progress, src.size)
+        if jobs == 1:
             writer = ChunkWriter(job)
             quiet_gc()
             try:
-                for first, chunk, position in chunks:
-                    body, part = writer.process(first, chunk)
+                for records, position in chunks:
+                    body, part = writer.process(records)
                     out.write(body)
                     summary.merge(part)
                     bar.update(summary.rows, position)
@@ -120,51 +188,68 @@ def run(
 
                 gc.unfreeze()
         else:
-            in_flight: deque[tuple[Any, int]] = deque()
-            limit = 2 * jobs + 1  # bounded: memory stays flat whatever the file size
-            for first, chunk, position in chunks:
-                in_flight.append((pool.apply_async(work, ((first, chunk),)), position))
-                if len(in_flight) >= limit:
-                    _drain_one(in_flight, out, summary, bar)
-            while in_flight:
-                _drain_one(in_flight, out, summary, bar)
-        if pool is not None:
+            pool = Pool(jobs, job)
+            done: dict[
+                int, tuple[str, Summary]
+            ] = {}  # finished chunks not yet written (one ahead waits for one behind)
+            pending: deque[tuple[int, int, int]] = deque()  # (chunk, first line, byte position), not yet written
+            try:
+                for index, (records, position) in enumerate(chunks):
+                    pending.append((index, records[0][0], position))
+                    pool.submit(index, records, done)
+                    _write_done(done, pending, out, summary, bar)
+                while pool.busy():
+                    pool.collect(done)
+                    _write_done(done, pending, out, summary, bar)
+            except WorkerLost as e:
+                first = pending[0][1] if pending else e.lines[0]
+                written = f"the output stops before line {first:,}" if out.direct else "no output written"
+                raise RunFailed(
+                    f"a worker process was lost ({e.cause}) while computing lines {e.lines[0]:,}–{e.lines[1]:,}: "
+                    f"lines {first:,} on were not computed, {written} (fewer --jobs use less memory)"
+                ) from None
             pool.close()
-            pool.join()
             pool = None
         bar.stop()
         out.commit()
     except BaseException:
         bar.stop()
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            pool.kill()
         if out is not None:
             out.abort()
         raise
     finally:
         if main_thread:
-            signal.signal(signal.SIGTERM, previous)
-        if source != "-":
-            binary.close()
+            for s, handler in zip(_SIGNALS, previous, strict=True):
+                signal.signal(s, handler)
+        src.close()
     return Report(
         summary,
         source,
         target,
         fmt,
-        encoding,
+        src.encoding,
         jobs,
         time.perf_counter_ns() - started,
         tuple(pid for pid, _ in lay.policies),
     )
 
 
-def _drain_one(in_flight: deque[tuple[Any, int]], out: Output, summary: Summary, bar: _Progress) -> None:
-    pending, position = in_flight.popleft()
-    body, part = pending.get()
-    out.write(body)
-    summary.merge(part)
-    bar.update(summary.rows, position)
+def _write_done(
+    done: dict[int, tuple[str, Summary]],
+    pending: deque[tuple[int, int, int]],
+    out: Output,
+    summary: Summary,
+    bar: _Progress,
+) -> None:
+    """Write the finished chunks that come next in input order."""
+    while pending and pending[0][0] in done:
+        index, _, position = pending.popleft()
+        body, part = done.pop(index)
+        out.write(body)
+        summary.merge(part)
+        bar.update(summary.rows, position)
 
 
 def _is_main_thread() -> bool:

@@ -25,10 +25,12 @@ _POLICY, _ELIGIBLE = itemgetter(0), itemgetter(2)  # of a RowResult.items tuple
 
 @dataclass(slots=True)
 class Summary:
-    """What the run did: rows, failures, totals by kind, eligible enterprises per policy, the first errors."""
+    """What the run did: rows, failures, blank records skipped, totals by kind, eligible enterprises per policy,
+    the first errors."""
 
     rows: int = 0
     failed: int = 0
+    blank: int = 0  # records with nothing in any cell: no row
     totals: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(KINDS, ZERO))
     eligible: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, id, error), the first ERROR_SAMPLE
@@ -50,6 +52,7 @@ class Summary:
     def merge(self, other: Summary) -> None:
         self.rows += other.rows
         self.failed += other.failed
+        self.blank += other.blank
         for kind, amount in other.totals.items():
             self.totals[kind] = self.totals.get(kind, ZERO) + amount
         self.eligible.update(other.eligible)
@@ -60,6 +63,7 @@ class Summary:
         return {
             "rows": self.rows,
             "failed": self.failed,
+            "blank": self.blank,
             "totals": {k: fmt_amount(v) for k, v in self.totals.items()},
             "eligible": eligible,
             "errors": [{"line": n, "id": i, "error": e} for n, i, e in self.errors],

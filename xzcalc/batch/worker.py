@@ -1,23 +1,32 @@
-"""What a worker process does with a chunk of the input: parse its records, compute them, format their output rows."""
+"""What a worker process does with a chunk of records: decode and parse each, compute it, format its output row.
+A record that cannot be read is an error row carrying its id and name whenever they can be read."""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
+import os
+import re
 import signal
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import KINDS
 from ..schema.build import RowReader
-from .io import csv_field
+from ..schema.kinds import show
+from .io import AUTO, csv_field, decode
+from .records import MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
 from .rows import RowEngine, RowResult, cell_text, layout, neutralise
 from .summary import Summary
 
 if TYPE_CHECKING:
     from ..reform import Reform
+
+# control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
+# would be written to the output
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # ── chunks: what a worker does with a slice of the file ─────────────────────────────────────────────────────
@@ -32,6 +41,9 @@ class Job:
     fmt: str  # csv | jsonl
     delimiter: str = ","
     reform: Reform | None = None
+    decoding: str = AUTO  # how each record is decoded: AUTO (UTF-8, else GB18030) or one codec
+    encoding: str = "utf-8"  # the input's encoding as error rows name it
+    parent: int = 0  # the parent process: a worker dies with it
 
 
 class ChunkWriter:
@@ -54,24 +66,122 @@ class ChunkWriter:
         self.blank = [i for i, name in enumerate(header) if not name]
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
+        if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is the row's error, not the csv module's
+            csv.field_size_limit(MAX_RECORD_BYTES)
 
-    def result(self, values: Sequence[str], line: int) -> RowResult:
+    # ── a record → its row ──────────────────────────────────────────────────────────────────────────────
+
+    def row(self, record: Record) -> RowResult | None:
+        """One record → its RowResult, or None for a blank record (no cell holds anything)."""
+        line, data = record[0], record[1]
+        if len(record) > 2:
+            return self._unreadable(record)
+        try:
+            text = decode(data, self.job.decoding).rstrip("\r\n")
+        except UnicodeDecodeError as e:
+            return self._undecodable(line, data, e)
+        try:
+            values = next(csv.reader((text,), delimiter=self.job.delimiter, strict=True), [])
+        except csv.Error as e:
+            return self._unparsable(line, text, e)
+        if not any(map(str.strip, values)):
+            return None
+        return self.result(values, line, text)
+
+    def result(self, values: Sequence[str], line: int, text: str = "") -> RowResult:
         """One parsed CSV record → its RowResult (a record that does not fit the header is an error row)."""
         n = len(values)
+        if n != self.width and (n < self.width or any(v.strip() for v in values[self.width :])):
+            return self._error(line, values, f"the row has {n} cells but the header has {self.width} columns")
+        if _CONTROL.search(text):
+            for i, v in enumerate(values):
+                if _CONTROL.search(v):
+                    problem = f"{self._column(i)}: {show(v)} is not valid — expected text without control characters"
+                    return self._error(line, values, problem)
+        if len(text) > MAX_CELL_CHARS:
+            for i, v in enumerate(values):
+                if len(v) > MAX_CELL_CHARS:
+                    limit = f"expected at most {MAX_CELL_CHARS:,}"
+                    return self._error(line, values, f"{self._column(i)}: a cell of {len(v):,} characters — {limit}")
         ident = values[self.id_col].strip() if 0 <= self.id_col < n else ""
 
         def name() -> str:  # (an error row's: only then is it needed apart from the profile)
             return values[self.name_col].strip() if 0 <= self.name_col < n else ""
 
-        if n > self.width and any(v.strip() for v in values[self.width :]):
-            problem = f"the row has {n} cells but the header has {self.width} columns"
-            return RowResult(line, ident, name(), error=problem)
         for i in self.blank:
             if i < n and values[i].strip():
                 shown = json.dumps(values[i], ensure_ascii=False)
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
         return self.engine._compute(self.reader.read, values, ident, name, line)
+
+    # ── error rows ──────────────────────────────────────────────────────────────────────────────────────────
+
+    def _column(self, i: int) -> str:
+        return self.header[i] if i < self.width and self.header[i] else f"column {i + 1}"
+
+    def _carried(self, values: Sequence[str], col: int) -> str:
+        """The id or name cell an error row carries: when it is there and readable."""
+        if not 0 <= col < len(values):
+            return ""
+        text = values[col].strip()
+        if len(text) > MAX_CELL_CHARS or _CONTROL.search(text) or "\ufffd" in text:
+            return ""
+        return text
+
+    def _error(self, line: int, values: Sequence[str], problem: str) -> RowResult:
+        return RowResult(line, self._carried(values, self.id_col), self._carried(values, self.name_col), error=problem)
+
+    def _text(self, data: bytes) -> str:
+        """Bytes as text however they decode (undecodable bytes as U+FFFD, which a carried cell never holds)."""
+        try:
+            return decode(data, self.job.decoding)
+        except UnicodeDecodeError as e:
+            return data.decode(e.encoding, "replace")
+
+    def _unreadable(self, record: tuple[int, bytes, int, int]) -> RowResult:
+        line, data, flag, size = record
+        text = self._text(data)
+        if flag == OVERLONG:
+            values = leading_cells(text, self.job.delimiter, complete=False)
+            problem = (
+                f"line {line} is {size:,} bytes long — expected a row of at most {MAX_RECORD_BYTES:,} bytes "
+                "(a cell that runs on?)"
+            )
+            return self._error(line, values, problem)
+        values = leading_cells(text.rstrip("\r\n"), self.job.delimiter)
+        problem = (
+            f"{self._column(len(values))}: the quote opening this cell is not closed on its line — expected a "
+            'closing " (the next line is read as a row of its own)'
+        )
+        return self._error(line, values, problem)
+
+    def _unparsable(self, line: int, text: str, e: csv.Error) -> RowResult:
+        values = leading_cells(text, self.job.delimiter)
+        if "expected after" in str(e):
+            problem = (
+                f"{self._column(len(values))}: a closing quote is followed by more text — expected the quote to end "
+                'the cell ("" for a quote inside a quoted cell)'
+            )
+        else:
+            problem = f"not a readable CSV record ({e})"
+        return self._error(line, values, problem)
+
+    def _undecodable(self, line: int, data: bytes, e: UnicodeDecodeError) -> RowResult:
+        values = leading_cells(data.decode(e.encoding, "replace"), self.job.delimiter)
+        before = leading_cells(data[: e.start].decode("latin-1"), self.job.delimiter, complete=False)
+        where = self._column(len(before))
+        if self.job.decoding == AUTO:
+            what = "neither UTF-8 nor GB18030 text"
+            expected = "a file saved as UTF-8 or GB18030 (GBK)"
+        else:
+            what = f"not valid {self.job.encoding} text"
+            expected = "--encoding naming the file's encoding"
+        if self.job.decoding == "utf-8" and self.job.encoding not in ("utf-8", "utf-8-sig"):
+            detail = where  # (transcoded: the bytes shown would be the transcoding's)
+        else:
+            detail = f"{where}: byte 0x{data[e.start]:02x}"
+        return self._error(line, values, f"line {line} is {what} ({detail}) — expected {expected}")
 
     def csv_line(self, r: RowResult) -> str:
         """The row as a line of the output CSV: what csv.writer writes for csv_row(r). Only the echoed text
@@ -107,52 +217,51 @@ class ChunkWriter:
                 out[pos[1]] = str(amount)
         return out
 
-    def records(self, first_line: int, text: str) -> Iterator[tuple[int, list[str] | str]]:
-        """(line, cells) for each CSV record of `text`, whose first line is `first_line` of the file; a
-        record the csv module cannot read comes as (line, the error message)."""
-        reader = csv.reader(io.StringIO(text), delimiter=self.job.delimiter)
-        consumed = 0
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                yield first_line + consumed, f"not a readable CSV record ({e})"
-                consumed = reader.line_num
-                continue
-            line = first_line + consumed
-            consumed = reader.line_num
-            if values:  # a blank line is no enterprise
-                yield line, values
-
-    def process(self, first_line: int, text: str) -> tuple[str, Summary]:
-        """A chunk of input lines (whole records) → the output text of its rows, in order, and their
-        summary."""
+    def process(self, records: Sequence[Record]) -> tuple[str, Summary]:
+        """A chunk of records → the output text of their rows, in order, and their summary (blank records
+        counted, without a row)."""
         summary = Summary()
-        buffer = io.StringIO()
+        parts: list[str] = []
         csv_out = self.job.fmt == "csv"
-        for line, values in self.records(first_line, text):
-            r = RowResult(line, "", "", error=values) if isinstance(values, str) else self.result(values, line)
+        for record in records:
+            r = self.row(record)
+            if r is None:
+                summary.blank += 1
+                continue
             summary.add(r)
-            if csv_out:
-                buffer.write(self.csv_line(r))
-            else:
-                buffer.write(json.dumps(r.to_json(), ensure_ascii=False))
-                buffer.write("\n")
-        return buffer.getvalue(), summary
+            parts.append(self.csv_line(r) if csv_out else json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+        return "".join(parts), summary
 
 
 _WORKER: ChunkWriter | None = None
 
 
 def init_worker(job: Job) -> None:
-    """Pool initializer: rules and parameters loaded once per worker; Ctrl-C is the parent's to handle."""
+    """Pool initializer: rules and parameters loaded once per worker; Ctrl-C is the parent's to handle, and the
+    worker dies with the parent."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (the parent's handler is inherited through fork)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (the parent's handlers are inherited through fork)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    _die_with_parent(job.parent)
     _WORKER = ChunkWriter(job)
     quiet_gc()
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux the kernel kills this worker when its parent dies (kill -9, the OOM killer): no worker lingers to
+    write BrokenPipeError tracebacks to a terminal. Elsewhere a worker ends when it finds the pipe closed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent and os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def quiet_gc() -> None:
@@ -164,6 +273,6 @@ def quiet_gc() -> None:
     gc.freeze()
 
 
-def work(task: tuple[int, str]) -> tuple[str, Summary]:
+def work(records: Sequence[Record]) -> tuple[str, Summary]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.process(*task)
+    return _WORKER.process(records)

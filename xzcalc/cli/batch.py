@@ -35,10 +35,12 @@ def batch(
         typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -)."),
     ] = None,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the cores).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the cores; at most 4 per core)."),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="Input encoding (default: detected — UTF-8, UTF-8 BOM, GB18030/GBK).")
+        str | None,
+        typer.Option(help="Input encoding (default: each row UTF-8, else GB18030/GBK; a UTF-16 BOM is followed)."),
     ] = None,
     params: Annotated[
         Path | None, typer.Option("--params", metavar="FILE.toml", help="A reform applied to every row.")
@@ -50,10 +52,14 @@ def batch(
     lang: Annotated[Lang, typer.Option(help="Language of the summary.")] = Lang.zh,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
 ) -> None:
-    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why)."""
+    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why).
+
+    Exit status: 0 every row computed; 1 some rows failed (each says why in its own row); 2 unusable arguments,
+    input or header; 3 the run could not finish (a worker lost, the output not writable) — no partial output;
+    130 interrupted."""
     import json
 
-    from ..batch import BatchError, run
+    from ..batch import BatchError, RunFailed, run
     from ..views.summary import summary_text
 
     reform = None
@@ -77,8 +83,10 @@ def batch(
         )
     except BatchError as e:
         fail(str(e))
+    except RunFailed as e:
+        fail(str(e), 3)
     except KeyboardInterrupt:
-        sys.stderr.write("xzcalc: interrupted — no output written\n")
+        _stderr("xzcalc: interrupted — no output written\n")
         raise typer.Exit(130) from None
     if summary is not None:
         try:
@@ -87,6 +95,16 @@ def batch(
         except OSError as e:
             fail(f"--summary: {str(summary)!r} cannot be written ({e.strerror})")
     if not quiet:
-        sys.stderr.write(summary_text(report, lang.value))
+        _stderr(summary_text(report, lang.value))
     if report.summary.failed:
         raise typer.Exit(1)
+
+
+def _stderr(text: str) -> None:
+    """The summary and notes: stderr closed or full is no reason to fail a run whose output is written."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
