@@ -213,3 +213,15 @@ def test_a_reform_key_that_would_be_ignored_is_refused(tmp_path: Path, content: 
     assert done.returncode == 2, done.stderr
     [line] = done.stderr.splitlines()
     assert fragment in line
+
+
+def test_batch_neutralises_full_width_and_pipe_formulas(tmp_path: Path) -> None:
+    """Issue 14 §5: the batch's list of formula prefixes missed the full-width ＝ (which Excel and WPS on a Chinese
+    system also read as a formula) and | (DDE)."""
+    src = tmp_path / "in.csv"
+    src.write_text("id,name,employees\n＝SUM(A1),|cmd,5\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    done = xzcalc("batch", str(src), "-o", str(out), "--jobs", "1", "-q")
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'＝SUM(A1)" in text and "'|cmd" in text

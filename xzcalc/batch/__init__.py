@@ -15,9 +15,10 @@ BatchError (exit 2), RunFailed (exit 3) — for Dask, Spark `mapPartitions` or a
 
 from __future__ import annotations
 
+from ..inputs import neutralise
 from .driver import run
 from .io import BatchError, RunFailed, detect_encoding, output_format
-from .rows import Layout, RowEngine, RowResult, compute_row, layout, neutralise
+from .rows import Layout, RowEngine, RowResult, compute_row, layout
 from .summary import Report, Summary
 
 __all__ = [

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ..reform import Reform
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ── the output layout ───────────────────────────────────────────────────────────────────────────────────────
@@ -118,11 +117,6 @@ def cell_text(value: bool | str | None) -> str:
     if value is False:
         return "false"
     return str(value)
-
-
-def neutralise(text: str) -> str:
-    """Spreadsheet formula injection: text starting with = + - @ (or a tab/CR) is prefixed with ' (OWASP)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class RowEngine:

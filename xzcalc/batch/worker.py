@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..inputs import neutralise
 from ..model import KINDS
 from ..schema.build import RowReader
 from ..schema.kinds import show
 from .io import AUTO, csv_field, decode
 from .records import MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
-from .rows import RowEngine, RowResult, cell_text, layout, neutralise
+from .rows import RowEngine, RowResult, cell_text, layout
 from .summary import Summary
 
 if TYPE_CHECKING:
