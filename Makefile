@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-startup snapshots docs clean
+.PHONY: run test check lint typecheck bench bench-startup snapshots docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,10 @@ N ?= 200000
 REPEAT ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --n $(N) --repeat $(REPEAT)
+
+# the fuzz suite of every door (tests/test_fuzz_*.py) with many more examples than `make test` runs — FUZZ_EXAMPLES
+# per test; hypothesis prints how many inputs each test tried (--hypothesis-show-statistics)
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(STAMP)
+	XZCALC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_doors.py $(wildcard tests/test_fuzz_batch.py) \
+		-p no:cacheprovider --hypothesis-show-statistics -o addopts=""
