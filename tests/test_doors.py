@@ -225,3 +225,15 @@ def test_batch_neutralises_full_width_and_pipe_formulas(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8-sig")
     assert "'＝SUM(A1)" in text and "'|cmd" in text
+
+
+def test_a_parameter_with_a_stated_range_refuses_a_reform_outside_it(tmp_path: Path) -> None:
+    """Found by `make fuzz`: filing_governs_from = 0 (a month of the year) ended in a DataError traceback; its data
+    states `range = [2, 12]`, which the reform door now enforces."""
+    reform = tmp_path / "reform.toml"
+    reform.write_text("[local.six_taxes_two_fees.filing_governs_from]\nvalue = 0\n", encoding="utf-8")
+    done = xzcalc("calc", str(EXAMPLE), "--params", str(reform))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "xzcalc: error: local.six_taxes_two_fees.filing_governs_from: 0 is not valid — expected a value from 2 to 12"
+    ]

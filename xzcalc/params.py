@@ -58,6 +58,7 @@ class Parameter:
     source: str
     windows: tuple[Window, ...]
     origin: str  # the jurisdiction (or reform file) that set it
+    bounds: tuple[Decimal, Decimal] | None = None  # `range = [low, high]` in data: the values a rule can take
 
     def at(self, on: date) -> Any:
         for w in self.windows:
@@ -86,6 +87,7 @@ def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator
                 source=str(value["source"]),
                 windows=tuple(windows),
                 origin=origin,
+                bounds=(Decimal(value["range"][0]), Decimal(value["range"][1])) if "range" in value else None,
             )
         else:
             yield from _walk_params(value, f"{name}.", origin)

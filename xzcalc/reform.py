@@ -122,6 +122,17 @@ def _check_value(name: str, unit: str, base: Any, value: Any) -> None:
             raise ReformError(f"{name}: {_show(value)} is not valid — expected {what}")
 
 
+def _check_bounds(name: str, base: Parameter, value: Any) -> None:
+    """A parameter whose data states a `range` (a month of the year, a share) takes only values within it."""
+    if base.bounds is None or not isinstance(value, Decimal | int) or isinstance(value, bool):
+        return
+    low, high = base.bounds
+    if not low <= value <= high:
+        raise ReformError(
+            f"{name}: {_show(value)} is not valid — expected a value from {fmt_num(low)} to {fmt_num(high)}"
+        )
+
+
 def _show(value: Any) -> str:
     """A value as an error line shows it (short: never a 5,000-digit number)."""
     if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 20:
@@ -163,8 +174,11 @@ def parse_reform(data: Mapping[str, Any], name: str) -> Reform:
         base = known[pname]
         if "values" in table:
             changes[pname] = _windows(pname, base.unit, base.windows[0].value, table, name)
+            for w in changes[pname].windows:
+                _check_bounds(pname, base, w.value)
         else:
             _check_value(pname, base.unit, base.windows[0].value, table["value"])
+            _check_bounds(pname, base, table["value"])
             changes[pname] = table["value"]
     if not changes:
         raise ReformError(

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from ..reform import Reform
 
 
-
-
 # ── the output layout ───────────────────────────────────────────────────────────────────────────────────────
 
 
