@@ -240,7 +240,7 @@ def test_a_nul_byte_in_a_name_is_an_error_and_never_written(tmp_path: Path) -> N
         run(str(src), str(out), jobs=1)
         assert b"\x00" not in out.read_bytes()
     got = read_out(tmp_path / "out.csv")
-    assert got[0]["id"] == "XZ-001" and got[0]["error"].startswith('name: "忻州\\u0000某')
+    assert got[0]["id"] == "XZ-001" and got[0]["error"].startswith('name: "忻州\\x00某')
     assert "control character" in got[0]["error"] and got[1]["error"] == ""
 
 
@@ -489,7 +489,10 @@ def test_encodings_that_cannot_be_read_are_one_line(tmp_path: Path) -> None:
     src = write_csv(tmp_path / "in.csv", generated(20))
     done = cli("batch", str(src), "--encoding", "utf-16")  # UTF-8 bytes read as UTF-16 without a BOM
     assert done.returncode == 2
-    assert "header" in one_line(done.stderr)
+    assert "utf-16" in one_line(done.stderr) and "byte order mark" in one_line(done.stderr)
+    done = cli("batch", str(src), "--encoding", "utf-16-le")  # the same, the byte order given: mojibake
+    assert done.returncode == 2
+    assert "is the file utf-16-le text?" in one_line(done.stderr)
     done = cli("batch", str(src), "--encoding", "rot13")
     assert done.returncode == 2
     assert "rot13" in one_line(done.stderr)
@@ -508,3 +511,12 @@ def test_utf16_with_a_bom_and_tabs_is_excel_unicode_text(tmp_path: Path, clean_3
     assert [list(g.values()) for g in got] == expected[1:]
     got, _ = run_csv(tmp_path, data[2:], encoding="utf-16-le", jobs=1)  # no BOM, the encoding given
     assert [list(g.values()) for g in got] == expected[1:]
+
+
+def test_a_pipe_named_as_the_input_is_read(tmp_path: Path) -> None:
+    """`xzcalc batch <(command)` or /dev/stdin: a readable path that is not a regular file (was: "not a readable
+    file")."""
+    src = write_csv(tmp_path / "in.csv", generated(5))
+    done = cli("batch", "/dev/stdin", "-q", "-f", "jsonl", input=src.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 5

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 1000
 CHUNK_BYTES = 4 << 20  # a chunk ends at CHUNK_ROWS records or this many bytes, whichever comes first
 JOBS_PER_CORE = 4  # --jobs is at most this many processes per core this process may use
+FREEZE_AFTER = 5000  # rows computed in-process (--jobs 1) before the loaded data is frozen out of the collector's
+# sight: a full collection costs tens of milliseconds in a large process, which a short run need not pay
 
 
 def cores() -> int:
@@ -176,22 +178,25 @@ def run(
         bar = _Progress(progress, src.size)
         if jobs == 1:
             writer = ChunkWriter(job)
-            quiet_gc()
+            frozen = False
             try:
                 for records, position in chunks:
+                    if not frozen and summary.rows >= FREEZE_AFTER:  # a long run: see quiet_gc
+                        quiet_gc()
+                        frozen = True
                     body, part = writer.process(records)
                     out.write(body)
                     summary.merge(part)
                     bar.update(summary.rows, position)
             finally:
-                import gc
+                if frozen:
+                    import gc
 
-                gc.unfreeze()
+                    gc.unfreeze()
         else:
             pool = Pool(jobs, job)
-            done: dict[
-                int, tuple[str, Summary]
-            ] = {}  # finished chunks not yet written (one ahead waits for one behind)
+            # finished chunks not yet written (one that finished early waits for the ones before it)
+            done: dict[int, tuple[str, Summary]] = {}
             pending: deque[tuple[int, int, int]] = deque()  # (chunk, first line, byte position), not yet written
             try:
                 for index, (records, position) in enumerate(chunks):

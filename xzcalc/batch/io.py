@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Final
 
-from .records import BLOCK, MAX_RECORD_BYTES, RecordReader, physical_lines
+from .records import BLOCK, MAX_RECORD_BYTES, RecordReader, Unreadable, physical_lines
 
 
 class BatchError(ValueError):
@@ -158,9 +158,12 @@ class Source:
             yield from self._raw()
             return
         decoder = codecs.getincrementaldecoder(self.encoding)(errors=_UNDECODABLE)
-        for block in self._raw():
-            yield decoder.decode(block).encode("utf-8", "surrogatepass")
-        yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+        try:
+            for block in self._raw():
+                yield decoder.decode(block).encode("utf-8", "surrogatepass")
+            yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+        except UnicodeError as e:  # (not a byte that does not decode: those are the error handler's)
+            raise RunFailed(f"input: cannot be read as {self.encoding} ({e})") from None
 
     def reader(self) -> RecordReader:
         return RecordReader(physical_lines(self.blocks()))
@@ -185,13 +188,13 @@ def open_input(source: str, encoding: str | None) -> Source:
         size = None
     else:
         path = Path(source)
-        if not path.is_file():
+        if not path.exists() or path.is_dir():
             raise BatchError(f"input: {_shown(source)} is not a readable file — expected a CSV file (or - for stdin)")
         try:
             binary = path.open("rb")
+            size = os.fstat(binary.fileno()).st_size if path.is_file() else None  # (a pipe: <(command), /dev/stdin)
         except OSError as e:
             raise BatchError(f"input: {_shown(source)} cannot be read ({e.strerror})") from None
-        size = path.stat().st_size
     try:
         head = binary.read(SAMPLE)
     except OSError as e:
@@ -208,6 +211,12 @@ def open_input(source: str, encoding: str | None) -> Source:
         if encoding in ("utf-8", "gb18030"):
             return Source(binary, head, encoding, AUTO, size)
         return Source(binary, head, encoding, encoding, size)
+    boms = {"utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)}
+    if encoding in boms and head and not head.startswith(boms[encoding]):
+        raise BatchError(
+            f"--encoding {encoding}: the input does not start with a byte order mark — expected --encoding "
+            f"{encoding}-le or {encoding}-be for {encoding.upper()} without one (or the file's encoding: utf-8?)"
+        )
     if encoding in ("utf-8", "utf-8-sig"):  # a BOM the user did not mention is still a BOM
         bom = head.startswith(codecs.BOM_UTF8)
         return Source(binary, head[3:] if bom else head, "utf-8-sig" if bom else "utf-8", "utf-8", size)
@@ -227,7 +236,7 @@ def read_header(reader: RecordReader, source: Source) -> tuple[tuple[str, ...], 
     hint = f" — is the file {source.encoding} text?" if source.encoding not in ("utf-8", "utf-8-sig") else ""
     try:
         data, delimiter = reader.header(_delimiter_of)
-    except ValueError as e:
+    except Unreadable as e:
         if str(e) == "overlong":
             raise BatchError(
                 f"input: the first line is longer than {MAX_RECORD_BYTES:,} bytes — expected a header of column "

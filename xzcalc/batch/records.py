@@ -26,6 +26,7 @@ __all__ = [
     "UNCLOSED",
     "Record",
     "RecordReader",
+    "Unreadable",
     "leading_cells",
     "physical_lines",
 ]
@@ -48,6 +49,10 @@ Record: TypeAlias = tuple[int, bytes] | tuple[int, bytes, int, int]
 for a record that cannot be read, (line, bytes of its first line or prefix, UNCLOSED | OVERLONG, its size)."""
 
 
+class Unreadable(Exception):
+    """The header cannot be read as a record: "overlong" or "unclosed"."""
+
+
 class Overlong:
     """A physical line longer than the limit, skipped: its first bytes and its length."""
 
@@ -59,29 +64,34 @@ class Overlong:
 
 
 def physical_lines(blocks: Iterable[bytes], limit: int = MAX_RECORD_BYTES) -> Iterator[bytes | Overlong]:
-    """The lines of a byte stream, each with its line break (CR, LF or CRLF); a line longer than `limit` comes as
-    Overlong and is skipped without being held in memory."""
-    carry = b""
-    skipping: Overlong | None = None
-    after_cr = False  # the last skipped byte was CR: a LF that follows belongs to the same line break
+    """The lines of a byte stream, each with its line break (CR, LF or CRLF); a line longer than `limit` (its line
+    break included) comes as Overlong — its first PREFIX bytes and its length without the line break — and is
+    skipped without being held in memory."""
+    carry = b""  # the start of a line whose end is not read yet (or a CR that a LF in the next block may follow)
+    skipping: Overlong | None = None  # an overlong line whose end is not read yet
+    drop_lf = False  # a line ended with CR at the end of a block: a LF opening the next block is part of its break
     for block in blocks:
         if not block:
             continue
-        if skipping is not None:
-            if after_cr and block[:1] == b"\n":
+        if drop_lf:
+            drop_lf = False
+            if block[:1] == b"\n":
                 block = block[1:]
-            after_cr = False
+                if not block:
+                    continue
+        if skipping is not None:
             end = _first_break(block)
             if end < 0:
                 skipping.size += len(block)
                 continue
             skipping.size += end
+            yield skipping
+            skipping = None
             if block[end : end + 1] == b"\r":
                 if end + 1 == len(block):
-                    after_cr = True
+                    drop_lf = True
                 elif block[end + 1 : end + 2] == b"\n":
                     end += 1
-            skipping = None
             block = block[end + 1 :]
             if not block:
                 continue
@@ -92,21 +102,26 @@ def physical_lines(blocks: Iterable[bytes], limit: int = MAX_RECORD_BYTES) -> It
             lines.append(last)
             carry = b""
         else:
-            carry = last  # unfinished, or a CR that a LF in the next block may complete
+            carry = last
         for line in lines:
             if len(line) > limit:
-                yield Overlong(line[:PREFIX], len(line.rstrip(b"\r\n")))
+                content = line.rstrip(b"\r\n")
+                yield Overlong(content[:PREFIX], len(content))
             else:
                 yield line
         if len(carry) > limit:
-            skipping = Overlong(carry[:PREFIX], len(carry))
-            after_cr = carry.endswith(b"\r")
-            if after_cr:
-                skipping.size -= 1
+            if carry.endswith(b"\r"):  # its line break is read (a LF may follow, at the start of the next block)
+                content = carry[:-1]
+                yield Overlong(content[:PREFIX], len(content))
+                drop_lf = True
+            else:
+                skipping = Overlong(carry[:PREFIX], len(carry))
             carry = b""
-            yield skipping
+    if skipping is not None:
+        yield skipping
     if carry:
-        yield carry if len(carry) <= limit else Overlong(carry[:PREFIX], len(carry))
+        content = carry.rstrip(b"\r\n")
+        yield carry if len(carry) <= limit else Overlong(content[:PREFIX], len(content))
 
 
 def _first_break(block: bytes) -> int:
@@ -218,19 +233,19 @@ class RecordReader:
         return number, first, UNCLOSED, size
 
     def header(self, delimiter_of: _Delimiter) -> tuple[bytes, bytes]:
-        """The first record (line 1) and the delimiter it implies; ValueError when it is not a readable line."""
+        """The first record (line 1) and the delimiter it implies; Unreadable when it is not a readable record."""
         pulled = self._pull()
         if pulled is None:
             return b"", b","
         _, line = pulled
         if type(line) is not bytes:
-            raise ValueError("overlong")
+            raise Unreadable("overlong")
         delimiter = delimiter_of(line)
         if b'"' not in line or end_state(line, False, delimiter) != OPEN:
             return line, delimiter
         record = self._quoted(1, line, delimiter, lambda data: True)
         if len(record) > 2:
-            raise ValueError("unclosed")
+            raise Unreadable("unclosed")
         return record[1], delimiter
 
 

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..inputs import neutralise
+from ..inputs import echo, neutralise
 from ..model import KINDS
 from ..schema.build import RowReader
-from ..schema.kinds import show
 from .io import AUTO, csv_field, decode
 from .records import MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
 from .rows import RowEngine, RowResult, cell_text, layout
@@ -97,7 +96,7 @@ class ChunkWriter:
         if _CONTROL.search(text):
             for i, v in enumerate(values):
                 if _CONTROL.search(v):
-                    problem = f"{self._column(i)}: {show(v)} is not valid — expected text without control characters"
+                    problem = f'{self._column(i)}: "{echo(v)}" is not valid — expected text without control characters'
                     return self._error(line, values, problem)
         if len(text) > MAX_CELL_CHARS:
             for i, v in enumerate(values):
