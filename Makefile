@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-startup snapshots docs clean
+.PHONY: run test check lint typecheck bench bench-startup snapshots docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,9 @@ N ?= 200000
 REPEAT ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --n $(N) --repeat $(REPEAT)
+
+# the batch door's fuzz suite (tests/test_fuzz_batch.py) on FUZZ generated files instead of `make test`'s 300 (and as
+# many byte streams and lines, FUZZ/100 command runs); it prints how many inputs it tried — make fuzz FUZZ=100000
+FUZZ ?= 10000
+fuzz: $(STAMP)
+	XZCALC_FUZZ=$(FUZZ) $(BIN)/python -m pytest -s -q -p no:cacheprovider tests/test_fuzz_batch.py --hypothesis-show-statistics
