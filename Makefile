@@ -50,9 +50,11 @@ REPEAT ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --n $(N) --repeat $(REPEAT)
 
-# the fuzz suite of every door (tests/test_fuzz_*.py) with many more examples than `make test` runs — FUZZ_EXAMPLES
-# per test; hypothesis prints how many inputs each test tried (--hypothesis-show-statistics)
+# the fuzz suite of every door with many more examples than `make test` runs: FUZZ_EXAMPLES per test of the profile,
+# --set and reform doors (tests/test_fuzz_doors.py), FUZZ generated files for the batch door (tests/test_fuzz_batch.py,
+# and as many byte streams and lines, FUZZ/100 command runs); hypothesis prints how many inputs each test tried
 FUZZ_EXAMPLES ?= 3000
+FUZZ ?= 10000
 fuzz: $(STAMP)
-	XZCALC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_doors.py $(wildcard tests/test_fuzz_batch.py) \
-		-p no:cacheprovider --hypothesis-show-statistics -o addopts=""
+	XZCALC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XZCALC_FUZZ=$(FUZZ) $(BIN)/python -m pytest -s -q -p no:cacheprovider \
+		-o addopts="" tests/test_fuzz_doors.py tests/test_fuzz_batch.py --hypothesis-show-statistics
