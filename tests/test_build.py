@@ -124,7 +124,7 @@ BAD_CELLS = [
         "equipment.0.unit_value",
         "1",
         'equipment.0.unit_value: "equipment.0.unit_value" is not valid — expected equipment.N.FIELD with N counted '
-        "from 1",
+        "from 1 to 50",
     ),
     ("vat", "1", 'vat: "vat" is not valid — expected a field inside the table, e.g. vat.taxpayer'),
 ]

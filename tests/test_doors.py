@@ -237,3 +237,11 @@ def test_a_parameter_with_a_stated_range_refuses_a_reform_outside_it(tmp_path: P
     assert done.stderr.splitlines() == [
         "xzcalc: error: local.six_taxes_two_fees.filing_governs_from: 0 is not valid — expected a value from 2 to 12"
     ]
+
+
+def test_a_table_row_past_the_limit_is_refused_not_renumbered() -> None:
+    """equipment.99999999999.unit_value became 'equipment 1' (the tester's finding): rows are counted 1 to 50."""
+    done = xzcalc("calc", "--set", "equipment.99999999999.unit_value=600万")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0].endswith("expected equipment.N.FIELD with N counted from 1 to 50")
+    assert xzcalc("calc", "--set", "equipment.50.unit_value=600万", "-f", "json").returncode == 0

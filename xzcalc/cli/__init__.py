@@ -1,7 +1,8 @@
 """The command line: `xzcalc` (typer). Thin: parse the arguments, call the core, hand the numbers to a view.
 
 Exit status: 0 computed; 2 unusable arguments or an invalid profile (one line naming the field, the value and what
-was expected — never a traceback); 1 a batch in which some rows failed.
+was expected — never a traceback); 1 a batch in which some rows failed; 3 a batch that could not finish (a worker
+lost, the output unwritable: one line, no output left); 130 interrupted.
 
     app.py        the typer app and what every command shares
     calc.py       calc (with advisories, reforms, --html, --svg)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..schema.paths import MAX_TABLE_ROWS
 from .app import Lang, ListFormat, TemplateFormat, app, fail, run_guarded, write_file
 
 if TYPE_CHECKING:
@@ -75,7 +76,9 @@ def explain_policy(
 @app.command()
 def template(
     format_: Annotated[TemplateFormat, typer.Option("--format", "-f")] = TemplateFormat.toml,
-    rows: Annotated[int, typer.Option(min=1, max=50, help="CSV: equipment/first-set columns per enterprise.")] = 3,
+    rows: Annotated[
+        int, typer.Option(min=1, max=MAX_TABLE_ROWS, help="CSV: equipment/first-set columns per enterprise.")
+    ] = 3,
 ) -> None:
     """A commented profile template (TOML), or the header of every batch CSV column."""
     from ..schema.template import csv_header, toml_template

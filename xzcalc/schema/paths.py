@@ -37,6 +37,9 @@ def unknown_hint(cls: type, prefix: str) -> str:
     return f"a known field ({names})" if len(names) < 400 else "a known field (see `xzcalc template`)"
 
 
+MAX_TABLE_ROWS = 50  # rows of a table (machines, first-set items) one enterprise may list: `template --rows` at most
+
+
 @cache
 def all_paths(max_table_rows: int = 3) -> tuple[str, ...]:
     """Every dotted path of the schema, as CSV columns: list elements and table rows by 1-based index, the entries of
@@ -102,8 +105,8 @@ def locate(path: str) -> Location:
                 )
             continue
         if isinstance(kind, Table):
-            if len(rest) < 2 or not rest[0].isdigit() or int(rest[0]) < 1:
-                raise ProfileError(path, path, f"{parts[i]}.N.FIELD with N counted from 1")
+            if len(rest) < 2 or not rest[0].isdigit() or not 1 <= int(rest[0]) <= MAX_TABLE_ROWS:
+                raise ProfileError(path, path, f"{parts[i]}.N.FIELD with N counted from 1 to {MAX_TABLE_ROWS}")
             assert cls is Profile
             group, row, cls, i = parts[i], int(rest[0]), kind.item, i + 2
             continue
