@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xzcalc.clauses import all_clauses  # noqa: E402
-from xzcalc.params import all_policies, jurisdictions, load_toml, param_set  # noqa: E402
+from xzcalc.data import load_toml  # noqa: E402
+from xzcalc.params import all_policies, jurisdictions, param_set  # noqa: E402
 from xzcalc.views.labels import param_value  # noqa: E402
 
 KIND = {

@@ -35,8 +35,9 @@ def data_dir() -> Path:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file parsed with exact Decimals, every time: for files a user names (a reform file). Nothing is read
-    from or written beside it. Raises OSError, UnicodeDecodeError and tomllib.TOMLDecodeError."""
+    """A TOML file of the project's own (a golden case, a tool's input) parsed with exact Decimals, every time; a
+    user's document goes through xzcalc.inputs instead (limits, encodings, one-line errors). Raises OSError,
+    UnicodeDecodeError and tomllib.TOMLDecodeError."""
     with path.open("rb") as f:
         return tomllib.load(f, parse_float=Decimal)
 

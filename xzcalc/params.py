@@ -13,22 +13,18 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
-from .data import DataError, data_dir, load_data, load_toml
+from .data import DataError, data_dir, load_data
 from .messages import Text
 from .model import Certainty, Kind, PolicyInfo
 
 __all__ = [
-    "DataError",
     "ParamSet",
     "Parameter",
     "UnsupportedYear",
     "catalogue",
     "cites_in_force",
-    "data_dir",
     "jurisdiction_chain",
     "jurisdictions",
-    "load_data",
-    "load_toml",
     "local_documents",
     "offered_in",
     "param_set",

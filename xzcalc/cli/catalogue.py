@@ -56,7 +56,8 @@ def explain_policy(
 ) -> None:
     """A rule in words, its parameters with values and dates, and its sources with the clause text quoted — only the
     documents in force in the jurisdiction (national ones and its own chain's)."""
-    from ..params import DataError, offered_in, param_set, policy
+    from ..data import DataError
+    from ..params import offered_in, param_set, policy
     from ..views.table import print_policy
 
     _check_jurisdiction(jurisdiction)
