@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # equal to receipt.VERSION and pyproject.toml (tests/test_receipt.py)
+
 __all__ = ["ProfileError", "Result", "__version__", "calculate", "load_profile", "load_rules", "parse_profile"]
 
 if TYPE_CHECKING:
