@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
-from .data import DataError, data_dir, load_data
+from .data import DataError, data_dir, load_data, tax_years
 from .messages import Text
 from .model import Certainty, Kind, PolicyInfo
 
@@ -193,8 +193,10 @@ def jurisdiction_chain(jurisdiction: str) -> tuple[str, ...]:
     return tuple(reversed(chain))
 
 
-def supported_years(jurisdiction: str) -> tuple[int, ...]:
-    return tuple(int(y) for y in jurisdictions()[jurisdiction].get("years", ()))
+def supported_years(jurisdiction: str = "") -> tuple[int, ...]:
+    """The supported tax years (data/years.toml), the same for every jurisdiction: a measure outside its own windows is
+    listed as not in force that year (PolicyInfo.status_in)."""
+    return tuple(tax_years().all)
 
 
 @cache
@@ -235,9 +237,9 @@ def _jurisdiction_params(jurisdiction: str) -> dict[str, Parameter]:
 @cache
 def param_set(jurisdiction: str, year: int) -> ParamSet:
     chain = jurisdiction_chain(jurisdiction)
-    if year not in supported_years(jurisdiction):
-        years = ", ".join(str(y) for y in supported_years(jurisdiction))
-        raise UnsupportedYear(f"no policy data for {jurisdiction} in tax year {year}; supported years: {years}")
+    years = tax_years()
+    if year not in years:
+        raise UnsupportedYear(f"year: {year} is not supported — expected a tax year from {years.first} to {years.last}")
     merged: dict[str, Parameter] = {}
     for level in chain:
         merged.update(_jurisdiction_params(level))
@@ -264,6 +266,7 @@ def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty:
         Text(zh, en) for zh, en in zip(entry.get("confirm_zh", []), entry.get("confirm_en", []), strict=True)
     )
     summary = _text(entry, "summary")
+    computed, in_force, not_computed = _years_of(pid, entry)
     if not summary.zh and "benefit_zh" in entry:
         summary = _text(entry, "benefit")
     return PolicyInfo(
@@ -278,7 +281,26 @@ def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty:
         conditions=conditions,
         confirm=confirm,
         module=str(entry.get("module", "xzcalc/rules/eligible_only.py")),
+        computed_years=computed,
+        in_force_years=in_force,
+        not_computed=not_computed,
     )
+
+
+def _years_of(pid: str, entry: Mapping[str, Any]) -> tuple[tuple[int, int], tuple[int, int], str]:
+    """A policy's `years = {computed = [first, last], in_force = [first, last], not_computed = "message id"}`: the
+    tax years xzcalc computes it, those it is in force (default: the same), and the message saying why it is not
+    computed in the others it is in force. Without `years`: computed in the documents' year only (data/years.toml
+    `package`), not in force in the others."""
+    years = tax_years()
+    table = entry.get("years", {})
+    computed = table.get("computed", [years.package, years.package])
+    in_force = table.get("in_force", computed)
+    done, force = (int(computed[0]), int(computed[1])), (int(in_force[0]), int(in_force[1]))
+    not_computed = str(table.get("not_computed", ""))
+    if not (force[0] <= done[0] <= done[1] <= force[1]) or (force != done and not not_computed):
+        raise DataError(f"policy {pid}: years.computed must lie within years.in_force, with not_computed to say why")
+    return done, force, not_computed
 
 
 @cache

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .data import tax_years
 from .inputs import InputError, echo, parse_toml
 from .money import MoneyError, fmt_num, parse_decimal
 from .params import Parameter, ParamSet, Window, jurisdictions, param_set
@@ -59,9 +60,8 @@ class Reform:
 def _known_parameters() -> dict[str, Parameter]:
     known: dict[str, Parameter] = {}
     for jurisdiction in jurisdictions():
-        for year in jurisdictions()[jurisdiction].get("years", ()):
-            for p in param_set(jurisdiction, int(year)):
-                known.setdefault(p.name, p)
+        for p in param_set(jurisdiction, tax_years().default):  # (the same parameters in every year)
+            known.setdefault(p.name, p)
     return known
 
 

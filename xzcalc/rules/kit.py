@@ -106,6 +106,7 @@ class Context:
     explain: bool
     year: int  # the tax year (the profile's)
     year_end: date  # its last day: the default date of a parameter lookup
+    settled: Mapping[str, Item] = field(default_factory=dict)  # not computed this year (engine.settled): skip them
     items: dict[str, Item] = field(default_factory=dict)
     cit: dict[str, Decimal] = field(default_factory=dict)  # the CIT chain's summary (rules/income_tax.py)
     vat_payable: Decimal = ZERO  # VAT payable after relief, the surcharges' base (rules/vat.py → local_taxes.py)
@@ -139,6 +140,10 @@ class Context:
 
     def offers(self, policy_id: str) -> bool:
         return policy_id in self.offered
+
+    def computes(self, policy_id: str) -> bool:
+        """Whether the policy is computed this tax year (offered, and neither not in force nor not computed)."""
+        return policy_id in self.offered and policy_id not in self.settled
 
     def start(self, policy_id: str) -> ItemBuilder:
         info = self.offered.get(policy_id) or policy_info(policy_id)

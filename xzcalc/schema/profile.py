@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
+from ..data import tax_years
 from ..inputs import MAX_DEPTH, depth
 from .kinds import (
     DATE,
@@ -267,9 +268,9 @@ class LocalTaxes:
     )
 
 
-# The tax years a filing of `history` may be given for: the years xzcalc's contract supports (contract.md "Added
-# 2026-11", years.md: 2019–2027) — stated here only; the key of every year-keyed field is checked against it.
-FILING_YEARS = range(2019, 2027 + 1)
+# The tax years a filing of `history` may be given for: the years xzcalc supports (data/years.toml, the one place
+# they are declared; years.md: 2019–2027); the key of every year-keyed field is checked against it.
+FILING_YEARS = tax_years().all
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +407,7 @@ class Profile:
         USCC, "统一社会信用代码（可选，校验位）", "unified social credit code (optional; check digit verified)"
     )
     jurisdiction: str = spec(Choice(("xinzhou", "shanxi", "inner-mongolia")), "所在地区", "jurisdiction", "xinzhou")
-    year: int = spec(YEAR, "纳税年度", "tax year", 2022)
+    year: int = spec(YEAR, "纳税年度", "tax year", tax_years().default)
     entity: str = spec(Choice(("company", "individual-business")), "主体类型", "entity type", "company")
     sector: str = spec(
         SECTOR, "国民经济行业分类（GB/T 4754-2017）代码", "GB/T 4754-2017 sector code", "C", example="C34"

@@ -46,6 +46,8 @@ def item_json(item: Item, lang: Lang = "zh", explain: bool = False) -> dict[str,
         "reasons": [r.get(lang) for r in item.reasons],
         "sources": list(info.sources),
     }
+    if item.status != "computed":  # years.md: not_in_force | not_computed that tax year (reasons say why)
+        out["status"] = item.status
     if explain:
         out["trace"] = [s.get(lang) for s in item.trace]
     return out

@@ -155,8 +155,17 @@ def _why(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> str:
     return "\n".join(lines)
 
 
+_STATUS = {
+    "not_in_force": Text("（本年度不适用）", " (not in force this year)"),
+    "not_computed": Text("（未计算）", " (not computed)"),
+}
+
+
 def _item_cells(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> tuple[str, str, str]:
     title = item.policy.title.get(lang)
+    if item.status != "computed":  # years.md: not in force this tax year, or in force but not computed
+        title += _STATUS[item.status].get(lang)
+        return title, "—", item.reasons[-1].get(lang)
     if not item.eligible:
         title += Text("（不符合）", " (not eligible)").get(lang)
     if explain or item.eligible:
