@@ -44,6 +44,7 @@ class Window:
     start: date
     end: date
     value: Any
+    source: str = ""  # the clause of this window when the windows have different ones (years.md), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,13 @@ class Parameter:
                 return w.value
         raise LookupError(on)
 
+    def source_on(self, on: date) -> str:
+        """The clause of the window in force on `on` (its own `source`), else the parameter's."""
+        for w in self.windows:
+            if w.start <= on <= w.end:
+                return w.source or self.source
+        return self.source
+
 
 def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator[Parameter]:
     for key, value in table.items():
@@ -73,14 +81,16 @@ def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator
             for w in value["values"]:
                 if not isinstance(w.get("from"), date) or not isinstance(w.get("until"), date):
                     raise DataError(f"parameter {name} ({origin}): each window needs dates `from` and `until`")
-                windows.append(Window(w["from"], w["until"], w["value"]))
-            if not value.get("source"):
+                windows.append(Window(w["from"], w["until"], w["value"], str(w.get("source", ""))))
+            # the parameter's source: its own, or (windows of different years citing different clauses) theirs
+            source = str(value.get("source", "")) or "; ".join(dict.fromkeys(w.source for w in windows if w.source))
+            if not source or (not value.get("source") and not all(w.source for w in windows)):
                 raise DataError(f"parameter {name} ({origin}) has no source")
             yield Parameter(
                 name=name,
                 description=str(value.get("description", "")),
                 unit=str(value.get("unit", "")),
-                source=str(value["source"]),
+                source=source,
                 windows=tuple(windows),
                 origin=origin,
                 bounds=(Decimal(value["range"][0]), Decimal(value["range"][1])) if "range" in value else None,
@@ -219,13 +229,22 @@ def cites_in_force(cites: Iterable[str], jurisdiction: str) -> tuple[str, ...]:
     return tuple(c for c in cites if all(j in chain for doc, j in _documents() if c.startswith(doc)))
 
 
-def _source_in_force(param: Parameter, jurisdiction: str) -> Parameter:
-    """The parameter with its source ("; "-separated clauses) cut to the documents in force in `jurisdiction`."""
-    cites = param.source.split("; ")
+def _cut(source: str, jurisdiction: str) -> str:
+    """A source ("; "-separated clauses) cut to the documents in force in `jurisdiction` ("" when none is)."""
+    cites = source.split("; ")
     kept = cites_in_force(cites, jurisdiction)
-    if not kept:
+    return source if len(kept) == len(cites) else "; ".join(kept)
+
+
+def _source_in_force(param: Parameter, jurisdiction: str) -> Parameter:
+    """The parameter with its source and its windows' cut to the documents in force in `jurisdiction`."""
+    source = _cut(param.source, jurisdiction)
+    if not source:
         raise DataError(f"parameter {param.name} ({param.origin}) cites no document in force in {jurisdiction}")
-    return param if len(kept) == len(cites) else replace(param, source="; ".join(kept))
+    windows = tuple(replace(w, source=_cut(w.source, jurisdiction)) if w.source else w for w in param.windows)
+    if source == param.source and windows == param.windows:
+        return param
+    return replace(param, source=source, windows=windows)
 
 
 @cache

@@ -51,7 +51,7 @@ class Reform:
                 overrides[name] = change
             elif name in params:
                 base = params.parameter(name)
-                windows = tuple(Window(w.start, w.end, change) for w in base.windows)
+                windows = tuple(Window(w.start, w.end, change, w.source) for w in base.windows)
                 overrides[name] = replace(base, windows=windows, origin=f"reform {self.name}")
         return params.with_overrides(overrides), overrides
 

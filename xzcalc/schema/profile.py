@@ -457,6 +457,12 @@ class Profile:
         "an encouraged-industry enterprise in the western region (Inner Mongolia included): main business in the "
         "catalogue and at least 60% of total income (15% rate, 2020年第23号)",
     )
+    ic_or_machine_tool: bool = spec(
+        FLAG,
+        "集成电路企业或工业母机企业（2023年至2027年研发费用按120%加计扣除，2023年第44号）",
+        "integrated-circuit or 工业母机 (machine-tool) enterprise: R&D super deduction 120% in 2023–2027 "
+        "(2023年第44号)",
+    )
     restricted_industry: bool = spec(FLAG, "从事国家限制或禁止行业", "in a restricted or prohibited industry")
     income: Income = spec(Section(Income), "所得", "income")
     equipment: tuple[Equipment, ...] = spec(Table(Equipment), "本年新购置设备器具", "equipment bought in the year")

@@ -233,8 +233,10 @@ def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -
         console.print(RichText(heading.get(lang), style="bold"))
         for p in used:
             for w in p.windows:
-                console.print(f"  {p.name} = {L.param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin})")
-            console.print(RichText(f"    {p.description} — {p.source}", style="dim"))
+                cited = f" — {w.source}" if w.source else ""  # windows of different years citing their own clause
+                console.print(f"  {p.name} = {L.param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin}){cited}")
+            shown = p.description if any(w.source for w in p.windows) else f"{p.description} — {p.source}"
+            console.print(RichText(f"    {shown}", style="dim"))
     console.print()
     console.print(RichText(Text("依据（条文原文）", "Sources (clause text quoted)").get(lang), style="bold"))
     for cite in cites_in_force(info.sources, params.jurisdiction):
