@@ -181,6 +181,7 @@ def catalogue_json(policies: Sequence[PolicyInfo], jurisdiction: str, year: int)
             "certainty": p.certainty,
             "jurisdictions": list(p.jurisdictions),
             "sources": list(p.sources),
+            **({} if p.status_in(year) == "computed" else {"status": p.status_in(year)}),
         }
         for p in policies
     ]

@@ -207,7 +207,9 @@ def print_catalogue(policies: Sequence[PolicyInfo], jurisdiction: str, year: int
     for col in ("id", *(t.get(lang) for t in columns)):
         table.add_column(col)
     for p in policies:
-        table.add_row(p.id, p.title.get(lang), p.kind, L.certainty_title(p.certainty, lang), "\n".join(p.sources))
+        status = p.status_in(year)
+        title = p.title.get(lang) + ("" if status == "computed" else _STATUS[status].get(lang))
+        table.add_row(p.id, title, p.kind, L.certainty_title(p.certainty, lang), "\n".join(p.sources))
     _console().print(table)
 
 
