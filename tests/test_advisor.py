@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from xzcalc.analysis.advisor import THRESHOLDS, advise
 from xzcalc.analysis.whatif import get_path, with_path
 from xzcalc.cli import app
-from xzcalc.data import data_dir
+from xzcalc.data import data_dir, tax_years
 from xzcalc.engine import calculate
 from xzcalc.messages import message_ids
 from xzcalc.model import Advisory
@@ -230,9 +230,7 @@ def test_the_months_of_the_white_list_come_from_the_window_of_its_tiers() -> Non
 def test_every_threshold_is_declared_by_the_module_of_its_policy() -> None:
     """Each rule module's THRESHOLDS test its own policies (POLICIES) on parameters xzcalc has for at least one
     jurisdiction, and name their values and lines with messages data/messages has; the advisor reads them all."""
-    known = {
-        p.name for j in jurisdictions() for year in jurisdictions()[j].get("years", ()) for p in param_set(j, int(year))
-    }
+    known = {p.name for j in jurisdictions() for year in tax_years().all for p in param_set(j, year)}
     ids = message_ids()
     declared: list[Threshold | TableThreshold] = []
     for module in MODULES:

@@ -90,7 +90,11 @@ BAD_CELLS = [
         "3.5",
         'employment.insured_months: "3.5" is not valid — expected a whole number that is not negative',
     ),
-    ("year", "2019x", 'year: "2019x" is not valid — expected a tax year such as 2022'),
+    (
+        "year",
+        "2019x",
+        'year: "2019x" is not valid — expected a tax year from 2019 to 2027 (the years xzcalc has data for)',
+    ),
     ("tech_sme", "maybe", 'tech_sme: "maybe" is not valid — expected true or false (also 1/0, yes/no, 是/否)'),
     (
         "employment.refund_date",

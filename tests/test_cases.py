@@ -12,6 +12,7 @@ A case file:
     [expect.classification]           # name → value ("null" for none)
     absent = ["award.chain_leader_output"]   # (under [expect]) policies the jurisdiction must not offer
     [expect.reasons]     # policy id → substring that must appear in the English reasons
+    [expect.status]      # policy id → computed | not_in_force | not_computed (years.md: the measure that tax year)
 Only the keys a case names are compared, so each case states what it checks.
 """
 
@@ -73,6 +74,9 @@ def test_golden_case(path: Path) -> None:
         text = " | ".join(r.get("en") for r in got[pid].reasons) if pid in got else ""
         if fragment not in text:
             problems.append(f"{pid}: reasons {text!r} do not mention {fragment!r}")
+    for pid, status in expect.get("status", {}).items():
+        if pid in got and got[pid].status != status:
+            problems.append(f"{pid}: status {got[pid].status} != expected {status}")
     assert not problems, f"{path.name} ({case.get('title', '')}):\n  " + "\n  ".join(problems)
 
 

@@ -31,7 +31,8 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
         ),
         (["--sector", "Z9"], None, 'sector: "Z9" is not valid — expected a GB/T 4754-2017 code'),
         (["--sector", "C99"], None, 'sector: "C99" is not valid — expected a division of section C (13–43)'),
-        (["--year", "2019"], None, "no policy data for xinzhou in tax year 2019; supported years: 2022"),
+        (["--year", "2018"], None, 'year: "2018" is not valid — expected a tax year from 2019 to 2027'),
+        (["--year", "2028"], None, 'year: "2028" is not valid — expected a tax year from 2019 to 2027'),
         (["--set", "equipment.1.years=7"], None, 'equipment.1.years: "7" is not valid — expected one of 3, 4, 5, 10'),
         (["--set", "uscc=91140900MA0K0TN15J"], None, "check digit J does not match N"),
         (["--income", "1e999999999"], None, 'income.taxable_income: "1e999999999" is not valid'),
@@ -196,7 +197,8 @@ def test_policies_lists_the_catalogue() -> None:
     assert "cit.small_low_profit" in ids
     assert not any(i.startswith("eo.sme_relief_fund") for i in ids)  # a Xinzhou-only benefit
     assert run("policies", "--jurisdiction", "mars")[0] == 2
-    assert run("policies", "--year", "2019")[0] == 2
+    assert run("policies", "--year", "2018")[0] == 2
+    assert run("policies", "--year", "2028")[0] == 2
 
 
 def test_explain_command_quotes_the_clause() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from xzcalc.data import load_toml
+from xzcalc.data import load_toml, tax_years
 from xzcalc.engine import calculate
 from xzcalc.messages import Msg, message_ids, render
 from xzcalc.model import Result
@@ -205,6 +205,6 @@ NO_PARAMETER_SHOWN: frozenset[str] = frozenset({"relief.dev_zone_rent", "fees.wa
 
 def test_the_reform_changes_parameters_of_every_jurisdiction() -> None:
     for jurisdiction in jurisdictions():
-        for year in jurisdictions()[jurisdiction].get("years", ()):
-            _, changed = reform_of(jurisdiction, int(year))
+        for year in tax_years().all:
+            _, changed = reform_of(jurisdiction, year)
             assert len(changed) > 20, jurisdiction

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xzcalc.clauses import all_clauses  # noqa: E402
-from xzcalc.data import load_toml  # noqa: E402
-from xzcalc.params import all_policies, jurisdictions, param_set  # noqa: E402
+from xzcalc.data import load_toml, tax_years  # noqa: E402
+from xzcalc.params import Parameter, all_policies, jurisdictions, param_set  # noqa: E402
 from xzcalc.views.labels import param_value  # noqa: E402
 
 KIND = {
@@ -70,16 +71,63 @@ def render() -> str:
             if c.note:
                 summary += f"<br>*Note: {c.note}*"
             out.append(f"| {c.n} | {_cell(summary)} | {does} |")
+    out += render_years()
     return "\n".join(out) + "\n"
+
+
+STATUS = {"computed": "computed", "not_in_force": "not in force", "not_computed": "in force, not computed"}
+
+
+def render_years() -> list[str]:
+    """Each computed measure by tax year (data/years.toml): computed, not in force, or in force but not computed;
+    and, where computed, the parameters in force on the year's last day with the clause of their window."""
+    years = tax_years()
+    params: dict[str, Parameter] = {}
+    for j in jurisdictions():
+        for p in param_set(j, years.default):
+            params.setdefault(p.name, p)
+    out = [
+        "",
+        f"## The measures by tax year ({years.first}–{years.last})",
+        "",
+        "Generated from `data/years.toml`, each policy's `years` in `data/policies.toml` and the dated windows of "
+        "`data/params/*.toml` (years.md). A measure is computed with the parameters in force in the year, or listed "
+        "as not in force, or as in force but not computed by xzcalc (with its reason) — never computed with another "
+        "year's figures. The values are those in force on 31 December (the small-scale VAT measures are read per "
+        "filing period: see `docs/formulas.md` for every window).",
+    ]
+    for pol in all_policies():
+        if pol.certainty == "eligible_only":
+            continue
+        used = [p for n, p in params.items() if any(n == pre or n.startswith(pre + ".") for pre in pol.params)]
+        out += [
+            "",
+            f"### `{pol.id}` — {pol.title.zh} / {pol.title.en}",
+            "",
+            "| year | status | parameters |",
+            "|---|---|---|",
+        ]
+        for year in years.all:
+            status = pol.status_in(year)
+            cells = []
+            if status == "computed":
+                on = date(year, 12, 31)
+                for p in used:
+                    try:
+                        value = p.at(on)
+                    except LookupError:
+                        continue
+                    cells.append(f"`{p.name}` = {param_value(value)} ({p.source_on(on)})")
+            out.append(f"| {year} | {STATUS[status]} | {_cell('<br>'.join(cells))} |")
+    return out
 
 
 def render_formulas() -> str:
     """Every computed rule in words, with the dated parameters it reads (value, window, source, who sets it)."""
     params = {}
     for j in jurisdictions():
-        for year in jurisdictions()[j].get("years", ()):
-            for p in param_set(j, int(year)):
-                params.setdefault(p.name, p)
+        for p in param_set(j, tax_years().default):  # (the same parameters in every tax year)
+            params.setdefault(p.name, p)
     out = [
         "# Formulas and parameters",
         "",
@@ -107,9 +155,20 @@ def render_formulas() -> str:
                 for w in p.windows:
                     out.append(
                         f"| `{p.name}` | {_cell(param_value(w.value))} | {w.start} | {w.end} | {p.origin} | "
-                        f"{_cell(p.source)} |"
+                        f"{_cell(w.source or p.source)} |"
                     )
             out.append("")
+        first, last = pol.computed_years
+        out += [
+            f"Computed in tax years {first}–{last}"
+            + (
+                f" (in force {pol.in_force_years[0]}–{pol.in_force_years[1]})"
+                if pol.in_force_years != pol.computed_years
+                else ""
+            )
+            + ".",
+            "",
+        ]
         out += ["Sources: " + "；".join(pol.sources), ""]
     return "\n".join(out)
 

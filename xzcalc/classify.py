@@ -206,8 +206,12 @@ def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
         return Finding("manufacturing_size", None, (Msg("classify.manufacturing.not", {"sector": profile.sector}),))
     on = date(profile.year - 1, 12, 31)
     sales = profile.prior_revenue
-    small = Decimal(params.get("tax.manufacturing_sme_deferral.small_micro_below", on))
-    medium = Decimal(params.get("tax.manufacturing_sme_deferral.medium_below", on))
+    bands = [
+        params.get_or_none(f"tax.manufacturing_sme_deferral.{b}", on) for b in ("small_micro_below", "medium_below")
+    ]
+    if None in bands:  # a tax year whose prior year the deferral's bands do not cover (years.md: not in force)
+        return Finding("manufacturing_size", None, (Msg("classify.manufacturing.no_bands", {"year": profile.year}),))
+    small, medium = Decimal(bands[0]), Decimal(bands[1])
     value = "small-micro" if sales < small else "medium" if sales < medium else None
     src = params.parameter("tax.manufacturing_sme_deferral.small_micro_below").source
     message = {"small-micro": "small_micro", "medium": "medium", None: "neither"}[value]

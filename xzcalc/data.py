@@ -11,13 +11,14 @@ import marshal
 import os
 import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-__all__ = ["DataError", "data_dir", "load_data", "load_toml"]
+__all__ = ["DataError", "TaxYears", "data_dir", "load_data", "load_toml", "tax_years"]
 
 
 class DataError(RuntimeError):
@@ -32,6 +33,33 @@ def data_dir() -> Path:
         if (candidate / "jurisdictions.toml").is_file():
             return candidate
     raise DataError(f"data directory not found next to {here}")
+
+
+@dataclass(frozen=True, slots=True)
+class TaxYears:
+    """The supported tax years (data/years.toml): first..last inclusive, the default year, the documents' year."""
+
+    first: int
+    last: int
+    default: int
+    package: int
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and not isinstance(year, bool) and self.first <= year <= self.last
+
+    @property
+    def all(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+@cache
+def tax_years() -> TaxYears:
+    """The tax years xzcalc computes, declared once in data/years.toml."""
+    table = load_data("years.toml")
+    years = TaxYears(int(table["first"]), int(table["last"]), int(table["default"]), int(table["package"]))
+    if not years.first <= years.default <= years.last or not years.first <= years.package <= years.last:
+        raise DataError("data/years.toml: default and package must lie in first..last")
+    return years
 
 
 def load_toml(path: Path) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from .classify import classify
-from .data import DataError
+from .data import DataError, tax_years
+from .messages import Msg
 from .model import KINDS, Item, PolicyInfo, Result
 from .money import CONTEXT
-from .params import Parameter, ParamSet, catalogue, param_set
+from .params import Parameter, ParamSet, catalogue, local_documents, param_set
 from .rules import FAMILIES
 from .rules.eligible_only import eligible_only_items
 from .rules.kit import NOTHING, Context, RuleFamily
@@ -63,11 +64,37 @@ def _with_amounts(jurisdiction: str) -> Callable[[Mapping[str, Item]], tuple[Ite
 
 
 @cache
-def _plan(jurisdiction: str) -> tuple[RuleFamily, ...]:
-    """The rule families to run for a jurisdiction, in order: those owning a policy it offers, then the
-    eligible-only benefits (which fill in the policies no family computed)."""
+def settled(jurisdiction: str, year: int) -> Mapping[str, Item]:
+    """The items of the policies offered in `jurisdiction` that xzcalc does not compute in tax `year` (years.md):
+    not in force that year, or in force but not computed — each with its reason, never an amount of another year."""
+    out: dict[str, Item] = {}
+    package = tax_years().package
+    for pid, info in _offered(jurisdiction).items():
+        status = info.status_in(year)
+        if status == "computed":
+            continue
+        if status == "not_in_force":
+            first, last = info.in_force_years
+            which = "years.not_in_force_one" if first == last else "years.not_in_force"
+            reason = Msg(which, {"year": year, "first": first, "last": last})
+        else:
+            national = [s for s in info.sources if not s.startswith(local_documents())]
+            why = Msg(info.not_computed, {"year": year, "package": package, "source": "; ".join(national)})
+            reason = Msg("years.not_computed", {"year": year, "why": why})
+        amount = None if info.certainty == "eligible_only" else NOTHING
+        out[pid] = Item(info, False, amount, reasons=(reason,), status=status)
+    return MappingProxyType(out)
+
+
+@cache
+def _plan(jurisdiction: str, year: int) -> tuple[RuleFamily, ...]:
+    """The rule families to run for a jurisdiction in a tax year, in order: those owning a policy it offers and
+    computes that year, then the eligible-only benefits (which fill in the policies no family computed)."""
     offered = _offered(jurisdiction)
-    families = [family for policy_ids, family in FAMILIES if any(pid in offered for pid in policy_ids)]
+    skip = settled(jurisdiction, year)
+    families = [
+        family for policy_ids, family in FAMILIES if any(pid in offered and pid not in skip for pid in policy_ids)
+    ]
     return (*families, eligible_only_items)
 
 
@@ -93,9 +120,11 @@ def calculate(
     with localcontext(CONTEXT):
         classification = classify(profile, params)
         year = profile.year
-        ctx = Context(profile, params, classification, offered, explain, year, _year_end(year))
-        for family in _plan(profile.jurisdiction):
+        skip = settled(profile.jurisdiction, year)
+        ctx = Context(profile, params, classification, offered, explain, year, _year_end(year), skip)
+        for family in _plan(profile.jurisdiction, year):
             family(ctx)
+        ctx.items.update(skip)  # (a family computing several policies may have filled one in: the status wins)
     if len(ctx.items) != len(offered):  # (ctx.emit keeps offered policies only)
         missing = [pid for pid in offered if pid not in ctx.items]
         raise DataError(f"no rule computed {', '.join(missing)}")

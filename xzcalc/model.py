@@ -17,6 +17,9 @@ from .schema.profile import Profile
 Kind = Literal["tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"]
 KINDS: tuple[Kind, ...] = ("tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving")
 Certainty = Literal["entitled", "up_to", "eligible_only"]
+# An item's standing in the tax year (years.md): computed with that year's parameters; not in force that year; or in
+# force but not computed by xzcalc (a later rule not modelled). The last two are never eligible, amount 0.00.
+Status = Literal["computed", "not_in_force", "not_computed"]
 
 KIND_TITLES: dict[str, tuple[str, str]] = {
     "tax_reduction": ("减税（不再缴纳的税款）", "Tax reductions (tax never paid)"),
@@ -42,6 +45,17 @@ class PolicyInfo:
     conditions: dict[str, Any] = field(default_factory=dict)
     confirm: tuple[Text, ...] = ()
     module: str = "xzcalc/rules/eligible_only.py"  # the file whose code computes it
+    computed_years: tuple[int, int] = (0, 0)  # first and last tax year xzcalc computes it (data `years`)
+    in_force_years: tuple[int, int] = (0, 0)  # first and last tax year it is in force (⊇ computed_years)
+    not_computed: str = ""  # the message id saying why, in a year in force but not computed
+
+    def status_in(self, year: int) -> Status:
+        """computed, not_in_force or not_computed in tax year `year`."""
+        if self.computed_years[0] <= year <= self.computed_years[1]:
+            return "computed"
+        if self.in_force_years[0] <= year <= self.in_force_years[1]:
+            return "not_computed"
+        return "not_in_force"
 
 
 EMPTY: Mapping[str, Decimal] = MappingProxyType({})
@@ -61,6 +75,7 @@ class Item:
     components: Mapping[str, Decimal] = field(default_factory=lambda: EMPTY)
     reasons: tuple[Msg, ...] = ()
     trace: tuple[Msg, ...] = ()
+    status: Status = "computed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
-from .data import DataError, data_dir, load_data
+from .data import DataError, data_dir, load_data, tax_years
 from .messages import Text
 from .model import Certainty, Kind, PolicyInfo
 
@@ -44,6 +44,7 @@ class Window:
     start: date
     end: date
     value: Any
+    source: str = ""  # the clause of this window when the windows have different ones (years.md), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,13 @@ class Parameter:
                 return w.value
         raise LookupError(on)
 
+    def source_on(self, on: date) -> str:
+        """The clause of the window in force on `on` (its own `source`), else the parameter's."""
+        for w in self.windows:
+            if w.start <= on <= w.end:
+                return w.source or self.source
+        return self.source
+
 
 def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator[Parameter]:
     for key, value in table.items():
@@ -73,14 +81,16 @@ def _walk_params(table: Mapping[str, Any], prefix: str, origin: str) -> Iterator
             for w in value["values"]:
                 if not isinstance(w.get("from"), date) or not isinstance(w.get("until"), date):
                     raise DataError(f"parameter {name} ({origin}): each window needs dates `from` and `until`")
-                windows.append(Window(w["from"], w["until"], w["value"]))
-            if not value.get("source"):
+                windows.append(Window(w["from"], w["until"], w["value"], str(w.get("source", ""))))
+            # the parameter's source: its own, or (windows of different years citing different clauses) theirs
+            source = str(value.get("source", "")) or "; ".join(dict.fromkeys(w.source for w in windows if w.source))
+            if not source or (not value.get("source") and not all(w.source for w in windows)):
                 raise DataError(f"parameter {name} ({origin}) has no source")
             yield Parameter(
                 name=name,
                 description=str(value.get("description", "")),
                 unit=str(value.get("unit", "")),
-                source=str(value["source"]),
+                source=source,
                 windows=tuple(windows),
                 origin=origin,
                 bounds=(Decimal(value["range"][0]), Decimal(value["range"][1])) if "range" in value else None,
@@ -193,8 +203,10 @@ def jurisdiction_chain(jurisdiction: str) -> tuple[str, ...]:
     return tuple(reversed(chain))
 
 
-def supported_years(jurisdiction: str) -> tuple[int, ...]:
-    return tuple(int(y) for y in jurisdictions()[jurisdiction].get("years", ()))
+def supported_years(jurisdiction: str = "") -> tuple[int, ...]:
+    """The supported tax years (data/years.toml), the same for every jurisdiction: a measure outside its own windows is
+    listed as not in force that year (PolicyInfo.status_in)."""
+    return tuple(tax_years().all)
 
 
 @cache
@@ -217,13 +229,22 @@ def cites_in_force(cites: Iterable[str], jurisdiction: str) -> tuple[str, ...]:
     return tuple(c for c in cites if all(j in chain for doc, j in _documents() if c.startswith(doc)))
 
 
-def _source_in_force(param: Parameter, jurisdiction: str) -> Parameter:
-    """The parameter with its source ("; "-separated clauses) cut to the documents in force in `jurisdiction`."""
-    cites = param.source.split("; ")
+def _cut(source: str, jurisdiction: str) -> str:
+    """A source ("; "-separated clauses) cut to the documents in force in `jurisdiction` ("" when none is)."""
+    cites = source.split("; ")
     kept = cites_in_force(cites, jurisdiction)
-    if not kept:
+    return source if len(kept) == len(cites) else "; ".join(kept)
+
+
+def _source_in_force(param: Parameter, jurisdiction: str) -> Parameter:
+    """The parameter with its source and its windows' cut to the documents in force in `jurisdiction`."""
+    source = _cut(param.source, jurisdiction)
+    if not source:
         raise DataError(f"parameter {param.name} ({param.origin}) cites no document in force in {jurisdiction}")
-    return param if len(kept) == len(cites) else replace(param, source="; ".join(kept))
+    windows = tuple(replace(w, source=_cut(w.source, jurisdiction)) if w.source else w for w in param.windows)
+    if source == param.source and windows == param.windows:
+        return param
+    return replace(param, source=source, windows=windows)
 
 
 @cache
@@ -235,9 +256,9 @@ def _jurisdiction_params(jurisdiction: str) -> dict[str, Parameter]:
 @cache
 def param_set(jurisdiction: str, year: int) -> ParamSet:
     chain = jurisdiction_chain(jurisdiction)
-    if year not in supported_years(jurisdiction):
-        years = ", ".join(str(y) for y in supported_years(jurisdiction))
-        raise UnsupportedYear(f"no policy data for {jurisdiction} in tax year {year}; supported years: {years}")
+    years = tax_years()
+    if year not in years:
+        raise UnsupportedYear(f"year: {year} is not supported — expected a tax year from {years.first} to {years.last}")
     merged: dict[str, Parameter] = {}
     for level in chain:
         merged.update(_jurisdiction_params(level))
@@ -264,6 +285,7 @@ def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty:
         Text(zh, en) for zh, en in zip(entry.get("confirm_zh", []), entry.get("confirm_en", []), strict=True)
     )
     summary = _text(entry, "summary")
+    computed, in_force, not_computed = _years_of(pid, entry)
     if not summary.zh and "benefit_zh" in entry:
         summary = _text(entry, "benefit")
     return PolicyInfo(
@@ -278,7 +300,26 @@ def _policy_info(entry: Mapping[str, Any], default_kind: str, default_certainty:
         conditions=conditions,
         confirm=confirm,
         module=str(entry.get("module", "xzcalc/rules/eligible_only.py")),
+        computed_years=computed,
+        in_force_years=in_force,
+        not_computed=not_computed,
     )
+
+
+def _years_of(pid: str, entry: Mapping[str, Any]) -> tuple[tuple[int, int], tuple[int, int], str]:
+    """A policy's `years = {computed = [first, last], in_force = [first, last], not_computed = "message id"}`: the
+    tax years xzcalc computes it, those it is in force (default: the same), and the message saying why it is not
+    computed in the others it is in force. Without `years`: computed in the documents' year only (data/years.toml
+    `package`), not in force in the others."""
+    years = tax_years()
+    table = entry.get("years", {})
+    computed = table.get("computed", [years.package, years.package])
+    in_force = table.get("in_force", computed)
+    done, force = (int(computed[0]), int(computed[1])), (int(in_force[0]), int(in_force[1]))
+    not_computed = str(table.get("not_computed", ""))
+    if not (force[0] <= done[0] <= done[1] <= force[1]) or (force != done and not not_computed):
+        raise DataError(f"policy {pid}: years.computed must lie within years.in_force, with not_computed to say why")
+    return done, force, not_computed
 
 
 @cache

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .data import tax_years
 from .inputs import InputError, echo, parse_toml
 from .money import MoneyError, fmt_num, parse_decimal
 from .params import Parameter, ParamSet, Window, jurisdictions, param_set
@@ -50,7 +51,7 @@ class Reform:
                 overrides[name] = change
             elif name in params:
                 base = params.parameter(name)
-                windows = tuple(Window(w.start, w.end, change) for w in base.windows)
+                windows = tuple(Window(w.start, w.end, change, w.source) for w in base.windows)
                 overrides[name] = replace(base, windows=windows, origin=f"reform {self.name}")
         return params.with_overrides(overrides), overrides
 
@@ -59,9 +60,8 @@ class Reform:
 def _known_parameters() -> dict[str, Parameter]:
     known: dict[str, Parameter] = {}
     for jurisdiction in jurisdictions():
-        for year in jurisdictions()[jurisdiction].get("years", ()):
-            for p in param_set(jurisdiction, int(year)):
-                known.setdefault(p.name, p)
+        for p in param_set(jurisdiction, tax_years().default):  # (the same parameters in every year)
+            known.setdefault(p.name, p)
     return known
 
 

@@ -1,24 +1,27 @@
-"""Results side by side: one enterprise in the three jurisdictions (`xzcalc compare`), and a baseline against a reform
-(`--params FILE.toml` on calc, compare and sweep), per item and totals by kind — never added across kinds.
+"""Results side by side: one enterprise in the three jurisdictions (`xzcalc compare`) or in several tax years
+(`xzcalc compare --years`), and a baseline against a reform (`--params FILE.toml` on calc, compare and sweep), per
+item and totals by kind — never added across kinds.
 
 Numbers only: the results and the parameters a reform changes; xzcalc.views.compare shows them (JSON, CSV, tables).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..data import tax_years
 from ..model import KINDS, Item, PolicyInfo, Result
+from ..schema.kinds import YearMap
 from ..schema.profile import Profile
 
 if TYPE_CHECKING:
     from ..reform import Reform
 
-__all__ = ["JURISDICTIONS", "Comparison", "compare_jurisdictions", "reform_changes"]
+__all__ = ["JURISDICTIONS", "Comparison", "compare_jurisdictions", "compare_years", "reform_changes", "shift_years"]
 
 JURISDICTIONS = ("xinzhou", "shanxi", "inner-mongolia")
 
@@ -32,6 +35,9 @@ class Comparison:
     results: tuple[Result, ...]
     reformed: tuple[Result, ...] | None = None
     reform: Reform | None = None
+    axis: str = "jurisdiction"  # what the columns vary: "jurisdiction", or "year" (keys are the tax years)
+    # by tax year: policy id (or total.<kind>) → the keys of the columns in which it differs from the column before
+    changed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def policies(self) -> list[PolicyInfo]:
         """Every policy offered in any column, in catalogue order (the first column's order, then the others')."""
@@ -67,6 +73,67 @@ def compare_jurisdictions(profile: Profile, *, reform: Reform | None = None, exp
         tuple(results),
         tuple(reformed) if reform is not None else None,
         reform,
+    )
+
+
+def _shifted(value: Any, delta: int) -> Any:
+    """A profile value with every date `delta` years later (29 February → 28 February) and year keys moved alike
+    (kept within the supported years)."""
+    if isinstance(value, date):
+        try:
+            return value.replace(year=value.year + delta)
+        except ValueError:
+            return value.replace(year=value.year + delta, day=28)
+    if isinstance(value, YearMap):
+        years = tax_years()
+        return YearMap((y + delta, v) for y, v in value.items() if y + delta in years)
+    if isinstance(value, tuple):
+        return tuple(_shifted(v, delta) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _shifted(getattr(value, f.name), delta) for f in fields(value) if f.init})
+    return value
+
+
+def shift_years(profile: Profile, year: int) -> Profile:
+    """The profile as if filed for tax year `year`: `year` set, and every date in it (machines in service, purchases,
+    contracts, refunds, founding) and every year-keyed filing moved by the same number of years — a machine in service
+    in June of the profile's year is in service in June of `year`."""
+    delta = year - profile.year
+    if delta == 0:
+        return profile
+    moved: Profile = _shifted(profile, delta)
+    return replace(moved, year=year)
+
+
+def compare_years(
+    profile: Profile, years: Sequence[int], *, reform: Reform | None = None, explain: bool = False
+) -> Comparison:
+    """The same enterprise under each tax year's rules (shift_years: its dates move with the year), with the years in
+    which each item and each total changed from the column before."""
+    from ..engine import calculate
+
+    results, reformed = [], []
+    for y in years:
+        moved = shift_years(profile, y)
+        results.append(calculate(moved, explain=explain))
+        if reform is not None:
+            reformed.append(calculate(moved, explain=explain, reform=reform))
+    keys = tuple(str(y) for y in years)
+    changed: dict[str, tuple[str, ...]] = {}
+    for pid in {it.policy.id: None for r in results for it in r.items}:
+        cells = [(it.amount, it.eligible, it.status) for r in results for it in r.items if it.policy.id == pid]
+        changed[pid] = tuple(keys[i] for i in range(1, len(cells)) if cells[i] != cells[i - 1])
+    for kind in KINDS:
+        totals = [r.totals[kind] for r in results]
+        changed[f"total.{kind}"] = tuple(keys[i] for i in range(1, len(totals)) if totals[i] != totals[i - 1])
+    return Comparison(
+        profile,
+        keys,
+        tuple(results),
+        tuple(reformed) if reform is not None else None,
+        reform,
+        axis="year",
+        changed=changed,
     )
 
 

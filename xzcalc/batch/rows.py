@@ -76,7 +76,8 @@ class RowResult:
     jurisdiction: str = ""
     year: int | None = None
     classification: dict[str, bool | str | None] = field(default_factory=dict)
-    items: list[tuple[str, str, bool, Decimal | None]] = field(default_factory=list)  # policy, kind, eligible, amount
+    # policy, kind, eligible, amount, status (model.Status: computed, or not_in_force / not_computed that year)
+    items: list[tuple[str, str, bool, Decimal | None, str]] = field(default_factory=list)
     totals: dict[str, Decimal] = field(default_factory=dict)
     error: str = ""
 
@@ -96,15 +97,18 @@ class RowResult:
                     "kind": kind,
                     "eligible": eligible,
                     "amount": None if a is None else fmt_amount(a),
+                    **({} if status == "computed" else {"status": status}),
                 }
-                for pid, kind, eligible, a in self.items
+                for pid, kind, eligible, a, status in self.items
             ],
             "totals": {k: fmt_amount(v) for k, v in self.totals.items()} if ok else None,
             "error": self.error or None,
         }
 
 
-_ITEM_FIELDS = attrgetter("policy.id", "policy.kind", "eligible", "amount")  # an Item → RowResult.items' tuple
+_ITEM_FIELDS = attrgetter(
+    "policy.id", "policy.kind", "eligible", "amount", "status"
+)  # an Item → RowResult.items' tuple
 
 
 def cell_text(value: bool | str | None) -> str:

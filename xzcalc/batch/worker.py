@@ -208,11 +208,12 @@ class ChunkWriter:
         for kind, col in self.total_cols:
             out[col] = str(totals[kind])
         positions = self.positions
-        for pid, _, eligible, amount in r.items:
+        for pid, _, eligible, amount, status in r.items:
             pos = positions.get(pid)
             if pos is None:
                 continue  # a policy added to the catalogue after the layout was fixed: only in JSONL
-            out[pos[0]] = "true" if eligible else "false"
+            # years.md: a measure not in force that year, or not computed, says so in its eligible column
+            out[pos[0]] = "true" if eligible else "false" if status == "computed" else status
             if pos[1] >= 0 and amount is not None:
                 out[pos[1]] = str(amount)
         return out

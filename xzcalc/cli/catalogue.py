@@ -18,23 +18,34 @@ if TYPE_CHECKING:
 @app.command()
 def policies(
     jurisdiction: Annotated[str, typer.Option(help="xinzhou | shanxi | inner-mongolia")] = "xinzhou",
-    year: Annotated[int, typer.Option(help="Tax year.")] = 2022,
+    year: Annotated[str | None, typer.Option(help="Tax year (2019–2027; default 2022).")] = None,
     format_: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
     lang: Annotated[Lang, typer.Option()] = Lang.zh,
 ) -> None:
-    """The catalogue for a jurisdiction and year: id, title, kind, certainty, sources."""
+    """The catalogue in force for a jurisdiction in a tax year: id, title, kind, certainty, sources (a measure in
+    force but not computed by xzcalc that year is listed and marked; one not in force is left out)."""
     from ..params import catalogue, param_set
 
     _check_jurisdiction(jurisdiction)
-    run_guarded(param_set, jurisdiction, year)
+    tax_year = _tax_year(year)
+    run_guarded(param_set, jurisdiction, tax_year)
+    in_force = [p for p in catalogue(jurisdiction) if p.status_in(tax_year) != "not_in_force"]
     if format_ is ListFormat.json:
         from ..views.machine import catalogue_json
 
-        sys.stdout.write(catalogue_json(catalogue(jurisdiction), jurisdiction, year))
+        sys.stdout.write(catalogue_json(in_force, jurisdiction, tax_year))
     else:
         from ..views.table import print_catalogue
 
-        print_catalogue(catalogue(jurisdiction), jurisdiction, year, lang=lang.value)
+        print_catalogue(in_force, jurisdiction, tax_year, lang=lang.value)
+
+
+def _tax_year(text: str | None) -> int:
+    """--year as a profile's `year` reads it (data/years.toml: one line naming the range, exit 2); its default."""
+    from ..data import tax_years
+    from ..schema.kinds import YEAR
+
+    return tax_years().default if text is None else int(run_guarded(YEAR.parse, text, "--year"))
 
 
 def _check_jurisdiction(jurisdiction: str) -> None:
@@ -51,7 +62,7 @@ def _check_jurisdiction(jurisdiction: str) -> None:
 def explain_policy(
     policy_id: Annotated[str, typer.Argument(help="A policy id, e.g. cit.small_low_profit (see `xzcalc policies`).")],
     jurisdiction: Annotated[str, typer.Option(help="Whose parameters to show.")] = "xinzhou",
-    year: Annotated[int, typer.Option(help="Tax year.")] = 2022,
+    year: Annotated[str | None, typer.Option(help="Tax year (2019–2027; default 2022).")] = None,
     lang: Annotated[Lang, typer.Option()] = Lang.zh,
 ) -> None:
     """A rule in words, its parameters with values and dates, and its sources with the clause text quoted — only the
@@ -70,8 +81,9 @@ def explain_policy(
             f"policy: {policy_id!r} is not offered in {jurisdiction} (only in {', '.join(info.jurisdictions)}) — "
             f"expected an id listed by `xzcalc policies --jurisdiction {jurisdiction}`"
         )
-    params = run_guarded(param_set, jurisdiction, year)
-    print_policy(info, params, year, lang=lang.value)
+    tax_year = _tax_year(year)
+    params = run_guarded(param_set, jurisdiction, tax_year)
+    print_policy(info, params, tax_year, lang=lang.value)
 
 
 @app.command()

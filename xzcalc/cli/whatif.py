@@ -1,4 +1,5 @@
-"""The what-if commands: `xzcalc compare` (three jurisdictions) and `xzcalc sweep` (one field varied)."""
+"""The what-if commands: `xzcalc compare` (three jurisdictions, or tax years with --years) and `xzcalc sweep` (one
+field varied)."""
 
 from __future__ import annotations
 
@@ -40,23 +41,51 @@ def compare(
             rich_help_panel=WHATIF_PANEL,
         ),
     ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            metavar="Y1,Y2,…",
+            help="Compare tax years instead (e.g. 2021,2022,2023,2025): the profile's jurisdiction under each year's "
+            "rules, every date of the profile moved with the year.",
+            rich_help_panel=WHATIF_PANEL,
+        ),
+    ] = None,
     format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
     lang: Annotated[Lang, typer.Option(help="Language of titles.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
 ) -> None:
-    """The same enterprise in Xinzhou, Shanxi and Inner Mongolia side by side: per item and totals by kind."""
-    from ..analysis.compare import compare_jurisdictions
+    """The same enterprise in Xinzhou, Shanxi and Inner Mongolia side by side — or, with --years, in several tax
+    years: per item and totals by kind (with the years each line changed)."""
+    from ..analysis.compare import compare_jurisdictions, compare_years
     from ..views import compare as view
     from ..views.machine import to_text
 
     prof = run_guarded(build_profile, profile, {}, set_ or [])
     reform = load_reform_option(params)
-    cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
+    if years is not None:
+        cmp = run_guarded(compare_years, prof, run_guarded(parse_years, years), reform=reform)
+    else:
+        cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
     if format_ is TableJsonCsv.json:
         sys.stdout.write(to_text(view.comparison_json(cmp, lang_code(lang.value)), "json"))
     elif format_ is TableJsonCsv.csv:
         sys.stdout.write(view.comparison_csv(cmp))
     else:
         view.print_comparison(cmp, lang_code(lang.value))
+
+
+def parse_years(text: str) -> list[int]:
+    """--years 2021,2022,2023 → the tax years, each checked like a profile's `year` (one line, exit 2, naming the
+    supported range); at most each supported year once, in the order given."""
+    from ..schema.kinds import YEAR
+
+    parts = [t.strip() for t in text.split(",")]
+    if not any(parts):
+        fail(f"--years: {text!r} is not valid — expected tax years separated by commas, e.g. 2021,2022,2023")
+    years = [YEAR.parse(t, "--years") for t in parts]
+    if len(set(years)) != len(years):
+        fail(f"--years: {text!r} is not valid — expected each tax year once")
+    return years
 
 
 # ── sweep ────────────────────────────────────────────────────────────────────────────────────────────────────

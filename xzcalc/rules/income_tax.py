@@ -58,7 +58,8 @@ def income_tax(ctx: Context) -> None:
             ctx.emit(ctx.start(pid).ineligible("cit.not_for_individual_business"))
         reason = Msg("cit.small_low_profit.individual_business")
         ctx.classification["small_low_profit"] = Finding("small_low_profit", False, (reason,))
-        _individual_business(ctx)
+        if ctx.computes(IIT):  # (no halving in force in 2019–2020: the engine lists it as not in force)
+            _individual_business(ctx)
 
 
 # ── B3 R&D super deduction ──────────────────────────────────────────────────────────────────────────
@@ -99,8 +100,19 @@ def _rd_extra_deduction(ctx: Context, item: ItemBuilder) -> Decimal | None:
         source = ctx.source("cit.rd_super_deduction.negative_list")
         item.because("cit.rd_super_deduction.negative_list", sector=p.sector, hit=hit, source=source)
         return None
-    manufacturing = _manufacturing_enterprise(ctx, item)
-    who = "manufacturing" if manufacturing else "tech_sme" if p.tech_sme else "other"
+
+    # the rates the enterprise qualifies for in the year — a rate without a window in the year is no rate then
+    # (manufacturers' 100% from 2021, 科技型中小企业' from 2022, 2023年第44号's 120% in 2023–2027) — the highest wins
+    def in_force(who: str) -> bool:
+        return ctx.params.get_or_none(f"cit.rd_super_deduction.rate_{who}", ctx.year_end) is not None
+
+    qualifies = [
+        *(["ic_or_machine_tool"] if p.ic_or_machine_tool and in_force("ic_or_machine_tool") else []),
+        *(["manufacturing"] if in_force("manufacturing") and _manufacturing_enterprise(ctx, item) else []),
+        *(["tech_sme"] if p.tech_sme and in_force("tech_sme") else []),
+        "other",
+    ]
+    who = max(qualifies, key=lambda w: ctx.dec(f"cit.rd_super_deduction.rate_{w}"))  # (the first of equal rates)
     name = f"cit.rd_super_deduction.rate_{who}"
     rate = ctx.dec(name)
     item.because(

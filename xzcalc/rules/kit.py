@@ -106,6 +106,7 @@ class Context:
     explain: bool
     year: int  # the tax year (the profile's)
     year_end: date  # its last day: the default date of a parameter lookup
+    settled: Mapping[str, Item] = field(default_factory=dict)  # not computed this year (engine.settled): skip them
     items: dict[str, Item] = field(default_factory=dict)
     cit: dict[str, Decimal] = field(default_factory=dict)  # the CIT chain's summary (rules/income_tax.py)
     vat_payable: Decimal = ZERO  # VAT payable after relief, the surcharges' base (rules/vat.py → local_taxes.py)
@@ -123,7 +124,7 @@ class Context:
         part of it, such as 2022年第28号's 2022-10-01..12-31)."""
         first, last = date(self.year, 1, 1), self.year_end
         return tuple(
-            Window(max(w.start, first), min(w.end, last), w.value)
+            Window(max(w.start, first), min(w.end, last), w.value, w.source)
             for w in self.params.parameter(name).windows
             if w.start <= last and w.end >= first
         )
@@ -133,12 +134,17 @@ class Context:
         windows = self.windows_in_year(name)
         return windows[0] if windows else None
 
-    def source(self, name: str) -> str:
-        """The clause a parameter is written in (its `source` in data/params)."""
-        return self.params.parameter(name).source
+    def source(self, name: str, on: date | None = None) -> str:
+        """The clause a parameter is written in (data/params): that of its window in force on `on` (default: the last
+        day of the tax year) when the windows cite their own, else the parameter's `source`."""
+        return self.params.parameter(name).source_on(on or self.year_end)
 
     def offers(self, policy_id: str) -> bool:
         return policy_id in self.offered
+
+    def computes(self, policy_id: str) -> bool:
+        """Whether the policy is computed this tax year (offered, and neither not in force nor not computed)."""
+        return policy_id in self.offered and policy_id not in self.settled
 
     def start(self, policy_id: str) -> ItemBuilder:
         info = self.offered.get(policy_id) or policy_info(policy_id)

@@ -141,18 +141,27 @@ def six_taxes_two_fees(ctx: Context) -> None:
         ctx.emit(item.unmet(failed))
         return
     share = Decimal(share)
-    # 2022年第10号: 对增值税小规模纳税人、小型微利企业和个体工商户…减征; 2022年第3号: the first two for the whole year
-    whole_year = p.vat.taxpayer == "small-scale" or p.entity == "individual-business"
-    covered = Decimal(1) if whole_year else _covered(ctx, item)
+    # who is relieved that year (payers): 13号 第三条 small-scale taxpayers only (2019–2021); 2022年第10号 and
+    # 2023年第12号 第二条 对增值税小规模纳税人、小型微利企业和个体工商户…减征;
+    # 2022年第3号: the first two for the whole year
+    listed = ctx.param(_P + "payers")
+    whole_year = p.vat.taxpayer == "small-scale" or (
+        p.entity == "individual-business" and "individual_business" in listed
+    )
+    covered = Decimal(1) if whole_year else _covered(ctx, item) if "small_low_profit" in listed else Decimal(0)
     payers = {
         "small_scale": p.vat.taxpayer == "small-scale",
         "small_low_profit": where(whole_year, bool(ctx.classification["small_low_profit"].value), covered > 0),
         "individual_business": p.entity == "individual-business",
     }
-    who = [Msg(f"{_P}who.{k}") for k, holds in payers.items() if holds]
-    failed = unmet(
-        Condition(bool(who), _P + where(whole_year, "not_eligible", "not_eligible_general"), {"year": ctx.year})
-    )
+    who = [Msg(f"{_P}who.{k}") for k, holds in payers.items() if holds and k in listed]
+    if "small_low_profit" not in listed:  # 13号 第三条: small-scale taxpayers only that year
+        why = Msg(_P + "small_scale_only", {"year": ctx.year, "source": ctx.source(_P + "payers")})
+        failed = unmet(Condition(bool(who), why.id, why.values))
+    else:
+        failed = unmet(
+            Condition(bool(who), _P + where(whole_year, "not_eligible", "not_eligible_general"), {"year": ctx.year})
+        )
     if failed is not None:
         ctx.emit(item.unmet(failed))
         return

@@ -122,7 +122,7 @@ class Threshold:
                 yield Line(
                     id=self.id or self.param,
                     parameter=self.param,
-                    source=params.parameter(self.param).source,
+                    source=params.parameter(self.param).source_on(on),
                     path=path,
                     label=label,
                     line_name=Msg(self.line_name, {"line": line, **cited}),

@@ -7,7 +7,7 @@ sentence from data/messages/vat.toml.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -17,6 +17,7 @@ from ..model import Result
 from ..money import ZERO
 from ..params import ParamSet
 from ..schema.profile import Profile
+from .common import add_months
 from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
 from .local_taxes import surcharge_rates
 from .thresholds import Threshold
@@ -26,6 +27,7 @@ CREDIT_REFUND = "vat.credit_refund"
 POLICIES = (SMALL_SCALE, CREDIT_REFUND)
 # the month each filing period of the tax year begins with (the calendar's, no document's), by vat.period
 PERIOD_STARTS = {"quarter": (1, 4, 7, 10), "month": tuple(range(1, 13))}
+PERIOD_MONTHS = {"quarter": 3, "month": 1}
 # the exemption line of each filing period (2021年第11号: 月销售额15万元 / 季度销售额45万元)
 LINES = {"quarter": "vat.small_scale.quarter_threshold", "month": "vat.small_scale.month_threshold"}
 
@@ -66,27 +68,71 @@ class Relief(NamedTuple):
     payable: Decimal  # VAT still payable
 
 
-def _period(ctx: Context, item: ItemBuilder, label: Msg, line_name: str, start: date, sales: Sales) -> Relief:
-    """One filing period (a quarter or a month, first day `start`, shown as `label`) of a small-scale taxpayer, by the
-    parameters in force on its first day: 2021年第11号 / 国家税务总局公告2021年第5号 第一条 (the line, without a sale of
-    real estate), 2022年第15号 (3% exempt), 2021年第7号 (3% at 1%), 国家税务总局公告2022年第6号 第一条 (专票 taxed)."""
-    rate3 = ctx.dec("vat.small_scale.levy_rate_3pct", start)
-    rate5 = ctx.dec("vat.small_scale.levy_rate_5pct", start)
+def _period(
+    ctx: Context, item: ItemBuilder, label: Msg, line_name: str, start: date, sales: Sales, months: int = 1
+) -> Relief:
+    """One filing period (a quarter or a month, first day `start`, `months` long, shown as `label`) of a small-scale
+    taxpayer. The line is the one in force on its first day; a measure that changes inside the period (2020-03-01:
+    3% → 1%, years.md) splits the period's sales evenly by month, each part at the measures of its own months
+    (the line still tested on the whole period), and the reasons say so."""
+    firsts = [add_months(start, k) for k in range(months)]
+    measures = [_measures(ctx, first) for first in firsts]
+    if all(m == measures[0] for m in measures):
+        return _part(ctx, item, label, line_name, start, sales, start, Decimal(1))
+    parts: list[tuple[date, int]] = []  # (first day, months) of runs of months under the same measures
+    for first, m in zip(firsts, measures, strict=True):
+        if parts and _measures(ctx, parts[-1][0]) == m:
+            parts[-1] = (parts[-1][0], parts[-1][1] + 1)
+        else:
+            parts.append((first, 1))
+    item.because("vat.small_scale_exemption.split_by_month", period=label, months=months, changed=parts[1][0])
+    total = Relief(ZERO, ZERO, ZERO)
+    for first, n in parts:
+        fraction = Decimal(n) / Decimal(months)
+        last = add_months(first, n) - timedelta(days=1)
+        shown = Msg("vat.small_scale_exemption.part", {"period": label, "start": first, "end": last})
+        part = _part(ctx, item, shown, line_name, start, sales, first, fraction)
+        total = Relief(total.exempt + part.exempt, total.reduced + part.reduced, total.payable + part.payable)
+    return total
+
+
+def _measures(ctx: Context, on: date) -> tuple[object, ...]:
+    """The measures of B5 in force on a day (what may change inside a filing period)."""
+    return tuple(ctx.params.get_or_none(name, on) for name, _ in MEASURES)
+
+
+def _part(
+    ctx: Context,
+    item: ItemBuilder,
+    label: Msg,
+    line_name: str,
+    start: date,
+    whole: Sales,
+    on: date,
+    fraction: Decimal,
+) -> Relief:
+    """`fraction` of a filing period (first day `start`) from the day `on`: the line in force on `start` tested on
+    the whole period's sales, the measures in force on `on` applied to `fraction` of them: 2021年第11号 /
+    国家税务总局公告2021年第5号 第一条 (the line, without a sale of real estate), 2022年第15号 (3% exempt), 2021年第7号
+    (3% at 1%), 国家税务总局公告2022年第6号 第一条 (专票 taxed), and their counterparts of other years (years.md)."""
+    rate3 = ctx.dec("vat.small_scale.levy_rate_3pct", on)
+    rate5 = ctx.dec("vat.small_scale.levy_rate_5pct", on)
     line = ctx.params.get_or_none(line_name, start)
-    share = ctx.params.get_or_none("vat.small_scale.exempt_3pct", start)
-    cut = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", start)
+    share = ctx.params.get_or_none("vat.small_scale.exempt_3pct", on)
+    cut = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", on)
     re_outside = bool(ctx.params.get_or_none("vat.small_scale.real_estate_outside_threshold", start))
-    special_taxed = bool(ctx.params.get_or_none("vat.small_scale.special_invoice_taxed", start))
+    special_taxed = bool(ctx.params.get_or_none("vat.small_scale.special_invoice_taxed", on))
     # a measure not in force that period: nothing exempt, no rate cut
     cut_rate = rate3 if cut is None else Decimal(cut)
-    s3, s5 = sales.s3, sales.s5
-    total = s3 + s5
+    total = whole.s3 + whole.s5
     # 国家税务总局公告2021年第5号 第一条: 合计销售额超过…，但扣除本期发生的销售不动产的销售额后未超过…的，
     # 其销售货物、劳务、服务、无形资产取得的销售额免征增值税
-    tested = total - where(re_outside, sales.real_estate, ZERO)
+    tested = total - where(re_outside, whole.real_estate, ZERO)
     under_all = line is not None and total <= Decimal(line)
     under_rest = line is not None and not under_all and tested <= Decimal(line)
     under = under_all or under_rest
+    sales = whole if fraction == 1 else Sales(*(x * fraction for x in whole))
+    s3, s5 = sales.s3, sales.s5
     # 国家税务总局公告2022年第6号 第一条: 放弃免税并开具增值税专用发票的 (and under the line: 专票 sales are taxed)
     special = where(special_taxed, sales.special, ZERO)
     plain3 = s3 - special
@@ -135,8 +181,9 @@ def _period(ctx: Context, item: ItemBuilder, label: Msg, line_name: str, start: 
     return Relief(exempt, reduced, due - exempt - reduced)
 
 
-def _label(period: str, number: int) -> Msg:
-    return Msg(f"vat.small_scale_exemption.{period}", {"n": number})
+def _label(period: str, number: int, year: int) -> Msg:
+    """A filing period as the reasons name it, with its tax year (2022年第1季度 / 2022 Q1)."""
+    return Msg(f"vat.small_scale_exemption.{period}", {"n": number, "year": year})
 
 
 def small_scale_exemption(ctx: Context) -> None:
@@ -167,7 +214,8 @@ def small_scale_exemption(ctx: Context) -> None:
         if real_estate < v.sales_real_estate[i]:
             capped.append(f"vat.sales_real_estate.{n}")
         sales = Sales(v.sales_3pct[i], special, v.sales_other[i], real_estate)
-        relief = _period(ctx, item, _label(v.period, n), line_name, date(ctx.year, month, 1), sales)
+        first = date(ctx.year, month, 1)
+        relief = _period(ctx, item, _label(v.period, n, ctx.year), line_name, first, sales, PERIOD_MONTHS[v.period])
         exempt += relief.exempt
         reduced += relief.reduced
         payable += relief.payable
@@ -181,7 +229,10 @@ def small_scale_exemption(ctx: Context) -> None:
     rate3 = ctx.dec("vat.small_scale.levy_rate_3pct")
     line_message = f"vat.small_scale_exemption.measure.{v.period}_threshold"
     measures = [
-        Msg(message, {"value": w.value, "when": _span(w.start, w.end), "rate3": rate3, "source": ctx.source(name)})
+        Msg(
+            message,
+            {"value": w.value, "when": _span(w.start, w.end), "rate3": rate3, "source": ctx.source(name, w.start)},
+        )
         for name, message in ((line_name, line_message), *MEASURES)
         for w in ctx.windows_in_year(name)
     ]

@@ -533,23 +533,28 @@ class Date(Scalar[date | None]):
 
 
 class Year(Scalar[int]):
-    """A tax year from 2000 to 2100 (2022, "2022"); whether xzcalc has its parameters is the engine's question."""
+    """A supported tax year (2022, "2022"): the range of data/years.toml, the one place it is declared."""
 
     name = "year"
     repeats = True
-    low, high = 2000, 2100
 
     def parse(self, value: object, path: str) -> int:
-        expected = "a tax year such as 2022"
+        from ..data import tax_years
+
+        years = tax_years()
+        expected = f"a tax year from {years.first} to {years.last} (the years xzcalc has data for)"
         year = _whole(value, path, expected)
-        if not self.low <= year <= self.high:
+        if year not in years:
             raise ProfileError(path, value, expected)
         return year
 
     def json_schema(self) -> dict[str, Any]:
+        from ..data import tax_years
+
+        years = tax_years()
         return {
             "anyOf": [
-                {"type": "integer", "minimum": self.low, "maximum": self.high},
+                {"type": "integer", "minimum": years.first, "maximum": years.last},
                 {"type": "string", "pattern": r"^\s*\d{4}(\.0*)?\s*$"},
             ]
         }

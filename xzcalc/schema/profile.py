@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
+from ..data import tax_years
 from ..inputs import MAX_DEPTH, depth
 from .kinds import (
     DATE,
@@ -267,9 +268,9 @@ class LocalTaxes:
     )
 
 
-# The tax years a filing of `history` may be given for: the years xzcalc's contract supports (contract.md "Added
-# 2026-11", years.md: 2019–2027) — stated here only; the key of every year-keyed field is checked against it.
-FILING_YEARS = range(2019, 2027 + 1)
+# The tax years a filing of `history` may be given for: the years xzcalc supports (data/years.toml, the one place
+# they are declared; years.md: 2019–2027); the key of every year-keyed field is checked against it.
+FILING_YEARS = tax_years().all
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +407,7 @@ class Profile:
         USCC, "统一社会信用代码（可选，校验位）", "unified social credit code (optional; check digit verified)"
     )
     jurisdiction: str = spec(Choice(("xinzhou", "shanxi", "inner-mongolia")), "所在地区", "jurisdiction", "xinzhou")
-    year: int = spec(YEAR, "纳税年度", "tax year", 2022)
+    year: int = spec(YEAR, "纳税年度", "tax year", tax_years().default)
     entity: str = spec(Choice(("company", "individual-business")), "主体类型", "entity type", "company")
     sector: str = spec(
         SECTOR, "国民经济行业分类（GB/T 4754-2017）代码", "GB/T 4754-2017 sector code", "C", example="C34"
@@ -455,6 +456,12 @@ class Profile:
         "（15%税率，财政部 税务总局 国家发展改革委公告2020年第23号）",
         "an encouraged-industry enterprise in the western region (Inner Mongolia included): main business in the "
         "catalogue and at least 60% of total income (15% rate, 2020年第23号)",
+    )
+    ic_or_machine_tool: bool = spec(
+        FLAG,
+        "集成电路企业或工业母机企业（2023年至2027年研发费用按120%加计扣除，2023年第44号）",
+        "integrated-circuit or 工业母机 (machine-tool) enterprise: R&D super deduction 120% in 2023–2027 "
+        "(2023年第44号)",
     )
     restricted_industry: bool = spec(FLAG, "从事国家限制或禁止行业", "in a restricted or prohibited industry")
     income: Income = spec(Section(Income), "所得", "income")

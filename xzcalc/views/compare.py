@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.compare import Comparison, reform_changes
-from ..messages import Lang, Text
+from ..messages import Lang, Msg, Text
 from ..model import KINDS, Advisory, Item, Result
 from ..money import ZERO, fmt_amount, fmt_num
 from ..schema.profile import profile_to_dict
@@ -204,17 +204,19 @@ def comparison_json(cmp: Comparison, lang: Lang) -> dict[str, Any]:
             else:
                 new = cmp.cell(col, info.id, reformed=True)
                 amounts[key] = {"baseline": _amount(base), "reform": _amount(new), "difference": _delta(base, new)}
-        items.append(
-            {
-                "policy": info.id,
-                "title": {"zh": info.title.zh, "en": info.title.en},
-                "kind": info.kind,
-                "certainty": info.certainty,
-                "offered": {k: eligible[k] is not None for k in cmp.keys},
-                "eligible": eligible,
-                "amounts": amounts,
-            }
-        )
+        entry: dict[str, Any] = {
+            "policy": info.id,
+            "title": {"zh": info.title.zh, "en": info.title.en},
+            "kind": info.kind,
+            "certainty": info.certainty,
+            "offered": {k: eligible[k] is not None for k in cmp.keys},
+            "eligible": eligible,
+            "amounts": amounts,
+        }
+        if cmp.axis == "year":  # each year's status (years.md) and the years the line changed
+            entry["status"] = {k: _status(cmp.cell(col, info.id)) for col, k in enumerate(cmp.keys)}
+            entry["changed_in"] = [int(k) for k in cmp.changed.get(info.id, ())]
+        items.append(entry)
     totals: dict[str, Any] = {}
     for col, key in enumerate(cmp.keys):
         base_totals = cmp.results[col].totals
@@ -230,6 +232,8 @@ def comparison_json(cmp: Comparison, lang: Lang) -> dict[str, Any]:
                 }
                 for k in KINDS
             }
+    if cmp.axis == "year":
+        return _years_json(cmp, lang, items, totals)
     out: dict[str, Any] = {
         "profile": profile_to_dict(cmp.profile),
         "jurisdictions": list(cmp.keys),
@@ -247,6 +251,32 @@ def comparison_json(cmp: Comparison, lang: Lang) -> dict[str, Any]:
     return out
 
 
+def _status(item: Item | None) -> str | None:
+    return None if item is None else item.status
+
+
+def _years_json(cmp: Comparison, lang: Lang, items: list[Any], totals: dict[str, Any]) -> dict[str, Any]:
+    """compare --years: the profile as given, the years, and per item and total the years it changed in."""
+    out: dict[str, Any] = {
+        "profile": profile_to_dict(cmp.profile),
+        "jurisdiction": cmp.profile.jurisdiction,
+        "years": [int(k) for k in cmp.keys],
+        "dates_moved": Msg("years.compare.dates_moved", {"year": cmp.profile.year}).get(lang),
+        "classification": {
+            key: {k: f.value for k, f in cmp.results[col].classification.items()} for col, key in enumerate(cmp.keys)
+        },
+        "items": items,
+        "totals": totals,
+        "totals_changed_in": {k: [int(y) for y in cmp.changed.get(f"total.{k}", ())] for k in KINDS},
+    }
+    if cmp.reform is not None:
+        out["reform"] = {
+            "name": cmp.reform.name,
+            "changed": {key: reform_changes(cmp.reform, cmp.profile.jurisdiction, int(key)) for key in cmp.keys},
+        }
+    return out
+
+
 def comparison_csv(cmp: Comparison) -> str:
     """One row per policy: an amount column per jurisdiction (empty = not offered); with a reform, three each."""
     out = io.StringIO()
@@ -254,6 +284,9 @@ def comparison_csv(cmp: Comparison) -> str:
     header = ["policy", "kind", "certainty"]
     for key in cmp.keys:
         header += [key] if cmp.reformed is None else [f"{key}.baseline", f"{key}.reform", f"{key}.difference"]
+    by_year = cmp.axis == "year"
+    if by_year:
+        header.append("changed_in")
     writer.writerow(header)
 
     def cells(col: int, pid: str) -> list[str]:
@@ -267,6 +300,8 @@ def comparison_csv(cmp: Comparison) -> str:
         row = [info.id, info.kind, info.certainty]
         for col in range(len(cmp.keys)):
             row += cells(col, info.id)
+        if by_year:
+            row.append(" ".join(cmp.changed.get(info.id, ())))
         writer.writerow(row)
     for kind in KINDS:
         row = [f"total.{kind}", kind, ""]
@@ -277,6 +312,8 @@ def comparison_csv(cmp: Comparison) -> str:
             else:
                 b = cmp.reformed[col].totals[kind]
                 row += [fmt_amount(a), fmt_amount(b), fmt_amount(b - a)]
+        if by_year:
+            row.append(" ".join(cmp.changed.get(f"total.{kind}", ())))
         writer.writerow(row)
     return out.getvalue()
 
@@ -284,13 +321,17 @@ def comparison_csv(cmp: Comparison) -> str:
 def _csv_amount(item: Item | None) -> str:
     if item is None:
         return ""
+    if item.status != "computed":  # years.md: never an amount of another year
+        return item.status
     return "eligible" if item.amount is None and item.eligible else _amount(item) or ""
 
 
 def comparison_rows(cmp: Comparison, lang: Lang) -> tuple[list[str], list[list[str]], list[str | None], list[str]]:
     """Headers, rows (policies with an amount, by kind, then totals) with styles, and notes for the table."""
-    titles = [L.jurisdiction_title(key, lang) for key in cmp.keys]
-    headers = [L.POLICY.get(lang), *titles]
+    by_year = cmp.axis == "year"
+    titles = list(cmp.keys) if by_year else [L.jurisdiction_title(key, lang) for key in cmp.keys]
+    headers = [L.POLICY.get(lang), *titles, *([CHANGED_IN.get(lang)] if by_year else [])]
+    extra = 1 if by_year else 0
     rows: list[list[str]] = []
     styles: list[str | None] = []
     policies = cmp.policies()
@@ -298,15 +339,16 @@ def comparison_rows(cmp: Comparison, lang: Lang) -> tuple[list[str], list[list[s
         group = [p for p in policies if p.kind == kind and p.certainty != "eligible_only"]
         if not group:
             continue
-        rows.append([_kind(kind, lang)] + [""] * len(cmp.keys))
+        rows.append([_kind(kind, lang)] + [""] * (len(cmp.keys) + extra))
         styles.append("bold underline")
         for info in group:
-            cells = [_cell(cmp, col, info.id) for col in range(len(cmp.keys))]
+            cells = [_cell(cmp, col, info.id, lang) for col in range(len(cmp.keys))]
             differs = len(set(cells)) > 1
-            rows.append(["  " + info.title.get(lang), *cells])
+            changed = [" ".join(cmp.changed.get(info.id, ()))] if by_year else []
+            rows.append(["  " + info.title.get(lang), *cells, *changed])
             any_eligible = any((c := cmp.cell(col, info.id)) is not None and c.eligible for col in range(len(cmp.keys)))
             styles.append("bold" if differs else None if any_eligible else "dim")
-    rows.append([L.TOTALS.get(lang)] + [""] * len(cmp.keys))
+    rows.append([L.TOTALS.get(lang)] + [""] * (len(cmp.keys) + extra))
     styles.append("bold underline")
     for kind in KINDS:
         cells = []
@@ -317,6 +359,8 @@ def comparison_rows(cmp: Comparison, lang: Lang) -> tuple[list[str], list[list[s
             else:
                 b = cmp.reformed[col].totals[kind]
                 cells.append(L.yuan(a) if a == b else f"{L.yuan(a)} → {L.yuan(b)} ({L.signed(b - a)})")
+        if by_year:
+            cells.append(" ".join(cmp.changed.get(f"total.{kind}", ())))
         rows.append(["  " + _kind(kind, lang), *cells])
         styles.append("bold")
     counts = []
@@ -324,28 +368,39 @@ def comparison_rows(cmp: Comparison, lang: Lang) -> tuple[list[str], list[list[s
         n = sum(1 for it in cmp.results[col].items if it.policy.certainty == "eligible_only" and it.eligible)
         counts.append(f"{titles[col]} {n}")
     notes = [Text("可申请的无金额政策：", "Benefits to apply for (no amount): ").get(lang) + ", ".join(counts)]
-    notes.append(
-        Text(
-            "— = 本地区无此政策；≤ = 上限（按审核）",
-            "— = not offered in that jurisdiction; ≤ = an upper bound (case by case)",
-        ).get(lang)
-    )
+    if by_year:
+        notes.append(Msg("years.compare.dates_moved", {"year": cmp.profile.year}).get(lang))
+        notes.append(Msg("years.compare.legend", {}).get(lang))
+    else:
+        notes.append(
+            Text(
+                "— = 本地区无此政策；≤ = 上限（按审核）",
+                "— = not offered in that jurisdiction; ≤ = an upper bound (case by case)",
+            ).get(lang)
+        )
     if cmp.reform is not None:
         zh = lang == "zh"
         notes.append(("参数修改（" if zh else "Reform (") + cmp.reform.name + ("）：" if zh else "): "))
         seen: set[str] = set()
         for key in cmp.keys:
-            for line in reform_lines(cmp.reform, key, cmp.profile.year, lang):
+            where, year = (cmp.profile.jurisdiction, int(key)) if by_year else (key, cmp.profile.year)
+            for line in reform_lines(cmp.reform, where, year, lang):
                 if line not in seen:
                     seen.add(line)
                     notes.append("  " + line)
     return headers, rows, styles, notes
 
 
-def _cell(cmp: Comparison, col: int, pid: str) -> str:
+CHANGED_IN = Text("变化年度", "changed in")
+STATUS = {"not_in_force": Text("本年度不适用", "not in force"), "not_computed": Text("未计算", "not computed")}
+
+
+def _cell(cmp: Comparison, col: int, pid: str, lang: Lang = "zh") -> str:
     base = cmp.cell(col, pid)
     if base is None:
         return "—"
+    if base.status != "computed":
+        return STATUS[base.status].get(lang)
     text = _item_amount(base)
     if cmp.reformed is not None:
         new = cmp.cell(col, pid, reformed=True)
@@ -366,6 +421,13 @@ def print_comparison(cmp: Comparison, lang: Lang) -> None:
     from .table import print_grid
 
     headers, rows, styles, notes = comparison_rows(cmp, lang)
+    if cmp.axis == "year":
+        where = L.jurisdiction_title(cmp.profile.jurisdiction, lang)
+        title = f"{L.enterprise_name(cmp.profile, lang)} · {where} — " + Text(
+            "各年度政策对比（元）", "tax years compared (yuan)"
+        ).get(lang)
+        print_grid(title, headers, rows, styles=styles, notes=notes)
+        return
     title = f"{L.enterprise_name(cmp.profile, lang)} · {cmp.profile.year} — " + Text(
         "三地政策对比（元）", "three jurisdictions compared (yuan)"
     ).get(lang)

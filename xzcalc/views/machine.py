@@ -46,6 +46,8 @@ def item_json(item: Item, lang: Lang = "zh", explain: bool = False) -> dict[str,
         "reasons": [r.get(lang) for r in item.reasons],
         "sources": list(info.sources),
     }
+    if item.status != "computed":  # years.md: not_in_force | not_computed that tax year (reasons say why)
+        out["status"] = item.status
     if explain:
         out["trace"] = [s.get(lang) for s in item.trace]
     return out
@@ -179,6 +181,7 @@ def catalogue_json(policies: Sequence[PolicyInfo], jurisdiction: str, year: int)
             "certainty": p.certainty,
             "jurisdictions": list(p.jurisdictions),
             "sources": list(p.sources),
+            **({} if p.status_in(year) == "computed" else {"status": p.status_in(year)}),
         }
         for p in policies
     ]

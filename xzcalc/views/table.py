@@ -155,8 +155,17 @@ def _why(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> str:
     return "\n".join(lines)
 
 
+_STATUS = {
+    "not_in_force": Text("（本年度不适用）", " (not in force this year)"),
+    "not_computed": Text("（未计算）", " (not computed)"),
+}
+
+
 def _item_cells(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> tuple[str, str, str]:
     title = item.policy.title.get(lang)
+    if item.status != "computed":  # years.md: not in force this tax year, or in force but not computed
+        title += _STATUS[item.status].get(lang)
+        return title, "—", item.reasons[-1].get(lang)
     if not item.eligible:
         title += Text("（不符合）", " (not eligible)").get(lang)
     if explain or item.eligible:
@@ -198,7 +207,9 @@ def print_catalogue(policies: Sequence[PolicyInfo], jurisdiction: str, year: int
     for col in ("id", *(t.get(lang) for t in columns)):
         table.add_column(col)
     for p in policies:
-        table.add_row(p.id, p.title.get(lang), p.kind, L.certainty_title(p.certainty, lang), "\n".join(p.sources))
+        status = p.status_in(year)
+        title = p.title.get(lang) + ("" if status == "computed" else _STATUS[status].get(lang))
+        table.add_row(p.id, title, p.kind, L.certainty_title(p.certainty, lang), "\n".join(p.sources))
     _console().print(table)
 
 
@@ -224,8 +235,10 @@ def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -
         console.print(RichText(heading.get(lang), style="bold"))
         for p in used:
             for w in p.windows:
-                console.print(f"  {p.name} = {L.param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin})")
-            console.print(RichText(f"    {p.description} — {p.source}", style="dim"))
+                cited = f" — {w.source}" if w.source else ""  # windows of different years citing their own clause
+                console.print(f"  {p.name} = {L.param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin}){cited}")
+            shown = p.description if any(w.source for w in p.windows) else f"{p.description} — {p.source}"
+            console.print(RichText(f"    {shown}", style="dim"))
     console.print()
     console.print(RichText(Text("依据（条文原文）", "Sources (clause text quoted)").get(lang), style="bold"))
     for cite in cites_in_force(info.sources, params.jurisdiction):
