@@ -154,16 +154,20 @@ def run_guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
         fail(f"{e.value!r} is not valid — expected {e.expected}")
 
 
-def emit_result(result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = ()) -> None:
+def emit_result(
+    result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = (), reform: bytes | None = None
+) -> None:
+    """The result in `fmt`; a JSON or TOML result carries the receipt (contract.md), `reform` the --params bytes."""
     lg: LangCode = "en" if lang == "en" else "zh"
     if fmt == "table":
         from ..views.table import print_table
 
         print_table(result, lang=lg, explain=explain, advisories=advisories)
     else:
+        from ..receipt import receipt
         from ..views.machine import dumps
 
-        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories))
+        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform)))
 
 
 WHATIF_PANEL = "What-if"

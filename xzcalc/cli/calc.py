@@ -17,6 +17,7 @@ from .app import (
     app,
     build_profile,
     emit_result,
+    fail,
     lang_code,
     load_reform_option,
     parse_margin,
@@ -166,6 +167,7 @@ def run_calc(
     if reformed is None or reform is None:
         emit_result(result, fmt, lang, explain, advisories)
         return
+    from ..receipt import receipt
     from ..views import compare as view
     from ..views.machine import to_text
 
@@ -175,7 +177,18 @@ def run_calc(
         sys.stdout.write(view.reform_csv(result, reformed))
     else:
         data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
+        data["receipt"] = receipt(reform_bytes(params))
         sys.stdout.write(to_text(data, fmt))
+
+
+def reform_bytes(params: str | None) -> bytes | None:
+    """The --params file's bytes, for the receipt's reform_sha256 (the file load_reform_option has just read)."""
+    if params is None:
+        return None
+    try:
+        return Path(params).read_bytes()
+    except OSError as e:
+        fail(f"--params: {params!r} cannot be read ({e.strerror or e.__class__.__name__})")
 
 
 # ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────
