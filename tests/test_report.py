@@ -112,7 +112,9 @@ def test_svg_breakdown(example_profile: Path, tmp_path: Path) -> None:
 
 
 def test_unwritable_report_exits_2(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["calc", "--html", str(tmp_path / "no" / "such" / "dir" / "r.html")])
+    result = runner.invoke(
+        app, ["calc", "--employees", "3", "--html", str(tmp_path / "no" / "such" / "dir" / "r.html")]
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("xzcalc: error: --html: ")
     assert len(result.stderr.strip().splitlines()) == 1

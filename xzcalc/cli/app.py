@@ -16,7 +16,7 @@ from .. import __version__
 from ..inputs import echo
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from ..messages import Lang as LangCode
     from ..model import Advisory, Result
@@ -202,6 +202,58 @@ def parse_margin(text: str) -> Decimal:
         return parse_rate(text)
     except MoneyError as e:
         fail(f"--margin: {text!r} is not valid — expected {e.expected}")
+
+
+# ── help in Chinese (issue 12 §7): --lang zh or a Chinese locale; help only, never an output format ───────────────
+
+
+def help_language(argv: Sequence[str], environ: Mapping[str, str]) -> LangCode:
+    """zh when the command line asks for help (--help, or nothing at all) and says --lang zh, or says no --lang and
+    the locale is Chinese (the first of LC_ALL, LC_MESSAGES, LANG that is set, as POSIX orders them); else en."""
+    if argv and "--help" not in argv:
+        return "en"
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return "zh" if argv[i + 1] == "zh" else "en"
+        if arg.startswith("--lang="):
+            return "zh" if arg == "--lang=zh" else "en"
+    locale = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), "")
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def without_lang(argv: Sequence[str]) -> list[str]:
+    """argv less its --lang option: help needs none, and a command without --lang (template) would refuse it."""
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("--lang="):
+            out.append(arg)
+    return out
+
+
+def run_with_chinese_help(argv: Sequence[str]) -> None:
+    """Build the click command of `app`, put the Chinese help of data/help.toml on it, and run it on `argv`."""
+    import typer.main
+
+    from ..data import load_data
+
+    texts = load_data("help.toml")
+    group = typer.main.get_command(app)
+    group.help = texts["app"]
+    for name, command in getattr(group, "commands", {}).items():
+        entry = texts.get("command", {}).get(name)
+        if entry is None:
+            continue
+        command.help = entry.get("help", command.help)
+        options = entry.get("options", {})
+        for param in command.params:
+            if param.name in options and hasattr(param, "help"):
+                param.help = options[param.name]
+    group(args=without_lang(argv), prog_name="xzcalc")
 
 
 def write_file(path: Path, text: str, option: str) -> None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 @app.command()
 def calc(
+    ctx: typer.Context,
     profile: Annotated[
         str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin. Optional: options suffice.")
     ] = None,
@@ -120,6 +121,12 @@ def calc(
         "income.rd_expense": rd,
         "vat.taxpayer": taxpayer,
     }
+    if profile is None and not set_ and all(v is None for v in options.values()):
+        # nothing to compute: a table of zeros would look like an answer (issue 12 §7); a bad option still says so
+        parse_margin(margin)
+        load_reform_option(params)
+        sys.stderr.write(ctx.get_usage() + f"\nTry '{ctx.command_path} --help' for help.\n\n")
+        fail("calc needs a profile (a TOML or JSON file, or - for stdin) or profile options such as --employees")
     prof = run_guarded(build_profile, profile, options, set_ or [])
     run_calc(
         prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg
