@@ -52,7 +52,7 @@ def test_report_has_amounts_reasons_arithmetic_and_quoted_clauses(example_profil
                 assert escaped(found.text) in page, cite
                 quoted += 1
     assert quoted > 20
-    for kind in ("Tax reductions", "Subsidies and awards", "never added across kinds"):
+    for kind in ("Tax reductions", "Subsidies and awards", "Kinds are never added together"):
         assert kind in page
 
 

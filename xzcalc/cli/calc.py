@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..inputs import echo
 from .app import (
     OUTPUT_PANEL,
     PROFILE_PANEL,
@@ -100,6 +101,23 @@ def calc(
             "--html", metavar="FILE", help="Also write a shareable report page (HTML).", rich_help_panel=OUTPUT_PANEL
         ),
     ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The report's date (default: SOURCE_DATE_EPOCH when set, else today).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = None,
+    appendix: Annotated[
+        bool,
+        typer.Option(
+            "--appendix",
+            help="Print the report's appendix too (the arithmetic and the clauses; on screen it is always there).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
     svg: Annotated[
         Path | None,
         typer.Option(
@@ -129,7 +147,16 @@ def calc(
         fail("calc needs a profile (a TOML or JSON file, or - for stdin) or profile options such as --employees")
     prof = run_guarded(build_profile, profile, options, set_ or [])
     run_calc(
-        prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg
+        prof,
+        fmt=format_.value,
+        lang=lang.value,
+        explain=explain,
+        margin=margin,
+        params=params,
+        html=html,
+        svg=svg,
+        on=date,
+        appendix=appendix,
     )
 
 
@@ -146,6 +173,8 @@ def run_calc(
     params: str | None,
     html: Path | None,
     svg: Path | None,
+    on: str | None = None,
+    appendix: bool = False,
 ) -> None:
     from ..analysis.advisor import advise
     from ..engine import calculate
@@ -162,10 +191,25 @@ def run_calc(
         reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
         reformed_advisories = tuple(advise(profile, reformed, margin=share, reform=reform))
     if html is not None:
-        from ..views.html import report_page
+        from ..receipt import receipt as make_receipt
+        from ..views.html import report_date, report_page
 
+        try:
+            day = report_date(on)
+        except ValueError:
+            where = "--date" if on is not None else "SOURCE_DATE_EPOCH"
+            fail(f"{where}: {echo(on or '')!r} is not valid — expected a date YYYY-MM-DD (--date) or whole seconds")
         shown_advisories = advisories if reformed is None else reformed_advisories
-        page = report_page(result, lang=lg, advisories=shown_advisories, reformed=reformed, reform=reform)
+        page = report_page(
+            result,
+            lang=lg,
+            advisories=shown_advisories,
+            reformed=reformed,
+            reform=reform,
+            on=day,
+            appendix=appendix,
+            receipt=make_receipt(reform_bytes(params)),
+        )
         write_file(html, page, "--html")
     if svg is not None:
         from ..views.svg import breakdown_svg
