@@ -143,8 +143,12 @@ def calc(
         # nothing to compute: a table of zeros would look like an answer (issue 12 §7); a bad option still says so
         parse_margin(margin)
         load_reform_option(params)
-        sys.stderr.write(ctx.get_usage() + f"\nTry '{ctx.command_path} --help' for help.\n\n")
-        fail("calc needs a profile (a TOML or JSON file, or - for stdin) or profile options such as --employees")
+        # the usage in the one line every bad input gets (the doors' contract: one line, exit 2)
+        usage = " ".join(ctx.get_usage().split())
+        fail(
+            f"nothing to compute — {usage} (a TOML or JSON profile, - for stdin, or profile options such as "
+            f"--employees; {ctx.command_path} --help for more)"
+        )
     prof = run_guarded(build_profile, profile, options, set_ or [])
     run_calc(
         prof,
