@@ -110,6 +110,8 @@ def test_help_in_chinese_with_lang_zh_or_a_chinese_locale() -> None:
         assert out.returncode == 0, out.stderr
         assert zh["help"] in out.stdout, args
         assert "企业信息：TOML 或 JSON 文件" in out.stdout
+    narrow = _xzcalc("calc", "--lang", "zh", "--help", env={"COLUMNS": "80"})
+    assert max(cell_len(line) for line in narrow.stdout.splitlines()) <= 80  # (click counts a Chinese character once)
     english = _xzcalc("calc", "--lang", "en", "--help", env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
     assert "Compute every policy for one enterprise" in english.stdout
     top = _xzcalc("--lang", "zh", "--help")

@@ -253,7 +253,12 @@ def run_with_chinese_help(argv: Sequence[str]) -> None:
         for param in command.params:
             if param.name in options and hasattr(param, "help"):
                 param.help = options[param.name]
-    group(args=without_lang(argv), prog_name="xzcalc")
+    # click measures text in characters, a Chinese one takes two cells: lay the help out for a terminal about half as
+    # wide (its first column, the options, is Latin) so that the lines fit the real one
+    import shutil
+
+    columns = shutil.get_terminal_size().columns
+    group(args=without_lang(argv), prog_name="xzcalc", terminal_width=max(40, (columns + 32) // 2))
 
 
 def write_file(path: Path, text: str, option: str) -> None:
