@@ -277,7 +277,7 @@ def print_advisories(advisories: Sequence[Advisory], *, lang: Lang = "zh", conso
         if i:
             body.append("\n")
         body.append("\n".join(wrap("• " + advisory.message.get(lang), inner, "", "  ")))
-        body.append("\n" + "\n".join(wrap(f"  {advisory.parameter} — {advisory.source}", inner, "", "  ")), style="dim")
+        body.append("\n" + "\n".join(wrap(f"{advisory.parameter} — {advisory.source}", inner, "  ", "  ")), style="dim")
     console.print(Panel(body, title=ADVISORY_TITLE.get(lang), title_align="left", border_style="yellow"))
 
 
