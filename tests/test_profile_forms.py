@@ -92,3 +92,13 @@ def test_a_gb18030_profile_reads_like_its_utf8(tmp_path: Path) -> None:
     utf8 = _xzcalc("calc", str(EXAMPLE), "--format", "json")
     assert gb.returncode == 0, gb.stderr
     assert json.loads(gb.stdout)["items"] == json.loads(utf8.stdout)["items"]
+
+
+def test_a_batch_cell_takes_the_same_date_forms() -> None:
+    from xzcalc.schema.build import profile_from_flat
+
+    profile = profile_from_flat(
+        {"established": "2022年6月", "equipment.1.in_service": "2022/09", "equipment.1.unit_value": "100"}
+    )
+    assert profile.established == date(2022, 6, 1)
+    assert profile.equipment[0].in_service == date(2022, 9, 1)
