@@ -99,7 +99,8 @@ BAD_CELLS = [
     (
         "employment.refund_date",
         "2022-13",
-        'employment.refund_date: "2022-13" is not valid — expected a date "YYYY-MM" or "YYYY-MM-DD"',
+        'employment.refund_date: "2022-13" is not valid — expected a date "YYYY-MM" or "YYYY-MM-DD" '
+        "(2022-06, 2022/06, 2022.06, 2022年6月, 2022年6月15日)",
     ),
     ("entity", "bank", 'entity: "bank" is not valid — expected one of company, individual-business'),
     (

@@ -112,7 +112,9 @@ def test_every_output_cites_only_documents_in_force(
             # the city's clauses end in （责任单位：市…）: a report elsewhere quotes none of them
             assert "责任单位：市" not in page, f"{jurisdiction}: the HTML report quotes a Xinzhou 责任单位"
         if jurisdiction == "inner-mongolia":
-            assert "责任单位" not in page  # Shanxi's clauses end in (责任单位:省…), Inner Mongolia's name none
+            # Shanxi's clauses end in (责任单位:省…), Inner Mongolia's name none (the claim column's heading 责任单位
+            # lists the plan's departments or the office receiving the claim)
+            assert "（责任单位" not in page and "(责任单位" not in page
 
 
 def test_the_rich_profile_reaches_the_rules_that_cited_other_places() -> None:

@@ -155,7 +155,7 @@ def test_toml_output_parses(example_profile: Path) -> None:
 def test_csv_output_has_a_row_per_item_and_totals(example_profile: Path) -> None:
     _, out, _ = run("calc", str(example_profile), "-f", "csv")
     lines = out.strip().splitlines()
-    assert lines[0] == "policy,title,kind,certainty,eligible,amount,components,reasons,sources"
+    assert lines[0] == "policy,title,kind,certainty,eligible,amount,components,reasons,sources,claim"
     assert any(line.startswith("cit.small_low_profit,") and ",494000.00," in line for line in lines)
     assert sum(line.startswith("total.") for line in lines) == 5
 

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("messages", ("xzcalc.messages",)),
     ("schema", ("xzcalc.schema",)),
     ("model", ("xzcalc.model",)),
-    ("data", ("xzcalc.params", "xzcalc.clauses", "xzcalc.reform", "xzcalc.classify")),
+    ("data", ("xzcalc.params", "xzcalc.clauses", "xzcalc.claims", "xzcalc.reform", "xzcalc.classify")),
     ("rules", ("xzcalc.rules",)),
     ("engine", ("xzcalc.engine",)),
     ("analysis", ("xzcalc.analysis",)),

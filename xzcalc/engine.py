@@ -15,6 +15,7 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .claims import claims_for
 from .classify import classify
 from .data import DataError, tax_years
 from .messages import Msg
@@ -144,4 +145,5 @@ def calculate(
         MappingProxyType(totals),
         MappingProxyType(ctx.cit),
         changed,
+        claims_for(profile.jurisdiction, profile.year),  # (one shared mapping per place and year)
     )

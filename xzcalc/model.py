@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
@@ -20,6 +21,8 @@ Certainty = Literal["entitled", "up_to", "eligible_only"]
 # An item's standing in the tax year (years.md): computed with that year's parameters; not in force that year; or in
 # force but not computed by xzcalc (a later rule not modelled). The last two are never eligible, amount 0.00.
 Status = Literal["computed", "not_in_force", "not_computed"]
+Channel = Literal["on_return", "apply", "automatic"]
+CHANNELS: tuple[Channel, ...] = ("on_return", "apply", "automatic")
 
 KIND_TITLES: dict[str, tuple[str, str]] = {
     "tax_reduction": ("减税（不再缴纳的税款）", "Tax reductions (tax never paid)"),
@@ -59,6 +62,23 @@ class PolicyInfo:
 
 
 EMPTY: Mapping[str, Decimal] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """How an item is obtained where the enterprise is (data/claims.toml, xzcalc.claims): the channel (on_return
+    申报享受, apply 依申请, automatic 免申即享), the responsible units the documents in force there name for its
+    clauses (or the office receiving the claim), the window (None: no window in the documents) and the clauses all
+    this comes from."""
+
+    channel: Channel
+    units: tuple[Text, ...]
+    start: date | None
+    until: date | None
+    sources: tuple[str, ...]
+
+
+NO_CLAIMS: Mapping[str, Claim] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +159,7 @@ class Result:
     totals: Mapping[str, Decimal]
     cit: Mapping[str, Decimal]
     changed_params: tuple[str, ...] = ()
+    claims: Mapping[str, Claim] = field(default_factory=lambda: NO_CLAIMS)  # policy id → how it is claimed there
 
     def item(self, policy_id: str) -> Item:
         for it in self.items:

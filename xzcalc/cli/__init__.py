@@ -14,11 +14,12 @@ Importing a command module registers its commands on `app`.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 from . import batch, calc, catalogue, whatif  # noqa: F401  (registers the commands)
-from .app import app, build_profile
+from .app import app, build_profile, help_language, run_with_chinese_help, without_lang
 
 __all__ = ["app", "build_profile", "main"]
 
@@ -33,7 +34,12 @@ def main() -> None:
     commands = [c for c in app.registered_commands if _command_name(c) == chosen]
     if commands:
         app.registered_commands = commands
-    app()
+    if help_language(sys.argv[1:], os.environ) == "zh":
+        run_with_chinese_help(sys.argv[1:])  # help only: machine formats never depend on the locale
+        return
+    if "--help" in sys.argv[1:]:  # --lang only chooses the help's language (template has no --lang of its own)
+        sys.argv[1:] = without_lang(sys.argv[1:])
+    app(prog_name="xzcalc")  # (also under python -m xzcalc: the usage names the command people type)
 
 
 def _command_name(info: Any) -> str:

@@ -16,7 +16,7 @@ from .. import __version__
 from ..inputs import echo
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from ..messages import Lang as LangCode
     from ..model import Advisory, Result
@@ -154,16 +154,20 @@ def run_guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
         fail(f"{e.value!r} is not valid — expected {e.expected}")
 
 
-def emit_result(result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = ()) -> None:
+def emit_result(
+    result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = (), reform: bytes | None = None
+) -> None:
+    """The result in `fmt`; a JSON or TOML result carries the receipt (contract.md), `reform` the --params bytes."""
     lg: LangCode = "en" if lang == "en" else "zh"
     if fmt == "table":
         from ..views.table import print_table
 
         print_table(result, lang=lg, explain=explain, advisories=advisories)
     else:
+        from ..receipt import receipt
         from ..views.machine import dumps
 
-        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories))
+        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform)))
 
 
 WHATIF_PANEL = "What-if"
@@ -198,6 +202,63 @@ def parse_margin(text: str) -> Decimal:
         return parse_rate(text)
     except MoneyError as e:
         fail(f"--margin: {text!r} is not valid — expected {e.expected}")
+
+
+# ── help in Chinese (issue 12 §7): --lang zh or a Chinese locale; help only, never an output format ───────────────
+
+
+def help_language(argv: Sequence[str], environ: Mapping[str, str]) -> LangCode:
+    """zh when the command line asks for help (--help, or nothing at all) and says --lang zh, or says no --lang and
+    the locale is Chinese (the first of LC_ALL, LC_MESSAGES, LANG that is set, as POSIX orders them); else en."""
+    if argv and "--help" not in argv:
+        return "en"
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return "zh" if argv[i + 1] == "zh" else "en"
+        if arg.startswith("--lang="):
+            return "zh" if arg == "--lang=zh" else "en"
+    locale = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), "")
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def without_lang(argv: Sequence[str]) -> list[str]:
+    """argv less its --lang option: help needs none, and a command without --lang (template) would refuse it."""
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("--lang="):
+            out.append(arg)
+    return out
+
+
+def run_with_chinese_help(argv: Sequence[str]) -> None:
+    """Build the click command of `app`, put the Chinese help of data/help.toml on it, and run it on `argv`."""
+    import typer.main
+
+    from ..data import load_data
+
+    texts = load_data("help.toml")
+    group = typer.main.get_command(app)
+    group.help = texts["app"]
+    for name, command in getattr(group, "commands", {}).items():
+        entry = texts.get("command", {}).get(name)
+        if entry is None:
+            continue
+        command.help = entry.get("help", command.help)
+        options = entry.get("options", {})
+        for param in command.params:
+            if param.name in options and hasattr(param, "help"):
+                param.help = options[param.name]
+    # click measures text in characters, a Chinese one takes two cells: lay the help out for a terminal about half as
+    # wide (its first column, the options, is Latin) so that the lines fit the real one
+    import shutil
+
+    columns = shutil.get_terminal_size().columns
+    group(args=without_lang(argv), prog_name="xzcalc", terminal_width=max(40, (columns + 32) // 2))
 
 
 def write_file(path: Path, text: str, option: str) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..inputs import echo
 from .app import (
     OUTPUT_PANEL,
     PROFILE_PANEL,
@@ -17,6 +18,7 @@ from .app import (
     app,
     build_profile,
     emit_result,
+    fail,
     lang_code,
     load_reform_option,
     parse_margin,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 @app.command()
 def calc(
+    ctx: typer.Context,
     profile: Annotated[
         str | None, typer.Argument(help="Profile: a TOML or JSON file, or - for stdin. Optional: options suffice.")
     ] = None,
@@ -98,6 +101,23 @@ def calc(
             "--html", metavar="FILE", help="Also write a shareable report page (HTML).", rich_help_panel=OUTPUT_PANEL
         ),
     ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The report's date (default: SOURCE_DATE_EPOCH when set, else today).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = None,
+    appendix: Annotated[
+        bool,
+        typer.Option(
+            "--appendix",
+            help="Print the report's appendix too (the arithmetic and the clauses; on screen it is always there).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
     svg: Annotated[
         Path | None,
         typer.Option(
@@ -119,9 +139,28 @@ def calc(
         "income.rd_expense": rd,
         "vat.taxpayer": taxpayer,
     }
+    if profile is None and not set_ and all(v is None for v in options.values()):
+        # nothing to compute: a table of zeros would look like an answer (issue 12 §7); a bad option still says so
+        parse_margin(margin)
+        load_reform_option(params)
+        # the usage in the one line every bad input gets (the doors' contract: one line, exit 2)
+        usage = " ".join(ctx.get_usage().split())
+        fail(
+            f"nothing to compute — {usage} (a TOML or JSON profile, - for stdin, or profile options such as "
+            f"--employees; {ctx.command_path} --help for more)"
+        )
     prof = run_guarded(build_profile, profile, options, set_ or [])
     run_calc(
-        prof, fmt=format_.value, lang=lang.value, explain=explain, margin=margin, params=params, html=html, svg=svg
+        prof,
+        fmt=format_.value,
+        lang=lang.value,
+        explain=explain,
+        margin=margin,
+        params=params,
+        html=html,
+        svg=svg,
+        on=date,
+        appendix=appendix,
     )
 
 
@@ -138,6 +177,8 @@ def run_calc(
     params: str | None,
     html: Path | None,
     svg: Path | None,
+    on: str | None = None,
+    appendix: bool = False,
 ) -> None:
     from ..analysis.advisor import advise
     from ..engine import calculate
@@ -154,10 +195,25 @@ def run_calc(
         reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
         reformed_advisories = tuple(advise(profile, reformed, margin=share, reform=reform))
     if html is not None:
-        from ..views.html import report_page
+        from ..receipt import receipt as make_receipt
+        from ..views.html import report_date, report_page
 
+        try:
+            day = report_date(on)
+        except ValueError:
+            where = "--date" if on is not None else "SOURCE_DATE_EPOCH"
+            fail(f"{where}: {echo(on or '')!r} is not valid — expected a date YYYY-MM-DD (--date) or whole seconds")
         shown_advisories = advisories if reformed is None else reformed_advisories
-        page = report_page(result, lang=lg, advisories=shown_advisories, reformed=reformed, reform=reform)
+        page = report_page(
+            result,
+            lang=lg,
+            advisories=shown_advisories,
+            reformed=reformed,
+            reform=reform,
+            on=day,
+            appendix=appendix,
+            receipt=make_receipt(reform_bytes(params)),
+        )
         write_file(html, page, "--html")
     if svg is not None:
         from ..views.svg import breakdown_svg
@@ -166,6 +222,7 @@ def run_calc(
     if reformed is None or reform is None:
         emit_result(result, fmt, lang, explain, advisories)
         return
+    from ..receipt import receipt
     from ..views import compare as view
     from ..views.machine import to_text
 
@@ -175,7 +232,18 @@ def run_calc(
         sys.stdout.write(view.reform_csv(result, reformed))
     else:
         data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
+        data["receipt"] = receipt(reform_bytes(params))
         sys.stdout.write(to_text(data, fmt))
+
+
+def reform_bytes(params: str | None) -> bytes | None:
+    """The --params file's bytes, for the receipt's reform_sha256 (the file load_reform_option has just read)."""
+    if params is None:
+        return None
+    try:
+        return Path(params).read_bytes()
+    except OSError as e:
+        fail(f"--params: {params!r} cannot be read ({e.strerror or e.__class__.__name__})")
 
 
 # ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────

@@ -18,7 +18,7 @@ Entry points:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import compress
@@ -170,7 +170,9 @@ def _pairs(cls: type, data: object, prefix: str) -> Iterator[tuple[Column, Any]]
     known = fields_of(cls)
     for key in data:
         if key not in known:
-            raise ProfileError(f"{prefix}{key}", data[key], unknown_hint(cls, prefix), problem="not a profile field")
+            near = did_you_mean(cls, prefix, str(key))
+            problem = f"not a profile field (did you mean {near}?)" if near else "not a profile field"
+            raise ProfileError(f"{prefix}{key}", data[key], unknown_hint(cls, prefix), problem=problem)
     for name, value in data.items():
         kind = known[name]["kind"]
         path = f"{prefix}{name}"
@@ -178,8 +180,8 @@ def _pairs(cls: type, data: object, prefix: str) -> Iterator[tuple[Column, Any]]
             yield from _pairs(kind.item, value, f"{path}.")
         elif isinstance(kind, Table):
             for index, element in _index_items(value, path):
-                if isinstance(element, Mapping) and all(is_blank(v) for v in element.values()):
-                    continue  # an all-empty row (a CSV's equipment.N.* columns, set through set_path)
+                if isinstance(element, Mapping) and _untouched(kind.item, element):
+                    continue  # an all-empty row (a CSV's equipment.N.* columns), or the template's example row
                 yield from _pairs(kind.item, element, f"{path}.{index}.")
         elif isinstance(kind, FixedList):
             for index, element in _index_items(value, path):
@@ -193,6 +195,36 @@ def _pairs(cls: type, data: object, prefix: str) -> Iterator[tuple[Column, Any]]
                 yield value_column(f"{path}.{key}"), entry
         else:
             yield value_column(path), value
+
+
+def did_you_mean(cls: type, prefix: str, key: str) -> str | None:
+    """The known path closest to an unknown `key` at `prefix`: a field of the same table (employes → employees), or
+    at the top a field of a section (taxable_income → income.taxable_income); None when nothing is close."""
+    from difflib import get_close_matches
+
+    known = fields_of(cls)
+    near = get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if near:
+        return f"{prefix}{near[0]}"
+    if cls is not Profile:
+        return None
+    inner = {
+        f"{name}.{field_}": field_
+        for name, meta in known.items()
+        if isinstance(meta["kind"], Section | Table)
+        for field_ in fields_of(meta["kind"].item)
+    }
+    near = get_close_matches(key, list(inner.values()), n=1, cutoff=0.75)
+    if not near:
+        return None
+    return next(path for path, field_ in inner.items() if field_ == near[0])
+
+
+def _untouched(cls: type, row: Mapping[str, Any]) -> bool:
+    """A table row that gives nothing: every value blank or its field's default — `xzcalc template`'s example row
+    ([[equipment]] name = "", unit_value = 0, years = 10) is not a machine called "equipment 1"."""
+    defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+    return all(is_blank(v) or (k in defaults and type(v) is not bool and v == defaults[k]) for k, v in row.items())
 
 
 def _index_items(value: object, path: str) -> list[tuple[int, Any]]:

@@ -499,7 +499,24 @@ class Flag(Scalar[bool]):
         return {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}, {"type": "string", "pattern": text}]}
 
 
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+# a month or a day as people write them (issue 12 §7): 2022-06, 2022/06, 2022.06, 2022年6月 (and 2022-06-15, 2022/6/15,
+# 2022.06.15, 2022年6月15日); one separator throughout
+_DATE = re.compile(
+    r"^(\d{4})\s*(?:([-/.])\s*(\d{1,2})(?:\s*\2\s*(\d{1,2}))?|年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)$"
+)
+DATE_EXPECTED = 'a date "YYYY-MM" or "YYYY-MM-DD" (2022-06, 2022/06, 2022.06, 2022年6月, 2022年6月15日)'
+
+
+def parse_date_text(text: str) -> date | None:
+    """The date a month or day text names (a month: its first day), or None when it is not one of the forms."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    year, _sep, month, day, zh_month, zh_day = m.groups()
+    try:
+        return date(int(year), int(month or zh_month), int(day or zh_day or 1))
+    except ValueError:
+        return None
 
 
 class Date(Scalar[date | None]):
@@ -512,24 +529,23 @@ class Date(Scalar[date | None]):
     def parse(self, value: object, path: str) -> date | None:
         if is_blank(value):
             return None
-        expected = 'a date "YYYY-MM" or "YYYY-MM-DD"'
+        expected = DATE_EXPECTED
         if isinstance(value, datetime):  # (a TOML date-time is a date too, but not a date of this kind)
             raise ProfileError(path, value, expected + ", not a date and time")
         if isinstance(value, date):
             return value
-        m = _DATE.match(value.strip()) if isinstance(value, str) else None
-        if not m:
+        found = parse_date_text(value) if isinstance(value, str) else None
+        if found is None:
             raise ProfileError(path, value, expected)
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
-        except ValueError:
-            raise ProfileError(path, value, expected) from None
+        return found
 
     def example(self, default: Any) -> Any:
         return ""
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": _text(r"\d{4}-\d{1,2}(-\d{1,2})?")}
+        # (no back-reference in a schema's pattern: the separators are not tied to each other there)
+        month = r"\d{4}\s*([-/.]\s*\d{1,2}(\s*[-/.]\s*\d{1,2})?|年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)"
+        return {"type": "string", "pattern": _text(month)}
 
 
 class Year(Scalar[int]):

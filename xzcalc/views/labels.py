@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..messages import Lang, Text
-from ..model import KIND_TITLES, Item
+from ..messages import Lang, Msg, Text
+from ..model import KIND_TITLES, Claim, Item
 from ..money import fmt_num
 from ..params import cites_in_force, jurisdiction_chain, jurisdictions, local_documents
 from ..schema.profile import Profile
@@ -20,6 +20,7 @@ __all__ = [
     "AMOUNT_YUAN",
     "CERTAINTY_TITLES",
     "CIT",
+    "CLAIM",
     "CLASS_TITLES",
     "JURISDICTION_TITLES",
     "KIND",
@@ -32,6 +33,11 @@ __all__ = [
     "UNNAMED",
     "amount_cell",
     "certainty_title",
+    "claim_channel",
+    "claim_line",
+    "claim_short",
+    "claim_units",
+    "claim_window",
     "class_title",
     "enterprise_name",
     "finding_value",
@@ -211,3 +217,43 @@ def param_value(value: Any) -> str:
         return fmt_num(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+# ── how an item is claimed (data/claims.toml; sentences in data/messages/claims.toml) ─────────────────────────
+
+
+def claim_channel(claim: Claim, lang: Lang, *, long: bool = False) -> str:
+    """申报享受 / 依申请 / 免申即享; long: what to do for it."""
+    return Msg(f"claim.{'channel_help' if long else 'channel'}.{claim.channel}").get(lang)
+
+
+def claim_window(claim: Claim, lang: Lang) -> str:
+    """2023-01-01 至 2023-05-31 / 2023-05-31 前 / 2022-12-01 起, or that the unit's notice sets it."""
+    if claim.start is not None and claim.until is not None:
+        return Msg("claim.window.between", {"start": claim.start, "until": claim.until}).get(lang)
+    if claim.until is not None:
+        return Msg("claim.window.until", {"until": claim.until}).get(lang)
+    if claim.start is not None:
+        return Msg("claim.window.from", {"start": claim.start}).get(lang)
+    return Msg("claim.window.none").get(lang)
+
+
+def claim_units(claim: Claim, lang: Lang) -> str:
+    return Msg("claim.units", {"units": [u.get(lang) for u in claim.units]}).get(lang)
+
+
+def claim_line(claim: Claim, lang: Lang) -> str:
+    """申领：申报享受；2023-01-01 至 2023-05-31；责任单位：市税务局、市财政局"""
+    values = {"channel": claim_channel(claim, lang), "window": claim_window(claim, lang)}
+    return Msg("claim.line", {**values, "units": claim_units(claim, lang)}).get(lang)
+
+
+def claim_short(claim: Claim, lang: Lang) -> str:
+    """The table's column: the channel, and the last day when there is one (申报享受 / 2023-05-31 前)."""
+    channel = claim_channel(claim, lang)
+    if claim.until is None:
+        return channel
+    return channel + "\n" + Msg("claim.window.until", {"until": claim.until}).get(lang)
+
+
+CLAIM = Msg("claim.column")

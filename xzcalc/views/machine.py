@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ..inputs import neutralise
 from ..messages import Lang
-from ..model import Advisory, Item, PolicyInfo, Result
+from ..model import Advisory, Claim, Item, PolicyInfo, Result
 from ..money import fmt_amount
 from ..schema.profile import profile_to_dict
 
@@ -24,6 +24,7 @@ __all__ = [
     "CSV_COLUMNS",
     "advisory_json",
     "catalogue_json",
+    "claim_json",
     "drop_none",
     "dumps",
     "item_json",
@@ -33,7 +34,17 @@ __all__ = [
 ]
 
 
-def item_json(item: Item, lang: Lang = "zh", explain: bool = False) -> dict[str, Any]:
+def claim_json(claim: Claim, lang: Lang = "zh") -> dict[str, Any]:
+    """contract.md: {"channel", "units", "from", "until"} — units in the result's language, dates ISO or null."""
+    return {
+        "channel": claim.channel,
+        "units": [u.get(lang) for u in claim.units],
+        "from": None if claim.start is None else claim.start.isoformat(),
+        "until": None if claim.until is None else claim.until.isoformat(),
+    }
+
+
+def item_json(item: Item, lang: Lang = "zh", explain: bool = False, claim: Claim | None = None) -> dict[str, Any]:
     info = item.policy
     out: dict[str, Any] = {
         "policy": info.id,
@@ -48,6 +59,8 @@ def item_json(item: Item, lang: Lang = "zh", explain: bool = False) -> dict[str,
     }
     if item.status != "computed":  # years.md: not_in_force | not_computed that tax year (reasons say why)
         out["status"] = item.status
+    if claim is not None:
+        out["claim"] = claim_json(claim, lang)
     if explain:
         out["trace"] = [s.get(lang) for s in item.trace]
     return out
@@ -96,29 +109,42 @@ def advisory_json(advisory: Advisory, lang: Lang = "zh") -> dict[str, Any]:
 
 
 def result_json(
-    result: Result, lang: Lang = "zh", explain: bool = False, advisories: Sequence[Advisory] = ()
+    result: Result,
+    lang: Lang = "zh",
+    explain: bool = False,
+    advisories: Sequence[Advisory] = (),
+    receipt: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
+    """The result as plain data; `receipt` (xzcalc.receipt's, contract.md) comes last when given."""
     out: dict[str, Any] = {
         "profile": profile_to_dict(result.profile),
         "jurisdiction": result.jurisdiction,
         "year": result.year,
         "classification": {k: f.value for k, f in result.classification.items()},
         "classification_reasons": {k: [r.get(lang) for r in f.reasons] for k, f in result.classification.items()},
-        "items": [item_json(it, lang, explain) for it in result.items],
+        "items": [item_json(it, lang, explain, result.claims.get(it.policy.id)) for it in result.items],
         "totals": {k: fmt_amount(v) for k, v in result.totals.items()},
         "cit": {k: fmt_amount(v) for k, v in result.cit.items()},
         "advisories": [advisory_json(a, lang) for a in advisories],
     }
     if result.changed_params:
         out["changed_params"] = list(result.changed_params)
+    if receipt is not None:
+        out["receipt"] = dict(receipt)
     return out
 
 
 def dumps(
-    result: Result, fmt: str, *, lang: Lang = "zh", explain: bool = False, advisories: Sequence[Advisory] = ()
+    result: Result,
+    fmt: str,
+    *,
+    lang: Lang = "zh",
+    explain: bool = False,
+    advisories: Sequence[Advisory] = (),
+    receipt: Mapping[str, str | None] | None = None,
 ) -> str:
     """The result as `fmt`: json, toml or csv."""
-    data = result_json(result, lang, explain, advisories)
+    data = result_json(result, lang, explain, advisories, receipt)
     if fmt == "csv":
         return items_csv(data)
     return to_text(data, fmt)
@@ -144,7 +170,28 @@ def drop_none(value: Any) -> Any:
     return value
 
 
-CSV_COLUMNS = ("policy", "title", "kind", "certainty", "eligible", "amount", "components", "reasons", "sources")
+CSV_COLUMNS = (
+    "policy",
+    "title",
+    "kind",
+    "certainty",
+    "eligible",
+    "amount",
+    "components",
+    "reasons",
+    "sources",
+    "claim",
+)
+
+
+def claim_cell(claim: dict[str, Any] | None) -> str:
+    """A claim in one CSV cell: `on_return; 市税务局、市财政局; 2023-01-01..2023-05-31` (an open end left blank)."""
+    if not claim:
+        return ""
+    window = (
+        "" if claim["from"] is None and claim["until"] is None else f"{claim['from'] or ''}..{claim['until'] or ''}"
+    )
+    return "; ".join((claim["channel"], "、".join(claim["units"]), window))
 
 
 def items_csv(data: dict[str, Any]) -> str:
@@ -164,10 +211,11 @@ def items_csv(data: dict[str, Any]) -> str:
                 ";".join(f"{k}={v}" for k, v in it["components"].items()),
                 neutralise(" | ".join(it["reasons"])),  # (reasons quote user text: an equipment's name)
                 "; ".join(it["sources"]),
+                claim_cell(it.get("claim")),
             ]
         )
     for kind, amount in data["totals"].items():
-        writer.writerow([f"total.{kind}", "", kind, "", "", amount, "", "", ""])
+        writer.writerow([f"total.{kind}", "", kind, "", "", amount, "", "", "", ""])
     return out.getvalue()
 
 

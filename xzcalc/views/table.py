@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..messages import Lang, Text
 from ..model import KINDS, Advisory, Item, PolicyInfo, Result
 from . import labels as L
+from .wrap import cells, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,6 +49,9 @@ UP_TO_NOTE = Text(
 )
 
 
+WIDE = 110  # a terminal this wide gets the four-column table; a narrower one the compact layout (issue 12 §7)
+
+
 def print_table(
     result: Result,
     *,
@@ -56,56 +60,57 @@ def print_table(
     advisories: Sequence[Advisory] = (),
     console: Console | None = None,
 ) -> None:
+    """The result for a terminal of any width: every line wrapped by views.wrap (never inside a word or a field
+    name) to the console's width — four columns from WIDE cells on, a title-and-amount line with the details
+    indented below it when narrower."""
     from rich import box
     from rich.table import Table
-    from rich.text import Text as RichText
 
     console = console or _console()
+    width = max(console.width, 40)
     p = result.profile
-    head = RichText()
-    head.append(L.enterprise_name(p, lang), style="bold")
-    head.append(f"  {result.jurisdiction} · {result.year} · {p.entity} · {p.sector}")
-    console.print(head)
+    _lines(
+        console,
+        f"{L.enterprise_name(p, lang)}  {result.jurisdiction} · {result.year} · {p.entity} · {p.sector}",
+        width,
+        style="bold",
+    )
     for name, finding in result.classification.items():
-        line = RichText(f"  {L.class_title(name, lang)}: ", style="dim")
-        line.append(L.finding_value(finding.value, lang), style="bold")
+        line = f"  {L.class_title(name, lang)}: {L.finding_value(finding.value, lang)}"
         if explain:
-            line.append("  " + " ".join(r.get(lang) for r in finding.reasons), style="dim")
-        console.print(line)
+            line += "  " + " ".join(r.get(lang) for r in finding.reasons)
+        _lines(console, line, width, subsequent="    ", style="dim")
 
-    # One table, a section per kind (title and subtotal on its first row): one layout pass instead of five.
-    any_up_to = False
-    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
-    table.add_column(L.POLICY.get(lang), ratio=3, overflow="fold")
-    table.add_column(L.AMOUNT_YUAN.get(lang), justify="right", no_wrap=True)
-    table.add_column(Text("依据与说明", "Why, and the clause").get(lang), ratio=6, overflow="fold")
+    any_up_to = any(
+        it.policy.certainty == "up_to" and it.eligible for it in result.items if it.policy.certainty != "eligible_only"
+    )
+    sections = []
     for kind in KINDS:
         items = [it for it in result.items if it.policy.kind == kind and it.policy.certainty != "eligible_only"]
-        if not items:
-            continue
-        table.add_section()
-        table.add_row(
-            RichText(L.kind_title(kind, lang), style="bold"),
-            RichText(L.yuan(result.totals[kind]), style="bold"),
-            RichText(SUBTOTAL.get(lang), style="dim"),
-        )
-        for it in sorted(items, key=lambda i: not i.eligible):
-            any_up_to |= it.policy.certainty == "up_to" and it.eligible
-            cells = _item_cells(it, result.jurisdiction, lang, explain)
-            table.add_row(*cells, style=None if it.eligible else "dim")
-    console.print(table)
+        if items:
+            sections.append((kind, sorted(items, key=lambda i: not i.eligible)))
+    if width >= WIDE:
+        _wide_items(console, result, sections, lang, explain, width)
+    else:
+        _compact_items(console, result, sections, lang, explain, width)
 
     eligible_only = [it for it in result.items if it.policy.certainty == "eligible_only"]
     if eligible_only:
-        # plain lines, not a table: 30-odd rows of Chinese text measured cell by cell cost more than the whole calc
-        console.print(RichText(ELIGIBLE_ONLY_TITLE.get(lang), style="bold"))
-        lines = []
+        _lines(console, ELIGIBLE_ONLY_TITLE.get(lang), width, style="bold")
         for it in eligible_only:
             if it.eligible:
-                lines.append(f"  • {it.policy.title.get(lang)} — {_sources(it, result.jurisdiction, False)}")
+                _lines(
+                    console,
+                    f"  • {it.policy.title.get(lang)} — {_sources(it, result.jurisdiction, False)}",
+                    width,
+                    subsequent="    ",
+                )
                 if explain:
-                    lines += [f"      {r.get(lang)}" for r in it.reasons]
-        console.print(RichText("\n".join(lines)))
+                    for r in it.reasons:
+                        _lines(console, f"      {r.get(lang)}", width, subsequent="      ")
+                    claim = result.claims.get(it.policy.id)
+                    if claim is not None:
+                        _lines(console, "      " + L.claim_line(claim, lang), width, subsequent="      ")
         ineligible = [it for it in eligible_only if not it.eligible]
         if ineligible:
             more = (
@@ -113,12 +118,8 @@ def print_table(
                 if lang == "zh"
                 else f"  {len(ineligible)} more not eligible: "
             )
-            console.print(
-                RichText(
-                    more + "；".join(f"{it.policy.title.get(lang)}（{it.reasons[-1].get(lang)}）" for it in ineligible),
-                    style="dim",
-                )
-            )
+            text = more + "；".join(f"{it.policy.title.get(lang)}（{it.reasons[-1].get(lang)}）" for it in ineligible)
+            _lines(console, text, width, subsequent="    ", style="dim")
         console.print()
 
     totals = Table(title=L.TOTALS_BY_KIND.get(lang), title_justify="left", box=box.SIMPLE_HEAD)
@@ -134,10 +135,117 @@ def print_table(
             carried = L.yuan(c["loss_carried_forward"])
             loss = f"；可结转亏损 {carried}" if lang == "zh" else f"; loss carried forward {carried}"
         text = L.CIT.get(lang) + f"{L.yuan(c['tax_baseline'])} → {L.yuan(c['tax_final'])}" + loss
-        console.print(RichText(text, style="dim"))
+        _lines(console, text, width, style="dim")
     if any_up_to:
-        console.print(RichText(UP_TO_NOTE.get(lang), style="dim"))
+        _lines(console, UP_TO_NOTE.get(lang), width, style="dim")
     print_advisories(advisories, lang=lang, console=console)
+
+
+def _lines(console: Console, text: str, width: int, *, subsequent: str = "", style: str | None = None) -> None:
+    """`text` wrapped to `width` by views.wrap and printed as it is (rich is not asked to wrap it again)."""
+    from rich.text import Text as RichText
+
+    stripped = text.lstrip(" ")
+    indent = text[: len(text) - len(stripped)]
+    body = "\n".join(wrap(stripped, width, indent, subsequent or indent))
+    console.print(RichText(body, style=style or "", no_wrap=True, overflow="ignore"))
+
+
+def _right(left: str, right: str, width: int, indent: str = "") -> list[str]:
+    """`left` (wrapped) with `right` flush right on its first line: a title and its amount."""
+    room = width - cells(right) - 2
+    head = wrap(left, room, indent, indent + "  ")
+    first = head[0] + " " * (width - cells(head[0]) - cells(right)) + right
+    return [first, *head[1:]]
+
+
+def _details(item: Item, result: Result, lang: Lang, explain: bool) -> list[str]:
+    """The lines under an item: reasons (all, or the failed one), the arithmetic with --explain, the clauses and how
+    to claim it."""
+    if item.status != "computed" or not (explain or item.eligible):
+        return [item.reasons[-1].get(lang)] if item.reasons else []
+    lines = [r.get(lang) for r in item.reasons]
+    if explain:
+        lines += ["  " + s.get(lang) for s in item.trace]
+    lines.append(Text("依据：", "Sources: ").get(lang) + _sources(item, result.jurisdiction, explain))
+    claim = result.claims.get(item.policy.id)
+    if claim is not None and item.eligible:
+        lines.append(L.claim_line(claim, lang))
+    return lines
+
+
+def _compact_items(
+    console: Console, result: Result, sections: Sequence[tuple[str, list[Item]]], lang: Lang, explain: bool, width: int
+) -> None:
+    """A narrow terminal: per kind a heading with its subtotal; per item its title and amount on one line, the
+    details indented below."""
+    from rich.text import Text as RichText
+
+    head = L.POLICY.get(lang) + " / " + L.AMOUNT_YUAN.get(lang)
+    console.print(RichText(head, style="bold", no_wrap=True, overflow="ignore"))
+    console.print(RichText("─" * width, no_wrap=True, overflow="ignore"))
+    for kind, items in sections:
+        subtotal = SUBTOTAL.get(lang) + " " + L.yuan(result.totals[kind])
+        console.print(RichText("\n".join(_right(L.kind_title(kind, lang), subtotal, width)), style="bold"))
+        for it in items:
+            style = None if it.eligible else "dim"
+            lines = _right(_title(it, lang), _amount(it, lang), width, "  ")
+            for detail in _details(it, result, lang, explain):
+                lines += wrap(detail, width, "      ", "      ")
+            console.print(RichText("\n".join(lines), style=style or "", no_wrap=True, overflow="ignore"))
+        console.print()
+
+
+def _wide_items(
+    console: Console, result: Result, sections: Sequence[tuple[str, list[Item]]], lang: Lang, explain: bool, width: int
+) -> None:
+    """A wide terminal: policy, amount, how to claim it, and why with the clauses — each cell wrapped by
+    views.wrap to its column's width, so rich never folds a word."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    amounts = [_amount(it, lang) for _, items in sections for it in items]
+    amounts += [L.yuan(result.totals[kind]) for kind, _ in sections]
+    amount_w = max([cells(a) for a in amounts] + [cells(L.AMOUNT_YUAN.get(lang))])
+    claim_w = 14
+    rest = width - amount_w - claim_w - 4 * 3  # four columns, a cell of padding each side and one between
+    titles = [cells(_title(it, lang)) for _, items in sections for it in items]
+    title_w = max(16, min(max(titles, default=16), rest * 2 // 5))
+    why_w = rest - title_w
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False)
+    for header, w, justify in (
+        (L.POLICY.get(lang), title_w, "left"),
+        (L.AMOUNT_YUAN.get(lang), amount_w, "right"),
+        (L.CLAIM.get(lang), claim_w, "left"),
+        (Text("依据与说明", "Why, and the clause").get(lang), why_w, "left"),
+    ):
+        table.add_column(header, width=w, justify=justify, no_wrap=True, overflow="crop")  # type: ignore[arg-type]
+    for kind, items in sections:
+        table.add_section()
+        table.add_row(
+            RichText("\n".join(wrap(L.kind_title(kind, lang), title_w)), style="bold"),
+            RichText(L.yuan(result.totals[kind]), style="bold", justify="right"),
+            "",
+            RichText(SUBTOTAL.get(lang), style="dim"),
+        )
+        for it in items:
+            title = _title(it, lang)
+            claim = result.claims.get(it.policy.id)
+            details = [
+                d for d in _details(it, result, lang, explain) if claim is None or d != L.claim_line(claim, lang)
+            ]
+            if claim is not None and it.eligible:
+                details.append(L.claim_units(claim, lang))
+            why = [line for d in details for line in wrap(d, why_w)]
+            table.add_row(
+                "\n".join(wrap(title, title_w)),
+                RichText(_amount(it, lang), justify="right"),
+                "\n".join(wrap(L.claim_short(claim, lang), claim_w)) if claim is not None and it.eligible else "",
+                "\n".join(why),
+                style=None if it.eligible else "dim",
+            )
+    console.print(table)
 
 
 def _sources(item: Item, jurisdiction: str, explain: bool) -> str:
@@ -147,30 +255,23 @@ def _sources(item: Item, jurisdiction: str, explain: bool) -> str:
     return "；".join(L.sources_in_force(item, jurisdiction) if explain or not local else local)
 
 
-def _why(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> str:
-    lines = [r.get(lang) for r in item.reasons]
-    if explain:
-        lines += ["  " + s.get(lang) for s in item.trace]
-    lines.append(Text("依据：", "Sources: ").get(lang) + _sources(item, jurisdiction, explain))
-    return "\n".join(lines)
-
-
 _STATUS = {
     "not_in_force": Text("（本年度不适用）", " (not in force this year)"),
     "not_computed": Text("（未计算）", " (not computed)"),
 }
 
 
-def _item_cells(item: Item, jurisdiction: str, lang: Lang, explain: bool) -> tuple[str, str, str]:
+def _title(item: Item, lang: Lang) -> str:
+    """The item's title with what it is this year: not in force or not computed (years.md), or not eligible."""
     title = item.policy.title.get(lang)
-    if item.status != "computed":  # years.md: not in force this tax year, or in force but not computed
-        title += _STATUS[item.status].get(lang)
-        return title, "—", item.reasons[-1].get(lang)
-    if not item.eligible:
-        title += Text("（不符合）", " (not eligible)").get(lang)
-    if explain or item.eligible:
-        return title, L.amount_cell(item, lang), _why(item, jurisdiction, lang, explain)
-    return title, L.amount_cell(item, lang), item.reasons[-1].get(lang) if item.reasons else ""
+    if item.status != "computed":
+        return title + _STATUS[item.status].get(lang)
+    return title if item.eligible else title + Text("（不符合）", " (not eligible)").get(lang)
+
+
+def _amount(item: Item, lang: Lang) -> str:
+    """The amount cell; a measure not computed this year has none (—), not a zero."""
+    return "—" if item.status != "computed" else L.amount_cell(item, lang)
 
 
 ADVISORY_TITLE = Text("临界提示：接近或刚越过的标准（重新计算得出）", "Thresholds near or just past (each re-computed)")
@@ -184,12 +285,13 @@ def print_advisories(advisories: Sequence[Advisory], *, lang: Lang = "zh", conso
     from rich.text import Text as RichText
 
     console = console or _console()
-    body = RichText()
+    inner = max(console.width, 40) - 4  # the panel's border and padding
+    body = RichText(no_wrap=True, overflow="ignore")
     for i, advisory in enumerate(advisories):
         if i:
             body.append("\n")
-        body.append("• " + advisory.message.get(lang))
-        body.append(f"\n  {advisory.parameter} — {advisory.source}", style="dim")
+        body.append("\n".join(wrap("• " + advisory.message.get(lang), inner, "", "  ")))
+        body.append("\n" + "\n".join(wrap(f"{advisory.parameter} — {advisory.source}", inner, "  ", "  ")), style="dim")
     console.print(Panel(body, title=ADVISORY_TITLE.get(lang), title_align="left", border_style="yellow"))
 
 
