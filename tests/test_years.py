@@ -102,7 +102,9 @@ def test_a_xinzhou_manufacturer_in_2024_gets_the_national_measures_and_no_local_
     assert result.item("cit.high_tech_equipment_super_deduction").status == "not_in_force"
     # 2024's R&D rule: 100% for every eligible enterprise (2023年第7号), cited as such
     rd = result.item("cit.rd_super_deduction")
-    assert "财政部 税务总局公告2021年第13号" in " ".join(r.get("en") for r in rd.reasons)  # (a manufacturer: 100%)
+    # (2023年第7号 第四条 repealed 2021年第13号, the manufacturers' 100%)
+    reasons = " ".join(r.get("en") for r in rd.reasons)
+    assert "财政部 税务总局公告2023年第7号" in reasons and "2021年第13号" not in reasons
     assert result.totals["subsidy"] == 0 and result.totals["cost_saving"] == 0
 
 

@@ -13,10 +13,10 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, cast
 
-from .data import DataError, load_data
+from .data import DataError, load_data, tax_years
 from .messages import Text
 from .model import CHANNELS, Channel, Claim
-from .params import catalogue, cites_in_force, jurisdiction_chain, jurisdictions
+from .params import catalogue, cites_in_force, jurisdiction_chain, jurisdictions, local_documents
 
 __all__ = ["claims_data", "claims_for"]
 
@@ -78,6 +78,11 @@ def _units(sources: tuple[str, ...], jurisdiction: str) -> tuple[tuple[Text, ...
     return tuple(units), tuple(dict.fromkeys(cited))
 
 
+def _national(sources: tuple[str, ...]) -> tuple[str, ...]:
+    local = local_documents()
+    return tuple(s for s in sources if not s.startswith(local))
+
+
 @cache
 def claims_for(jurisdiction: str, year: int) -> Mapping[str, Claim]:
     """policy id → Claim for every policy of the catalogue, as it stands in `jurisdiction` and tax `year`."""
@@ -91,7 +96,10 @@ def claims_for(jurisdiction: str, year: int) -> Mapping[str, Claim]:
         channel = entry["channel"]
         if channel not in CHANNELS:
             raise DataError(f"data/claims.toml policy {info.id}: channel {channel!r} is not one of {CHANNELS}")
-        units, cited = _units(info.sources, jurisdiction)
+        # outside the documents' year a national measure is claimed under its later announcements: the 2022 action
+        # plans' 责任单位 are not named then (the receiving office is)
+        local_too = year == tax_years().package or "national" not in info.jurisdictions
+        units, cited = _units(info.sources if local_too else _national(info.sources), jurisdiction)
         if not units and "office" in entry:
             office = data["office"][entry["office"]]
             units, cited = (Text(office["zh"], office["en"]),), (str(office["source"]),)

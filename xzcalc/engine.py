@@ -8,9 +8,10 @@ Rules never print; the engine never formats for people.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, localcontext
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from .claims import claims_for
 from .classify import classify
 from .data import DataError, tax_years
-from .messages import Msg
+from .messages import Msg, cited
 from .model import KINDS, Item, PolicyInfo, Result
 from .money import CONTEXT
 from .params import Parameter, ParamSet, catalogue, local_documents, param_set
@@ -99,6 +100,41 @@ def _plan(jurisdiction: str, year: int) -> tuple[RuleFamily, ...]:
     return (*families, eligible_only_items)
 
 
+@lru_cache(maxsize=1024)
+def _year_info(jurisdiction: str, year: int, policy_id: str, cites: tuple[str, ...]) -> PolicyInfo:
+    """The policy citing `cites` (the clauses its rule quoted that year) — or, when it quoted none (an enterprise
+    it does not apply to), the clauses of the windows of its parameters in force that year — never the local
+    action plans of 2022."""
+    info = _offered(jurisdiction)[policy_id]
+    local = local_documents()
+    national = tuple(c for c in cites if not c.startswith(local)) or _parameter_sources(info, jurisdiction, year)
+    return replace(info, sources=national) if national and national != info.sources else info
+
+
+def _parameter_sources(info: PolicyInfo, jurisdiction: str, year: int) -> tuple[str, ...]:
+    """The clauses of the windows in tax `year` of the parameters the policy reads (`params` in policies.toml)."""
+    first, last = date(year, 1, 1), _year_end(year)
+    found: dict[str, None] = {}
+    for param in param_set(jurisdiction, year):
+        if any(param.name == name or param.name.startswith(name + ".") for name in info.params):
+            for w in param.windows:
+                if w.start <= last and w.end >= first:
+                    found.update(dict.fromkeys((w.source or param.source).split("; ")))
+    local = local_documents()
+    return tuple(c for c in found if not c.startswith(local))
+
+
+def _cite_the_year(items: dict[str, Item], jurisdiction: str, year: int) -> None:
+    """Outside the five documents' year (data/years.toml `package`), a national measure computed by its own later
+    announcements cites those — the clauses its rule quoted for the parameters of that year (messages.cited):
+    2023年第7号 for the 2024 R&D rate, not 2021年第13号, which it repealed; nor the 2022 action plans restating it."""
+    for pid, item in items.items():
+        if item.status == "computed" and "national" in item.policy.jurisdictions:
+            info = _year_info(jurisdiction, year, pid, cited(item.reasons))
+            if info is not item.policy:
+                items[pid] = replace(item, policy=info)
+
+
 def calculate(
     profile: Profile,
     *,
@@ -126,6 +162,8 @@ def calculate(
         for family in _plan(profile.jurisdiction, year):
             family(ctx)
         ctx.items.update(skip)  # (a family computing several policies may have filled one in: the status wins)
+        if year != tax_years().package:
+            _cite_the_year(ctx.items, profile.jurisdiction, year)
     if len(ctx.items) != len(offered):  # (ctx.emit keeps offered policies only)
         missing = [pid for pid in offered if pid not in ctx.items]
         raise DataError(f"no rule computed {', '.join(missing)}")

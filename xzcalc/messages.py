@@ -28,7 +28,7 @@ Placeholders and their formats (the format spec after the colon):
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -70,6 +70,26 @@ class Msg(NamedTuple):
 
     def get(self, lang: Lang) -> str:
         return render(self, lang)
+
+
+def cited(msgs: Iterable[Msg]) -> tuple[str, ...]:
+    """The clauses the messages cite: every value named `source` ("; "-separated clauses), in nested messages too,
+    in order, once each — what a rule quoted for the parameters it read in its tax year."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, Msg):
+            for k, v in value.values.items():
+                walk(v, k)
+        elif isinstance(value, tuple | list):
+            for v in value:
+                walk(v, key)
+        elif key == "source" and isinstance(value, str) and value:
+            found.update(dict.fromkeys(value.split("; ")))
+
+    for msg in msgs:
+        walk(msg)
+    return tuple(found)
 
 
 @cache

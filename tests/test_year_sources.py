@@ -1,0 +1,54 @@
+"""Citations follow the tax year (brief: "citations are only documents in force where the enterprise is"; years.md).
+
+Outside the five documents' year (2022), a national measure cites the announcements of that year — the clauses its
+rule quoted for the parameters it read — and never the 2022 action plans that restated it; its claim names the office
+that receives it, not the action plans' 责任单位. 2022 itself is unchanged (the snapshots hold it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xzcalc import calculate, load_profile, parse_profile
+from xzcalc.model import Item, Result
+from xzcalc.params import local_documents
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "xinzhou_manufacturer.toml"
+
+
+def _result(year: int) -> Result:
+    document = load_profile(EXAMPLE.read_text(encoding="utf-8"))
+    return calculate(parse_profile({**document, "year": year}))
+
+
+def test_rd_in_2024_cites_2023_no_7() -> None:
+    # 财政部 税务总局公告2023年第7号 第一条: 100% for every eligible enterprise from 2023; its 第四条 repealed
+    # 2021年第13号 (manufacturers' 100%) and 2022年第16号 — so a manufacturer's 2024 rate is cited from 2023年第7号
+    item = calculate_item(2024, "cit.rd_super_deduction")
+    assert item.policy.sources == ("财政部 税务总局公告2023年第7号 第一条",)
+    assert all("2021年第13号" not in r.get("zh") for r in item.reasons)
+    assert item.amount is not None and item.amount > 0
+
+
+def calculate_item(year: int, policy: str) -> Item:
+    return _result(year).item(policy)
+
+
+@pytest.mark.parametrize("year", [2019, 2021, 2023, 2024, 2027])
+def test_no_local_plan_cited_for_a_national_measure_outside_2022(year: int) -> None:
+    result = _result(year)
+    local = local_documents()
+    for item in result.items:
+        if item.status == "computed" and "national" in item.policy.jurisdictions:
+            assert not [s for s in item.policy.sources if s.startswith(local)], item.policy.id
+            claim = result.claims[item.policy.id]
+            assert not any(u.zh.startswith(("市", "省")) for u in claim.units), (item.policy.id, claim.units)
+
+
+def test_2022_still_cites_the_action_plans() -> None:
+    result = _result(2022)
+    item = result.item("cit.rd_super_deduction")
+    assert "忻政办发〔2022〕34号 第11条" in item.policy.sources
+    assert any(u.zh == "市税务局" for u in result.claims["cit.rd_super_deduction"].units)
