@@ -137,3 +137,23 @@ def test_machine_formats_never_depend_on_the_locale() -> None:
         zh = _xzcalc("calc", example, "--format", fmt, env={"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"})
         assert c.returncode == zh.returncode == 0
         assert c.stdout == zh.stdout, fmt
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [("--years", "2021,2022,2023,2025"), (), ("--years", "2019,2020,2021,2022,2023,2024,2025,2026,2027")],
+    ids=["four-years", "three-places", "nine-years"],
+)
+def test_compare_fits_80_columns_with_whole_titles(extra: tuple[str, ...]) -> None:
+    """compare's grid too: at 80 columns every line fits and every policy title stands whole on its line (the
+    compact form: title above, amounts below); at 200 the one-line table form, as wide as it needs."""
+    example = str(ROOT / "data" / "examples" / "xinzhou_manufacturer.toml")
+    out = _xzcalc("compare", example, *extra, env={"COLUMNS": "80", "TERM": "dumb"})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    data = json.loads(_xzcalc("compare", example, *extra, "--format", "json").stdout)
+    titles = {item["title"]["zh"] for item in data["items"] if item.get("certainty") != "eligible_only"}
+    assert titles and all(any(t in line for line in lines) for t in titles), titles
+    wide = _xzcalc("compare", example, *extra, env={"COLUMNS": "200", "TERM": "dumb"}).stdout
+    assert max(cell_len(line) for line in wide.splitlines()) <= 200

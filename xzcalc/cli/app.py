@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="xzcalc",
-    help="What the 2022 relief and support policies of Xinzhou, Shanxi and Inner Mongolia are worth to an "
-    "enterprise, in yuan — each amount with its clause and its arithmetic.",
+    help="What the relief and support policies of Xinzhou, Shanxi and Inner Mongolia, and the national tax measures "
+    "they restate, are worth to an enterprise in a tax year, in yuan — each amount with its clause and its arithmetic.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -249,6 +249,7 @@ def run_with_chinese_help(argv: Sequence[str]) -> None:
         if entry is None:
             continue
         command.help = entry.get("help", command.help)
+        command.short_help = entry.get("short", command.short_help)
         options = entry.get("options", {})
         for param in command.params:
             if param.name in options and hasattr(param, "help"):

@@ -365,22 +365,66 @@ def print_grid(
     wrap_first: bool = True,
     console: Console | None = None,
 ) -> None:
-    """A plain table: the first column left-aligned (wrapped unless told), the others right-aligned and unwrapped."""
-    from rich import box
-    from rich.table import Table
+    """A plain table: the first column left-aligned, the others right-aligned, none wrapped (each as wide as its
+    widest cell, in terminal cells; `wrap_first` lets a long header wrap). When that does not fit, the compact
+    form: each row's first cell on a line of its own (wrapped at word boundaries, views.wrap), its values below it,
+    aligned under the headers — or, narrower still, one "header: value" a line."""
     from rich.text import Text as RichText
 
     console = console or _console()
+    widths = [max([cells(headers[i])] + [cells(row[i]) for row in rows]) for i in range(len(headers))]
+    if sum(widths) + 3 * len(headers) + 1 <= console.width:  # (rich's padding and the rule's margin)
+        _grid_table(console, title, headers, rows, styles, widths, wrap_first)
+    else:
+        width = console.width
+        values = sum(widths[1:]) + 2 * (len(widths) - 2)
+        lines: list[tuple[str, str | None]] = [(line, "bold") for line in wrap(title, width)]
+        columns = values + 4 <= width
+        if columns:
+            lines.append(("    " + "  ".join(_pad(h, w) for h, w in zip(headers[1:], widths[1:], strict=True)), "bold"))
+        lines.append(("─" * width, None))
+        for i, row in enumerate(rows):
+            style = styles[i] if i < len(styles) else None
+            lines += [(line, style) for line in wrap(row[0].strip(), width, "  " if row[0].startswith(" ") else "")]
+            if not any(row[1:]):
+                continue
+            if columns:
+                lines.append(("    " + "  ".join(_pad(c, w) for c, w in zip(row[1:], widths[1:], strict=True)), style))
+            else:
+                lines += [(f"    {h}: {c}", style) for h, c in zip(headers[1:], row[1:], strict=True) if c]
+        for text, style in lines:
+            console.print(RichText(text.rstrip(), style=style or "", no_wrap=True, overflow="ignore"))
+    for note in notes:
+        indent = note[: len(note) - len(note.lstrip(" "))]
+        for line in wrap(note.lstrip(" "), console.width, indent, indent + "  "):
+            console.print(RichText(line, style="dim", no_wrap=True, overflow="ignore"))
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal cells."""
+    return " " * (width - cells(text)) + text
+
+
+def _grid_table(
+    console: Console,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    styles: Sequence[str | None],
+    widths: Sequence[int],
+    wrap_first: bool,
+) -> None:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for i, h in enumerate(headers):
-        # amounts never wrap (their width is the widest cell); a long header wraps above them instead
-        widest = max((len(row[i]) for row in rows), default=0) if i > 0 or not wrap_first else None
-        table.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=widest)
+        # amounts never wrap (their width is the widest cell's); a long header wraps above them instead
+        minimum = widths[i] if i > 0 or not wrap_first else None
+        table.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=minimum)
     for i, row in enumerate(rows):
         table.add_row(*row, style=styles[i] if i < len(styles) else None)
     console.print(table)
-    for note in notes:
-        console.print(RichText(note, style="dim"))
 
 
 def print_segments(lines: Sequence[Sequence[tuple[str, str | None]]], *, console: Console | None = None) -> None:
