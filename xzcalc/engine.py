@@ -22,7 +22,7 @@ from .data import DataError, tax_years
 from .messages import Msg, cited
 from .model import KINDS, Item, PolicyInfo, Result
 from .money import CONTEXT
-from .params import Parameter, ParamSet, catalogue, local_documents, param_set
+from .params import Parameter, ParamSet, catalogue, local_documents, param_set, parameter_sources
 from .rules import FAMILIES
 from .rules.eligible_only import eligible_only_items
 from .rules.kit import NOTHING, Context, RuleFamily
@@ -107,21 +107,12 @@ def _year_info(jurisdiction: str, year: int, policy_id: str, cites: tuple[str, .
     action plans of 2022."""
     info = _offered(jurisdiction)[policy_id]
     local = local_documents()
-    national = tuple(c for c in cites if not c.startswith(local)) or _parameter_sources(info, jurisdiction, year)
+    national = (
+        tuple(c for c in cites if not c.startswith(local))
+        or parameter_sources(info, jurisdiction, year)
+        or tuple(s for s in info.sources if not s.startswith(local))
+    )
     return replace(info, sources=national) if national and national != info.sources else info
-
-
-def _parameter_sources(info: PolicyInfo, jurisdiction: str, year: int) -> tuple[str, ...]:
-    """The clauses of the windows in tax `year` of the parameters the policy reads (`params` in policies.toml)."""
-    first, last = date(year, 1, 1), _year_end(year)
-    found: dict[str, None] = {}
-    for param in param_set(jurisdiction, year):
-        if any(param.name == name or param.name.startswith(name + ".") for name in info.params):
-            for w in param.windows:
-                if w.start <= last and w.end >= first:
-                    found.update(dict.fromkeys((w.source or param.source).split("; ")))
-    local = local_documents()
-    return tuple(c for c in found if not c.startswith(local))
 
 
 def _cite_the_year(items: dict[str, Item], jurisdiction: str, year: int) -> None:

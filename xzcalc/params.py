@@ -352,6 +352,32 @@ def _in_force(info: PolicyInfo, jurisdiction: str) -> PolicyInfo:
     return info if sources == info.sources else replace(info, sources=sources)
 
 
+def parameter_sources(info: PolicyInfo, jurisdiction: str, year: int) -> tuple[str, ...]:
+    """The national clauses of the windows in tax `year` of the policy's own parameters — those of its `params` in
+    data/policies.toml named after it (cit.rd_super_deduction.*, not the cit.rate every CIT measure reads), or all of
+    them when none is — in order, once each: what a measure rests on in a year other than the five documents' own,
+    whose local action plans restated it for 2022 only."""
+    own = tuple(n for n in info.params if info.id.startswith(n) or n.startswith(info.id)) or info.params
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    found: dict[str, None] = {}
+    for param in param_set(jurisdiction, year):
+        if any(param.name == name or param.name.startswith(name + ".") for name in own):
+            for w in param.windows:
+                if w.start <= last and w.end >= first:
+                    found.update(dict.fromkeys((w.source or param.source).split("; ")))
+    local = local_documents()
+    return tuple(c for c in found if not c.startswith(local))
+
+
+def sources_in_year(info: PolicyInfo, jurisdiction: str, year: int) -> tuple[str, ...]:
+    """What the catalogue cites for a policy in `jurisdiction` and tax `year`: its curated sources in the documents'
+    year (data/years.toml `package`) or for a local measure; for a national measure computed in another year, the
+    clauses of its parameters in force then (parameter_sources)."""
+    if year == tax_years().package or "national" not in info.jurisdictions or info.status_in(year) != "computed":
+        return cites_in_force(info.sources, jurisdiction)
+    return parameter_sources(info, jurisdiction, year) or cites_in_force(info.sources, jurisdiction)
+
+
 def offered_in(info: PolicyInfo, jurisdiction: str) -> bool:
     """Whether an enterprise in `jurisdiction` is offered the policy (a level of its chain offers it)."""
     return bool(set(jurisdiction_chain(jurisdiction)).intersection(info.jurisdictions))

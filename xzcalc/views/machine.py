@@ -220,7 +220,9 @@ def items_csv(data: dict[str, Any]) -> str:
 
 
 def catalogue_json(policies: Sequence[PolicyInfo], jurisdiction: str, year: int) -> str:
-    """`xzcalc policies --format json`."""
+    """`xzcalc policies --format json`: each policy with what it rests on that year (params.sources_in_year)."""
+    from ..params import sources_in_year
+
     rows = [
         {
             "id": p.id,
@@ -228,7 +230,7 @@ def catalogue_json(policies: Sequence[PolicyInfo], jurisdiction: str, year: int)
             "kind": p.kind,
             "certainty": p.certainty,
             "jurisdictions": list(p.jurisdictions),
-            "sources": list(p.sources),
+            "sources": list(sources_in_year(p, jurisdiction, year)),
             **({} if p.status_in(year) == "computed" else {"status": p.status_in(year)}),
         }
         for p in policies

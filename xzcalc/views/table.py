@@ -8,6 +8,7 @@ With the batch's progress bar, the only module that imports rich — and only in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..messages import Lang, Text
@@ -299,57 +300,75 @@ def print_advisories(advisories: Sequence[Advisory], *, lang: Lang = "zh", conso
 
 
 def print_catalogue(policies: Sequence[PolicyInfo], jurisdiction: str, year: int, *, lang: Lang) -> None:
-    from rich import box
-    from rich.table import Table
+    """`xzcalc policies`: per policy its id and title, kind and certainty, and what it rests on that year
+    (params.sources_in_year) — a list, wrapped at words, that reads at any terminal width."""
+    from ..params import sources_in_year
 
-    table = Table(
-        title=f"{jurisdiction} · {year} · {len(policies)}", title_justify="left", box=box.SIMPLE_HEAD, expand=True
-    )
-    columns = (Text("名称", "title"), Text("类别", "kind"), Text("确定性", "certainty"), Text("依据", "sources"))
-    for col in ("id", *(t.get(lang) for t in columns)):
-        table.add_column(col)
+    console = _console()
+    width = console.width
+    count = Text("{n} 项", "{n} policies").get(lang).format(n=len(policies))
+    _lines(console, f"{L.jurisdiction_title(jurisdiction, lang)} · {year} · {count}", width, style="bold")
     for p in policies:
         status = p.status_in(year)
         title = p.title.get(lang) + ("" if status == "computed" else _STATUS[status].get(lang))
-        table.add_row(p.id, title, p.kind, L.certainty_title(p.certainty, lang), "\n".join(p.sources))
-    _console().print(table)
+        console.print()
+        _lines(console, f"{p.id}  {title}", width, subsequent="    ", style="bold")
+        _lines(console, f"    {L.kind_title(p.kind, lang)} · {L.certainty_title(p.certainty, lang)}", width)
+        cites = "；".join(sources_in_year(p, jurisdiction, year))
+        _lines(console, "    " + Text("依据：", "Sources: ").get(lang) + cites, width, subsequent="      ", style="dim")
 
 
 def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -> None:
-    """One policy explained for the jurisdiction of `params`: its parameters there and the clauses of the documents
-    in force there (policies.md E7), quoted."""
-    from rich.text import Text as RichText
-
+    """One policy explained for the jurisdiction of `params` in tax `year`: its parameters with the windows in force
+    that year, and the clauses of the documents in force there (policies.md E7), quoted — wrapped at words."""
     from ..clauses import clause
-    from ..params import cites_in_force
+    from ..data import tax_years
+    from ..params import sources_in_year
 
     console = _console()
-    console.print(RichText(f"{info.id} — {info.title.get(lang)}", style="bold"))
-    console.print(f"{info.kind} · {L.certainty_title(info.certainty, lang)} · {', '.join(info.jurisdictions)}")
+    width = console.width
+    _lines(console, f"{info.id} — {info.title.get(lang)}", width, style="bold")
+    where = ", ".join(info.jurisdictions)
+    _lines(console, f"{info.kind} · {L.certainty_title(info.certainty, lang)} · {where} · {year}", width)
     console.print()
-    console.print(info.summary.get(lang) or info.summary.zh)
+    status = info.status_in(year)
+    if status != "computed":
+        _lines(console, _STATUS[status].get(lang).strip(" （）()"), width, style="bold")
+    package = tax_years().package
+    summary_text = info.summary.get(lang) or info.summary.zh
+    if year != package:  # (the catalogue's summaries describe the five documents' year; the parameters below rule)
+        brief = Text("（{y}年度规则摘要；本年度以下列参数为准）", "({y} rules in brief; this year's parameters below) ")
+        summary_text = brief.get(lang).format(y=package) + summary_text
+    _lines(console, summary_text, width)
     for c in info.confirm:
-        console.print(RichText("• " + c.get(lang), style="dim"))
+        _lines(console, "• " + c.get(lang), width, subsequent="  ", style="dim")
     used = [p for p in params if any(p.name == pre or p.name.startswith(pre + ".") for pre in info.params)]
-    if used:
-        console.print()
-        heading = Text("参数（数值、适用期间、来源）", "Parameters (value, dates, source)")
-        console.print(RichText(heading.get(lang), style="bold"))
-        for p in used:
-            for w in p.windows:
-                cited = f" — {w.source}" if w.source else ""  # windows of different years citing their own clause
-                console.print(f"  {p.name} = {L.param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin}){cited}")
-            shown = p.description if any(w.source for w in p.windows) else f"{p.description} — {p.source}"
-            console.print(RichText(f"    {shown}", style="dim"))
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    shown_any = False
+    for p in used:
+        windows = [w for w in p.windows if w.start <= last and w.end >= first]
+        if not windows:
+            continue
+        if not shown_any:
+            console.print()
+            heading = Text("参数（{y}年度的数值、适用期间、来源）", "Parameters in {y} (value, dates, source)")
+            _lines(console, heading.get(lang).format(y=year), width, style="bold")
+            shown_any = True
+        for w in windows:
+            cited = f" — {w.source}" if w.source else ""  # windows of different years citing their own clause
+            line = f"  {p.name} = {L.param_value(w.value)}   [{w.start} … {w.end}]  ({p.origin}){cited}"
+            _lines(console, line, width, subsequent="      ")
+        shown = p.description if any(w.source for w in p.windows) else f"{p.description} — {p.source}"
+        _lines(console, f"    {shown}", width, subsequent="      ", style="dim")
     console.print()
-    console.print(RichText(Text("依据（条文原文）", "Sources (clause text quoted)").get(lang), style="bold"))
-    for cite in cites_in_force(info.sources, params.jurisdiction):
+    _lines(console, Text("依据（条文原文）", "Sources (clause text quoted)").get(lang), width, style="bold")
+    for cite in sources_in_year(info, params.jurisdiction, year):
         found = clause(cite)
-        console.print(RichText(f"  {cite}", style="bold"))
+        _lines(console, f"  {cite}", width, subsequent="    ", style="bold")
         if found is not None:
-            console.print(f"    “{found.text}”")
+            _lines(console, f"    “{found.text}”", width)
         else:
-            console.print(RichText("    " + L.NATIONAL_TEXT.get(lang), style="dim"))
+            _lines(console, "    " + L.NATIONAL_TEXT.get(lang), width, style="dim")
 
 
 # ── plain grids and character charts (compare, sweep and reform views build the rows) ─────────────────────────
