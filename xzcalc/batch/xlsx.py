@@ -1,0 +1,266 @@
+"""A batch in Excel (issue 12 §1): an .xlsx input read as records of the same shape a CSV file gives, and an .xlsx
+output — numbers as numbers (written from the Decimal's own digits), Chinese headers by default, the header frozen,
+carried columns, text never a formula, and a `汇总` sheet with the per-policy totals and the receipt.
+
+openpyxl in read-only and write-only mode, so a workbook is streamed both ways (memory does not grow with the rows).
+python-calamine was measured for reading and not taken (docs/batch.md: reading is a small share of a row's time,
+and calamine gives floats and dates without the cell's number format, which a percent cell needs).
+
+A number read from a cell is taken at Excel's precision, 15 significant digits (a cell holding
+0.30000000000000004 is 0.3, as Excel shows it), before a unit in the header scales it; a date cell (a datetime at
+midnight) is a date; a cell formatted as a percent is written "N%"."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Context, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from ..inputs import neutralise
+from .io import BatchError, RunFailed, clean_stale_parts
+from .records import Record
+
+if TYPE_CHECKING:
+    from .summary import Report
+
+__all__ = ["MAX_SHEET_ROWS", "XlsxOutput", "XlsxSource", "cell_text", "is_xlsx"]
+
+MAX_SHEET_ROWS: Final = 1_048_576  # rows of one worksheet (Excel's limit, the header included)
+EXCEL_DIGITS: Final = Context(prec=15)  # what Excel keeps of a number: 15 significant digits
+_NUMBER = re.compile(r"^-?(0|[1-9]\d{0,14})(\.\d{1,15})?$")  # a carried cell written as a number
+
+
+def is_xlsx(path: str) -> bool:
+    return path.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def cell_text(value: object, number_format: str = "General") -> str:
+    """A cell's value as the text a CSV cell would hold: numbers at Excel's 15 significant digits (a percent-formatted
+    cell as "N%"), a date (or a datetime at midnight) as YYYY-MM-DD, booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):  # (openpyxl's reading of the cell; taken at Excel's digits at once)
+        number = EXCEL_DIGITS.create_decimal_from_float(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        return value.isoformat()
+    else:
+        return str(value)
+    if "%" in number_format:
+        return _plain(number * 100) + "%"
+    return _plain(number)
+
+
+class XlsxReader:
+    """The rows of one sheet as records: (row number, the row as a line of UTF-8 CSV)."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._line = 0
+
+    def _next(self) -> list[str] | None:
+        row = next(self._rows, None)
+        if row is None:
+            return None
+        self._line += 1
+        return [cell_text(c.value, getattr(c, "number_format", "General") or "General") for c in row]
+
+    def header(self, header_row: int) -> list[str]:
+        cells: list[str] | None = []
+        while self._line < header_row:
+            cells = self._next()
+            if cells is None:
+                return []
+        return cells or []
+
+    def records(self) -> Iterator[Record]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        while True:
+            cells = self._next()
+            if cells is None:
+                return
+            while cells and not cells[-1]:
+                cells.pop()
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(cells)
+            yield self._line, buffer.getvalue().encode("utf-8")
+
+
+class XlsxSource:
+    """An .xlsx input: its first sheet or the one named; what the driver asks of a source (encoding, size,
+    position, close)."""
+
+    encoding = "xlsx"
+    decoding = "utf-8"
+
+    def __init__(self, path: str, sheet: str | None) -> None:
+        import zipfile
+
+        from openpyxl import load_workbook
+
+        if not Path(path).is_file():
+            raise BatchError(f"input: {path!r} is not a readable file — expected an .xlsx workbook")
+        try:
+            self.book = load_workbook(path, read_only=True, data_only=True)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as e:
+            raise BatchError(f"input: {path!r} cannot be read as an .xlsx workbook ({e.__class__.__name__})") from None
+        names = self.book.sheetnames
+        if sheet is not None and sheet not in names:
+            self.book.close()
+            raise BatchError(f"--sheet: {sheet!r} is not a sheet of {path!r} — expected one of {', '.join(names)}")
+        self.sheet = self.book[sheet if sheet is not None else names[0]]
+        self.size = None
+        self.position = 0
+        self.rows = self.sheet.max_row  # (from the sheet's dimension; None when the file does not say)
+
+    def reader(self) -> XlsxReader:
+        return XlsxReader(self.sheet.iter_rows())
+
+    def close(self) -> None:
+        self.book.close()
+
+
+# ── writing ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class XlsxOutput:
+    """The .xlsx output: the rows sheet, then `汇总`; written to a temporary file beside the target and renamed over
+    it by `commit` (a run that fails or is interrupted leaves nothing under the target's name)."""
+
+    direct = False
+
+    def __init__(self, target: str, columns: Sequence[str], titles: Sequence[str], numeric: Sequence[str]) -> None:
+        from openpyxl import Workbook
+
+        if target == "-" or target.startswith(("/dev/", "/proc/")):
+            raise BatchError("-o: an .xlsx output is a file — expected -o OUT.xlsx (not standard output or a device)")
+        path = Path(target)
+        if path.is_dir():
+            raise BatchError(f"-o: {target!r} is a directory — expected a file name ending in .xlsx")
+        real = Path(os.path.realpath(target))
+        if not real.parent.is_dir():
+            raise BatchError(f"-o: directory {str(path.parent)!r} does not exist")
+        clean_stale_parts(real)
+        try:
+            fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.{os.getpid()}-", suffix=".part")
+        except OSError as e:
+            raise BatchError(f"-o: cannot write in {str(real.parent)!r} ({e.strerror})") from None
+        os.close(fd)
+        self.real = real
+        self.tmp: Path | None = Path(name)
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("结果")
+        self.sheet.freeze_panes = "A2"
+        self.columns = list(columns)
+        kinds = {c: "n" for c in numeric}
+        self.kinds = [kinds.get(c, "") for c in self.columns]
+        self.rows = 0
+        self._header(titles)
+
+    def _cell(self, value: Any, number: bool = False, fmt: str = "", sheet: Any = None) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet if sheet is None else sheet)
+        if number:
+            cell.value = value  # the Decimal's digits, as text: openpyxl would write a Decimal through a float
+            cell.data_type = "n"
+            if fmt:
+                cell.number_format = fmt
+        else:
+            cell.value = value
+            cell.data_type = "s"  # text is text: never a formula, whatever it starts with
+        return cell
+
+    def _header(self, titles: Sequence[str]) -> None:
+        from openpyxl.styles import Font
+
+        cells = []
+        for title in titles:
+            cell = self._cell(title)
+            cell.font = Font(bold=True)
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def write(self, rows: Sequence[Sequence[str]]) -> None:
+        """Rows as the worker gives them (the CSV row's texts): amounts become numbers with two decimals, line and
+        year integers, true/false booleans; carried text stays text (neutralised), carried numbers numbers."""
+        if self.rows + len(rows) >= MAX_SHEET_ROWS:
+            raise RunFailed(f"the output has more than {MAX_SHEET_ROWS - 1:,} rows, the most an .xlsx sheet holds")
+        append = self.sheet.append
+        kinds = self.kinds
+        for row in rows:
+            out: list[Any] = []
+            for text, kind in zip(row, kinds, strict=True):
+                if not text:
+                    out.append(None)
+                elif kind == "n":
+                    out.append(self._cell(text, True, "#,##0.00" if "." in text else "0"))
+                elif text in ("true", "false") and kind == "":
+                    out.append(text == "true")
+                elif kind == "" and _NUMBER.match(text) and len(text.replace("-", "").replace(".", "")) <= 15:
+                    out.append(self._cell(text, True))
+                else:
+                    out.append(self._cell(neutralise(text)))
+            append(out)
+        self.rows += len(rows)
+
+    def summary_sheet(self, report: Report, lang: str) -> None:
+        """The `汇总` sheet: rows, failed, blank; the receipt; totals by kind; per policy (all rows, by jurisdiction,
+        by each --group-by column) the enterprises with an amount and the sum, the eligible ones at 0; the amounts
+        entitled but not yet claimed."""
+        from ..views.summary import summary_rows
+
+        sheet = self.book.create_sheet("汇总")
+        for row in summary_rows(report, lang):
+            cells: list[Any] = []
+            for v in row:
+                if v is None:
+                    cells.append(None)
+                elif isinstance(v, Decimal):
+                    cells.append(self._cell(format(v, "f"), True, "#,##0.00", sheet))
+                elif isinstance(v, int) and not isinstance(v, bool):
+                    cells.append(self._cell(str(v), True, "", sheet))
+                else:
+                    cells.append(self._cell(neutralise(str(v)), sheet=sheet))
+            sheet.append(cells)
+
+    def commit(self) -> None:
+        assert self.tmp is not None
+        try:
+            self.book.save(self.tmp)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.tmp, 0o666 & ~umask)
+            os.replace(self.tmp, self.real)
+        except OSError as e:
+            self.abort()
+            raise RunFailed(f"-o {str(self.real)!r} cannot be written ({e.strerror}) — no output written") from None
+        self.tmp = None
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+            self.tmp = None
