@@ -142,12 +142,9 @@ class Summary:
                 v: {"enterprises": self.enterprises[(0, v)], "policies": _lines_json(self.by_policy(pids, 0, v))}
                 for v in self.values(0)
             },
-            **{
-                f"by_{name}" if name.isascii() else f"by:{name}": {
-                    v: {
-                        "enterprises": self.enterprises[(d, v)],
-                        "policies": _lines_json(self.by_policy(pids, d, v)),
-                    }
+            "by_column": {
+                name: {
+                    v: {"enterprises": self.enterprises[(d, v)], "policies": _lines_json(self.by_policy(pids, d, v))}
                     for v in self.values(d)
                 }
                 for d, name in enumerate(groups, start=1)

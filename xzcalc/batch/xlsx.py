@@ -12,6 +12,7 @@ midnight) is a date; a cell formatted as a percent is written "N%"."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -78,6 +79,7 @@ class XlsxReader:
     def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
         self._rows = rows
         self._line = 0
+        self.width = 0
 
     def _next(self) -> list[str] | None:
         row = next(self._rows, None)
@@ -87,12 +89,17 @@ class XlsxReader:
         return [cell_text(c.value, getattr(c, "number_format", "General") or "General") for c in row]
 
     def header(self, header_row: int) -> list[str]:
+        """The cells of row `header_row` (the rows above it are titles), without the empty ones at its end."""
         cells: list[str] | None = []
         while self._line < header_row:
             cells = self._next()
             if cells is None:
                 return []
-        return cells or []
+        header = cells or []
+        while header and not header[-1].strip():
+            header.pop()
+        self.width = len(header)
+        return header
 
     def records(self) -> Iterator[Record]:
         buffer = io.StringIO()
@@ -101,7 +108,10 @@ class XlsxReader:
             cells = self._next()
             if cells is None:
                 return
-            while cells and not cells[-1]:
+            width = self.width
+            if len(cells) < width:  # (a sheet's row ends at its last cell with a value)
+                cells.extend([""] * (width - len(cells)))
+            while len(cells) > width and not cells[-1]:
                 cells.pop()
             buffer.seek(0)
             buffer.truncate()
@@ -261,6 +271,13 @@ class XlsxOutput:
         self.tmp = None
 
     def abort(self) -> None:
+        for sheet in self.book.worksheets:  # (each write-only sheet streams to a temporary file of its own)
+            with contextlib.suppress(Exception):
+                sheet.close()
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
             self.tmp = None

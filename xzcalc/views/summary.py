@@ -198,7 +198,7 @@ def summary_rows(report: _Report, lang: str = "zh") -> list[list[object]]:
                 rows.append(
                     [
                         names[0] if value is None else names[dimension + 1],
-                        "" if value is None else value,
+                        "" if value is None else _jurisdiction(value, lang) if dimension == 0 else value,
                         x.policy,
                         policy(x.policy).title.get(lg),
                         x.enterprises,
