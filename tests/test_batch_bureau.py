@@ -554,3 +554,35 @@ def test_csv_bom_rules(tmp_path: Path) -> None:
     done = xzcalc("batch", str(src), "-q", "--no-bom", "-o", str(tmp_path / "n.csv"))
     assert done.returncode == 0 and (tmp_path / "n.csv").read_bytes().startswith(b"line,")
     assert xzcalc("batch", str(src), "--excel", "--no-bom").returncode == 2
+
+
+def test_both_xlsx_readers_give_the_same_cells(tmp_path: Path) -> None:
+    """python-calamine (the default) and openpyxl (for workbooks with percent formats) read the same texts."""
+    from xzcalc.batch.xlsx import XlsxSource, percent_styles
+
+    def texts(path: Path, engine: str) -> list[tuple[int, bytes]]:
+        source = XlsxSource(str(path), None, engine)
+        reader = source.reader()
+        header = reader.header(1)
+        rows = list(reader.records())
+        source.close()
+        return [(0, ",".join(header).encode()), *[(r[0], r[1]) for r in rows]]
+
+    fixture = FIXTURES / "bureau.xlsx"
+    assert not percent_styles(str(fixture))
+    assert texts(fixture, "calamine") == texts(fixture, "openpyxl")
+    assert XlsxSource(str(fixture), None).engine == "calamine"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["jurisdiction", "vat.input_ratio", "employment.layoff_rate"])
+    sheet.append(["xinzhou", 0.95, 0.05])
+    sheet["B2"].number_format = "0%"
+    book.save(tmp_path / "p.xlsx")
+    assert percent_styles(str(tmp_path / "p.xlsx"))
+    source = XlsxSource(str(tmp_path / "p.xlsx"), None)
+    assert source.engine == "openpyxl"
+    reader = source.reader()
+    reader.header(1)
+    assert [r[1] for r in reader.records()] == [b"xinzhou,95%,0.05\n"]
+    source.close()

@@ -2,9 +2,10 @@
 output — numbers as numbers (written from the Decimal's own digits), Chinese headers by default, the header frozen,
 carried columns, text never a formula, and a `汇总` sheet with the per-policy totals and the receipt.
 
-openpyxl in read-only and write-only mode, so a workbook is streamed both ways (memory does not grow with the rows).
-python-calamine was measured for reading and not taken (docs/batch.md: reading is a small share of a row's time,
-and calamine gives floats and dates without the cell's number format, which a percent cell needs).
+Reading: python-calamine (Rust), measured at about ten times openpyxl's read-only mode on this machine (docs/batch.md:
+openpyxl read a 20,000-row sheet more slowly than the batch computes it); it gives values and dates but not a cell's
+number format, so a workbook whose styles include a percent format (a cell shown as 5% holds 0.05) is read with
+openpyxl instead. Writing: openpyxl's write-only mode (rows streamed to a temporary file, memory flat).
 
 A number read from a cell is taken at Excel's precision, 15 significant digits (a cell holding
 0.30000000000000004 is 0.3, as Excel shows it), before a unit in the header scales it; a date cell (a datetime at
@@ -76,7 +77,7 @@ def cell_text(value: object, number_format: str = "General") -> str:
 class XlsxReader:
     """The rows of one sheet as records: (row number, the row as a line of UTF-8 CSV)."""
 
-    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+    def __init__(self, rows: Iterator[list[str]]) -> None:
         self._rows = rows
         self._line = 0
         self.width = 0
@@ -86,7 +87,7 @@ class XlsxReader:
         if row is None:
             return None
         self._line += 1
-        return [cell_text(c.value, getattr(c, "number_format", "General") or "General") for c in row]
+        return row
 
     def header(self, header_row: int) -> list[str]:
         """The cells of row `header_row` (the rows above it are titles), without the empty ones at its end."""
@@ -119,38 +120,91 @@ class XlsxReader:
             yield self._line, buffer.getvalue().encode("utf-8")
 
 
+def _calamine_rows(rows: Iterator[list[Any]], first: int) -> Iterator[list[str]]:
+    """python-calamine's rows — from the sheet's first used row `first` (0-based) — as texts from row 1."""
+    for _ in range(first):
+        yield []
+    for row in rows:
+        yield [cell_text(v) for v in row]
+
+
+def _openpyxl_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[str]]:
+    for row in rows:
+        yield [cell_text(c.value, getattr(c, "number_format", None) or "General") for c in row]
+
+
+_PERCENT_FORMATS: Final = frozenset({9, 10})  # the built-in number formats 0% and 0.00%
+
+
+def percent_styles(path: str) -> bool:
+    """Whether a workbook's styles include a percent number format (a cell shown as 5% holds 0.05): then it is read
+    with openpyxl, which gives each cell's format; python-calamine gives the values alone."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if n.lower().endswith("styles.xml")]
+            if not names:
+                return False
+            root = ElementTree.fromstring(z.read(names[0]))
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, KeyError):
+        return True  # (let openpyxl say what is wrong with it)
+    percent = set(_PERCENT_FORMATS)
+    for fmt in root.iter(f"{ns}numFmt"):
+        if "%" in fmt.get("formatCode", ""):
+            percent.add(int(fmt.get("numFmtId", "-1")))
+    xfs = root.find(f"{ns}cellXfs")
+    return xfs is not None and any(int(xf.get("numFmtId", "0")) in percent for xf in xfs)
+
+
 class XlsxSource:
     """An .xlsx input: its first sheet or the one named; what the driver asks of a source (encoding, size,
-    position, close)."""
+    position, close). Read with python-calamine (Rust; about 10 times as fast as openpyxl's read-only mode on this
+    machine, docs/batch.md) unless the workbook has percent-formatted cells, whose format only openpyxl gives."""
 
     encoding = "xlsx"
     decoding = "utf-8"
 
-    def __init__(self, path: str, sheet: str | None) -> None:
-        import zipfile
-
-        from openpyxl import load_workbook
-
+    def __init__(self, path: str, sheet: str | None, engine: str | None = None) -> None:
         if not Path(path).is_file():
             raise BatchError(f"input: {path!r} is not a readable file — expected an .xlsx workbook")
-        try:
-            self.book = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as e:
-            raise BatchError(f"input: {path!r} cannot be read as an .xlsx workbook ({e.__class__.__name__})") from None
-        names = self.book.sheetnames
-        if sheet is not None and sheet not in names:
-            self.book.close()
-            raise BatchError(f"--sheet: {sheet!r} is not a sheet of {path!r} — expected one of {', '.join(names)}")
-        self.sheet = self.book[sheet if sheet is not None else names[0]]
         self.size = None
         self.position = 0
-        self.rows = self.sheet.max_row  # (from the sheet's dimension; None when the file does not say)
+        self.book: Any = None
+        if engine is None:
+            engine = "openpyxl" if percent_styles(path) else "calamine"
+        self.engine = engine
+        try:
+            if engine == "calamine":
+                from python_calamine import CalamineWorkbook
+
+                self.book = CalamineWorkbook.from_path(path)
+                names = list(self.book.sheet_names)
+            else:
+                from openpyxl import load_workbook
+
+                self.book = load_workbook(path, read_only=True, data_only=True)
+                names = list(self.book.sheetnames)
+        except Exception as e:  # (each library has its own errors for a file that is not a workbook)
+            raise BatchError(f"input: {path!r} cannot be read as an .xlsx workbook ({e.__class__.__name__})") from None
+        if sheet is not None and sheet not in names:
+            self.close()
+            raise BatchError(f"--sheet: {sheet!r} is not a sheet of {path!r} — expected one of {', '.join(names)}")
+        self.name = sheet if sheet is not None else names[0]
 
     def reader(self) -> XlsxReader:
-        return XlsxReader(self.sheet.iter_rows())
+        if self.engine == "calamine":
+            sheet = self.book.get_sheet_by_name(self.name)
+            start = sheet.start
+            return XlsxReader(_calamine_rows(sheet.iter_rows(), start[0] if start else 0))
+        return XlsxReader(_openpyxl_rows(self.book[self.name].iter_rows()))
 
     def close(self) -> None:
-        self.book.close()
+        if self.book is not None and self.engine == "openpyxl":
+            self.book.close()
+        self.book = None
 
 
 # ── writing ────────────────────────────────────────────────────────────────────────────────────────────────────
