@@ -586,3 +586,45 @@ def test_both_xlsx_readers_give_the_same_cells(tmp_path: Path) -> None:
     reader.header(1)
     assert [r[1] for r in reader.records()] == [b"xinzhou,95%,0.05\n"]
     source.close()
+
+
+def test_unusable_workbooks_and_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "fake.xlsx").write_text("id,revenue\n1,2\n", encoding="utf-8")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    fixture = str(FIXTURES / "bureau.xlsx")
+    for args, says in (
+        (("fake.xlsx",), "cannot be read as an .xlsx workbook"),
+        (("empty.xlsx",), "cannot be read as an .xlsx workbook"),
+        ((fixture, "--header-row", "99"), "no header row"),
+        ((fixture, "--keep", "所属县", "-f", "xlsx"), "an .xlsx output is a file"),
+        ((fixture, "--sheet", "nosuch"), "--sheet"),
+        ((str(FIXTURES / "bureau.csv"), "--sheet", "x"), "--sheet"),
+        ((fixture, "--keep", "所属县", "--encoding", "gbk"), "--encoding"),
+        ((fixture, "--keep", "nosuch"), "nosuch"),
+    ):
+        done = xzcalc("batch", *args, "-q", cwd=tmp_path)
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stderr.startswith("xzcalc: error: ") and says in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_group_by_column_keeps_at_most_max_groups_values_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded whatever a --group-by column holds: values beyond MAX_GROUPS are summed under "…"."""
+    import xzcalc.batch.summary as summary
+    from xzcalc.batch import compute_row
+
+    monkeypatch.setattr(summary, "MAX_GROUPS", 2)
+    row = compute_row({"jurisdiction": "xinzhou", "sector": "C34", "employees": "50", "income.taxable_income": "100万"})
+    parts = []
+    for values in (("a", "b"), ("c", "a")):
+        part = summary.Summary()
+        for v in values:
+            part.add(row, (v,))
+        parts.append(part)
+    total = summary.Summary()
+    for part in parts:
+        total.merge(part)
+    assert total.values(1) == ["a", "b", "…"]
+    slpe = "cit.small_low_profit"
+    assert [(x.enterprises, x.amount) for x in total.by_policy([slpe], 1, "a")] == [(2, Decimal("450000.00"))]
+    assert [x.enterprises for x in total.by_policy([slpe])] == [4]

@@ -44,6 +44,7 @@ class Summary:
     enterprises: Counter[tuple[int, str]] = field(default_factory=Counter)  # (dimension, value) → rows computed
     unclaimed: dict[tuple[str, int, str], Decimal] = field(default_factory=dict)  # (policy, year, jurisdiction)
     unclaimed_count: Counter[tuple[str, int, str]] = field(default_factory=Counter)
+    distinct: Counter[int] = field(default_factory=Counter)  # dimension → its values kept apart so far
 
     def add(self, result: RowResult, groups: Sequence[str] = ()) -> None:
         self.rows += 1
@@ -62,6 +63,8 @@ class Summary:
         keys = [(0, where)] + [(d + 1, _bounded(self, d + 1, v)) for d, v in enumerate(groups)]
         counts, sums = self.counts, self.sums
         for key in keys:
+            if key not in self.enterprises:
+                self.distinct[key[0]] += 1
             self.enterprises[key] += 1
         for pid, _, eligible, amount in items:
             if not eligible:
@@ -90,10 +93,12 @@ class Summary:
         self.eligible.update(other.eligible)
         self.errors.extend(other.errors[: max(0, ERROR_SAMPLE - len(self.errors))])
         for key, value in other.enterprises.items():
-            if key in self.enterprises or _room(self, key[0]):
-                self.enterprises[key] += value
-            else:
-                self.enterprises[(key[0], OTHER)] += value
+            if key not in self.enterprises:
+                if not _room(self, key[0]):
+                    key = (key[0], OTHER)
+                if key not in self.enterprises:
+                    self.distinct[key[0]] += 1
+            self.enterprises[key] += value
         for k, n in other.counts.items():
             d, v, pid = k
             if (d, v) not in self.enterprises:
@@ -116,15 +121,22 @@ class Summary:
         """Per policy: enterprises with an amount > 0 and the sum — over every row (value None: the sum over the
         jurisdictions) or over the rows with `value` in `dimension` — and the eligible ones at 0."""
         lines = []
+        if value is None:  # over every row: the sum over the jurisdictions
+            counts: Counter[str] = Counter()
+            sums: dict[str, Decimal] = {}
+            for key, c in self.counts.items():
+                if key[0] == 0:
+                    p = key[2]
+                    counts[p] += c
+                    sums[p] = sums.get(p, ZERO) + self.sums[key]
+            zeros: Counter[str] = Counter()
+            for (_, p), c in self.at_zero.items():
+                zeros[p] += c
+            return [PolicyLine(pid, counts[pid], sums.get(pid, ZERO), zeros[pid]) for pid in policies]
         for pid in policies:
-            if value is None:
-                n = sum(c for (d, _, p), c in self.counts.items() if d == 0 and p == pid)
-                total = sum((a for (d, _, p), a in self.sums.items() if d == 0 and p == pid), ZERO)
-                zero = sum(c for (_, p), c in self.at_zero.items() if p == pid)
-            else:
-                n = self.counts.get((dimension, value, pid), 0)
-                total = self.sums.get((dimension, value, pid), ZERO)
-                zero = self.at_zero.get((value, pid), 0) if dimension == 0 else 0
+            n = self.counts.get((dimension, value, pid), 0)
+            total = self.sums.get((dimension, value, pid), ZERO)
+            zero = self.at_zero.get((value, pid), 0) if dimension == 0 else 0
             lines.append(PolicyLine(pid, n, total, zero))
         return lines
 
@@ -158,7 +170,7 @@ MAX_GROUPS = 10_000  # distinct values of one --group-by column the summary keep
 
 
 def _room(summary: Summary, dimension: int) -> bool:
-    return dimension == 0 or sum(1 for d, _ in summary.enterprises if d == dimension) < MAX_GROUPS
+    return dimension == 0 or summary.distinct[dimension] < MAX_GROUPS
 
 
 def _bounded(summary: Summary, dimension: int, value: str) -> str:
