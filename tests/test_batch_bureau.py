@@ -628,3 +628,15 @@ def test_a_group_by_column_keeps_at_most_max_groups_values_apart(monkeypatch: py
     slpe = "cit.small_low_profit"
     assert [(x.enterprises, x.amount) for x in total.by_policy([slpe], 1, "a")] == [(2, Decimal("450000.00"))]
     assert [x.enterprises for x in total.by_policy([slpe])] == [4]
+
+
+def test_header_row_skips_title_lines_of_a_csv(tmp_path: Path) -> None:
+    text = "2022年度忻州市企业名单,,\n制表单位：某局,,\n序号,地区,应纳税所得额（万元）\nA,忻州,100\n"
+    src = tmp_path / "in.csv"
+    src.write_bytes(text.encode("gb18030"))
+    out = tmp_path / "o.jsonl"
+    run(str(src), str(out), header_row=3)
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["line"] == 4 and row["id"] == "A" and row["error"] is None
+    with pytest.raises(BatchError, match="not a profile field"):
+        run(str(src), str(out))  # the title taken for the header
