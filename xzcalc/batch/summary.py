@@ -236,6 +236,7 @@ class Report:
             "rows_per_second": self.rows_per_second,
             **s.to_json(self.policies, self.groups),
             "unclaimed": [u.to_json() for u in self.unclaimed()],
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "receipt": self.receipt,
         }
 
