@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from xzcalc.batch import BatchError, run
@@ -703,3 +705,27 @@ def test_the_rows_sheet_is_what_openpyxl_would_write(tmp_path: Path) -> None:
 
     assert sheet_data(tmp_path / "ours.xlsx") == sheet_data(tmp_path / "theirs.xlsx")
     assert sheet_rows(tmp_path / "ours.xlsx", "结果")[1][6] == "'=HYPERLINK(1)"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=4))
+def test_any_text_cell_reads_back_as_written(tmp_path: Path, texts: list[str]) -> None:
+    """Whatever text a cell holds reads back the same through openpyxl and python-calamine — neutralised, never a
+    formula; characters XML 1.0 cannot hold as U+FFFD; line breaks as XML reads them (CR, CRLF → LF)."""
+    import re
+
+    from python_calamine import CalamineWorkbook
+
+    from xzcalc.batch.xlsx import XlsxOutput
+    from xzcalc.inputs import neutralise
+
+    assume(all(t not in ("true", "false") and not re.match(r"^-?(0|[1-9]\d{0,14})(\.\d{1,15})?$", t) for t in texts))
+    columns = [f"c{i}" for i in range(len(texts))]
+    path = tmp_path / "t.xlsx"
+    out = XlsxOutput(str(path), columns, columns, [])
+    out.write([texts])
+    out.commit()
+    illegal = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    expected = [illegal.sub("\ufffd", neutralise(t)).replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+    assert list(sheet_rows(path, "结果")[1]) == expected
+    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("结果").to_python()[1] == expected

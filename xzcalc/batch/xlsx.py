@@ -5,7 +5,8 @@ carried columns, text never a formula, and a `汇总` sheet with the per-policy 
 Reading: python-calamine (Rust), measured at about ten times openpyxl's read-only mode on this machine (docs/batch.md:
 openpyxl read a 20,000-row sheet more slowly than the batch computes it); it gives values and dates but not a cell's
 number format, so a workbook whose styles include a percent format (a cell shown as 5% holds 0.05) is read with
-openpyxl instead. Writing: openpyxl's write-only mode (rows streamed to a temporary file, memory flat).
+openpyxl instead. Writing: the workbook, its styles and the 汇总 sheet are openpyxl's; the rows sheet is streamed as
+XML directly, cell for cell what openpyxl writes (XlsxOutput: its writer took three quarters of a run).
 
 A number read from a cell is taken at Excel's precision, 15 significant digits (a cell holding
 0.30000000000000004 is 0.3, as Excel shows it), before a unit in the header scales it; a date cell (a datetime at
@@ -216,7 +217,7 @@ class XlsxSource:
 # ── writing ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no place in XML 1.0, even escaped
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not XML 1.0 (nor UTF-8)
 
 
 def xml_text(text: str) -> str:
