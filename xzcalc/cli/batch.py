@@ -83,7 +83,8 @@ def batch(
     ] = None,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
 ) -> None:
-    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why).
+    """Many enterprises, one row each (CSV or .xlsx, dotted paths or a bureau's Chinese headers): streamed, in
+    parallel, every row out (a failed row says why); per-policy totals, by jurisdiction and --group-by.
 
     Exit status: 0 every row computed; 1 some rows failed (each says why in its own row); 2 unusable arguments,
     input or header; 3 the run could not finish (a worker lost, the output not writable) — no partial output;
