@@ -729,3 +729,13 @@ def test_any_text_cell_reads_back_as_written(tmp_path: Path, texts: list[str]) -
     expected = [illegal.sub("\ufffd", neutralise(t)).replace("\r\n", "\n").replace("\r", "\n") for t in texts]
     assert list(sheet_rows(path, "结果")[1]) == expected
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("结果").to_python()[1] == expected
+
+
+def test_calc_csv_to_a_file_gets_a_bom(tmp_path: Path) -> None:
+    """`xzcalc calc -f csv > r.csv` (issue 12: garbled in Excel on a Chinese Windows) starts with a BOM; a pipe not."""
+    example = str(ROOT / "data" / "examples" / "xinzhou_manufacturer.toml")
+    with open(tmp_path / "r.csv", "wb") as f:
+        done = subprocess.run([sys.executable, "-m", "xzcalc", "calc", example, "-f", "csv"], stdout=f, timeout=120)
+    assert done.returncode == 0 and (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    piped = xzcalc("calc", example, "-f", "csv")
+    assert piped.returncode == 0 and not piped.stdout.startswith("\ufeff")
