@@ -739,3 +739,15 @@ def test_calc_csv_to_a_file_gets_a_bom(tmp_path: Path) -> None:
     assert done.returncode == 0 and (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     piped = xzcalc("calc", example, "-f", "csv")
     assert piped.returncode == 0 and not piped.stdout.startswith("\ufeff")
+
+
+def test_headcount_units_and_years_written_with_their_unit(tmp_path: Path) -> None:
+    rows, _ = run_rows(
+        tmp_path,
+        "企业名称,所属年度,地区,从业人数（人）,employment.insured_months（个月）,应纳税所得额（万元）\n"
+        "甲,2022年度,忻州,50,12,100\n乙,2022年,忻州,50,12,100\n丙,2022,忻州,50,12,100\n",
+    )
+    assert [r["error"] for r in rows] == [None] * 3 and [r["year"] for r in rows] == [2022] * 3
+    assert rows[0]["items"] == rows[1]["items"] == rows[2]["items"]
+    with pytest.raises(BatchError, match="the unit 万元 is for an amount in yuan, but employees is not one"):
+        run_rows(tmp_path, "从业人数（万元）\n5\n")

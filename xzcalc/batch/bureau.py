@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, Final
 
 from ..data import load_data
-from ..schema.kinds import Choice, Money, ProfileError, Rate, Sector, SignedMoney, show
+from ..schema.kinds import Choice, Money, ProfileError, Rate, Sector, SignedMoney, Year, show
 from ..schema.paths import all_paths, resolve_path
 from .io import BatchError
 
@@ -43,7 +43,8 @@ class Columns:
 
     `paths[i]` is what column i is for the profile: a dotted path, "id", or "" (blank, carried, claimed). `cells[i]`
     is how its cells are turned into profile text: "" as they are, or "scale:F" (a number times F: 万元 → yuan),
-    "percent" (a number is a percent), "choice" (Chinese choice values), "sector" (a GB/T 4754-2017 name). `carried`
+    "percent" (a number is a percent), "choice" (Chinese choice values), "sector" (a GB/T 4754-2017 name), "year"
+    (2022年, 2022年度). `carried`
     are the columns kept through to the output (their header as written), `groups` those the summary is split by,
     `claimed` the (column, policy id, factor) of the amounts already claimed."""
 
@@ -81,6 +82,11 @@ class Columns:
             return _choice_values().get(self.paths[i], {}).get(text, cell)
         if how == "sector":
             return _sector_names().get(text, cell)
+        if how == "year":
+            for suffix in _bureau()["years"]["suffixes"]:
+                if text.endswith(suffix) and text[: -len(suffix)].strip().isdigit():
+                    return text[: -len(suffix)].strip()
+            return cell
         if how == "percent":
             return text if text.endswith(("%", "％")) or not _number(text) else text + "%"
         factor = Decimal(how[len("scale:") :])
@@ -200,6 +206,8 @@ def _is_path(name: str) -> bool:
 def _cell_rule(path: str, kind: Any) -> str:
     if isinstance(kind, Sector):
         return "sector"
+    if isinstance(kind, Year):
+        return "year"
     if isinstance(kind, Choice) and path.split(".")[-1] in ("jurisdiction", "entity", "taxpayer", "location"):
         return "choice" if path in _choice_values() else ""
     return ""
@@ -266,10 +274,12 @@ def resolve_columns(
             factor, of = units[unit]
             if of == "yuan" and isinstance(kind, Money | SignedMoney):
                 how = "" if Decimal(factor) == 1 else f"scale:{factor}"
-            elif (of == "rate" and isinstance(kind, Rate)) or (of == "rate" and getattr(kind, "unit", "") == "rate"):
+            elif of == "rate" and (isinstance(kind, Rate) or getattr(kind, "unit", "") == "rate"):
                 how = "percent"
+            elif of in ("persons", "months") and getattr(kind, "unit", "") == of:
+                how = _cell_rule(path, kind)  # (a unit that names what is counted: nothing to scale)
             else:
-                what = {"yuan": "an amount in yuan", "rate": "a rate"}[of]
+                what = {"yuan": "an amount in yuan", "rate": "a rate", "persons": "a headcount", "months": "months"}[of]
                 problems.append(f"{name}: the unit {unit} is for {what}, but {path} is not one")
         else:
             how = _cell_rule(path, kind)
