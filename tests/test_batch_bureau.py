@@ -751,3 +751,55 @@ def test_headcount_units_and_years_written_with_their_unit(tmp_path: Path) -> No
     assert rows[0]["items"] == rows[1]["items"] == rows[2]["items"]
     with pytest.raises(BatchError, match="the unit 万元 is for an amount in yuan, but employees is not one"):
         run_rows(tmp_path, "从业人数（万元）\n5\n")
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**16), 10**16),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8),
+    st.sampled_from(["忻州", "小规模纳税人", "制造业", "2022年", "12万五", "=1+1", " ", "1,234.5", "5%"]),
+    st.dates(),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=0, max_size=6), max_size=6), engine=st.sampled_from(["calamine", "openpyxl"])
+)
+def test_any_workbook_gives_one_row_per_non_blank_row(tmp_path: Path, rows: list[list[object]], engine: str) -> None:
+    """Random cells of every type under a bureau's header: each non-blank row is one output row (computed or an error
+    row), blank rows are counted, and nothing but a one-line BatchError stops the run — through either reader."""
+    import xzcalc.batch.driver as driver
+    from xzcalc.batch.xlsx import XlsxSource
+
+    header = ["企业名称", "地区", "资产总额（万元）", "纳税人类型", "行业", "所属年度"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    for row in rows:
+        sheet.append([(None if isinstance(v, str) and v.startswith("=") else v) for v in row])  # (no formulas)
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    out = tmp_path / "o.jsonl"
+
+    class Engine(XlsxSource):
+        def __init__(self, source: str, sheet: str | None) -> None:
+            super().__init__(source, sheet, engine)
+
+    original = driver.XlsxSource
+    driver.XlsxSource = Engine  # type: ignore[misc]
+    try:
+        report = run(str(path), str(out), jobs=1)
+    finally:
+        driver.XlsxSource = original  # type: ignore[misc]
+    got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    def blank(v: object) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    non_blank = [r for r in rows if not all(blank(v) for v in r)]
+    assert len(got) == len(non_blank) == report.summary.rows
+    assert all(r["error"] is None or "\n" not in r["error"] for r in got)
