@@ -66,9 +66,10 @@ class Summary:
             if key not in self.enterprises:
                 self.distinct[key[0]] += 1
             self.enterprises[key] += 1
-        for pid, _, eligible, amount in items:
-            if not eligible:
+        for item in items:  # (policy, kind, eligible, amount, …): indexed, so a longer tuple reads the same
+            if not item[2]:
                 continue
+            pid, amount = item[0], item[3]
             if amount:
                 for d, v in keys:
                     k = (d, v, pid)

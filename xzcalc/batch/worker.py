@@ -175,7 +175,7 @@ class ChunkWriter:
             r = RowResult(line, ident, name(), error="; ".join(dict.fromkeys(problems)))
         r.carried = carried
         if claimed and not r.error:
-            amounts = {pid: amount for pid, _, _, amount in r.items}
+            amounts = {item[0]: item[3] for item in r.items}
             for pid, amount_claimed in claimed:
                 amount = amounts.get(pid)
                 if pid in self.entitled and amount is not None:
