@@ -302,8 +302,13 @@ def resolve_columns(
             duplicated.append(f"  duplicated column {_shown(header[i])}")
         else:
             duplicated.append(f"  {_shown(header[i])} and {_shown(header[seen[key]])} are the same field ({key})")
+    n = len(unknown)
+    if n and n == sum(1 for c in header if c) and hint:  # nothing known, and the file read in a guessed encoding
+        raise BatchError(
+            f"the header has {n:,} column{'s' if n != 1 else ''} and none is a profile field (the first: "
+            f"{_shown(unknown[0])}){hint} (the fields: `xzcalc template --format csv`)"
+        )
     if unknown or duplicated:
-        n = len(unknown)
         lines = [
             f"the header has {n:,} column{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not a profile field"
             + (f" and {len(duplicated):,} given twice" if duplicated else "")
@@ -312,8 +317,6 @@ def resolve_columns(
         lines.extend(f"  unknown column {_shown(name)}{_suggestion(name)}" for name in unknown[:20])
         if n > 20:
             lines.append(f"  … and {n - 20:,} more")
-        if n and n == sum(1 for c in header if c) and hint:
-            lines.append(f"  ({hint.strip(' —')})")
         lines.extend(dict.fromkeys(duplicated[:20]))
         problems.insert(0, "\n".join(lines))
     if problems:
