@@ -215,7 +215,7 @@ def summary_rows(report: _Report, lang: str = "zh") -> list[list[object]]:
                 _w("policy", lang),
                 _w("title", lang),
                 _w("year", lang),
-                _w("enterprises", lang),
+                _w("unclaimed_enterprises", lang),
                 _w("amount", lang),
                 _w("reclaim_until", lang),
                 _w("claimable", lang),
