@@ -804,3 +804,15 @@ def test_any_workbook_gives_one_row_per_non_blank_row(tmp_path: Path, rows: list
     non_blank = [r for r in rows if not all(blank(v) for v in r)]
     assert len(got) == len(non_blank) == report.summary.rows
     assert all(r["error"] is None or "\n" not in r["error"] for r in got)
+
+
+def test_the_terminal_summary_shows_at_most_thirty_values_of_a_group_column(tmp_path: Path) -> None:
+    from xzcalc.views.summary import TERMINAL_GROUPS, summary_text
+
+    text = "id,jurisdiction,sector,employees,income.taxable_income,企业\n"
+    text += "".join(f"{i},xinzhou,C34,50,100万,企业{i}\n" for i in range(TERMINAL_GROUPS + 5))
+    _, report = run_rows(tmp_path, text, group_by=("企业",))
+    shown = summary_text(report, "zh")
+    assert sum(1 for line in shown.splitlines() if line.startswith("  [企业: ")) == TERMINAL_GROUPS
+    assert "--summary" in shown
+    assert len(report.to_json()["by_column"]["企业"]) == TERMINAL_GROUPS + 5  # (all of them in the JSON)

@@ -18,6 +18,8 @@ from . import labels as L
 
 __all__ = ["summary_rows", "summary_text"]
 
+TERMINAL_GROUPS = 30  # values of one --group-by column the terminal shows a table for (all: --summary, the 汇总 sheet)
+
 
 class _Line(Protocol):  # batch.summary.PolicyLine
     @property
@@ -118,9 +120,15 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
     if s.blank:
         lines.append(f"{_w('blank', lang)}: {s.blank:,}")
     lines.append(f"{_w('policies', lang)}:")
+    tables: dict[int, int] = {}
     for dimension, value, label in _splits(report, lang):
         shown = [x for x in s.by_policy(report.policies, dimension, value) if x.enterprises or x.eligible_at_zero]
         if not shown:
+            continue
+        tables[dimension] = tables.get(dimension, 0) + 1
+        if tables[dimension] == TERMINAL_GROUPS + 1:
+            lines.append(f"  [… {_w('more_groups', lang)}]")
+        if tables[dimension] > TERMINAL_GROUPS:
             continue
         lines.append(f"  [{label}]")
         for x in shown:
