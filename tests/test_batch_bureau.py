@@ -816,3 +816,12 @@ def test_the_terminal_summary_shows_at_most_thirty_values_of_a_group_column(tmp_
     assert sum(1 for line in shown.splitlines() if line.startswith("  [企业: ")) == TERMINAL_GROUPS
     assert "--summary" in shown
     assert len(report.to_json()["by_column"]["企业"]) == TERMINAL_GROUPS + 5  # (all of them in the JSON)
+
+
+def test_a_kept_field_is_carried_as_written_and_still_read(tmp_path: Path) -> None:
+    rows, report = run_rows(
+        tmp_path, "企业名称,地区,所属县\n甲,忻州,代县\n", keep=("企业名称", "所属县"), group_by=("地区",)
+    )
+    assert rows[0]["name"] == "甲" and rows[0]["jurisdiction"] == "xinzhou" and rows[0]["error"] is None
+    assert rows[0]["carried"] == {"企业名称": "甲", "地区": "忻州", "所属县": "代县"}
+    assert list(report.to_json()["by_column"]["地区"]) == ["忻州"]

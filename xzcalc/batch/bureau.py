@@ -24,7 +24,6 @@ from .io import BatchError
 __all__ = ["CellError", "Columns", "numeric_columns", "output_titles", "resolve_columns"]
 
 CLAIMED: Final = "claimed."
-MAX_GROUPS: Final = 10_000  # distinct values one --group-by column is summed by; later values go to "…"
 
 # a unit at the end of a header: 资产总额（万元）, 资产总额(万元), 税率(%)
 _UNIT = re.compile(r"^(.*?)\s*[（(]\s*([^（()）]+?)\s*[)）]\s*$")
@@ -240,11 +239,12 @@ def resolve_columns(
             paths.append("")
             cells.append("")
             continue
-        if name in carried_names:
+        if name in carried_names:  # carried through; read as a field too when it is one (--keep 企业名称)
             carried.append(i)
-            paths.append("")
-            cells.append("")
-            continue
+            if not (_is_path(name) or name in titles):
+                paths.append("")
+                cells.append("")
+                continue
         base, unit = name, ""
         m = _UNIT.match(name)
         if m and m.group(2) in units:

@@ -149,6 +149,7 @@ class ChunkWriter:
         """A row of a header with converted, carried or claimed columns: every cell's problem is reported at once."""
         cols = self.cols
         cells = list(values[: self.width])
+        carried = tuple(cells[i].strip() for i in self.carried)  # as written (a carried field too: --keep 地区)
         problems: list[str] = []
         for i in self.converted:
             try:
@@ -156,7 +157,6 @@ class ChunkWriter:
             except CellError as e:
                 problems.append(str(e))
                 cells[i] = ""
-        carried = tuple(cells[i].strip() for i in self.carried)
         claimed: list[tuple[str, Decimal]] = []
         for i, pid, factor in self.claimed:
             text = cells[i]
