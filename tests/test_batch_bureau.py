@@ -825,3 +825,15 @@ def test_a_kept_field_is_carried_as_written_and_still_read(tmp_path: Path) -> No
     assert rows[0]["name"] == "甲" and rows[0]["jurisdiction"] == "xinzhou" and rows[0]["error"] is None
     assert rows[0]["carried"] == {"企业名称": "甲", "地区": "忻州", "所属县": "代县"}
     assert list(report.to_json()["by_column"]["地区"]) == ["忻州"]
+
+
+def test_kept_columns_with_units_are_read_and_carried(tmp_path: Path) -> None:
+    rows, _ = run_rows(
+        tmp_path,
+        "地区,资产总额（万元）,从业人数（万元）\n忻州,3000,5\n",
+        keep=("资产总额（万元）", "从业人数（万元）"),
+    )
+    assert rows[0]["error"] is None
+    assert rows[0]["carried"] == {"资产总额（万元）": "3000", "从业人数（万元）": "5"}
+    same, _ = run_rows(tmp_path, "jurisdiction,total_assets\nxinzhou,30000000\n")
+    assert rows[0]["items"] == same[0]["items"]  # the kept amount still read, in 万元

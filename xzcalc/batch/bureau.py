@@ -241,10 +241,6 @@ def resolve_columns(
             continue
         if name in carried_names:  # carried through; read as a field too when it is one (--keep 企业名称)
             carried.append(i)
-            if not (_is_path(name) or name in titles):
-                paths.append("")
-                cells.append("")
-                continue
         base, unit = name, ""
         m = _UNIT.match(name)
         if m and m.group(2) in units:
@@ -265,7 +261,8 @@ def resolve_columns(
         elif _is_path(name) or name in titles:  # (a title with a bracket of its own)
             path, unit = (name if _is_path(name) else titles[name]), ""
         else:
-            unknown.append(name)
+            if name not in carried_names:
+                unknown.append(name)
             paths.append("")
             cells.append("")
             continue
@@ -278,6 +275,8 @@ def resolve_columns(
                 how = "percent"
             elif of in ("persons", "months") and getattr(kind, "unit", "") == of:
                 how = _cell_rule(path, kind)  # (a unit that names what is counted: nothing to scale)
+            elif name in carried_names:  # (carried only: its unit is not one the field is read in)
+                path = ""
             else:
                 what = {"yuan": "an amount in yuan", "rate": "a rate", "persons": "a headcount", "months": "months"}[of]
                 problems.append(f"{name}: the unit {unit} is for {what}, but {path} is not one")
