@@ -208,9 +208,13 @@ def test_unknown_and_duplicated_columns_exit_2(tmp_path: Path) -> None:
     done = xzcalc("batch", str(src), "-o", str(out))
     assert done.returncode == 2
     message = done.stderr.strip()
-    assert message.startswith("xzcalc: error: unknown columns 'revnue' (did you mean 'revenue'?), 'vat.sales_3pct.13'")
-    assert "duplicated column 'name'" in message
-    assert "xzcalc template --format csv" in message and "equipment.1.unit_value" in message
+    lines = message.splitlines()  # a short list, one problem a line (issue 12 §2), never one long line
+    assert lines[0].startswith("xzcalc: error: the header has 2 columns that are not a profile field")
+    assert "xzcalc template --format csv" in lines[0] and "--keep COL" in lines[0]
+    assert "  unknown column 'revnue' — did you mean 'revenue'?" in lines
+    assert "  unknown column 'vat.sales_3pct.13' — expected vat.sales_3pct.N with N from 1 to 12" in message
+    assert "  duplicated column 'name'" in lines
+    assert all(len(line) < 200 for line in lines)
     assert "Traceback" not in done.stderr
     assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
 
@@ -218,8 +222,8 @@ def test_unknown_and_duplicated_columns_exit_2(tmp_path: Path) -> None:
 def test_unusable_arguments_exit_2(tmp_path: Path) -> None:
     assert xzcalc("batch", str(tmp_path / "missing.csv")).returncode == 2
     src = write_csv(tmp_path / "in.csv", generated(2))
-    done = xzcalc("batch", str(src), "-o", str(tmp_path / "out.xlsx"))
-    assert done.returncode == 2 and "neither .csv nor .jsonl" in done.stderr
+    done = xzcalc("batch", str(src), "-o", str(tmp_path / "out.xls"))
+    assert done.returncode == 2 and "none of .csv, .jsonl, .xlsx" in done.stderr
     done = xzcalc("batch", str(src), "--encoding", "klingon")
     assert done.returncode == 2 and "--encoding" in done.stderr
     bad = tmp_path / "bad.toml"

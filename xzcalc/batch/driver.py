@@ -9,15 +9,30 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .io import BatchError, Interrupted, Output, RunFailed, Source, csv_line, open_input, output_format, read_header
+from ..receipt import receipt
+from .bureau import numeric_columns, output_titles, resolve_columns
+from .io import (
+    BatchError,
+    Interrupted,
+    Output,
+    RunFailed,
+    Source,
+    csv_line,
+    header_hint,
+    open_input,
+    output_format,
+    read_header_cells,
+)
 from .pool import Pool, WorkerLost
 from .records import MAX_RECORD_BYTES, Record
 from .rows import layout
 from .summary import Report, Summary
 from .worker import ChunkWriter, Job, quiet_gc
+from .xlsx import MAX_SHEET_ROWS, XlsxOutput, XlsxSource, is_xlsx
 
 if TYPE_CHECKING:
     from ..reform import Reform
@@ -143,6 +158,14 @@ def run(
     reform: Reform | None = None,
     progress: bool = False,
     chunk_rows: int = CHUNK_ROWS,
+    keep: Sequence[str] = (),
+    group_by: Sequence[str] = (),
+    header_row: int = 1,
+    sheet: str | None = None,
+    lang: str | None = None,
+    bom: bool | None = None,
+    as_of: date | None = None,
+    reform_bytes: bytes | None = None,
 ) -> Report:
     """Compute every record of `source` into `target`; return the report. BatchError if it cannot start,
     RunFailed if it cannot finish (a worker lost, the output not writable).
@@ -154,8 +177,18 @@ def run(
     started = time.perf_counter_ns()
     fmt = output_format(target, fmt)
     jobs = check_jobs(jobs)
-    src = open_input(source, encoding)
-    out: Output | None = None
+    if header_row < 1:
+        raise BatchError(f"--header-row: {header_row} is not a line number — expected 1 or more")
+    src: Any
+    if is_xlsx(source):
+        if encoding is not None:
+            raise BatchError("--encoding: an .xlsx workbook has no text encoding — expected no --encoding")
+        src = XlsxSource(source, sheet)
+    else:
+        if sheet is not None:
+            raise BatchError(f"--sheet: {source!r} is not an .xlsx workbook — expected --sheet with an .xlsx input")
+        src = open_input(source, encoding)
+    out: Any = None
     pool: Pool | None = None
     bar = _Progress(False, None)
     main_thread = _is_main_thread()
@@ -167,14 +200,30 @@ def run(
         csv.field_size_limit(MAX_RECORD_BYTES)
     try:
         reader = src.reader()
-        header, delimiter = read_header(reader, src)
-        job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid())
+        if isinstance(src, XlsxSource):
+            raw, delimiter, hint = reader.header(header_row), ",", ""
+        else:
+            raw, delimiter = read_header_cells(reader, src, header_row)
+            hint = header_hint(src)
+        columns = resolve_columns(raw, keep, group_by, hint)
+        header = columns.raw
+        job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid(), columns)
         lay = layout()  # before forking: workers inherit the loaded rules and parameters
-        out = Output(target, fmt)
+        names = ChunkWriter.output_columns(lay, columns)
+        if fmt == "xlsx":
+            _check_sheet_rows(source, src)
+            zh = (lang or "zh") == "zh"
+            out = XlsxOutput(target, names, output_titles(names, columns) if zh else names, numeric_columns(names))
+        else:
+            out = Output(target, fmt, bom)
         if fmt == "csv":
-            out.write(csv_line(lay.columns()))
+            out.write(csv_line(names))
         summary = Summary()
-        chunks = _chunks(reader.records(delimiter.encode(), _fits(delimiter, len(header))), chunk_rows, src)
+        if isinstance(src, XlsxSource):
+            records: Iterable[Record] = reader.records()
+        else:
+            records = reader.records(delimiter.encode(), _fits(delimiter, len(header)))
+        chunks = _chunks(records, chunk_rows, src)
         bar = _Progress(progress, src.size)
         if jobs == 1:
             writer = ChunkWriter(job)
@@ -216,6 +265,21 @@ def run(
             pool.close()
             pool = None
         bar.stop()
+        report = Report(
+            summary,
+            source,
+            target,
+            fmt,
+            src.encoding,
+            jobs,
+            time.perf_counter_ns() - started,
+            tuple(pid for pid, _ in lay.policies),
+            columns.group_names,
+            as_of,
+            receipt(reform_bytes),
+        )
+        if fmt == "xlsx":
+            out.summary_sheet(report, lang or "zh")
         out.commit()
     except BaseException:
         bar.stop()
@@ -229,16 +293,28 @@ def run(
             for s, handler in zip(_SIGNALS, previous, strict=True):
                 signal.signal(s, handler)
         src.close()
-    return Report(
-        summary,
-        source,
-        target,
-        fmt,
-        src.encoding,
-        jobs,
-        time.perf_counter_ns() - started,
-        tuple(pid for pid, _ in lay.policies),
-    )
+    report.nanoseconds = time.perf_counter_ns() - started
+    return report
+
+
+def _check_sheet_rows(source: str, src: Any) -> None:
+    """An .xlsx output holds at most MAX_SHEET_ROWS rows, the header included: refused before any row is computed
+    when the input has more lines (a CSV file's line breaks counted, an .xlsx sheet's rows; a stream is checked as it
+    is written)."""
+    limit = MAX_SHEET_ROWS - 1
+    if isinstance(src, XlsxSource):
+        return  # (a sheet holds no more rows than a sheet)
+    if source == "-" or not os.path.isfile(source):
+        return
+    lines = 0
+    with open(source, "rb") as f:
+        while block := f.read(1 << 20):
+            lines += block.count(b"\n") or block.count(b"\r")
+            if lines > limit + 1:
+                raise BatchError(
+                    f"-o: an .xlsx sheet holds at most {MAX_SHEET_ROWS:,} rows (the header and {limit:,} enterprises) "
+                    f"and {source!r} has more lines — expected -o OUT.csv or OUT.jsonl, or the input split"
+                )
 
 
 def _write_done(

@@ -233,8 +233,22 @@ def _delimiter_of(line: bytes) -> bytes:
 
 def read_header(reader: RecordReader, source: Source) -> tuple[tuple[str, ...], str]:
     """The checked header (line 1) and the delimiter. BatchError when it cannot be read."""
-    hint = f" — is the file {source.encoding} text?" if source.encoding not in ("utf-8", "utf-8-sig") else ""
+    raw, delimiter = read_header_cells(reader, source)
+    return check_header(raw, header_hint(source)), delimiter
+
+
+def header_hint(source: Source) -> str:
+    """What a header of nothing but unknown columns may mean: the file read in the wrong encoding."""
+    return f" — is the file {source.encoding} text?" if source.encoding not in ("utf-8", "utf-8-sig") else ""
+
+
+def read_header_cells(reader: RecordReader, source: Source, header_row: int = 1) -> tuple[list[str], str]:
+    """The header's cells as written (line `header_row`: the lines above it are titles, skipped) and the delimiter.
+    BatchError when it cannot be read."""
+    hint = header_hint(source)
     try:
+        for _ in range(header_row - 1):
+            reader.header(_delimiter_of)
         data, delimiter = reader.header(_delimiter_of)
     except Unreadable as e:
         if str(e) == "overlong":
@@ -255,7 +269,7 @@ def read_header(reader: RecordReader, source: Source) -> tuple[tuple[str, ...], 
         raw = next(csv.reader((text.rstrip("\r\n"),), delimiter=delimiter.decode(), strict=True), [])
     except csv.Error as e:
         raise BatchError(f"input: the header is not readable CSV ({e}) — expected column names") from None
-    return check_header(raw, hint), delimiter.decode()
+    return raw, delimiter.decode()
 
 
 def _valid_column(name: str) -> bool:
@@ -368,18 +382,23 @@ class Output:
     """The output stream: stdout or a non-regular file written directly, or a temporary file beside a regular
     target (after a symlink: the file it names), renamed over it only by `commit`. Write errors are RunFailed."""
 
-    def __init__(self, target: str, fmt: str) -> None:
+    def __init__(self, target: str, fmt: str, bom: bool | None = None) -> None:
+        """`bom`: a CSV for Excel starts with a UTF-8 BOM (contract.md) — by default with -o FILE and when standard
+        output is a regular file (`> results.csv`), not on a pipe or a terminal; True (--excel) always, False
+        (--no-bom) never."""
         self.target = target
         self.tmp: Path | None = None
         self.rows = 0
-        encoding = "utf-8-sig" if fmt == "csv" and target != "-" else "utf-8"
+        if bom is None:
+            bom = target != "-" or _stdout_is_file()
+        encoding = "utf-8-sig" if fmt == "csv" and bom else "utf-8"
         if target == "-":
             if sys.stdout is None:
                 raise RunFailed("standard output is closed — no output written (expected -o FILE, or a stdout)")
             self.direct = True
             self.what = "standard output"
             self.stream: io.TextIOWrapper = io.TextIOWrapper(
-                sys.stdout.buffer, encoding="utf-8", newline="", write_through=False
+                sys.stdout.buffer, encoding=encoding, newline="", write_through=False
             )
             return
         self.what = f"-o {_shown(target)}"
@@ -455,6 +474,14 @@ class Output:
         self.tmp = None
 
 
+def _stdout_is_file() -> bool:
+    """Whether standard output is a regular file (`xzcalc batch … > results.csv`), which Excel will open."""
+    try:
+        return sys.stdout is not None and stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _silence(target: str) -> None:
     """After a failed write to stdout, point it at /dev/null, so the interpreter's last flush of what is still
     buffered cannot fail again on the way out ("Exception ignored … BrokenPipeError")."""
@@ -472,9 +499,11 @@ def output_format(target: str, fmt: str | None) -> str:
     if target == "-":
         return "csv"
     suffix = Path(target).suffix.lower()
-    if suffix in (".csv", ".jsonl"):
+    if suffix in (".csv", ".jsonl", ".xlsx"):
         return suffix[1:]
-    raise BatchError(f"-o: {_shown(target)} ends in neither .csv nor .jsonl — expected OUT.csv, OUT.jsonl or --format")
+    raise BatchError(
+        f"-o: {_shown(target)} ends in none of .csv, .jsonl, .xlsx — expected OUT.csv, OUT.jsonl, OUT.xlsx or --format"
+    )
 
 
 def csv_line(values: Iterable[str]) -> str:

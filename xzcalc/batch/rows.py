@@ -80,6 +80,8 @@ class RowResult:
     items: list[tuple[str, str, bool, Decimal | None, str]] = field(default_factory=list)
     totals: dict[str, Decimal] = field(default_factory=dict)
     error: str = ""
+    carried: tuple[str, ...] = ()  # the cells of the columns carried through (--keep, --group-by), as read
+    unclaimed: dict[str, Decimal] = field(default_factory=dict)  # policy → entitled − claimed, never below 0
 
     def to_json(self) -> dict[str, Any]:
         """The JSONL record: the keys and values of `calc --format json` that a batch row carries."""
@@ -103,6 +105,7 @@ class RowResult:
             ],
             "totals": {k: fmt_amount(v) for k, v in self.totals.items()} if ok else None,
             "error": self.error or None,
+            **({"unclaimed": {p: fmt_amount(v) for p, v in self.unclaimed.items()}} if self.unclaimed else {}),
         }
 
 

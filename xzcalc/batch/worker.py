@@ -9,16 +9,20 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..inputs import echo, neutralise
 from ..model import KINDS
-from ..schema.build import RowReader
+from ..money import FEN
+from ..schema.build import RowReader, cell_column
+from ..schema.kinds import MONEY, ProfileError
+from .bureau import CellError, Columns
 from .io import AUTO, csv_field, decode
 from .records import MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
-from .rows import RowEngine, RowResult, cell_text, layout
+from .rows import Layout, RowEngine, RowResult, cell_text, layout
 from .summary import Summary
 
 if TYPE_CHECKING:
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
 # would be written to the output
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+D0 = Decimal(0)
 
 
 # ── chunks: what a worker does with a slice of the file ─────────────────────────────────────────────────────
@@ -44,6 +49,7 @@ class Job:
     decoding: str = AUTO  # how each record is decoded: AUTO (UTF-8, else GB18030) or one codec
     encoding: str = "utf-8"  # the input's encoding as error rows name it
     parent: int = 0  # the parent process: a worker dies with it
+    columns: Columns | None = None  # the header resolved (bureau names, units, carried and claimed columns)
 
 
 class ChunkWriter:
@@ -60,14 +66,36 @@ class ChunkWriter:
         self.width = len(header)
         # profile columns by position; `id` and blank-named columns (a spreadsheet's trailing empties) apart
         self.header = header
-        self.id_col = header.index("id") if "id" in header else -1
-        self.name_col = header.index("name") if "name" in header else -1
-        self.reader = RowReader(header)
+        cols = job.columns if job.columns is not None else Columns(header, header, ("",) * len(header))
+        self.cols = cols
+        paths = cols.paths
+        self.id_col = paths.index("id") if "id" in paths else -1
+        self.name_col = paths.index("name") if "name" in paths else -1
+        self.reader = RowReader(paths)
         self.blank = [i for i, name in enumerate(header) if not name]
+        self.converted = [i for i, how in enumerate(cols.cells) if how]
+        self.carried = cols.carried
+        self.groups = tuple(cols.carried.index(i) for i in cols.groups)
+        self.claimed = cols.claimed
+        self.extra = len(cols.carried) + len(cols.claimed)  # output columns before `error`
+        self.columns = self.output_columns(self.layout, cols)
+        from ..params import all_policies
+
+        self.entitled = frozenset(p.id for p in all_policies() if p.certainty == "entitled")
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
         if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is the row's error, not the csv module's
             csv.field_size_limit(MAX_RECORD_BYTES)
+
+    @staticmethod
+    def output_columns(lay: Layout, cols: Columns | None) -> list[str]:
+        """The output's columns: the layout's, then the carried ones (their header as written) and
+        unclaimed.<policy> for each claimed column, then `error`."""
+        columns = lay.columns()
+        if cols is None or not (cols.carried or cols.claimed):
+            return columns
+        extra = [*cols.carried_names, *(f"unclaimed.{p}" for p in cols.claimed_policies)]
+        return [*columns[:-1], *extra, columns[-1]]
 
     # ── a record → its row ──────────────────────────────────────────────────────────────────────────────
 
@@ -113,7 +141,61 @@ class ChunkWriter:
                 shown = json.dumps(values[i], ensure_ascii=False)
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
-        return self.engine._compute(self.reader.read, values, ident, name, line)
+        if not (self.converted or self.extra):
+            return self.engine._compute(self.reader.read, values, ident, name, line)
+        return self._bureau_row(values, line, ident, name)
+
+    def _bureau_row(self, values: Sequence[str], line: int, ident: str, name: Callable[[], str]) -> RowResult:
+        """A row of a header with converted, carried or claimed columns: every cell's problem is reported at once."""
+        cols = self.cols
+        cells = list(values[: self.width])
+        carried = tuple(cells[i].strip() for i in self.carried)  # as written (a carried field too: --keep 地区)
+        problems: list[str] = []
+        for i in self.converted:
+            try:
+                cells[i] = cols.convert(i, cells[i])
+            except CellError as e:
+                problems.append(str(e))
+                cells[i] = ""
+        claimed: list[tuple[str, Decimal]] = []
+        for i, pid, factor in self.claimed:
+            text = cells[i]
+            if not text.strip():
+                continue
+            try:
+                claimed.append((pid, MONEY.parse(text, cols.raw[i]) * Decimal(factor)))
+            except ProfileError as e:
+                problems.append(str(e))
+        r = self.engine._compute(self.reader.read, cells, ident, name, line)
+        if r.error:
+            problems.extend(self._cell_problems(cells))
+            if not problems:
+                problems.append(r.error)
+        if problems:
+            r = RowResult(line, ident, name(), error="; ".join(dict.fromkeys(problems)))
+        r.carried = carried
+        if claimed and not r.error:
+            amounts = {item[0]: item[3] for item in r.items}
+            for pid, amount_claimed in claimed:
+                amount = amounts.get(pid)
+                if pid in self.entitled and amount is not None:
+                    r.unclaimed[pid] = max(amount - amount_claimed, D0).quantize(FEN)
+        return r
+
+    def _cell_problems(self, cells: Sequence[str]) -> list[str]:
+        """Every cell of a row that its column cannot read, each naming the column as written."""
+        cols = self.cols
+        problems = []
+        for i, path in enumerate(cols.paths):
+            if not path or path == "id" or not cells[i] or cells[i].isspace():
+                continue
+            try:
+                cell_column(path).read(cells[i])
+            except ProfileError as e:
+                text = str(e)
+                shown = cols.shown(i)
+                problems.append(shown + text[len(path) :] if text.startswith(path + ":") else text)
+        return problems
 
     # ── error rows ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -188,6 +270,10 @@ class ChunkWriter:
         (id, name, error) can need quoting; the other cells are numbers, true/false and choices."""
         out = self.csv_row(r)
         out[1], out[2], out[-1] = csv_field(out[1]), csv_field(out[2]), csv_field(out[-1])
+        if self.carried:
+            start = len(self.columns) - 1 - self.extra
+            for j in range(start, start + len(self.carried)):
+                out[j] = csv_field(neutralise(out[j]))
         return ",".join(out) + "\n"
 
     def csv_row(self, r: RowResult) -> list[str]:
@@ -195,6 +281,14 @@ class ChunkWriter:
         out[0] = str(r.line)
         out[1] = neutralise(r.id)
         out[2] = neutralise(r.name)
+        if self.extra:
+            start = len(self.columns) - 1 - self.extra
+            for j, text in enumerate(r.carried):
+                out[start + j] = text
+            start += len(self.carried)
+            for j, (_, pid, _) in enumerate(self.claimed):
+                amount = r.unclaimed.get(pid)
+                out[start + j] = "" if amount is None else str(amount)
         if r.error:
             out[-1] = neutralise(r.error)
             return out
@@ -218,19 +312,33 @@ class ChunkWriter:
                 out[pos[1]] = str(amount)
         return out
 
-    def process(self, records: Sequence[Record]) -> tuple[str, Summary]:
+    def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
         """A chunk of records → the output text of their rows, in order, and their summary (blank records
         counted, without a row)."""
         summary = Summary()
         parts: list[str] = []
-        csv_out = self.job.fmt == "csv"
+        fmt = self.job.fmt
+        csv_out = fmt == "csv"
+        rows: list[list[str]] = []
+        names = self.cols.carried_names
+        groups = self.groups
         for record in records:
             r = self.row(record)
             if r is None:
                 summary.blank += 1
                 continue
-            summary.add(r)
-            parts.append(self.csv_line(r) if csv_out else json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+            summary.add(r, tuple(r.carried[g] for g in groups) if groups and r.carried else ())
+            if csv_out:
+                parts.append(self.csv_line(r))
+            elif fmt == "xlsx":
+                rows.append(self.csv_row(r))
+            else:
+                data = r.to_json()
+                if names:
+                    data["carried"] = dict(zip(names, r.carried or ("",) * len(names), strict=True))
+                parts.append(json.dumps(data, ensure_ascii=False) + "\n")
+        if fmt == "xlsx":
+            return rows, summary
         return "".join(parts), summary
 
 
@@ -274,6 +382,6 @@ def quiet_gc() -> None:
     gc.freeze()
 
 
-def work(records: Sequence[Record]) -> tuple[str, Summary]:
+def work(records: Sequence[Record]) -> tuple[Any, Summary]:
     assert _WORKER is not None, "worker not initialised"
     return _WORKER.process(records)

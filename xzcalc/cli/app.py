@@ -167,7 +167,21 @@ def emit_result(
         from ..receipt import receipt
         from ..views.machine import dumps
 
-        sys.stdout.write(dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform)))
+        text = dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform))
+        if fmt == "csv" and stdout_is_file():  # `calc -f csv > r.csv`: a BOM, so Excel reads UTF-8 (contract.md)
+            text = "\ufeff" + text
+        sys.stdout.write(text)
+
+
+def stdout_is_file() -> bool:
+    """Whether standard output is a regular file (`> r.csv`), which Excel will open; not a pipe or a terminal."""
+    import os
+    import stat
+
+    try:
+        return sys.stdout is not None and stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 WHATIF_PANEL = "What-if"

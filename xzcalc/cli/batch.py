@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,15 +22,19 @@ if TYPE_CHECKING:
 class BatchFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+    xlsx = "xlsx"
 
 
 @app.command()
 def batch(
     input_: Annotated[
         str,
-        typer.Argument(metavar="INPUT", help="Enterprises, one CSV row each (`xzcalc template -f csv`), or -."),
+        typer.Argument(
+            metavar="INPUT",
+            help="Enterprises, one row each: a CSV file (`xzcalc template -f csv`), an .xlsx workbook, or -.",
+        ),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, or - for stdout.")] = "-",
+    output: Annotated[str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, OUT.xlsx, or - for stdout.")] = "-",
     format_: Annotated[
         BatchFormat | None,
         typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -)."),
@@ -49,10 +54,37 @@ def batch(
         Path | None, typer.Option("--summary", metavar="FILE.json", help="Write the closing summary as JSON.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of the summary.")] = Lang.zh,
+    lang: Annotated[
+        Lang, typer.Option(help="Language of the summary and of an .xlsx output's headers (en: the column ids).")
+    ] = Lang.zh,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option("--keep", metavar="COL", help="Carry this input column to the output (repeatable)."),
+    ] = None,
+    group_by: Annotated[
+        list[str] | None,
+        typer.Option("--group-by", metavar="COL", help="Carry this column and split the summary by its values."),
+    ] = None,
+    header_row: Annotated[
+        int, typer.Option("--header-row", metavar="N", help="The header is line (row) N; the lines above are titles.")
+    ] = 1,
+    sheet: Annotated[str | None, typer.Option(help="The sheet of an .xlsx input (default: the first).")] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="A UTF-8 BOM on CSV output even on a pipe (for Excel).")
+    ] = False,
+    no_bom: Annotated[bool, typer.Option("--no-bom", help="No UTF-8 BOM on CSV output.")] = False,
+    date_: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The day what is still claimable is judged on (default: SOURCE_DATE_EPOCH, else today).",
+        ),
+    ] = None,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
 ) -> None:
-    """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why).
+    """Many enterprises, one row each (CSV or .xlsx, dotted paths or a bureau's Chinese headers): streamed, in
+    parallel, every row out (a failed row says why); per-policy totals, by jurisdiction and --group-by.
 
     Exit status: 0 every row computed; 1 some rows failed (each says why in its own row); 2 unusable arguments,
     input or header; 3 the run could not finish (a worker lost, the output not writable) — no partial output;
@@ -63,13 +95,20 @@ def batch(
     from ..views.summary import summary_text
 
     reform = None
+    reform_bytes = None
     if params is not None:
         from ..reform import ReformError, load_reform
 
         try:
             reform = load_reform(params)
+            reform_bytes = params.read_bytes()
         except ReformError as e:
             fail(str(e))
+        except OSError as e:
+            fail(f"--params: {str(params)!r} cannot be read ({e.strerror})")
+    if excel and no_bom:
+        fail("--excel and --no-bom: expected one of them, not both")
+    as_of = _as_of(date_)
     try:
         report = run(
             input_,
@@ -80,6 +119,14 @@ def batch(
             reform=reform,
             progress=not quiet and sys.stderr.isatty(),
             chunk_rows=chunk_rows,
+            keep=tuple(keep or ()),
+            group_by=tuple(group_by or ()),
+            header_row=header_row,
+            sheet=sheet,
+            lang=lang.value,
+            bom=True if excel else False if no_bom else None,
+            as_of=as_of,
+            reform_bytes=reform_bytes,
         )
     except BatchError as e:
         fail(str(e))
@@ -98,6 +145,21 @@ def batch(
         _stderr(summary_text(report, lang.value))
     if report.summary.failed:
         raise typer.Exit(1)
+
+
+def _as_of(text: str | None) -> date:
+    """--date, else SOURCE_DATE_EPOCH (reproducible builds' convention), else today."""
+    import os
+
+    if text is not None:
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            fail(f"--date: {text!r} is not valid — expected a day YYYY-MM-DD")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
 
 
 def _stderr(text: str) -> None:

@@ -7,14 +7,44 @@ below it).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Protocol
 
 from ..messages import Lang
 from ..model import KINDS
 from . import labels as L
 
-__all__ = ["summary_text"]
+__all__ = ["summary_rows", "summary_text"]
+
+TERMINAL_GROUPS = 30  # values of one --group-by column the terminal shows a table for (all: --summary, the 汇总 sheet)
+
+
+class _Line(Protocol):  # batch.summary.PolicyLine
+    @property
+    def policy(self) -> str: ...
+    @property
+    def enterprises(self) -> int: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def eligible_at_zero(self) -> int: ...
+
+
+class _Unclaimed(Protocol):  # batch.summary.Unclaimed
+    @property
+    def policy(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def enterprises(self) -> int: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def reclaim_until(self) -> date | None: ...
+    @property
+    def claimable(self) -> bool | None: ...
 
 
 class _Summary(Protocol):  # batch.Summary, as read here
@@ -28,6 +58,10 @@ class _Summary(Protocol):  # batch.Summary, as read here
     def eligible(self) -> Mapping[str, int]: ...
     @property
     def errors(self) -> Sequence[tuple[int, str, str]]: ...
+    @property
+    def blank(self) -> int: ...
+    def values(self, dimension: int) -> list[str]: ...
+    def by_policy(self, policies: Sequence[str], dimension: int = 0, value: str | None = None) -> Sequence[_Line]: ...
 
 
 class _Report(Protocol):  # batch.Report, as read here
@@ -41,10 +75,30 @@ class _Report(Protocol):  # batch.Report, as read here
     def milliseconds(self) -> int: ...
     @property
     def rows_per_second(self) -> int: ...
+    @property
+    def groups(self) -> Sequence[str]: ...
+    @property
+    def as_of(self) -> date | None: ...
+    @property
+    def receipt(self) -> Mapping[str, str | None]: ...
+    def unclaimed(self) -> Sequence[_Unclaimed]: ...
+
+
+@cache
+def _labels() -> dict[str, dict[str, str]]:
+    from ..data import load_data
+
+    return dict(load_data("bureau.toml")["summary"]["labels"])
+
+
+def _w(key: str, lang: str) -> str:
+    return _labels()[key]["zh" if lang == "zh" else "en"]
 
 
 def summary_text(report: _Report, lang: str = "zh") -> str:
-    """Plain lines for stderr: rows, failures, totals by kind, eligible enterprises per policy."""
+    """Plain lines for stderr: rows, failures, blank records skipped, totals by kind; per policy (over all rows, by
+    jurisdiction, by each --group-by value) the enterprises with an amount, the sum and the eligible ones at 0; the
+    amounts entitled but not yet claimed. (Eligibility alone, which counts an enterprise at 0 yuan, is in the JSON.)"""
     from ..params import policy
 
     s = report.summary
@@ -63,8 +117,128 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
     lines.append("合计（按类别）:" if zh else "totals by kind:")
     for kind in KINDS:
         lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {L.kind_title(kind, lg)}")
-    lines.append("符合条件的企业数（按政策）:" if zh else "eligible enterprises per policy:")
-    for pid in report.policies:
-        count = s.eligible.get(pid, 0)
-        lines.append(f"  {count:>10,}  {pid}  {policy(pid).title.get(lg)}")
+    if s.blank:
+        lines.append(f"{_w('blank', lang)}: {s.blank:,}")
+    lines.append(f"{_w('policies', lang)}:")
+    tables: dict[int, int] = {}
+    for dimension, value, label in _splits(report, lang):
+        shown = [x for x in s.by_policy(report.policies, dimension, value) if x.enterprises or x.eligible_at_zero]
+        if not shown:
+            continue
+        tables[dimension] = tables.get(dimension, 0) + 1
+        if tables[dimension] == TERMINAL_GROUPS + 1:
+            lines.append(f"  [… {_w('more_groups', lang)}]")
+        if tables[dimension] > TERMINAL_GROUPS:
+            continue
+        lines.append(f"  [{label}]")
+        for x in shown:
+            lines.append(
+                f"    {x.enterprises:>8,}  {x.amount:>20,.2f}  {x.eligible_at_zero:>6,}  {x.policy}  "
+                f"{policy(x.policy).title.get(lg)}"
+            )
+    unclaimed = report.unclaimed()
+    if unclaimed:
+        lines.append(f"{_w('unclaimed', lang)}:")
+        for u in unclaimed:
+            until = "" if u.reclaim_until is None else f"  {_w('reclaim_until', lang)} {u.reclaim_until.isoformat()}"
+            still = "" if u.claimable is None else f" ({_w('yes' if u.claimable else 'no', lang)})"
+            lines.append(f"  {u.year}  {u.enterprises:>6,}  {u.amount:>20,.2f}  {u.policy}{until}{still}")
     return "\n".join(lines) + "\n"
+
+
+def _splits(report: _Report, lang: str) -> list[tuple[int, str | None, str]]:
+    """(dimension, value, label) of each table: all rows, each jurisdiction, each value of each --group-by column."""
+    s = report.summary
+    out: list[tuple[int, str | None, str]] = [(0, None, _w("all", lang))]
+    for v in s.values(0):
+        out.append((0, v, f"{_w('jurisdiction', lang)}: {_jurisdiction(v, lang)}"))
+    for d, name in enumerate(report.groups, start=1):
+        for v in s.values(d):
+            out.append((d, v, f"{name}: {v}"))
+    return out
+
+
+def _jurisdiction(key: str, lang: str) -> str:
+    try:
+        return L.jurisdiction_title(key, "zh" if lang == "zh" else "en")
+    except (KeyError, LookupError):  # (a jurisdiction the catalogue does not name: shown as it is)
+        return key
+
+
+def summary_rows(report: _Report, lang: str = "zh") -> list[list[object]]:
+    """The `汇总` sheet as rows of values (text, int, Decimal, None): counts, the receipt, totals by kind, the
+    per-policy table of every split, the amounts entitled but not yet claimed."""
+    from ..params import policy
+
+    s = report.summary
+    lg: Lang = "zh" if lang == "zh" else "en"
+    rows: list[list[object]] = [
+        [_w("rows", lang), s.rows],
+        [_w("failed", lang), s.failed],
+        [_w("blank", lang), s.blank],
+    ]
+    if report.as_of is not None:
+        rows.append([_w("as_of", lang), report.as_of.isoformat()])
+    for key, value in report.receipt.items():
+        rows.append([f"{_w('receipt', lang)}.{key}", value])
+    rows.append([])
+    rows.append([_w("totals", lang)])
+    rows.append([_w("kind", lang), _w("title", lang), _w("amount", lang)])
+    for kind in KINDS:
+        rows.append([kind, L.kind_title(kind, lg), s.totals[kind]])
+    rows.append([])
+    rows.append([_w("policies", lang)])
+    rows.append(
+        [
+            _w("dimension", lang),
+            _w("value", lang),
+            _w("policy", lang),
+            _w("title", lang),
+            _w("enterprises", lang),
+            _w("amount", lang),
+            _w("at_zero", lang),
+        ]
+    )
+    names = [_w("all", lang), _w("jurisdiction", lang), *report.groups]
+    for dimension, value, _ in _splits(report, lang):
+        for x in s.by_policy(report.policies, dimension, value):
+            if x.enterprises or x.eligible_at_zero:
+                rows.append(
+                    [
+                        names[0] if value is None else names[dimension + 1],
+                        "" if value is None else _jurisdiction(value, lang) if dimension == 0 else value,
+                        x.policy,
+                        policy(x.policy).title.get(lg),
+                        x.enterprises,
+                        x.amount,
+                        x.eligible_at_zero,
+                    ]
+                )
+    unclaimed = report.unclaimed()
+    if unclaimed:
+        rows.append([])
+        rows.append([_w("unclaimed", lang)])
+        rows.append(
+            [
+                _w("policy", lang),
+                _w("title", lang),
+                _w("year", lang),
+                _w("unclaimed_enterprises", lang),
+                _w("amount", lang),
+                _w("reclaim_until", lang),
+                _w("claimable", lang),
+            ]
+        )
+        for u in unclaimed:
+            rows.append(
+                [
+                    u.policy,
+                    policy(u.policy).title.get(lg),
+                    u.year,
+                    u.enterprises,
+                    u.amount,
+                    _w("unknown", lang) if u.reclaim_until is None else u.reclaim_until.isoformat(),
+                    None if u.claimable is None else _w("yes" if u.claimable else "no", lang),
+                ]
+            )
+    return rows
