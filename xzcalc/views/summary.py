@@ -120,6 +120,7 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
     if s.blank:
         lines.append(f"{_w('blank', lang)}: {s.blank:,}")
     lines.append(f"{_w('policies', lang)}:")
+    lines.append(f"    {_w('enterprises', lang)} / {_w('amount', lang)} / {_w('at_zero', lang)} / {_w('policy', lang)}")
     tables: dict[int, int] = {}
     for dimension, value, label in _splits(report, lang):
         shown = [x for x in s.by_policy(report.policies, dimension, value) if x.enterprises or x.eligible_at_zero]
@@ -139,9 +140,11 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
     unclaimed = report.unclaimed()
     if unclaimed:
         lines.append(f"{_w('unclaimed', lang)}:")
+        heads = ("year", "unclaimed_enterprises", "amount", "policy")
+        lines.append("  " + " / ".join(_w(key, lang) for key in heads))
         for u in unclaimed:
             until = "" if u.reclaim_until is None else f"  {_w('reclaim_until', lang)} {u.reclaim_until.isoformat()}"
-            still = "" if u.claimable is None else f" ({_w('yes' if u.claimable else 'no', lang)})"
+            still = "" if u.claimable is None else f" ({_w('still_open' if u.claimable else 'expired', lang)})"
             lines.append(f"  {u.year}  {u.enterprises:>6,}  {u.amount:>20,.2f}  {u.policy}{until}{still}")
     return "\n".join(lines) + "\n"
 
