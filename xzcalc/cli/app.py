@@ -80,6 +80,15 @@ PROFILE_PANEL = "Profile fields (override the file)"
 OUTPUT_PANEL = "Output"
 
 # --set PATH=VALUE, shared by every command that reads a profile
+BomOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--excel/--no-bom",
+        help="CSV for Excel: a UTF-8 BOM even on a pipe (--excel), or none (--no-bom); by default one when standard "
+        "output is a file.",
+        rich_help_panel=OUTPUT_PANEL,
+    ),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -155,7 +164,13 @@ def run_guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def emit_result(
-    result: Result, fmt: str, lang: str, explain: bool, advisories: Sequence[Advisory] = (), reform: bytes | None = None
+    result: Result,
+    fmt: str,
+    lang: str,
+    explain: bool,
+    advisories: Sequence[Advisory] = (),
+    reform: bytes | None = None,
+    bom: bool | None = None,
 ) -> None:
     """The result in `fmt`; a JSON or TOML result carries the receipt (contract.md), `reform` the --params bytes."""
     lg: LangCode = "en" if lang == "en" else "zh"
@@ -168,9 +183,18 @@ def emit_result(
         from ..views.machine import dumps
 
         text = dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform))
-        if fmt == "csv" and stdout_is_file():  # `calc -f csv > r.csv`: a BOM, so Excel reads UTF-8 (contract.md)
-            text = "\ufeff" + text
-        sys.stdout.write(text)
+        if fmt == "csv":
+            write_csv(text, bom)
+        else:
+            sys.stdout.write(text)
+
+
+def write_csv(text: str, bom: bool | None) -> None:
+    """CSV on standard output; for Excel, which reads UTF-8 only after a BOM (contract.md), with one when `bom` (the
+    --excel/--no-bom option) says so, or by default when standard output is a regular file (`> r.csv`)."""
+    if stdout_is_file() if bom is None else bom:
+        text = "\ufeff" + text
+    sys.stdout.write(text)
 
 
 def stdout_is_file() -> bool:

@@ -12,6 +12,7 @@ from ..inputs import echo
 from .app import (
     OUTPUT_PANEL,
     PROFILE_PANEL,
+    BomOption,
     Lang,
     OutputFormat,
     SetOption,
@@ -23,6 +24,7 @@ from .app import (
     load_reform_option,
     parse_margin,
     run_guarded,
+    write_csv,
     write_file,
 )
 
@@ -39,7 +41,9 @@ def calc(
     jurisdiction: Annotated[
         str | None, typer.Option(help="xinzhou | shanxi | inner-mongolia", rich_help_panel=PROFILE_PANEL)
     ] = None,
-    year: Annotated[str | None, typer.Option(help="Tax year (2022).", rich_help_panel=PROFILE_PANEL)] = None,
+    year: Annotated[
+        str | None, typer.Option(help="Tax year (2019–2027; default 2022).", rich_help_panel=PROFILE_PANEL)
+    ] = None,
     entity: Annotated[
         str | None, typer.Option(help="company | individual-business", rich_help_panel=PROFILE_PANEL)
     ] = None,
@@ -76,6 +80,7 @@ def calc(
     ] = None,
     set_: SetOption = None,
     format_: Annotated[OutputFormat, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = OutputFormat.table,
+    bom: BomOption = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show the arithmetic behind every number.", rich_help_panel=OUTPUT_PANEL)
     ] = False,
@@ -161,6 +166,7 @@ def calc(
         svg=svg,
         on=date,
         appendix=appendix,
+        bom=bom,
     )
 
 
@@ -179,6 +185,7 @@ def run_calc(
     svg: Path | None,
     on: str | None = None,
     appendix: bool = False,
+    bom: bool | None = None,
 ) -> None:
     from ..analysis.advisor import advise
     from ..engine import calculate
@@ -220,7 +227,7 @@ def run_calc(
 
         write_file(svg, breakdown_svg(reformed or result, lang=lg), "--svg")
     if reformed is None or reform is None:
-        emit_result(result, fmt, lang, explain, advisories)
+        emit_result(result, fmt, lang, explain, advisories, bom=bom)
         return
     from ..receipt import receipt
     from ..views import compare as view
@@ -229,7 +236,7 @@ def run_calc(
     if fmt == "table":
         view.print_reform(result, reformed, reform, lg, reformed_advisories, explain=explain)
     elif fmt == "csv":
-        sys.stdout.write(view.reform_csv(result, reformed))
+        write_csv(view.reform_csv(result, reformed), bom)
     else:
         data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
         data["receipt"] = receipt(reform_bytes(params))

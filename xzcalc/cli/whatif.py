@@ -12,6 +12,7 @@ import typer
 from .app import (
     OUTPUT_PANEL,
     WHATIF_PANEL,
+    BomOption,
     Lang,
     SetOption,
     TableJsonCsv,
@@ -21,6 +22,7 @@ from .app import (
     lang_code,
     load_reform_option,
     run_guarded,
+    write_csv,
     write_file,
 )
 
@@ -52,6 +54,7 @@ def compare(
         ),
     ] = None,
     format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
+    bom: BomOption = None,
     lang: Annotated[Lang, typer.Option(help="Language of titles.", rich_help_panel=OUTPUT_PANEL)] = Lang.zh,
 ) -> None:
     """The same enterprise in Xinzhou, Shanxi and Inner Mongolia side by side — or, with --years, in several tax
@@ -69,7 +72,7 @@ def compare(
     if format_ is TableJsonCsv.json:
         sys.stdout.write(to_text(view.comparison_json(cmp, lang_code(lang.value)), "json"))
     elif format_ is TableJsonCsv.csv:
-        sys.stdout.write(view.comparison_csv(cmp))
+        write_csv(view.comparison_csv(cmp), bom)
     else:
         view.print_comparison(cmp, lang_code(lang.value))
 
@@ -126,6 +129,7 @@ def sweep(
         ),
     ] = None,
     format_: Annotated[TableJsonCsv, typer.Option("--format", "-f", rich_help_panel=OUTPUT_PANEL)] = TableJsonCsv.table,
+    bom: BomOption = None,
     svg: Annotated[
         Path | None, typer.Option("--svg", metavar="FILE", help="Write the chart as SVG.", rich_help_panel=OUTPUT_PANEL)
     ] = None,
@@ -158,7 +162,7 @@ def sweep(
     if format_ is TableJsonCsv.json:
         sys.stdout.write(to_text(view.sweep_json(result, lg), "json"))
     elif format_ is TableJsonCsv.csv:
-        sys.stdout.write(view.sweep_csv(result))
+        write_csv(view.sweep_csv(result), bom)
     else:
         view.print_sweep(result, lg)
 
