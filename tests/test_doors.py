@@ -245,3 +245,21 @@ def test_a_table_row_past_the_limit_is_refused_not_renumbered() -> None:
     assert done.returncode == 2
     assert done.stderr.splitlines()[0].endswith("expected equipment.N.FIELD with N counted from 1 to 50")
     assert xzcalc("calc", "--set", "equipment.50.unit_value=600万", "-f", "json").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["calc", "--bogus"], "xzcalc: error: No such option: --bogus (see xzcalc calc --help)"),
+        (["calc", "--employes", "3"], "xzcalc: error: No such option: --employes (Possible options: --employees)"),
+        (["calc", "-f", "xml"], "xzcalc: error: Invalid value for '--format' / '-f': 'xml' is not one of"),
+        (["nosuch"], "xzcalc: error: No such command 'nosuch'. (see xzcalc --help)"),
+        (["batch"], "xzcalc: error: Missing argument"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: list[str], expected: str) -> None:
+    """typer's own usage errors, like every other bad input: one line naming what was wrong, exit 2."""
+    done = subprocess.run([sys.executable, "-m", "xzcalc", *args], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1, done.stderr

@@ -18,6 +18,8 @@ import os
 import sys
 from typing import Any
 
+import typer
+
 from . import batch, calc, catalogue, whatif  # noqa: F401  (registers the commands)
 from .app import app, build_profile, help_language, run_with_chinese_help, without_lang
 
@@ -29,6 +31,8 @@ def main() -> None:
 
     typer turns every command's signature into options before it runs one; when the command line names a command,
     only that one is built (the others cost a tenth of `xzcalc calc`'s start-up). `xzcalc --help` still lists all.
+    A usage error (an unknown option or command, a value not among the choices) is one line and exit 2, like every
+    other bad input.
     """
     chosen = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     commands = [c for c in app.registered_commands if _command_name(c) == chosen]
@@ -39,7 +43,24 @@ def main() -> None:
         return
     if "--help" in sys.argv[1:]:  # --lang only chooses the help's language (template has no --lang of its own)
         sys.argv[1:] = without_lang(sys.argv[1:])
-    app(prog_name="xzcalc")  # (also under python -m xzcalc: the usage names the command people type)
+    try:
+        # (also under python -m xzcalc: the usage names the command people type)
+        code = app(prog_name="xzcalc", standalone_mode=False)
+    except typer.Abort:  # Ctrl-C while typer parses or a command runs without its own handler
+        sys.stderr.write("xzcalc: interrupted\n")
+        sys.exit(130)
+    except Exception as e:  # click's usage errors (an unknown option, a bad choice): one line, exit 2
+        if not hasattr(e, "format_message") or not hasattr(e, "exit_code"):
+            raise
+        if type(e).__name__ == "NoArgsIsHelpError":  # `xzcalc` alone: the help, as before
+            e.show()  # type: ignore[attr-defined]
+        else:
+            where = f"xzcalc {chosen}" if commands and chosen else "xzcalc"
+            message = " ".join(str(e.format_message()).split())
+            sys.stderr.write(f"xzcalc: error: {message} (see {where} --help)\n")
+        sys.exit(int(e.exit_code))
+    if isinstance(code, int) and code:  # (a command's typer.Exit(code), returned when not standalone)
+        sys.exit(code)
 
 
 def _command_name(info: Any) -> str:
