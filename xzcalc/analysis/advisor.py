@@ -16,7 +16,7 @@ can be declared before its parameter lands in data/.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from ..messages import Msg
 from ..model import Advisory, Change, Result
 from ..params import ParamSet, param_set
 from ..rules import MODULES
-from ..rules.thresholds import SIZE_CLASS, STEPS, Op, TableThreshold, Threshold
+from ..rules.thresholds import SIZE_CLASS, STEPS, Line, TableThreshold, Threshold
 from ..schema.profile import Profile
 from .whatif import diff, get_path, numeric_kind, with_path
 
@@ -44,50 +44,40 @@ THRESHOLDS: tuple[Threshold | TableThreshold, ...] = (*(t for m in MODULES for t
 
 @dataclass(frozen=True, slots=True)
 class Crossing:
-    """A threshold made concrete for one profile: the line, the compared value and the field that moves."""
+    """A rule module's threshold (rules.thresholds.Line: the line, its clause, the field that moves) made concrete for
+    one profile: the value it compares now and the field's value."""
 
-    id: str
-    parameter: str
-    source: str
-    path: str
-    label: Msg
-    line_name: Msg
-    op: Op
-    line: Decimal
+    threshold: Line
     value: Decimal
     path_value: Decimal
-    unit: str
-    measure: str
-    to_path: Callable[[Profile, Decimal], Decimal] | None = None
-    profile: Profile | None = None
+    profile: Profile
 
     def holds(self, value: Decimal) -> bool:
-        return {"le": value <= self.line, "lt": value < self.line, "ge": value >= self.line, "gt": value > self.line}[
-            self.op
-        ]
+        line, op = self.threshold.line, self.threshold.op
+        return {"le": value <= line, "lt": value < line, "ge": value >= line, "gt": value > line}[op]
 
     def across(self) -> Decimal:
         """The nearest compared value on the other side of the line."""
-        step = STEPS[self.unit]
+        line, op, step = self.threshold.line, self.threshold.op, STEPS[self.threshold.unit]
         inside = self.holds(self.value)
-        if self.op == "le":
-            return self.line + step if inside else self.line
-        if self.op == "lt":
-            return self.line if inside else self.line - step
-        if self.op == "ge":
-            return self.line - step if inside else self.line
-        return self.line if inside else self.line + step
+        if op == "le":
+            return line + step if inside else line
+        if op == "lt":
+            return line if inside else line - step
+        if op == "ge":
+            return line - step if inside else line
+        return line if inside else line + step
 
     def path_at(self, compared: Decimal) -> Decimal:
         """The field's value that gives `compared` (one for one with its field unless the threshold says otherwise)."""
-        if self.to_path is not None and self.profile is not None:
-            return self.to_path(self.profile, compared)
+        if self.threshold.to_path is not None:
+            return self.threshold.to_path(self.profile, compared)
         return self.path_value + (compared - self.value)
 
     def edges(self) -> tuple[Decimal, Decimal]:
         """The field's values on both sides of the line (for sweeps: a cliff between two adjacent points)."""
-        step = STEPS[self.unit]
-        low = self.line if self.op in ("le", "gt") else self.line - step
+        line, step = self.threshold.line, STEPS[self.threshold.unit]
+        low = line if self.threshold.op in ("le", "gt") else line - step
         return self.path_at(low), self.path_at(low + step)
 
 
@@ -99,22 +89,7 @@ def _crossings(profile: Profile, result: Result, params: ParamSet, every: bool) 
             if path_value is None:  # past the end of a table
                 continue
             value = Decimal(path_value) if line.value is None else line.value
-            yield Crossing(
-                id=line.id,
-                parameter=line.parameter,
-                source=line.source,
-                path=line.path,
-                label=line.label,
-                line_name=line.line_name,
-                op=line.op,
-                line=line.line,
-                value=value,
-                path_value=Decimal(path_value),
-                unit=line.unit,
-                measure=line.measure,
-                to_path=line.to_path,
-                profile=profile,
-            )
+            yield Crossing(line, value, Decimal(path_value), profile)
 
 
 def crossings(profile: Profile, result: Result, params: ParamSet, *, every: bool = False) -> list[Crossing]:
@@ -122,7 +97,7 @@ def crossings(profile: Profile, result: Result, params: ParamSet, *, every: bool
 
     `every` keeps the lines a threshold's `when` would skip for this profile (a sweep moves the profile into them).
     """
-    return [c for c in _crossings(profile, result, params, every) if c.line != 0]
+    return [c for c in _crossings(profile, result, params, every) if c.threshold.line != 0]
 
 
 # ── advising ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -134,7 +109,7 @@ def params_for(profile: Profile, reform: Reform | None) -> ParamSet:
 
 
 def near(c: Crossing, margin: Decimal) -> bool:
-    return abs(c.value - c.line) <= margin * abs(c.line)
+    return abs(c.value - c.threshold.line) <= margin * abs(c.threshold.line)
 
 
 def advise(
@@ -157,12 +132,12 @@ def advise(
     for c in crossings(profile, result, params_for(profile, reform)):
         if not near(c, margin):
             continue
-        kind = numeric_kind(c.path)
+        kind = numeric_kind(c.threshold.path)
         compared = c.across()
         target = c.path_at(compared)
         if kind is None or not kind.accepts(target) or target == c.path_value:
             continue
-        groups.setdefault((c.path, target), []).append((c, compared))
+        groups.setdefault((c.threshold.path, target), []).append((c, compared))
     # the moves of each field and direction, nearest first
     chains: dict[tuple[str, bool], list[tuple[Decimal, list[tuple[Crossing, Decimal]]]]] = {}
     for (path, target), found in groups.items():
@@ -219,9 +194,9 @@ def shown(value: Decimal, unit: str, *, apart_from: Decimal | None = None) -> Ms
 
 def _names(same: Sequence[Crossing]) -> Msg:
     """The names of the lines one sentence speaks for: "A", "A and the B", …"""
-    names = same[0].line_name
+    names = same[0].threshold.line_name
     for c in same[1:]:
-        names = Msg("advisor.names.and", {"first": names, "next": c.line_name})
+        names = Msg("advisor.names.and", {"first": names, "next": c.threshold.line_name})
     return names
 
 
@@ -240,32 +215,38 @@ def _advisory(
     class and the equipment SME ceiling at 1,000 employees); otherwise the first speaks for the move.
     """
     c, compared = found[0]
-    same = [f for f, _ in found if (f.label, f.value, f.line, f.op) == (c.label, c.value, c.line, c.op)]
-    measure, m_now, m_moved = _measure(c.measure, now, moved, totals)
+    t = c.threshold
+    same = [
+        f
+        for f, _ in found
+        if (f.threshold.label, f.value, f.threshold.line, f.threshold.op) == (t.label, c.value, t.line, t.op)
+    ]
+    measure, m_now, m_moved = _measure(t.measure, now, moved, totals)
     said: dict[str, Any] = {
-        "label": c.label,
-        "value": shown(c.value, c.unit, apart_from=c.line),
+        "label": t.label,
+        "value": shown(c.value, t.unit, apart_from=t.line),
         "names": _names(same),
-        "line": Msg(f"advisor.line.{c.op}", {"line": shown(c.line, c.unit)}),
+        "line": Msg(f"advisor.line.{t.op}", {"line": shown(t.line, t.unit)}),
     }
-    if c.value == c.line:
+    if c.value == t.line:
         where = Msg("advisor.where.at", said)
     else:
-        distance = shown(abs(c.value - c.line), c.unit, apart_from=Decimal(0))
+        distance = shown(abs(c.value - t.line), t.unit, apart_from=Decimal(0))
         where = Msg(
-            "advisor.where.above" if c.value > c.line else "advisor.where.below", {**said, "distance": distance}
+            "advisor.where.above" if c.value > t.line else "advisor.where.below",
+            {**said, "distance": distance},
         )
     # the compared value is derived (taxable income after deductions): name the field too
-    note: Msg | str = "" if compared == target else Msg("advisor.field_note", {"path": c.path, "target": target})
-    stake_values: dict[str, Any] = {"at": shown(compared, c.unit, apart_from=c.line), "note": note}
+    note: Msg | str = "" if compared == target else Msg("advisor.field_note", {"path": t.path, "target": target})
+    stake_values: dict[str, Any] = {"at": shown(compared, t.unit, apart_from=t.line), "note": note}
     if now_at is not None:  # against the run across the nearer line, not the profile as given
-        stake_values |= {"path": c.path, "near": now_at}
+        stake_values |= {"path": t.path, "near": now_at}
     if m_now != m_moved:
         stake_values |= {"measure": measure, "moved": m_moved, "now": m_now}
         stake = Msg("advisor.stake.measure" + ("_from_nearer" if now_at is not None else ""), stake_values)
     else:
         stake = Msg("advisor.stake.only" + ("_from_nearer" if now_at is not None else ""), stake_values)
-    headline_item = c.measure[5:] if c.measure.startswith("item:") else ""
+    headline_item = t.measure[5:] if t.measure.startswith("item:") else ""
     # in words: items whose amount changes, and eligible-only benefits that open or close (the JSON has them all)
     others = [
         ch
@@ -281,13 +262,13 @@ def _advisory(
         else:
             also = Msg("advisor.changes.listed", {"changes": listed})
     return Advisory(
-        threshold=c.id,
-        parameter=c.parameter,
-        source=c.source,
-        path=c.path,
+        threshold=t.id,
+        parameter=t.parameter,
+        source=t.source,
+        path=t.path,
         value=c.value,
-        line=c.line,
-        unit=c.unit,
+        line=t.line,
+        unit=t.unit,
         moved_to=target,
         measure=measure,
         measure_now=m_now,
@@ -296,7 +277,7 @@ def _advisory(
         totals=totals,
         message=Msg("advisor.advisory", {"where": where, "stake": stake, "changes": also}),
         relative_to=now_at,
-        path_unit=_unit_of(c.path),
+        path_unit=_unit_of(t.path),
     )
 
 

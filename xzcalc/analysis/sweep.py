@@ -123,16 +123,16 @@ def run_sweep(
             for param_reform in (None, reform) if reform is not None else (None,):
                 found += crossings(at, at_result, params_for(at, param_reform), every=True)
         for c in found:
-            if c.path != path:
+            if c.threshold.path != path:
                 continue
             below, above = c.edges()
-            line_at = c.path_at(c.line)
+            line_at = c.path_at(c.threshold.line)
             for v in (below, above):
                 if low <= v <= high and kind.accepts(v):
                     values.add(v)
-                    edge_of.setdefault(v, c.id)
+                    edge_of.setdefault(v, c.threshold.id)
             if low <= line_at <= high:
-                lines.setdefault(line_at, (c.id, c.line_name))
+                lines.setdefault(line_at, (c.threshold.id, c.threshold.line_name))
     if len(values) > MAX_POINTS:
         raise SweepError(f"--steps: {steps} gives {len(values)} points — expected at most {MAX_POINTS}")
     points = []
