@@ -5,8 +5,7 @@ carried columns, text never a formula, and a `汇总` sheet with the per-policy 
 Reading: python-calamine (Rust), measured at about ten times openpyxl's read-only mode on this machine (docs/batch.md:
 openpyxl read a 20,000-row sheet more slowly than the batch computes it); it gives values and dates but not a cell's
 number format, so a workbook whose styles include a percent format (a cell shown as 5% holds 0.05) is read with
-openpyxl instead. Writing: the workbook, its styles and the 汇总 sheet are openpyxl's; the rows sheet is streamed as
-XML directly, cell for cell what openpyxl writes (XlsxOutput: its writer took three quarters of a run).
+openpyxl instead. Writing: openpyxl's write-only mode (XlsxOutput).
 
 A number read from a cell is taken at Excel's precision, 15 significant digits (a cell holding
 0.30000000000000004 is 0.3, as Excel shows it), before a unit in the header scales it; a date cell (a datetime at
@@ -24,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Context, Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..inputs import neutralise
 from .io import BatchError, RunFailed, clean_stale_parts
@@ -220,41 +219,25 @@ class XlsxSource:
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not XML 1.0 (nor UTF-8)
 
 
-def xml_text(text: str) -> str:
-    """Text as the content of an inline string: escaped, characters XML cannot hold replaced by U+FFFD, and spaces at
-    either end kept (xml:space), as openpyxl writes it."""
-    text = _XML_ILLEGAL.sub("\ufffd", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f"<t{space}>{text}</t>"
-
-
-def column_letters(n: int) -> list[str]:
-    """The first n column names: A … Z, AA …"""
-    letters = []
-    for i in range(1, n + 1):
-        name = ""
-        while i:
-            i, r = divmod(i - 1, 26)
-            name = chr(65 + r) + name
-        letters.append(name)
-    return letters
+def sheet_text(text: str) -> str:
+    """Text a cell can hold: the characters XML 1.0 cannot (control characters, lone surrogates) as U+FFFD, and
+    never a formula (inputs.neutralise)."""
+    return _XML_ILLEGAL.sub("\ufffd", neutralise(text))
 
 
 class XlsxOutput:
-    """The .xlsx output: the rows sheet `结果`, then `汇总`; written to a temporary file beside the target and renamed
-    over it by `commit` (a run that fails or is interrupted leaves nothing under the target's name).
+    """The .xlsx output: the rows sheet `结果`, then `汇总`, written by openpyxl in write-only mode (rows streamed to
+    its own temporary files, so memory stays flat) and saved to a temporary file beside the target, renamed over it
+    by `commit`: a run that fails or is interrupted leaves nothing under the target's name.
 
-    The workbook, its styles and the 汇总 sheet are openpyxl's (write-only mode). The rows of `结果` — every cell of
-    every enterprise — are streamed as the sheet's XML directly, cell for cell what openpyxl's write-only mode writes
-    (inline strings, `t="n"` with the Decimal's own digits, `t="b"`), into a part file beside the target, and put into
-    the saved workbook in its place: openpyxl's pure-Python XML writer took three quarters of an .xlsx run's time
-    (docs/batch.md)."""
+    openpyxl rather than sheet XML of our own, although its pure-Python writer costs about three times a CSV run's
+    time on the rows sheet (docs/batch.md): Excel files are what a bureau opens, and a well-kept library's writer is
+    the one to trust with them."""
 
     direct = False
 
     def __init__(self, target: str, columns: Sequence[str], titles: Sequence[str], numeric: Sequence[str]) -> None:
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
         if target == "-" or target.startswith(("/dev/", "/proc/")):
@@ -268,32 +251,21 @@ class XlsxOutput:
         clean_stale_parts(real)
         self.real = real
         self.tmp: Path | None = None
-        self.sheet_part: Path | None = None
         self.tmp = self._part()
-        self.sheet_part = self._part()
-        self.stream: IO[str] | None = open(self.sheet_part, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet("结果")
         self.sheet.freeze_panes = "A2"
-        # the styles of the cells written directly, registered in the workbook's style table
-        styles = []
-        for fmt, bold in (("General", True), ("0", False), ("#,##0.00", False)):
-            cell = WriteOnlyCell(self.sheet)
-            cell.number_format = fmt
-            if bold:
-                cell.font = Font(bold=True)
-            styles.append(cell.style_id)
-        self.bold, self.whole, self.decimal = styles
         self.columns = list(columns)
-        kinds = {c: "n" for c in numeric}
-        self.kinds = [kinds.get(c, "") for c in self.columns]
-        self.letters = column_letters(len(self.columns))
+        numbers = set(numeric)
+        self.numeric = [c in numbers for c in self.columns]
         self.rows = 0
-        header = "".join(
-            f'<c r="{letter}1" s="{self.bold}" t="inlineStr"><is>{xml_text(t)}</is></c>'
-            for letter, t in zip(self.letters, titles, strict=True)
-        )
-        self._write(f'<row r="1">{header}</row>')
+        bold = Font(bold=True)
+        header = []
+        for title in titles:
+            cell = self._cell(str(title))
+            cell.font = bold
+            header.append(cell)
+        self._append(self.sheet, header)
 
     def _part(self) -> Path:
         try:
@@ -307,21 +279,20 @@ class XlsxOutput:
         return Path(name)
 
     def _cell(self, value: str, number: bool = False, fmt: str = "", sheet: Any = None) -> Any:
-        """An openpyxl cell of the 汇总 sheet: a number from its digits (never through a float), or text that is
-        never a formula."""
+        """An openpyxl cell: a number from its digits (the text of a Decimal, never through a float), or text that
+        is never a formula."""
         from openpyxl.cell import WriteOnlyCell
 
         cell = WriteOnlyCell(self.sheet if sheet is None else sheet)
-        cell.value = value
+        cell.value = value if number else sheet_text(value)
         cell.data_type = "n" if number else "s"
         if fmt:
             cell.number_format = fmt
         return cell
 
-    def _write(self, text: str) -> None:
-        assert self.stream is not None
+    def _append(self, sheet: Any, cells: list[Any]) -> None:
         try:
-            self.stream.write(text)
+            sheet.append(cells)
         except OSError as e:
             raise RunFailed(f"-o {str(self.real)!r} cannot be written ({e.strerror}) — no output written") from None
 
@@ -330,27 +301,21 @@ class XlsxOutput:
         year integers, true/false booleans; carried text stays text (neutralised), carried numbers numbers."""
         if self.rows + len(rows) >= MAX_SHEET_ROWS:
             raise RunFailed(f"the output has more than {MAX_SHEET_ROWS - 1:,} rows, the most an .xlsx sheet holds")
-        kinds, letters = self.kinds, self.letters
-        whole, decimal = f'" s="{self.whole}" t="n"><v>', f'" s="{self.decimal}" t="n"><v>'
-        parts: list[str] = []
-        append = parts.append
         for row in rows:
             self.rows += 1
-            r = str(self.rows + 1)
-            append(f'<row r="{r}">')
-            for text, kind, letter in zip(row, kinds, letters, strict=True):
+            cells: list[Any] = []
+            for text, numeric in zip(row, self.numeric, strict=True):
                 if not text:
-                    continue
-                if kind == "n":
-                    append(f'<c r="{letter}{r}{decimal if "." in text else whole}{text}</v></c>')
+                    cells.append(None)
+                elif numeric:
+                    cells.append(self._cell(text, True, "#,##0.00" if "." in text else "0"))
                 elif text == "true" or text == "false":
-                    append(f'<c r="{letter}{r}" t="b"><v>{1 if text == "true" else 0}</v></c>')
+                    cells.append(text == "true")
                 elif _NUMBER.match(text) and len(text.replace("-", "").replace(".", "")) <= 15:
-                    append(f'<c r="{letter}{r}" t="n"><v>{text}</v></c>')
+                    cells.append(self._cell(text, True))
                 else:
-                    append(f'<c r="{letter}{r}" t="inlineStr"><is>{xml_text(neutralise(text))}</is></c>')
-            append("</row>")
-        self._write("".join(parts))
+                    cells.append(self._cell(text))
+            self._append(self.sheet, cells)
 
     def summary_sheet(self, report: Report, lang: str) -> None:
         """The `汇总` sheet: rows, failed, blank; the receipt; totals by kind; per policy (all rows, by jurisdiction,
@@ -369,35 +334,13 @@ class XlsxOutput:
                 elif isinstance(v, int) and not isinstance(v, bool):
                     cells.append(self._cell(str(v), True, "", sheet))
                 else:
-                    cells.append(self._cell(neutralise(str(v)), sheet=sheet))
-            sheet.append(cells)
+                    cells.append(self._cell(str(v), sheet=sheet))
+            self._append(sheet, cells)
 
     def commit(self) -> None:
-        import zipfile
-
-        assert self.tmp is not None and self.sheet_part is not None and self.stream is not None
+        assert self.tmp is not None
         try:
-            self.stream.close()
-            self.stream = None
-            saved = self._part()
-            self.book.save(saved)
-            try:
-                with zipfile.ZipFile(saved) as source, zipfile.ZipFile(self.tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                    for info in source.infolist():
-                        data = source.read(info.filename)
-                        if info.filename != "xl/worksheets/sheet1.xml":  # (结果, the first sheet created)
-                            out.writestr(info, data)
-                            continue
-                        text = data.decode("utf-8")
-                        before, after = re.split(r"<sheetData\s*/>|<sheetData>\s*</sheetData>", text, maxsplit=1)
-                        with out.open(info.filename, "w", force_zip64=True) as sheet:
-                            sheet.write(before.encode("utf-8") + b"<sheetData>")
-                            with open(self.sheet_part, "rb") as rows:
-                                while block := rows.read(1 << 20):
-                                    sheet.write(block)
-                            sheet.write(b"</sheetData>" + after.encode("utf-8"))
-            finally:
-                saved.unlink(missing_ok=True)
+            self.book.save(self.tmp)
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(self.tmp, 0o666 & ~umask)
@@ -406,14 +349,8 @@ class XlsxOutput:
             self.abort()
             raise RunFailed(f"-o {str(self.real)!r} cannot be written ({e.strerror}) — no output written") from None
         self.tmp = None
-        self.sheet_part.unlink(missing_ok=True)
-        self.sheet_part = None
 
     def abort(self) -> None:
-        stream, self.stream = getattr(self, "stream", None), None
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
         book = getattr(self, "book", None)
         for sheet in book.worksheets if book is not None else ():  # (a write-only sheet streams to a file of its own)
             with contextlib.suppress(Exception):
@@ -422,8 +359,6 @@ class XlsxOutput:
             if writer is not None:
                 with contextlib.suppress(Exception):
                     writer.cleanup()
-        for part in (self.tmp, self.sheet_part):
-            if part is not None:
-                part.unlink(missing_ok=True)
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
         self.tmp = None
-        self.sheet_part = None
