@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
 	@# bytecode up front: an editable install is not precompiled, and PYTHONDONTWRITEBYTECODE may be set
 	$(BIN)/python -m compileall -q xzcalc
 	touch $(STAMP)

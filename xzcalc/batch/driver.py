@@ -21,6 +21,7 @@ from .worker import ChunkWriter, Job, quiet_gc
 
 if TYPE_CHECKING:
     from ..reform import Reform
+    from .parquet import ParquetOutput
 
 
 CHUNK_ROWS = 1000
@@ -54,6 +55,43 @@ def check_jobs(jobs: int | None) -> int:
             f"({JOBS_PER_CORE} per core, {cores()} cores) and at least 1"
         )
     return jobs
+
+
+def check_scheduler(scheduler: str | None, jobs: int | None) -> str | int | None:
+    """--scheduler: a Dask scheduler's address (tcp://HOST:PORT, tls://…), or local:N — N single-threaded worker
+    processes of a cluster started here, bounded like --jobs; None without it. BatchError for anything else, and
+    for --jobs given too (xzcalc/batch/distributed.py runs it; dask is imported only there)."""
+    from .io import _shown
+
+    if scheduler is None:
+        return None
+    if jobs is not None:
+        raise BatchError(
+            f"--jobs {jobs} and --scheduler {_shown(scheduler)}: give one of them — expected --jobs N for worker "
+            "processes here, or --scheduler for a Dask cluster (local:N for N worker processes here)"
+        )
+    kind, _, rest = scheduler.partition(":")
+    if kind == "local":
+        bound = jobs_bound()
+        if not (rest.isdigit() and rest.isascii() and 1 <= int(rest) <= bound):
+            raise BatchError(
+                f"--scheduler: {_shown(scheduler)} is not a number of worker processes this machine can use — "
+                f"expected local:N with N from 1 to {bound} ({JOBS_PER_CORE} per core, {cores()} cores)"
+            )
+        return int(rest)
+    host, _, port = rest.removeprefix("//").rpartition(":")
+    if kind in ("tcp", "tls") and rest.startswith("//") and host and port.isdigit() and port.isascii():
+        return scheduler
+    raise BatchError(
+        f"--scheduler: {_shown(scheduler)} is not a scheduler — expected tcp://HOST:PORT (a running Dask scheduler, "
+        "e.g. tcp://10.0.0.5:8786) or local:N (a cluster of N worker processes here)"
+    )
+
+
+def _columnar(source: str) -> bool:
+    """A Parquet input: a .parquet file or a folder (of .parquet files). The one place the reader is chosen by
+    suffix; xzcalc/batch/parquet.py, and pyarrow, are loaded only then."""
+    return source != "-" and (source.lower().endswith(".parquet") or os.path.isdir(source))
 
 
 # ── the driver ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -143,6 +181,7 @@ def run(
     reform: Reform | None = None,
     progress: bool = False,
     chunk_rows: int = CHUNK_ROWS,
+    scheduler: str | None = None,
 ) -> Report:
     """Compute every record of `source` into `target`; return the report. BatchError if it cannot start,
     RunFailed if it cannot finish (a worker lost, the output not writable).
@@ -150,12 +189,20 @@ def run(
     Rows come out in input order whatever `jobs`; the output appears under a regular file's name only when every
     row is written (a KeyboardInterrupt, SIGTERM, SIGHUP, crash or RunFailed leaves no file there, and removes the
     temporary one; one left by a kill -9 is removed by the next run writing the same output).
+
+    `scheduler` (tcp://HOST:PORT or local:N) computes the chunks on a Dask cluster instead (distributed.py).
     """
     started = time.perf_counter_ns()
     fmt = output_format(target, fmt)
-    jobs = check_jobs(jobs)
-    src = open_input(source, encoding)
-    out: Output | None = None
+    cluster = check_scheduler(scheduler, jobs)
+    jobs = check_jobs(jobs) if cluster is None else cluster if isinstance(cluster, int) else 0
+    if _columnar(source):  # Parquet in (xzcalc/batch/parquet.py)
+        from .parquet import ParquetSource
+
+        src: Source | ParquetSource = ParquetSource(source, encoding)
+    else:
+        src = open_input(source, encoding)
+    out: Output | ParquetOutput | None = None
     pool: Pool | None = None
     bar = _Progress(False, None)
     main_thread = _is_main_thread()
@@ -166,17 +213,32 @@ def run(
     if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is its row's error, not the csv module's
         csv.field_size_limit(MAX_RECORD_BYTES)
     try:
-        reader = src.reader()
-        header, delimiter = read_header(reader, src)
+        if isinstance(src, Source):
+            reader = src.reader()
+            header, delimiter = read_header(reader, src)
+        else:
+            header, delimiter = src.header, ","
         job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid())
         lay = layout()  # before forking: workers inherit the loaded rules and parameters
-        out = Output(target, fmt)
+        if fmt == "parquet":  # Parquet out (xzcalc/batch/parquet.py)
+            from .parquet import ParquetOutput
+
+            out = ParquetOutput(target, lay)
+        else:
+            out = Output(target, fmt)
         if fmt == "csv":
             out.write(csv_line(lay.columns()))
         summary = Summary()
-        chunks = _chunks(reader.records(delimiter.encode(), _fits(delimiter, len(header))), chunk_rows, src)
+        if isinstance(src, Source):
+            chunks = _chunks(reader.records(delimiter.encode(), _fits(delimiter, len(header))), chunk_rows, src)
+        else:
+            chunks = src.chunks(chunk_rows)
         bar = _Progress(progress, src.size)
-        if jobs == 1:
+        if cluster is not None:  # a Dask cluster (xzcalc/batch/distributed.py)
+            from .distributed import run_on_cluster
+
+            jobs = run_on_cluster(cluster, job, chunks, out, summary, bar.update)
+        elif jobs == 1:
             writer = ChunkWriter(job)
             frozen = False
             try:
@@ -196,7 +258,7 @@ def run(
         else:
             pool = Pool(jobs, job)
             # finished chunks not yet written (one that finished early waits for the ones before it)
-            done: dict[int, tuple[str, Summary]] = {}
+            done: dict[int, tuple[Any, Summary]] = {}
             pending: deque[tuple[int, int, int]] = deque()  # (chunk, first line, byte position), not yet written
             try:
                 for index, (records, position) in enumerate(chunks):
@@ -242,9 +304,9 @@ def run(
 
 
 def _write_done(
-    done: dict[int, tuple[str, Summary]],
+    done: dict[int, tuple[Any, Summary]],
     pending: deque[tuple[int, int, int]],
-    out: Output,
+    out: Output | ParquetOutput,
     summary: Summary,
     bar: _Progress,
 ) -> None:

@@ -472,9 +472,12 @@ def output_format(target: str, fmt: str | None) -> str:
     if target == "-":
         return "csv"
     suffix = Path(target).suffix.lower()
-    if suffix in (".csv", ".jsonl"):
+    if suffix in (".csv", ".jsonl", ".parquet"):
         return suffix[1:]
-    raise BatchError(f"-o: {_shown(target)} ends in neither .csv nor .jsonl — expected OUT.csv, OUT.jsonl or --format")
+    raise BatchError(
+        f"-o: {_shown(target)} ends in neither .csv nor .jsonl nor .parquet — expected OUT.csv, OUT.jsonl, "
+        "OUT.parquet or --format"
+    )
 
 
 def csv_line(values: Iterable[str]) -> str:

@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..inputs import echo, neutralise
 from ..model import KINDS
@@ -68,12 +68,21 @@ class ChunkWriter:
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
         if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is the row's error, not the csv module's
             csv.field_size_limit(MAX_RECORD_BYTES)
+        self.schema: Any = None
+        if job.fmt == "parquet":  # (pyarrow only on this path)
+            from .parquet import output_schema
+
+            self.schema = output_schema(self.layout)
 
     # ── a record → its row ──────────────────────────────────────────────────────────────────────────────
 
     def row(self, record: Record) -> RowResult | None:
         """One record → its RowResult, or None for a blank record (no cell holds anything)."""
         line, data = record[0], record[1]
+        if isinstance(data, list):  # a row of a columnar file (xzcalc/batch/parquet.py): its cells, as text
+            if not any(map(str.strip, data)):
+                return None
+            return self.result(data, line, "".join(data))
         if len(record) > 2:
             return self._unreadable(record)
         try:
@@ -217,10 +226,22 @@ class ChunkWriter:
                 out[pos[1]] = str(amount)
         return out
 
-    def process(self, records: Sequence[Record]) -> tuple[str, Summary]:
-        """A chunk of records → the output text of their rows, in order, and their summary (blank records
-        counted, without a row)."""
+    def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
+        """A chunk of records → the output text of their rows (for Parquet: a record batch), in order, and their
+        summary (blank records counted, without a row)."""
         summary = Summary()
+        if self.schema is not None:
+            from .parquet import record_batch
+
+            results = []
+            for record in records:
+                r = self.row(record)
+                if r is None:
+                    summary.blank += 1
+                    continue
+                summary.add(r)
+                results.append(r)
+            return record_batch(results, self.layout, self.schema), summary
         parts: list[str] = []
         csv_out = self.job.fmt == "csv"
         for record in records:
@@ -273,6 +294,6 @@ def quiet_gc() -> None:
     gc.freeze()
 
 
-def work(records: Sequence[Record]) -> tuple[str, Summary]:
+def work(records: Sequence[Record]) -> tuple[Any, Summary]:
     assert _WORKER is not None, "worker not initialised"
     return _WORKER.process(records)

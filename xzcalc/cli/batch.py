@@ -27,9 +27,14 @@ class BatchFormat(StrEnum):
 def batch(
     input_: Annotated[
         str,
-        typer.Argument(metavar="INPUT", help="Enterprises, one CSV row each (`xzcalc template -f csv`), or -."),
+        typer.Argument(
+            metavar="INPUT",
+            help="Enterprises, one CSV row each (`xzcalc template -f csv`), a .parquet file or folder, or -.",
+        ),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, or - for stdout.")] = "-",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, OUT.parquet, or - for stdout.")
+    ] = "-",
     format_: Annotated[
         BatchFormat | None,
         typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -)."),
@@ -50,6 +55,14 @@ def batch(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the summary.")] = Lang.zh,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="tcp://HOST:PORT|local:N",
+            help="Compute on a Dask cluster: a scheduler's address, or local:N worker processes (not with --jobs).",
+        ),
+    ] = None,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
 ) -> None:
     """Many enterprises, one CSV row each: streamed, in parallel, every row out (a failed row says why).
@@ -80,6 +93,7 @@ def batch(
             reform=reform,
             progress=not quiet and sys.stderr.isatty(),
             chunk_rows=chunk_rows,
+            scheduler=scheduler,
         )
     except BatchError as e:
         fail(str(e))
