@@ -33,7 +33,6 @@ from .worker import ChunkWriter, Job
 
 __all__ = ["DataMismatch", "compute_part", "run_on_cluster"]
 
-CONNECT_SECONDS = 30  # to reach a tcp:// scheduler
 WORKERS_SECONDS = 60  # for a first worker to join it
 IN_FLIGHT_PER_WORKER = 2  # partitions submitted and not yet written, per worker
 
@@ -115,7 +114,7 @@ def run_on_cluster(
             )
             client: Any = lib.Client(local)
         else:
-            client = lib.Client(cluster, timeout=f"{CONNECT_SECONDS}s")
+            client = lib.Client(cluster)  # (tries for dask's distributed.comm.timeouts.connect: 30 s by default)
     except (OSError, TimeoutError) as e:
         if local is not None:
             local.close()
@@ -164,10 +163,12 @@ def _run(
         try:
             body, part = future.result()
         except KilledWorker as e:
+            tries = getattr(e, "allowed_failures", -1) + 1
+            worker = getattr(getattr(e, "last_worker", None), "address", "?")
             raise RunFailed(
-                f"Dask workers were lost computing lines {first:,}–{last:,} each time the scheduler retried them "
-                f"({e}): lines {first:,} on were not computed, {written} (fewer rows a partition, or more memory "
-                "a worker)"
+                f"Dask workers were lost computing lines {first:,}–{last:,}, each time the scheduler ran them "
+                f"({tries} {'time' if tries == 1 else 'times'}, the last on {worker}): lines {first:,} on were not "
+                f"computed, {written} (more memory a worker, or fewer rows a partition)"
             ) from None
         except DataMismatch as e:
             raise RunFailed(f"{e}: lines {first:,} on were not computed, {written}") from None
