@@ -33,7 +33,7 @@ from .io import BatchError, RunFailed, _direct, _shown, check_header, clean_stal
 from .records import Record
 from .rows import Layout, RowResult, cell_text
 
-__all__ = ["AMOUNT", "ParquetOutput", "ParquetSource", "output_schema", "record_batch"]
+__all__ = ["AMOUNT", "ParquetOutput", "ParquetSource", "cells_of", "output_schema", "record_batch"]
 
 SUFFIX: Final = ".parquet"
 AMOUNT: Final = pa.decimal128(38, 2)  # yuan to the fen; money.MAX_AMOUNT (10^15) leaves room for every multiple
@@ -65,7 +65,7 @@ def _readable(kind: pa.DataType) -> bool:
     )
 
 
-def _cells(column: pa.Array | pa.ChunkedArray) -> list[str]:
+def cells_of(column: pa.Array | pa.ChunkedArray) -> list[str]:
     """A column as the cells a CSV would hold: the text of each value (true/false, 2000000.00, 2022-01-01), "" for
     null."""
     kind = column.type
@@ -138,7 +138,7 @@ class ParquetSource:
         for file, handle in zip(self.files, self.handles, strict=True):
             try:
                 for batch in handle.iter_batches(batch_size=rows, columns=self.names, use_threads=False):
-                    columns = [_cells(batch.column(name)) for name in self.names]
+                    columns = [cells_of(batch.column(name)) for name in self.names]
                     records: list[Record] = [
                         (line + k, list(cells)) for k, cells in enumerate(zip(*columns, strict=True))
                     ]
