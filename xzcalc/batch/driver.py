@@ -83,8 +83,8 @@ def check_scheduler(scheduler: str | None, jobs: int | None) -> str | int | None
     if kind in ("tcp", "tls") and rest.startswith("//") and host and port.isdigit() and port.isascii():
         return scheduler
     raise BatchError(
-        f"--scheduler: {_shown(scheduler)} is not a scheduler — expected tcp://HOST:PORT (a running Dask scheduler, "
-        "e.g. tcp://10.0.0.5:8786) or local:N (a cluster of N worker processes here)"
+        f"--scheduler: {_shown(scheduler)} is not a scheduler — expected tcp://HOST:PORT (a running Dask scheduler: "
+        "`dask scheduler` prints it) or local:N (a cluster of N worker processes here)"
     )
 
 
