@@ -82,7 +82,9 @@ def test_the_cluster_gives_the_local_run_row_for_row(tmp_path: Path, cluster: Lo
 
 
 def test_summary_is_merged_from_the_parts(tmp_path: Path, cluster: LocalCluster) -> None:
-    src = write_csv(tmp_path / "in.csv", rows_with_bad_ones(150, seed=2))
+    """Parquet in (typed columns), JSONL out: the parts and their summaries merge to the local run's."""
+    src = tmp_path / "in.parquet"
+    pq.write_table(PARQUET_TESTS._typed_table(rows_with_bad_ones(150, seed=2)), src)
     here = run(str(src), str(tmp_path / "a.jsonl"), jobs=1)
     there = run(str(src), str(tmp_path / "b.jsonl"), scheduler=cluster.scheduler_address, chunk_rows=10)
     assert there.summary.to_json() == here.summary.to_json()
