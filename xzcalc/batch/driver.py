@@ -300,6 +300,7 @@ def run(
         jobs,
         time.perf_counter_ns() - started,
         tuple(pid for pid, _ in lay.policies),
+        scheduler,
     )
 
 

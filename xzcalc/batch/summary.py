@@ -82,6 +82,7 @@ class Report:
     jobs: int
     nanoseconds: int  # wall-clock time of the run (integers: the package has no float anywhere)
     policies: tuple[str, ...]
+    scheduler: str | None = None  # --scheduler (a Dask cluster; `jobs` is then its number of workers)
 
     @property
     def milliseconds(self) -> int:
