@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-startup snapshots docs clean fuzz
+.PHONY: run test check lint typecheck bench bench-startup bench-scale snapshots docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
 	@# bytecode up front: an editable install is not precompiled, and PYTHONDONTWRITEBYTECODE may be set
 	$(BIN)/python -m compileall -q xzcalc
 	touch $(STAMP)
@@ -49,6 +49,11 @@ N ?= 200000
 REPEAT ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --n $(N) --repeat $(REPEAT)
+
+# the scaling benchmark (docs/scale.md): 1,000,000 generated enterprises (N= on the command line for fewer) through
+# the local pool with --jobs 1 and 2 and a Dask LocalCluster with 1 and 2 workers; rows/s and the speed-up
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py --n $(if $(filter command line,$(origin N)),$(N),1000000)
 
 # the fuzz suite of every door with many more examples than `make test` runs: FUZZ_EXAMPLES per test of the profile,
 # --set and reform doors (tests/test_fuzz_doors.py), FUZZ generated files for the batch door (tests/test_fuzz_batch.py,

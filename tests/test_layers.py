@@ -147,17 +147,23 @@ def _library_users(library: str) -> set[str]:
 
 @pytest.mark.parametrize(
     ("library", "allowed"),
-    [("rich", {"xzcalc.views.table", "xzcalc.batch.driver"}), ("jinja2", {"xzcalc.views.html"})],
+    [
+        ("rich", {"xzcalc.views.table", "xzcalc.batch.driver"}),
+        ("jinja2", {"xzcalc.views.html"}),
+        ("pyarrow", {"xzcalc.batch.parquet"}),
+        ("dask", {"xzcalc.batch.distributed"}),
+        ("distributed", {"xzcalc.batch.distributed"}),
+    ],
 )
 def test_drawing_libraries_stay_in_their_view(library: str, allowed: set[str]) -> None:
     assert _library_users(library) <= allowed
 
 
-def _imported(*args: str) -> set[str]:
+def _imported(*args: str, status: int = 0) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "xzcalc", *args], cwd=ROOT, capture_output=True, text=True
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == status, result.stderr
     return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
 
 
@@ -166,3 +172,17 @@ def test_help_and_json_load_neither_rich_nor_jinja2() -> None:
     loaded = _imported("calc", "data/examples/xinzhou_manufacturer.toml", "--format", "json")
     assert "xzcalc.views.machine" in loaded
     assert not {m for m in loaded if m.startswith(("rich", "jinja2", "markupsafe"))}
+
+
+SCALE = ("pyarrow", "dask", "distributed", "xzcalc.batch.parquet", "xzcalc.batch.distributed")
+
+
+def test_parquet_and_dask_load_only_on_their_path() -> None:
+    """pyarrow and dask (hundreds of milliseconds to import) are loaded by a Parquet or --scheduler run only."""
+    for args in (("--help",), ("calc", "data/examples/xinzhou_manufacturer.toml", "--format", "json")):
+        assert not {m for m in _imported(*args) if m.startswith(SCALE)}, args
+    loaded = _imported(
+        "batch", "data/examples/enterprises.csv", "-f", "csv", "-o", "/dev/null", "-j", "1", "-q", status=1
+    )
+    assert "xzcalc.batch.driver" in loaded
+    assert not {m for m in loaded if m.startswith(SCALE)}

@@ -36,6 +36,7 @@ from .xlsx import MAX_SHEET_ROWS, XlsxOutput, XlsxSource, is_xlsx
 
 if TYPE_CHECKING:
     from ..reform import Reform
+    from .parquet import ParquetOutput
 
 
 CHUNK_ROWS = 1000
@@ -69,6 +70,43 @@ def check_jobs(jobs: int | None) -> int:
             f"({JOBS_PER_CORE} per core, {cores()} cores) and at least 1"
         )
     return jobs
+
+
+def check_scheduler(scheduler: str | None, jobs: int | None) -> str | int | None:
+    """--scheduler: a Dask scheduler's address (tcp://HOST:PORT, tls://…), or local:N — N single-threaded worker
+    processes of a cluster started here, bounded like --jobs; None without it. BatchError for anything else, and
+    for --jobs given too (xzcalc/batch/distributed.py runs it; dask is imported only there)."""
+    from .io import _shown
+
+    if scheduler is None:
+        return None
+    if jobs is not None:
+        raise BatchError(
+            f"--jobs {jobs} and --scheduler {_shown(scheduler)}: give one of them — expected --jobs N for worker "
+            "processes here, or --scheduler for a Dask cluster (local:N for N worker processes here)"
+        )
+    kind, _, rest = scheduler.partition(":")
+    if kind == "local":
+        bound = jobs_bound()
+        if not (rest.isdigit() and rest.isascii() and 1 <= int(rest) <= bound):
+            raise BatchError(
+                f"--scheduler: {_shown(scheduler)} is not a number of worker processes this machine can use — "
+                f"expected local:N with N from 1 to {bound} ({JOBS_PER_CORE} per core, {cores()} cores)"
+            )
+        return int(rest)
+    host, _, port = rest.removeprefix("//").rpartition(":")
+    if kind in ("tcp", "tls") and rest.startswith("//") and host and port.isdigit() and port.isascii():
+        return scheduler
+    raise BatchError(
+        f"--scheduler: {_shown(scheduler)} is not a scheduler — expected tcp://HOST:PORT (a running Dask scheduler: "
+        "`dask scheduler` prints it) or local:N (a cluster of N worker processes here)"
+    )
+
+
+def _columnar(source: str) -> bool:
+    """A Parquet input: a .parquet file or a folder (of .parquet files). The one place the reader is chosen by
+    suffix; xzcalc/batch/parquet.py, and pyarrow, are loaded only then."""
+    return source != "-" and (source.lower().endswith(".parquet") or os.path.isdir(source))
 
 
 # ── the driver ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -117,7 +155,7 @@ def _on_signal(signum: int, frame: object) -> None:
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def _chunks(records: Iterable[Record], rows: int, source: Source) -> Iterator[tuple[list[Record], int]]:
+def _chunks(records: Iterable[Record], rows: int, source: Source | XlsxSource) -> Iterator[tuple[list[Record], int]]:
     """Records in chunks of `rows` (or CHUNK_BYTES), each with the input's byte position after it."""
     chunk: list[Record] = []
     size = 0
@@ -166,6 +204,7 @@ def run(
     bom: bool | None = None,
     as_of: date | None = None,
     reform_bytes: bytes | None = None,
+    scheduler: str | None = None,
 ) -> Report:
     """Compute every record of `source` into `target`; return the report. BatchError if it cannot start,
     RunFailed if it cannot finish (a worker lost, the output not writable).
@@ -173,10 +212,13 @@ def run(
     Rows come out in input order whatever `jobs`; the output appears under a regular file's name only when every
     row is written (a KeyboardInterrupt, SIGTERM, SIGHUP, crash or RunFailed leaves no file there, and removes the
     temporary one; one left by a kill -9 is removed by the next run writing the same output).
+
+    `scheduler` (tcp://HOST:PORT or local:N) computes the chunks on a Dask cluster instead (distributed.py).
     """
     started = time.perf_counter_ns()
     fmt = output_format(target, fmt)
-    jobs = check_jobs(jobs)
+    cluster = check_scheduler(scheduler, jobs)
+    jobs = check_jobs(jobs) if cluster is None else cluster if isinstance(cluster, int) else 0
     if header_row < 1:
         raise BatchError(f"--header-row: {header_row} is not a line number — expected 1 or more")
     src: Any
@@ -184,9 +226,13 @@ def run(
         if encoding is not None:
             raise BatchError("--encoding: an .xlsx workbook has no text encoding — expected no --encoding")
         src = XlsxSource(source, sheet)
+    elif sheet is not None:
+        raise BatchError(f"--sheet: {source!r} is not an .xlsx workbook — expected --sheet with an .xlsx input")
+    elif _columnar(source):  # Parquet in (xzcalc/batch/parquet.py)
+        from .parquet import ParquetSource
+
+        src = ParquetSource(source, encoding)
     else:
-        if sheet is not None:
-            raise BatchError(f"--sheet: {source!r} is not an .xlsx workbook — expected --sheet with an .xlsx input")
         src = open_input(source, encoding)
     out: Any = None
     pool: Pool | None = None
@@ -199,12 +245,18 @@ def run(
     if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is its row's error, not the csv module's
         csv.field_size_limit(MAX_RECORD_BYTES)
     try:
-        reader = src.reader()
+        reader: Any = None
         if isinstance(src, XlsxSource):
+            reader = src.reader()
             raw, delimiter, hint = reader.header(header_row), ",", ""
-        else:
+        elif isinstance(src, Source):
+            reader = src.reader()
             raw, delimiter = read_header_cells(reader, src, header_row)
             hint = header_hint(src)
+        else:  # Parquet: the columns' names (a table has no title rows above them)
+            if header_row != 1:
+                raise BatchError("--header-row: a Parquet file's header is its schema — expected no --header-row")
+            raw, delimiter, hint = list(src.header), ",", ""
         columns = resolve_columns(raw, keep, group_by, hint)
         header = columns.raw
         job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid(), columns)
@@ -214,18 +266,27 @@ def run(
             _check_sheet_rows(source, src)
             zh = (lang or "zh") == "zh"
             out = XlsxOutput(target, names, output_titles(names, columns) if zh else names, numeric_columns(names))
+        elif fmt == "parquet":  # Parquet out (xzcalc/batch/parquet.py)
+            from .parquet import ParquetOutput
+
+            out = ParquetOutput(target, lay, columns)
         else:
             out = Output(target, fmt, bom)
         if fmt == "csv":
             out.write(csv_line(names))
         summary = Summary()
         if isinstance(src, XlsxSource):
-            records: Iterable[Record] = reader.records()
+            chunks = _chunks(reader.records(), chunk_rows, src)
+        elif isinstance(src, Source):
+            chunks = _chunks(reader.records(delimiter.encode(), _fits(delimiter, len(header))), chunk_rows, src)
         else:
-            records = reader.records(delimiter.encode(), _fits(delimiter, len(header)))
-        chunks = _chunks(records, chunk_rows, src)
+            chunks = src.chunks(chunk_rows)
         bar = _Progress(progress, src.size)
-        if jobs == 1:
+        if cluster is not None:  # a Dask cluster (xzcalc/batch/distributed.py)
+            from .distributed import run_on_cluster
+
+            jobs = run_on_cluster(cluster, job, chunks, out, summary, bar.update)
+        elif jobs == 1:
             writer = ChunkWriter(job)
             frozen = False
             try:
@@ -245,7 +306,7 @@ def run(
         else:
             pool = Pool(jobs, job)
             # finished chunks not yet written (one that finished early waits for the ones before it)
-            done: dict[int, tuple[str, Summary]] = {}
+            done: dict[int, tuple[Any, Summary]] = {}
             pending: deque[tuple[int, int, int]] = deque()  # (chunk, first line, byte position), not yet written
             try:
                 for index, (records, position) in enumerate(chunks):
@@ -277,6 +338,7 @@ def run(
             columns.group_names,
             as_of,
             receipt(reform_bytes),
+            scheduler,
         )
         if fmt == "xlsx":
             out.summary_sheet(report, lang or "zh")
@@ -318,9 +380,9 @@ def _check_sheet_rows(source: str, src: Any) -> None:
 
 
 def _write_done(
-    done: dict[int, tuple[str, Summary]],
+    done: dict[int, tuple[Any, Summary]],
     pending: deque[tuple[int, int, int]],
-    out: Output,
+    out: Output | ParquetOutput,
     summary: Summary,
     bar: _Progress,
 ) -> None:

@@ -499,10 +499,11 @@ def output_format(target: str, fmt: str | None) -> str:
     if target == "-":
         return "csv"
     suffix = Path(target).suffix.lower()
-    if suffix in (".csv", ".jsonl", ".xlsx"):
+    if suffix in (".csv", ".jsonl", ".xlsx", ".parquet"):
         return suffix[1:]
     raise BatchError(
-        f"-o: {_shown(target)} ends in none of .csv, .jsonl, .xlsx — expected OUT.csv, OUT.jsonl, OUT.xlsx or --format"
+        f"-o: {_shown(target)} ends in none of .csv, .jsonl, .xlsx, .parquet — expected OUT.csv, OUT.jsonl, OUT.xlsx, "
+        "OUT.parquet or --format"
     )
 
 

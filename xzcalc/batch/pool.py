@@ -96,7 +96,7 @@ class Pool:
     def idle(self) -> _Worker | None:
         return next((w for w in self.workers if w.chunk < 0), None)
 
-    def submit(self, index: int, records: list[Record], done: dict[int, tuple[str, Summary]]) -> None:
+    def submit(self, index: int, records: list[Record], done: dict[int, tuple[Any, Summary]]) -> None:
         worker = self.idle()
         while worker is None:
             self.collect(done)
@@ -111,7 +111,7 @@ class Pool:
     def busy(self) -> bool:
         return any(w.chunk >= 0 for w in self.workers)
 
-    def collect(self, done: dict[int, tuple[str, Summary]]) -> None:
+    def collect(self, done: dict[int, tuple[Any, Summary]]) -> None:
         """Wait for at least one worker to finish its chunk; put the results in `done`. WorkerLost when one ended
         without returning it (its pipe closes: EOF, or end of file within a message it was sending)."""
         busy = [w for w in self.workers if w.chunk >= 0]

@@ -44,9 +44,10 @@ OVERLONG: Final = 2  # a line longer than MAX_RECORD_BYTES: `data` is its first 
 
 _Fits: TypeAlias = Callable[[bytes], bool]
 _Delimiter: TypeAlias = Callable[[bytes], bytes]
-Record: TypeAlias = tuple[int, bytes] | tuple[int, bytes, int, int]
+Record: TypeAlias = tuple[int, bytes] | tuple[int, bytes, int, int] | tuple[int, list[str]]
 """(line, bytes) — the record's first line number (the header is line 1) and its bytes with their line breaks — or,
-for a record that cannot be read, (line, bytes of its first line or prefix, UNCLOSED | OVERLONG, its size)."""
+for a record that cannot be read, (line, bytes of its first line or prefix, UNCLOSED | OVERLONG, its size); or
+(line, cells) for a row read from a columnar file (xzcalc/batch/parquet.py), its cells already apart."""
 
 
 class Unreadable(Exception):
@@ -244,7 +245,7 @@ class RecordReader:
         if b'"' not in line or end_state(line, False, delimiter) != OPEN:
             return line, delimiter
         record = self._quoted(1, line, delimiter, lambda data: True)
-        if len(record) > 2:
+        if len(record) > 2 or not isinstance(record[1], bytes):
             raise Unreadable("unclosed")
         return record[1], delimiter
 

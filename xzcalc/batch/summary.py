@@ -216,6 +216,7 @@ class Report:
     groups: tuple[str, ...] = ()  # the --group-by columns, as the header names them
     as_of: date | None = None  # the day "still claimable" is judged on (--date, SOURCE_DATE_EPOCH or today)
     receipt: dict[str, str | None] = field(default_factory=dict)
+    scheduler: str | None = None  # --scheduler (a Dask cluster; `jobs` is then its number of workers)
 
     @property
     def milliseconds(self) -> int:

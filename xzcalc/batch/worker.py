@@ -86,6 +86,11 @@ class ChunkWriter:
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
         if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is the row's error, not the csv module's
             csv.field_size_limit(MAX_RECORD_BYTES)
+        self.schema: Any = None
+        if job.fmt == "parquet":  # (pyarrow only on this path)
+            from .parquet import output_schema
+
+            self.schema = output_schema(self.layout, cols)
 
     @staticmethod
     def output_columns(lay: Layout, cols: Columns | None) -> list[str]:
@@ -102,6 +107,10 @@ class ChunkWriter:
     def row(self, record: Record) -> RowResult | None:
         """One record → its RowResult, or None for a blank record (no cell holds anything)."""
         line, data = record[0], record[1]
+        if isinstance(data, list):  # a row of a columnar file (xzcalc/batch/parquet.py): its cells, as text
+            if not any(map(str.strip, data)):
+                return None
+            return self.result(data, line, "".join(data))
         if len(record) > 2:
             return self._unreadable(record)
         try:
@@ -313,9 +322,21 @@ class ChunkWriter:
         return out
 
     def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
-        """A chunk of records → the output text of their rows, in order, and their summary (blank records
-        counted, without a row)."""
+        """A chunk of records → the output text of their rows (for Parquet: a record batch), in order, and their
+        summary (blank records counted, without a row)."""
         summary = Summary()
+        if self.schema is not None:
+            from .parquet import record_batch
+
+            results = []
+            for record in records:
+                r = self.row(record)
+                if r is None:
+                    summary.blank += 1
+                    continue
+                summary.add(r, tuple(r.carried[g] for g in self.groups) if self.groups and r.carried else ())
+                results.append(r)
+            return record_batch(results, self.layout, self.schema, self.cols), summary
         parts: list[str] = []
         fmt = self.job.fmt
         csv_out = fmt == "csv"

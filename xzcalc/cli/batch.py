@@ -31,10 +31,13 @@ def batch(
         str,
         typer.Argument(
             metavar="INPUT",
-            help="Enterprises, one row each: a CSV file (`xzcalc template -f csv`), an .xlsx workbook, or -.",
+            help="Enterprises, one row each: a CSV file (`xzcalc template -f csv`), an .xlsx workbook, a .parquet file "
+            "or folder, or -.",
         ),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, OUT.xlsx, or - for stdout.")] = "-",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="OUT.csv, OUT.jsonl, OUT.xlsx, OUT.parquet, or - for stdout.")
+    ] = "-",
     format_: Annotated[
         BatchFormat | None,
         typer.Option("--format", "-f", help="Output format (default: from the -o suffix; csv for -)."),
@@ -79,6 +82,14 @@ def batch(
             "--date",
             metavar="YYYY-MM-DD",
             help="The day what is still claimable is judged on (default: SOURCE_DATE_EPOCH, else today).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="tcp://HOST:PORT|local:N",
+            help="Compute on a Dask cluster: a scheduler's address, or local:N worker processes (not with --jobs).",
         ),
     ] = None,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
@@ -127,6 +138,7 @@ def batch(
             bom=True if excel else False if no_bom else None,
             as_of=as_of,
             reform_bytes=reform_bytes,
+            scheduler=scheduler,
         )
     except BatchError as e:
         fail(str(e))

@@ -81,6 +81,8 @@ class _Report(Protocol):  # batch.Report, as read here
     def as_of(self) -> date | None: ...
     @property
     def receipt(self) -> Mapping[str, str | None]: ...
+    @property
+    def scheduler(self) -> str | None: ...
     def unclaimed(self) -> Sequence[_Unclaimed]: ...
 
 
@@ -105,9 +107,12 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
     zh = lang == "zh"
     lg: Lang = "zh" if zh else "en"
     ms = report.milliseconds
+    engine = f"--jobs {report.jobs}"
+    if report.scheduler is not None:  # a Dask cluster: its address and workers
+        engine = f"--scheduler {report.scheduler}, {report.jobs} workers"
     lines = [
         f"{'行数' if zh else 'rows'}: {s.rows:,}  {'失败' if zh else 'failed'}: {s.failed:,}  "
-        f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, --jobs {report.jobs})",
+        f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, {engine})",
     ]
     for line, ident, error in s.errors[:5]:
         where = f"第{line}行" if zh else f"line {line}"
