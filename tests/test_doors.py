@@ -263,3 +263,80 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], expected: str) -> Non
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith(expected) and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_no_output_overwrites_an_input(tmp_path: Path) -> None:
+    """The bureau's list or the client's profile is never the output: -o, --summary, --html and --svg naming an input
+    file (by name or through a link) are one line and exit 2, and the input is untouched."""
+    import shutil
+
+    book = tmp_path / "bx.xlsx"
+    shutil.copy(ROOT / "tests" / "fixtures" / "bureau.xlsx", book)
+    (tmp_path / "link.xlsx").symlink_to(book)
+    profile = tmp_path / "p.toml"
+    shutil.copy(ROOT / "data" / "examples" / "xinzhou_manufacturer.toml", profile)
+    before = book.read_bytes(), profile.read_bytes()
+    for args in (
+        ["batch", str(book), "-o", str(book), "--keep", "所属县"],
+        ["batch", str(book), "-o", str(tmp_path / "link.xlsx"), "--keep", "所属县"],
+        ["batch", str(book), "-o", str(tmp_path / "out.csv"), "--summary", str(book), "--keep", "所属县"],
+        ["calc", str(profile), "--html", str(profile)],
+        ["calc", str(profile), "--svg", str(profile)],
+        ["sweep", str(profile), "--field", "employees", "--html", str(profile)],
+    ):
+        done = subprocess.run([sys.executable, "-m", "xzcalc", *args], capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "is the input" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert (book.read_bytes(), profile.read_bytes()) == before
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["calc", "data/examples/xinzhou_manufacturer.toml"],
+        ["calc", "data/examples/xinzhou_manufacturer.toml", "-f", "json"],
+        ["compare", "data/examples/xinzhou_manufacturer.toml", "-f", "json"],
+        ["policies"],
+        ["template"],
+    ],
+)
+def test_standard_output_that_cannot_be_written_is_one_line_exit_3(args: list[str]) -> None:
+    """contract.md: 3 when the output cannot be written — a full disk (/dev/full), standard output closed at start,
+    a pipe closed by its reader — one line on stderr, never a traceback (rich and click alone exit 1 in silence)."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "xzcalc", *args], stdout=full, stderr=subprocess.PIPE, cwd=ROOT)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.decode().startswith("xzcalc: error: standard output cannot be written (")
+    assert done.stderr.count(b"\n") == 1, done.stderr
+    closed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, runpy; os.close(1); sys.argv = ['xzcalc', *sys.argv[1:]]; "
+            "runpy.run_module('xzcalc', run_name='__main__')",
+            *args,
+        ],
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert closed.returncode == 3, closed.stderr
+    assert closed.stderr.count(b"\n") == 1 and b"Traceback" not in closed.stderr, closed.stderr
+
+
+def test_a_pipe_closed_by_its_reader_is_exit_3() -> None:
+    """A pipe whose reader has gone (`xzcalc … | head` after head exits): the write fails — exit 3, one line — for
+    the rich table and for JSON alike."""
+    import os
+
+    for args in (["policies"], ["calc", "data/examples/xinzhou_manufacturer.toml", "-f", "json"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "xzcalc", *args], stdout=write_end, stderr=subprocess.PIPE, cwd=ROOT
+            )
+        finally:
+            os.close(write_end)
+        assert done.returncode == 3, (args, done.stderr)
+        assert done.stderr.decode() == "xzcalc: error: standard output cannot be written (Broken pipe)\n"

@@ -152,3 +152,12 @@ def parse_json(raw: bytes, what: str) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
+
+
+class OutputLost(Exception):
+    """Standard output could not be written (a full disk, /dev/full, a closed pipe, closed at start): the command
+    line's one line and exit 3 (contract.md). `cause` is the OSError."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.strerror or cause.__class__.__name__)
+        self.cause = cause

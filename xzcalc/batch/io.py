@@ -393,7 +393,7 @@ class Output:
             bom = target != "-" or _stdout_is_file()
         encoding = "utf-8-sig" if fmt == "csv" and bom else "utf-8"
         if target == "-":
-            if sys.stdout is None:
+            if getattr(sys.stdout, "buffer", None) is None:  # (closed at start: None, or the CLI's guard around None)
                 raise RunFailed("standard output is closed — no output written (expected -o FILE, or a stdout)")
             self.direct = True
             self.what = "standard output"
@@ -487,7 +487,7 @@ def _silence(target: str) -> None:
     buffered cannot fail again on the way out ("Exception ignored … BrokenPipeError")."""
     if target != "-" or sys.stdout is None:
         return
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)

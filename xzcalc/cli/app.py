@@ -4,6 +4,7 @@ Thin: no rule logic; heavy imports inside the functions that need them."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from decimal import Decimal
 from enum import StrEnum
@@ -300,9 +301,49 @@ def run_with_chinese_help(argv: Sequence[str]) -> None:
     group(args=without_lang(argv), prog_name="xzcalc", terminal_width=max(40, (columns + 32) // 2))
 
 
-def write_file(path: Path, text: str, option: str) -> None:
+def refuse_inputs(option: str, target: str | Path | None, *inputs: str | Path | None) -> None:
+    """Exit 2 when an output file (`target`, given by `option`) is one of the command's input files — by name, link
+    or path: writing it would destroy the input (a bureau's only list, a profile) before or while it is read."""
+    import os
+
+    if target is None or str(target) == "-" or not os.path.exists(target):
+        return
+    for given in inputs:
+        if given is None or str(given) == "-" or not os.path.exists(given):
+            continue
+        try:
+            same = os.path.samefile(target, given)
+        except OSError:
+            continue
+        if same:
+            fail(
+                f"{option}: {echo(str(target))!r} is the input {echo(str(given))!r} — expected another file (it would "
+                "be overwritten)"
+            )
+
+
+def write_file(path: Path, text: str, option: str, inputs: Sequence[str | Path | None] = ()) -> None:
+    """`text` to `path` whole or not at all (a temporary file beside it, renamed over it); never over an input."""
+    import os
+    import tempfile
+
+    refuse_inputs(option, path, *inputs)
+    tmp = None
     try:
-        path.write_text(text, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".part"
+        )
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+        tmp = None
     except OSError as e:
         fail(f"{option}: {str(path)!r} cannot be written ({e.strerror or e.__class__.__name__})")
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     sys.stderr.write(f"xzcalc: wrote {path}\n")

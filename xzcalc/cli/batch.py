@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import Lang, app, fail
+from .app import Lang, app, fail, refuse_inputs
 
 if TYPE_CHECKING:
     pass
@@ -23,6 +23,7 @@ class BatchFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     xlsx = "xlsx"
+    parquet = "parquet"
 
 
 @app.command()
@@ -119,6 +120,8 @@ def batch(
             fail(f"--params: {str(params)!r} cannot be read ({e.strerror})")
     if excel and no_bom:
         fail("--excel and --no-bom: expected one of them, not both")
+    refuse_inputs("-o", output, input_, params)  # (the bureau's only list must survive any run)
+    refuse_inputs("--summary", summary, input_, output, params)
     as_of = _as_of(date_)
     try:
         report = run(

@@ -23,6 +23,7 @@ from .app import (
     lang_code,
     load_reform_option,
     parse_margin,
+    refuse_inputs,
     run_guarded,
     write_csv,
     write_file,
@@ -154,6 +155,8 @@ def calc(
             f"nothing to compute — {usage} (a TOML or JSON profile, - for stdin, or profile options such as "
             f"--employees; {ctx.command_path} --help for more)"
         )
+    refuse_inputs("--html", html, profile, params)
+    refuse_inputs("--svg", svg, profile, params)
     prof = run_guarded(build_profile, profile, options, set_ or [])
     run_calc(
         prof,

@@ -21,6 +21,7 @@ from .app import (
     fail,
     lang_code,
     load_reform_option,
+    refuse_inputs,
     run_guarded,
     write_csv,
     write_file,
@@ -146,6 +147,8 @@ def sweep(
     from ..views import sweep as view
     from ..views.machine import to_text
 
+    refuse_inputs("--svg", svg, profile, params)
+    refuse_inputs("--html", html, profile, params)
     prof = run_guarded(build_profile, profile, {}, set_ or [])
     reform = load_reform_option(params)
     try:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..inputs import OutputLost
 from ..messages import Lang, Text
 from ..model import KINDS, Advisory, Item, PolicyInfo, Result
 from . import labels as L
@@ -32,9 +33,19 @@ __all__ = [
 
 
 def _console(stderr: bool = False) -> Console:
+    """A rich console; a closed pipe raises inputs.OutputLost like any other failed write to standard output (the
+    command line says so in one line, exit 3) instead of rich's own silent exit 1."""
+    import errno
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    console = Console(stderr=stderr, highlight=False)
+
+    def on_broken_pipe() -> None:
+        raise OutputLost(BrokenPipeError(errno.EPIPE, "Broken pipe"))
+
+    console.on_broken_pipe = on_broken_pipe  # type: ignore[method-assign]
+    return console
 
 
 # ── a result ──────────────────────────────────────────────────────────────────────────────────────────────────
