@@ -41,8 +41,9 @@ def test_no_local_plan_cited_for_a_national_measure_outside_2022(year: int) -> N
     result = _result(year)
     local = local_documents()
     for item in result.items:
-        if item.status == "computed" and "national" in item.policy.jurisdictions:
+        if "national" in item.policy.jurisdictions:  # (computed, or listed as not in force / not computed)
             assert not [s for s in item.policy.sources if s.startswith(local)], item.policy.id
+        if item.status == "computed" and "national" in item.policy.jurisdictions:
             claim = result.claims[item.policy.id]
             assert not any(u.zh.startswith(("市", "省")) for u in claim.units), (item.policy.id, claim.units)
 
@@ -52,3 +53,14 @@ def test_2022_still_cites_the_action_plans() -> None:
     item = result.item("cit.rd_super_deduction")
     assert "忻政办发〔2022〕34号 第11条" in item.policy.sources
     assert any(u.zh == "市税务局" for u in result.claims["cit.rd_super_deduction"].units)
+
+
+@pytest.mark.parametrize("year", [2019, 2024])
+def test_national_benefits_without_an_amount_continue_outside_2022(year: int) -> None:
+    """The vehicle and vessel tax exemption for new-energy vehicles (财税〔2018〕74号, no end date) and the hardship
+    relief of 房产税/城镇土地使用税 (their regulations) are in force before and after 2022: listed as in force but not
+    computed — not as "not in force", which years.md keeps for the local measures outside their windows."""
+    result = _result(year)
+    for pid in ("eo.nev_vehicle_vessel_tax", "eo.property_land_tax_hardship", "eo.ui_rate_reduction"):
+        assert result.item(pid).status == "not_computed", pid
+    assert _result(2026).item("eo.ui_rate_reduction").status == "not_in_force"  # (extended to 2025-12-31 only)

@@ -84,6 +84,8 @@ def settled(jurisdiction: str, year: int) -> Mapping[str, Item]:
             why = Msg(info.not_computed, {"year": year, "package": package, "source": "; ".join(national)})
             reason = Msg("years.not_computed", {"year": year, "why": why})
         amount = None if info.certainty == "eligible_only" else NOTHING
+        if year != package and "national" in info.jurisdictions:  # (the 2022 action plans restated it for 2022 only)
+            info = replace(info, sources=tuple(s for s in info.sources if not s.startswith(local_documents())))
         out[pid] = Item(info, False, amount, reasons=(reason,), status=status)
     return MappingProxyType(out)
 
