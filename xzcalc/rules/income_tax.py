@@ -241,7 +241,7 @@ def _high_tech_window(ctx: Context, purchased: date | None) -> tuple[date, date]
 
 # ── A1 and B1 small low-profit enterprise ─────────────────────────────────────────────────────────────────────
 def _small_low_profit(ctx: Context, income: Decimal) -> Finding:
-    """A1 (2022年第13号 第三条): taxable income (after the deductions and the loss offset) at most income_limit —
+    """A1 (2022年第13号 第二条): taxable income (after the deductions and the loss offset) at most income_limit —
     with no lower bound: a loss-maker meeting the other tests is small low-profit and owes nothing (policies.md E2,
     parameter loss_makers_qualify) —, headcount and assets within their limits, not a restricted industry."""
     p = ctx.profile
