@@ -189,3 +189,16 @@ def test_policies_json_cites_only_documents_in_force() -> None:
         out = _run("policies", "--jurisdiction", jurisdiction, "-f", "json")
         _assert_never(json.dumps(json.loads(out), ensure_ascii=False), jurisdiction, "policies -f json")
         _assert_never(_run("policies", "--jurisdiction", jurisdiction), jurisdiction, "policies")
+
+
+@pytest.mark.parametrize("example", ["shanxi_restaurant", "shanxi_new_materials", "inner_mongolia_metal_works"])
+def test_no_xinzhou_text_outside_xinzhou(example: str) -> None:
+    """A Shanxi or Inner Mongolia result names no Xinzhou variant of a benefit (the tester found "忻州：…" in the
+    texts of benefits offered everywhere): the text of every item and its reasons, in both languages."""
+    from xzcalc import calculate, load_profile, parse_profile
+
+    text = (ROOT / "data" / "examples" / f"{example}.toml").read_text(encoding="utf-8")
+    result = calculate(parse_profile(load_profile(text)), explain=True)
+    for item in result.items:
+        words = [item.policy.summary.zh, item.policy.summary.en, *(r.get("zh") + r.get("en") for r in item.reasons)]
+        assert not [w for w in words if "忻州" in w or "Xinzhou" in w], item.policy.id
