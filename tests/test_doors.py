@@ -340,3 +340,18 @@ def test_a_pipe_closed_by_its_reader_is_exit_3() -> None:
             os.close(write_end)
         assert done.returncode == 3, (args, done.stderr)
         assert done.stderr.decode() == "xzcalc: error: standard output cannot be written (Broken pipe)\n"
+
+
+def test_an_empty_profile_is_no_enterprise(tmp_path: Path) -> None:
+    """`calc - < /dev/null` or an empty file: one line and exit 2 (contract.md: calc with no input does not compute a
+    default enterprise); a profile of comments only is a profile (every field its default)."""
+    empty = tmp_path / "empty.toml"
+    empty.write_bytes(b"\n  \n")
+    for args, stdin in ((["calc", "-"], b""), (["calc", str(empty)], b"")):
+        done = subprocess.run([sys.executable, "-m", "xzcalc", *args], input=stdin, capture_output=True, cwd=ROOT)
+        assert done.returncode == 2 and done.stdout == b""
+        assert b"is empty" in done.stderr and done.stderr.count(b"\n") == 1, done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "xzcalc", "calc", "-", "-f", "json"], input=b"# x\n", capture_output=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr

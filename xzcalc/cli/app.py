@@ -130,6 +130,11 @@ def read_profile_source(profile: str | None) -> dict[str, Any]:
         text = document_text(raw, what)
     except InputError as e:
         fail(str(e))
+    if not text.strip():  # nothing at all (`< /dev/null`, an empty file): no enterprise, not a default one
+        fail(
+            f"{'profile: stdin' if profile == '-' else what} is empty — expected a TOML or JSON profile "
+            "(`xzcalc template` writes one)"
+        )
     return load_profile(text, source=source, fmt="json" if suffix == ".json" else "auto")
 
 
