@@ -16,10 +16,12 @@ __all__ = ["cells", "wrap"]
 
 _CLOSING = set("，。、；：！？）」』”’》〕】〉％…,.;:!?)]}%")
 _OPENING = set("（「『“‘《〔【〈([{")
-# kept whole: a document number (晋政办发〔2022〕34号, 人社部发〔2022〕23号), an announcement's year and number
-# (公告2021年第13号), a clause (第11条, 第十三条)
+# kept whole: an announcement with its issuers (财政部 税务总局 科技部公告2022年第16号, 国家税务总局公告2021年第8号), a
+# document number (晋政办发〔2022〕34号, 人社部发〔2022〕23号), a clause (第11条, 第十三条)
+_ISSUERS = "财政部|国家税务总局|税务总局|科技部|国家发展改革委|工业和信息化部|人力资源社会保障部|海关总署"
 _WHOLE = re.compile(
-    r"各县〈市、区〉人民政府|[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号|公告\d{4}年第\d+号|第[\d一二三四五六七八九十百]+[条号款项]"
+    rf"各县〈市、区〉人民政府|内蒙古方案|(?:(?:{_ISSUERS}) ?)*公告\d{{4}}年第\d+号|[\u4e00-\u9fff]{{1,8}}〔\d{{4}}〕\d+号"
+    r"|第[\d一二三四五六七八九十百]+[条号款项]"
 )
 _COUNTERS = set("年月日号条款项元万亿人个次倍")  # 2021年, 第13号, 500万元: a number keeps its unit
 _ORDINAL = "第"
@@ -56,7 +58,9 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
         nonlocal space, pending_open
         piece = pending_open + piece
         pending_open = ""
-        glue = piece[0] in _CLOSING or (piece[0] in _COUNTERS and out[-1][0][-1:].isdigit() if out else False)
+        glue = piece[0] in _CLOSING or (
+            piece[0] in _COUNTERS and (out[-1][0][-1:].isdigit() or out[-1][0][-1:] in "万亿") if out else False
+        )  # (500万元: the number, 万 and 元 together)
         glue = glue or (piece[:1].isdigit() and out[-1][0].endswith(_ORDINAL) if out else False)
         if out and not space and glue:
             prev, prev_space = out[-1]
