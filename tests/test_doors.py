@@ -355,3 +355,19 @@ def test_an_empty_profile_is_no_enterprise(tmp_path: Path) -> None:
         [sys.executable, "-m", "xzcalc", "calc", "-", "-f", "json"], input=b"# x\n", capture_output=True, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("assignment", "near"),
+    [
+        ("employes=3", "employees"),
+        ("income.taxable_incom=3", "income.taxable_income"),
+        ("taxable_income=3", "income.taxable_income"),
+    ],
+)
+def test_set_with_a_misspelt_key_says_did_you_mean(assignment: str, near: str) -> None:
+    """--set names the closest field as a profile or a CSV header does (the tester's finding 9)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "xzcalc", "calc", "--set", assignment], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 2 and f"(did you mean {near}?)" in done.stderr and done.stderr.count("\n") == 1

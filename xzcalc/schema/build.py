@@ -25,7 +25,7 @@ from itertools import compress
 from typing import Any
 
 from .kinds import BLANK, FixedList, ProfileError, Reader, Section, Table, YearMap, YearTable, is_blank
-from .paths import fields_of, locate, unknown_hint
+from .paths import did_you_mean, fields_of, locate, unknown_hint
 from .profile import Profile
 
 __all__ = ["Column", "RowReader", "build", "cell_column", "parse_profile", "profile_from_flat", "value_column"]
@@ -195,29 +195,6 @@ def _pairs(cls: type, data: object, prefix: str) -> Iterator[tuple[Column, Any]]
                 yield value_column(f"{path}.{key}"), entry
         else:
             yield value_column(path), value
-
-
-def did_you_mean(cls: type, prefix: str, key: str) -> str | None:
-    """The known path closest to an unknown `key` at `prefix`: a field of the same table (employes → employees), or
-    at the top a field of a section (taxable_income → income.taxable_income); None when nothing is close."""
-    from difflib import get_close_matches
-
-    known = fields_of(cls)
-    near = get_close_matches(key, list(known), n=1, cutoff=0.6)
-    if near:
-        return f"{prefix}{near[0]}"
-    if cls is not Profile:
-        return None
-    inner = {
-        f"{name}.{field_}": field_
-        for name, meta in known.items()
-        if isinstance(meta["kind"], Section | Table)
-        for field_ in fields_of(meta["kind"].item)
-    }
-    near = get_close_matches(key, list(inner.values()), n=1, cutoff=0.75)
-    if not near:
-        return None
-    return next(path for path, field_ in inner.items() if field_ == near[0])
 
 
 def _untouched(cls: type, row: Mapping[str, Any]) -> bool:

@@ -91,9 +91,9 @@ def locate(path: str) -> Location:
         meta = fields_of(cls).get(parts[i])
         if meta is None:
             prefix = ".".join(parts[:i])
-            raise ProfileError(
-                path, path, unknown_hint(cls, f"{prefix}." if prefix else ""), problem="not a profile field"
-            )
+            near = did_you_mean(cls, f"{prefix}." if prefix else "", parts[i])
+            problem = f"not a profile field (did you mean {near}?)" if near else "not a profile field"
+            raise ProfileError(path, path, unknown_hint(cls, f"{prefix}." if prefix else ""), problem=problem)
         kind = meta["kind"]
         rest = parts[i + 1 :]
         if isinstance(kind, Section):
@@ -151,3 +151,33 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             node[part] = child
         node = child
     node[parts[-1]] = value
+
+
+def did_you_mean(cls: type, prefix: str, key: str) -> str | None:
+    """The known path closest to an unknown `key` at `prefix`: a field of the same table (employes → employees), or
+    at the top a field of a section (taxable_income → income.taxable_income); None when nothing is close."""
+    from difflib import get_close_matches
+
+    known = fields_of(cls)
+    inner = (
+        {
+            f"{name}.{field_}": field_
+            for name, meta in known.items()
+            if isinstance(meta["kind"], Section | Table)
+            for field_ in fields_of(meta["kind"].item)
+        }
+        if cls is Profile
+        else {}
+    )
+    exact = [path for path, field_ in inner.items() if field_ == key and path.split(".")[0] in known]
+    if exact and isinstance(known[exact[0].split(".")[0]]["kind"], Section):  # taxable_income → income.taxable_income
+        return exact[0]
+    near = get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if near:
+        return f"{prefix}{near[0]}"
+    if cls is not Profile:
+        return None
+    near = get_close_matches(key, list(inner.values()), n=1, cutoff=0.75)
+    if not near:
+        return None
+    return next(path for path, field_ in inner.items() if field_ == near[0])
