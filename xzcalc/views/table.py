@@ -193,19 +193,21 @@ def _compact_items(
     details indented below."""
     from rich.text import Text as RichText
 
-    head = L.POLICY.get(lang) + " / " + L.AMOUNT_YUAN.get(lang)
-    console.print(RichText(head, style="bold", no_wrap=True, overflow="ignore"))
-    console.print(RichText("─" * width, no_wrap=True, overflow="ignore"))
+    # one rich Text for the whole list, printed once: a print per item cost more than the lines themselves
+    body = RichText(no_wrap=True, overflow="ignore")
+    body.append(L.POLICY.get(lang) + " / " + L.AMOUNT_YUAN.get(lang) + "\n", style="bold")
+    body.append("─" * width + "\n")
     for kind, items in sections:
         subtotal = SUBTOTAL.get(lang) + " " + L.yuan(result.totals[kind])
-        console.print(RichText("\n".join(_right(L.kind_title(kind, lang), subtotal, width)), style="bold"))
+        body.append("\n".join(_right(L.kind_title(kind, lang), subtotal, width)) + "\n", style="bold")
         for it in items:
-            style = None if it.eligible else "dim"
             lines = _right(_title(it, lang), _amount(it, lang), width, "  ")
             for detail in _details(it, result, lang, explain):
                 lines += wrap(detail, width, "      ", "      ")
-            console.print(RichText("\n".join(lines), style=style or "", no_wrap=True, overflow="ignore"))
-        console.print()
+            body.append("\n".join(lines) + "\n", style=None if it.eligible else "dim")
+        body.append("\n")
+    body.right_crop(1)  # (the blank line after the last kind is the print's own newline)
+    console.print(body)
 
 
 def _wide_items(
