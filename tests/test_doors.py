@@ -371,15 +371,3 @@ def test_set_with_a_misspelt_key_says_did_you_mean(assignment: str, near: str) -
         [sys.executable, "-m", "xzcalc", "calc", "--set", assignment], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 2 and f"(did you mean {near}?)" in done.stderr and done.stderr.count("\n") == 1
-
-
-def test_a_field_given_by_an_option_and_by_set_is_refused() -> None:
-    """`--set year=2022 --year 2024`: which wins would be a guess (the tester's finding 21) — one line, exit 2."""
-    done = subprocess.run(
-        [sys.executable, "-m", "xzcalc", "calc", "--set", "year=2022", "--year", "2024", "--income", "1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("xzcalc: error: --set: year is also given by its own option")

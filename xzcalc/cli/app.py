@@ -147,16 +147,10 @@ def build_profile(profile: str | None, options: dict[str, str | None], assignmen
     for path, value in options.items():
         if value is not None:
             set_path(data, path, value)
-    given = {path for path, value in options.items() if value is not None}
     for assignment in assignments:
         path, sep, value = assignment.partition("=")
         if not sep or not path.strip():
             fail(f"--set: {assignment!r} is not valid — expected PATH=VALUE, e.g. --set vat.sales_3pct.2=600000")
-        if path.strip() in given:  # (which one wins would be a guess: the command line gave the field twice)
-            fail(
-                f"--set: {echo(path.strip())} is also given by its own option (--year, --employees, …) — expected "
-                "one of them, not both"
-            )
         set_path(data, path.strip(), value)
     return parse_profile(data)
 
