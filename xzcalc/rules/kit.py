@@ -122,12 +122,7 @@ class Context:
     def windows_in_year(self, name: str) -> tuple[Window, ...]:
         """The dated windows of a parameter that overlap the tax year, each cut to the year (a measure in force for
         part of it, such as 2022年第28号's 2022-10-01..12-31)."""
-        first, last = date(self.year, 1, 1), self.year_end
-        return tuple(
-            Window(max(w.start, first), min(w.end, last), w.value, w.source)
-            for w in self.params.parameter(name).windows
-            if w.start <= last and w.end >= first
-        )
+        return self.params.windows_in_year(name, self.year)
 
     def window_in_year(self, name: str) -> Window | None:
         """The first of windows_in_year, or None."""
@@ -137,7 +132,7 @@ class Context:
     def source(self, name: str, on: date | None = None) -> str:
         """The clause a parameter is written in (data/params): that of its window in force on `on` (default: the last
         day of the tax year) when the windows cite their own, else the parameter's `source`."""
-        return self.params.parameter(name).source_on(on or self.year_end)
+        return self.params.source_on(name, on or self.year_end)
 
     def offers(self, policy_id: str) -> bool:
         return policy_id in self.offered
