@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 from ..messages import Msg
-from ..model import Finding, Item, PolicyInfo
+from ..model import EMPTY, Finding, Item, PolicyInfo
 from ..money import ZERO, quantize
 from ..params import ParamSet, Window
 from ..params import policy as policy_info
@@ -87,11 +87,11 @@ class ItemBuilder:
             self.because(message, **values)
         assert self.reasons, f"{self.info.id}: an ineligible item must say why"
         amount = None if self.info.certainty == "eligible_only" else NOTHING
-        return Item(self.info, False, amount, _frozen({}), tuple(self.reasons), tuple(self.trace))
+        return Item(self.info, False, amount, EMPTY, tuple(self.reasons), tuple(self.trace))
 
 
 def _frozen(components: dict[str, Decimal]) -> Mapping[str, Decimal]:
-    return MappingProxyType(components)
+    return MappingProxyType(components) if components else EMPTY
 
 
 @dataclass(slots=True)
