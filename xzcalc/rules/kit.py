@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 from ..messages import Msg
 from ..model import EMPTY, Finding, Item, PolicyInfo
 from ..money import ZERO, quantize
-from ..params import ParamSet, Window
+from ..params import ParamSet, Window, catalogue
 from ..params import policy as policy_info
 from ..schema.profile import Profile
 
@@ -31,13 +32,16 @@ NOTHING = quantize(ZERO)  # the amount of an ineligible item: 0.00
 class ItemBuilder:
     """Collects one item's reasons, components and derivation; `done` or `ineligible` turns it into an Item.
 
-    (A plain slotted class: a batch row starts about fifteen.)"""
+    (A plain slotted class: a batch row starts about fifteen.) `jurisdiction` is the one whose catalogue `info` comes
+    from ("" when it is not offered there): an item refused for one reason without values is then the same frozen
+    Item for every row (_refusal)."""
 
-    __slots__ = ("components", "explain", "info", "reasons", "trace")
+    __slots__ = ("components", "explain", "info", "jurisdiction", "reasons", "trace")
 
-    def __init__(self, info: PolicyInfo, explain: bool) -> None:
+    def __init__(self, info: PolicyInfo, explain: bool, jurisdiction: str = "") -> None:
         self.info = info
         self.explain = explain
+        self.jurisdiction = jurisdiction
         self.reasons: list[Msg] = []
         self.trace: list[Msg] = []
         self.components: dict[str, Decimal] = {}
@@ -78,11 +82,15 @@ class ItemBuilder:
 
     def unmet(self, failed: Msg) -> Item:
         """Not eligible: the failed condition (from `unmet(...)`) as the last reason."""
+        if self.jurisdiction and not (failed.values or self.reasons or self.trace):
+            return _refusal(self.jurisdiction, self.info.id, failed.id)
         self.reasons.append(failed)
         return self.ineligible()
 
     def ineligible(self, message: str = "", **values: Any) -> Item:
         """Not eligible: amount 0.00 (None for eligible_only) and the failed condition as the last reason."""
+        if message and self.jurisdiction and not (values or self.reasons or self.trace):
+            return _refusal(self.jurisdiction, self.info.id, message)
         if message:
             self.because(message, **values)
         assert self.reasons, f"{self.info.id}: an ineligible item must say why"
@@ -92,6 +100,20 @@ class ItemBuilder:
 
 def _frozen(components: dict[str, Decimal]) -> Mapping[str, Decimal]:
     return MappingProxyType(components) if components else EMPTY
+
+
+@lru_cache(maxsize=4096)
+def _refusal(jurisdiction: str, policy_id: str, message: str) -> Item:
+    """The item of a policy offered in `jurisdiction` refused for one reason without values (an individual business
+    where a clause reaches companies only, a general taxpayer for a small-scale measure): the same for every row."""
+    info = _offered(jurisdiction)[policy_id]
+    amount = None if info.certainty == "eligible_only" else NOTHING
+    return Item(info, False, amount, EMPTY, (Msg(message),))
+
+
+@cache
+def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
+    return MappingProxyType({p.id: p for p in catalogue(jurisdiction)})
 
 
 @dataclass(slots=True)
@@ -142,8 +164,10 @@ class Context:
         return policy_id in self.offered and policy_id not in self.settled
 
     def start(self, policy_id: str) -> ItemBuilder:
-        info = self.offered.get(policy_id) or policy_info(policy_id)
-        return ItemBuilder(info, self.explain)
+        info = self.offered.get(policy_id)
+        if info is None:  # (not offered here: emit drops it)
+            return ItemBuilder(policy_info(policy_id), self.explain)
+        return ItemBuilder(info, self.explain, self.profile.jurisdiction)
 
     def emit(self, item: Item) -> None:
         """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
