@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
@@ -26,6 +26,9 @@ from ..schema.profile import Profile
 __all__ = ["NOTHING", "Condition", "Context", "ItemBuilder", "RuleFamily", "sector_in", "unmet", "where"]
 
 T = TypeVar("T")
+# Msg(id, values) in one C call: tuple.__new__ without the Python-level __new__ a NamedTuple is given (a row builds
+# some twenty reasons this way)
+_msg: Callable[[tuple[str, Mapping[str, Any]]], Msg] = partial(tuple.__new__, Msg)
 NOTHING = quantize(ZERO)  # the amount of an ineligible item: 0.00
 
 
@@ -48,7 +51,7 @@ class ItemBuilder:
 
     def because(self, message: str, **values: Any) -> ItemBuilder:
         """A reason: the message id (data/messages) and the values it shows."""
-        self.reasons.append(Msg(message, values))
+        self.reasons.append(_msg((message, values)))
         return self
 
     def cite(self, finding: Finding) -> None:
@@ -58,7 +61,7 @@ class ItemBuilder:
     def step(self, message: str, **values: Any) -> None:
         """One line of the derivation (kept only when the arithmetic was asked for)."""
         if self.explain:
-            self.trace.append(Msg(message, values))
+            self.trace.append(_msg((message, values)))
 
     def component(self, name: str, value: Decimal) -> Decimal:
         """A named part of the amount, rounded once to the fen; the amount is the sum of its components."""
@@ -196,7 +199,7 @@ def unmet(*conditions: Condition) -> Msg | None:
     """The first condition that fails, as its message; None when all hold."""
     for c in conditions:
         if not c.holds:
-            return Msg(c.message, c.values)
+            return _msg((c.message, c.values))
     return None
 
 
