@@ -175,6 +175,7 @@ def _size_by_sales_bands(sales: Decimal, bands: Mapping[str, Decimal], reasons: 
     return Finding("size_class", "large", tuple(reasons))
 
 
+@cache
 def sme_equipment_source(jurisdiction: str) -> str:
     """The clause A2's table is cited by in `jurisdiction`: the first of data/sme_equipment.toml's `sources` in force
     there (the same text is in the three plans and the national announcement; policies.md E7)."""

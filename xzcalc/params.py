@@ -6,11 +6,11 @@ inclusive). A jurisdiction's parameters are its ancestors' merged with its own (
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from .data import DataError, data_dir, load_data, tax_years
@@ -103,19 +103,37 @@ def parse_params(table: Mapping[str, Any], origin: str) -> dict[str, Parameter]:
     return {p.name: p for p in _walk_params(table, "", origin)}
 
 
-_ABSENT = object()  # no value in force (ParamSet._look_up)
-_MEMO_LIMIT = 1 << 16
-_UNSET = object()  # not looked up yet
+_MEMO_LIMIT = 1 << 12  # (name, day) pairs a ParamSet remembers per lookup (functools.lru_cache)
 
 
 class ParamSet:
-    """The parameters in force for one jurisdiction (its chain merged), with date lookup."""
+    """The parameters in force for one jurisdiction (its chain merged), with date lookup.
+
+    The lookups rules make every row — `get`, `get_or_none`, `number`, `source_on` of (name, day), `windows_in_year`
+    of (name, year) — are pure
+    functions of the set, remembered per instance by functools.lru_cache (the days a profile gives, contract dates,
+    are few per name in practice); an error is never remembered."""
+
+    get: Callable[[str, date], Any]
+    """The value in force on a day. Raises DataError (params.ReformGap for a reform's windows) outside them."""
+    get_or_none: Callable[[str, date], Any]
+    """The value in force on a day, or None outside every window (a measure not in force that day)."""
+    number: Callable[[str, date], Decimal]
+    """A numeric value in force on a day, as a Decimal. Raises DataError if it is not a number."""
+    source_on: Callable[[str, date], str]
+    """The clause a parameter is written in on a day (Parameter.source_on)."""
+    windows_in_year: Callable[[str, int], tuple[Window, ...]]
+    """The dated windows of a parameter that overlap a tax year, each cut to the year."""
 
     def __init__(self, jurisdiction: str, params: Mapping[str, Parameter]) -> None:
         self.jurisdiction = jurisdiction
         self._params = dict(params)
-        self._values: dict[tuple[str, date], Any] = {}  # _look_up's memo
-        self._numbers: dict[tuple[str, date], Decimal] = {}  # number()'s
+        remembered = lru_cache(maxsize=_MEMO_LIMIT)
+        self.get = remembered(self._get)
+        self.get_or_none = remembered(self._get_or_none)
+        self.number = remembered(self._number)
+        self.source_on = remembered(self._source_on)
+        self.windows_in_year = remembered(self._windows_in_year)
 
     def __contains__(self, name: str) -> bool:
         return name in self._params
@@ -129,46 +147,37 @@ class ParamSet:
         except KeyError:
             raise DataError(f"parameter {name} is not defined for {self.jurisdiction}") from None
 
-    def get(self, name: str, on: date) -> Any:
-        """The value in force on `on`. Raises DataError (params.ReformGap for a reform's windows) outside them."""
-        value = self._values.get((name, on), _UNSET)
-        if value is _UNSET:
-            value = self._look_up(name, on)
-        if value is _ABSENT:
+    def _get_or_none(self, name: str, on: date) -> Any:
+        param = self._params.get(name)
+        if param is None:
+            return None
+        try:
+            return param.at(on)
+        except LookupError:
+            return None
+
+    def _get(self, name: str, on: date) -> Any:
+        value = self._get_or_none(name, on)
+        if value is None:
             self._missing(name, on)
         return value
 
-    def number(self, name: str, on: date) -> Decimal:
-        """A numeric value in force on `on`, as a Decimal (converted once). Raises DataError if not a number."""
-        value = self._numbers.get((name, on))
-        if value is None:
-            raw = self.get(name, on)
-            if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-                raise DataError(f"parameter {name} is not a number: {raw!r}")
-            value = self._numbers[(name, on)] = Decimal(raw)
-        return value
+    def _number(self, name: str, on: date) -> Decimal:
+        raw = self.get(name, on)
+        if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+            raise DataError(f"parameter {name} is not a number: {raw!r}")
+        return Decimal(raw)
 
-    def get_or_none(self, name: str, on: date) -> Any:
-        """The value in force on `on`, or None outside every window (a measure not in force that day)."""
-        value = self._values.get((name, on), _UNSET)
-        if value is _UNSET:
-            value = self._look_up(name, on)
-        return None if value is _ABSENT else value
+    def _source_on(self, name: str, on: date) -> str:
+        return self.parameter(name).source_on(on)
 
-    def _look_up(self, name: str, on: date) -> Any:
-        """The value in force, or _ABSENT (undefined, or outside every window), remembered per (name, day): rules ask
-        the same few every row (the days a profile gives — contract dates — are few per name in practice; the memo is
-        cleared should a run ever reach _MEMO_LIMIT of them)."""
-        param = self._params.get(name)
-        try:
-            value = _ABSENT if param is None else param.at(on)
-        except LookupError:
-            value = _ABSENT
-        if len(self._values) >= _MEMO_LIMIT:
-            self._values.clear()
-            self._numbers.clear()
-        self._values[(name, on)] = value
-        return value
+    def _windows_in_year(self, name: str, year: int) -> tuple[Window, ...]:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        return tuple(
+            Window(max(w.start, first), min(w.end, last), w.value, w.source)
+            for w in self.parameter(name).windows
+            if w.start <= last and w.end >= first
+        )
 
     def _missing(self, name: str, on: date) -> None:
         param = self.parameter(name)  # (DataError when the jurisdiction does not define it)

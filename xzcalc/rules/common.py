@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from ..messages import Msg
+from ..params import ParamSet
 from .kit import Condition, Context, ItemBuilder, unmet
 
 INDIVIDUAL_BUSINESS = "individual-business"
@@ -28,7 +30,12 @@ def individual_business_excluded(ctx: Context, item: ItemBuilder, why: str, **va
 
 def window(ctx: Context, name: str) -> tuple[date, date]:
     """The first and last day of a parameter's windows (a measure's date range, for reasons)."""
-    windows = ctx.params.parameter(name).windows
+    return _span(ctx.params, name)
+
+
+@lru_cache(maxsize=1024)
+def _span(params: ParamSet, name: str) -> tuple[date, date]:
+    windows = params.parameter(name).windows
     return min(w.start for w in windows), max(w.end for w in windows)
 
 

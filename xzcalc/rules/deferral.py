@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby
+from typing import NamedTuple
 
 from ..messages import Msg
 from ..model import Result
@@ -62,10 +64,55 @@ def _term(first_days: list[date], months: Decimal) -> Msg:
     return Msg(f"{_P}term.{each}", {"quarters": _quarters_named(first_days), "months": months})
 
 
-def _sources(ctx: Context, names: list[str]) -> str:
+def _sources(params: ParamSet, on: date, names: list[str]) -> str:
     """The clauses of some parameters, each once, in order ("; " as data/params joins the clauses of one source)."""
-    clauses = [c for name in names for c in ctx.source(name).split("; ")]
+    clauses = [c for name in names for c in params.source_on(name, on).split("; ")]
     return "; ".join(dict.fromkeys(clauses))
+
+
+class _Quarter(NamedTuple):
+    """A quarter whose taxes may be deferred, as the year's parameters fix it: its component and profile field, its
+    name, the months deferred, the day its tax fell due and the LPR in force that day."""
+
+    key: str
+    field: str
+    first_day: date
+    quarter: Msg
+    months: Decimal
+    start: date
+    lpr: Decimal
+
+
+class _Schedule(NamedTuple):
+    quarters: tuple[_Quarter, ...]
+    terms: Msg  # each quarter's term, quarters of one year deferred alike named together
+    sources: str  # the clauses of their months
+
+
+@lru_cache(maxsize=256)
+def _schedule(params: ParamSet, year: int) -> _Schedule:
+    """B8's quarters and their terms in a tax year: a function of the dated parameters alone, the same for every row
+    (the amounts are the row's)."""
+    year_end = date(year, 12, 31)
+    # 2022年第17号 第一条 (from 2022-09-01): 已缓缴税费的缓缴期限届满后继续延长4个月
+    further = params.get_or_none(_P + "months_further", year_end)
+    extra = [_P + "months_further"] if further is not None else []
+    first_days = params.get(_P + "quarters", year_end)
+    starts = params.get(_P + "deferral_start", year_end)
+    quarters = []
+    for key, field, parts in _QUARTERS:
+        # the quarter's term: its months (30号 第四条, 2号 第一条, 第二条（一）) plus 17号's further months
+        months = sum((params.number(_P + part, year_end) for part in parts), Decimal(further or 0))
+        # the LPR in force when the quarter's tax fell due (deferral_start: an interpretation of the tool, not a clause)
+        start = starts[key]
+        quarter = _quarters_named([first_days[key]])
+        quarters.append(_Quarter(key, field, first_days[key], quarter, months, start, params.number(LPR, start)))
+    # quarters of one year deferred alike are named together: 2022年第一、二季度各 10 个月
+    by_term = groupby(quarters, key=lambda q: (q.first_day.year, q.months))
+    named = [_term([q.first_day for q in group], months) for (_, months), group in by_term]
+    all_terms = named[0] if len(named) == 1 else Msg(_P + "and", {"first": named[:-1], "last": named[-1]})
+    month_params = [_P + part for _, _, parts in _QUARTERS for part in parts] + extra
+    return _Schedule(tuple(quarters), all_terms, _sources(params, year_end, month_params))
 
 
 def _manufacturing_sme(ctx: Context) -> None:
@@ -101,37 +148,20 @@ def _manufacturing_sme(ctx: Context) -> None:
     share = ctx.dec(share_name)
     item.because(_P + "share", who=Msg(f"{_P}who.{who}"), share=share, source=ctx.source(share_name))
 
-    # 2022年第17号 第一条 (from 2022-09-01): 已缓缴税费的缓缴期限届满后继续延长4个月
-    further = ctx.params.get_or_none(_P + "months_further", ctx.year_end)
-    extra = [_P + "months_further"] if further is not None else []
-    first_days = ctx.param(_P + "quarters")
-    starts = ctx.param(_P + "deferral_start")
+    schedule = _schedule(ctx.params, ctx.year)
     interest_total = ZERO
-    terms: list[tuple[date, Decimal]] = []  # (the quarter's first day, months deferred)
-    for key, field, parts in _QUARTERS:
-        # the quarter's term: its months (30号 第四条, 2号 第一条, 第二条（一）) plus 17号's further months
-        months = sum((ctx.dec(_P + part) for part in parts), Decimal(further or 0))
+    for key, field, _, quarter, months, start, lpr in schedule.quarters:
         base: Decimal = getattr(p.deferral, field)
         # 可以延缓缴纳…各项税费金额的50% / 全部税费
         deferred = item.component(key, base * share)
         # what paying later is worth (not in the amount): the LPR in force when the quarter's tax fell due, for the
-        # months deferred (deferral_start: an interpretation of the tool, not a clause)
-        start = starts[key]
-        lpr = ctx.dec(LPR, start)
+        # months deferred
         interest = deferred * lpr * months / MONTHS_PER_YEAR
         interest_total += interest
-        quarter = _quarters_named([first_days[key]])
         item.step(_P + "deferred", quarter=quarter, base=base, share=share, deferred=deferred)
         values = {"quarter": quarter, "months": months, "start": start, "term": LPR_YEARS, "lpr": lpr}
         item.step(_P + "interest", **values, deferred=deferred, months_a_year=MONTHS_PER_YEAR, interest=interest)
-        terms.append((first_days[key], months))
-
-    # quarters of one year deferred alike are named together: 2022年第一、二季度各 10 个月
-    by_term = groupby(terms, key=lambda t: (t[0].year, t[1]))
-    named = [_term([d for d, _ in group], months) for (_, months), group in by_term]
-    all_terms = named[0] if len(named) == 1 else Msg(_P + "and", {"first": named[:-1], "last": named[-1]})
-    month_params = [_P + part for _, _, parts in _QUARTERS for part in parts] + extra
-    item.because(_P + "terms", terms=all_terms, sources=_sources(ctx, month_params))
+    item.because(_P + "terms", terms=schedule.terms, sources=schedule.sources)
     item.because(_P + "value", term=LPR_YEARS, value=interest_total)
     if not any(getattr(p.deferral, field) for _, field, _ in _QUARTERS):
         item.because(_P + "no_taxes", fields=[f"deferral.{field}" for _, field, _ in _QUARTERS])

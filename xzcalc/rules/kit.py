@@ -12,39 +12,46 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache, lru_cache, partial
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 from ..messages import Msg
-from ..model import Finding, Item, PolicyInfo
+from ..model import EMPTY, Finding, Item, PolicyInfo
 from ..money import ZERO, quantize
-from ..params import ParamSet, Window
+from ..params import ParamSet, Window, catalogue
 from ..params import policy as policy_info
 from ..schema.profile import Profile
 
 __all__ = ["NOTHING", "Condition", "Context", "ItemBuilder", "RuleFamily", "sector_in", "unmet", "where"]
 
 T = TypeVar("T")
+# Msg(id, values) in one C call: tuple.__new__ without the Python-level __new__ a NamedTuple is given (a row builds
+# some twenty reasons this way)
+_msg: Callable[[tuple[str, Mapping[str, Any]]], Msg] = partial(tuple.__new__, Msg)
 NOTHING = quantize(ZERO)  # the amount of an ineligible item: 0.00
 
 
 class ItemBuilder:
     """Collects one item's reasons, components and derivation; `done` or `ineligible` turns it into an Item.
 
-    (A plain slotted class: a batch row starts about fifteen.)"""
+    (A plain slotted class: a batch row starts about fifteen.) `jurisdiction` is the one whose catalogue `info` comes
+    from ("" when it is not offered there): an item refused for one reason without values is then the same frozen
+    Item for every row (_refusal)."""
 
-    __slots__ = ("components", "explain", "info", "reasons", "trace")
+    __slots__ = ("components", "explain", "info", "jurisdiction", "reasons", "trace")
 
-    def __init__(self, info: PolicyInfo, explain: bool) -> None:
+    def __init__(self, info: PolicyInfo, explain: bool, jurisdiction: str = "") -> None:
         self.info = info
         self.explain = explain
+        self.jurisdiction = jurisdiction
         self.reasons: list[Msg] = []
         self.trace: list[Msg] = []
         self.components: dict[str, Decimal] = {}
 
     def because(self, message: str, **values: Any) -> ItemBuilder:
         """A reason: the message id (data/messages) and the values it shows."""
-        self.reasons.append(Msg(message, values))
+        self.reasons.append(_msg((message, values)))
         return self
 
     def cite(self, finding: Finding) -> None:
@@ -54,7 +61,7 @@ class ItemBuilder:
     def step(self, message: str, **values: Any) -> None:
         """One line of the derivation (kept only when the arithmetic was asked for)."""
         if self.explain:
-            self.trace.append(Msg(message, values))
+            self.trace.append(_msg((message, values)))
 
     def component(self, name: str, value: Decimal) -> Decimal:
         """A named part of the amount, rounded once to the fen; the amount is the sum of its components."""
@@ -78,20 +85,38 @@ class ItemBuilder:
 
     def unmet(self, failed: Msg) -> Item:
         """Not eligible: the failed condition (from `unmet(...)`) as the last reason."""
+        if self.jurisdiction and not (failed.values or self.reasons or self.trace):
+            return _refusal(self.jurisdiction, self.info.id, failed.id)
         self.reasons.append(failed)
         return self.ineligible()
 
     def ineligible(self, message: str = "", **values: Any) -> Item:
         """Not eligible: amount 0.00 (None for eligible_only) and the failed condition as the last reason."""
+        if message and self.jurisdiction and not (values or self.reasons or self.trace):
+            return _refusal(self.jurisdiction, self.info.id, message)
         if message:
             self.because(message, **values)
         assert self.reasons, f"{self.info.id}: an ineligible item must say why"
         amount = None if self.info.certainty == "eligible_only" else NOTHING
-        return Item(self.info, False, amount, _frozen({}), tuple(self.reasons), tuple(self.trace))
+        return Item(self.info, False, amount, EMPTY, tuple(self.reasons), tuple(self.trace))
 
 
 def _frozen(components: dict[str, Decimal]) -> Mapping[str, Decimal]:
-    return MappingProxyType(components)
+    return MappingProxyType(components) if components else EMPTY
+
+
+@lru_cache(maxsize=4096)
+def _refusal(jurisdiction: str, policy_id: str, message: str) -> Item:
+    """The item of a policy offered in `jurisdiction` refused for one reason without values (an individual business
+    where a clause reaches companies only, a general taxpayer for a small-scale measure): the same for every row."""
+    info = _offered(jurisdiction)[policy_id]
+    amount = None if info.certainty == "eligible_only" else NOTHING
+    return Item(info, False, amount, EMPTY, (Msg(message),))
+
+
+@cache
+def _offered(jurisdiction: str) -> Mapping[str, PolicyInfo]:
+    return MappingProxyType({p.id: p for p in catalogue(jurisdiction)})
 
 
 @dataclass(slots=True)
@@ -122,12 +147,7 @@ class Context:
     def windows_in_year(self, name: str) -> tuple[Window, ...]:
         """The dated windows of a parameter that overlap the tax year, each cut to the year (a measure in force for
         part of it, such as 2022年第28号's 2022-10-01..12-31)."""
-        first, last = date(self.year, 1, 1), self.year_end
-        return tuple(
-            Window(max(w.start, first), min(w.end, last), w.value, w.source)
-            for w in self.params.parameter(name).windows
-            if w.start <= last and w.end >= first
-        )
+        return self.params.windows_in_year(name, self.year)
 
     def window_in_year(self, name: str) -> Window | None:
         """The first of windows_in_year, or None."""
@@ -137,7 +157,7 @@ class Context:
     def source(self, name: str, on: date | None = None) -> str:
         """The clause a parameter is written in (data/params): that of its window in force on `on` (default: the last
         day of the tax year) when the windows cite their own, else the parameter's `source`."""
-        return self.params.parameter(name).source_on(on or self.year_end)
+        return self.params.source_on(name, on or self.year_end)
 
     def offers(self, policy_id: str) -> bool:
         return policy_id in self.offered
@@ -147,8 +167,10 @@ class Context:
         return policy_id in self.offered and policy_id not in self.settled
 
     def start(self, policy_id: str) -> ItemBuilder:
-        info = self.offered.get(policy_id) or policy_info(policy_id)
-        return ItemBuilder(info, self.explain)
+        info = self.offered.get(policy_id)
+        if info is None:  # (not offered here: emit drops it)
+            return ItemBuilder(policy_info(policy_id), self.explain)
+        return ItemBuilder(info, self.explain, self.profile.jurisdiction)
 
     def emit(self, item: Item) -> None:
         """Keep the item if the jurisdiction offers its policy (a family may compute more than it offers)."""
@@ -177,7 +199,7 @@ def unmet(*conditions: Condition) -> Msg | None:
     """The first condition that fails, as its message; None when all hold."""
     for c in conditions:
         if not c.holds:
-            return Msg(c.message, c.values)
+            return _msg((c.message, c.values))
     return None
 
 

@@ -14,13 +14,16 @@ data/messages/local_taxes.toml.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import reduce
+from functools import lru_cache, reduce
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..data import DataError
 from ..messages import Msg
+from ..params import ParamSet
 from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
 from .thresholds import Threshold
 
@@ -32,14 +35,21 @@ _P = "local.six_taxes_two_fees."
 TAXES = ("resource", "property", "land_use", "stamp", "farmland")
 
 
-def surcharge_rates(ctx: Context) -> dict[str, Decimal]:
+def surcharge_rates(ctx: Context) -> Mapping[str, Decimal]:
     """The surcharges on VAT + consumption tax, as rates (fractions) by component name: 城市维护建设税 by the profile's
     `location` (城市维护建设税法 第四条), 教育费附加 and 地方教育附加."""
-    return {
-        "urban_maintenance": Decimal(ctx.param("local.urban_maintenance.rate")[ctx.profile.location]),
-        "education": ctx.dec("local.education_surcharge.rate"),
-        "local_education": ctx.dec("local.local_education_surcharge.rate"),
+    return _surcharge_rates(ctx.params, ctx.year_end, ctx.profile.location)
+
+
+@lru_cache(maxsize=256)
+def _surcharge_rates(params: ParamSet, on: date, location: str) -> Mapping[str, Decimal]:
+    """surcharge_rates of a parameter set, a day and a location: the same for every row."""
+    rates = {
+        "urban_maintenance": Decimal(params.get("local.urban_maintenance.rate", on)[location]),
+        "education": params.number("local.education_surcharge.rate", on),
+        "local_education": params.number("local.local_education_surcharge.rate", on),
     }
+    return MappingProxyType(rates)
 
 
 class Half(NamedTuple):

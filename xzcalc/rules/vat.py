@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from ..classify import size_class
 from ..messages import Msg
@@ -75,16 +76,9 @@ def _period(
     taxpayer. The line is the one in force on its first day; a measure that changes inside the period (2020-03-01:
     3% → 1%, years.md) splits the period's sales evenly by month, each part at the measures of its own months
     (the line still tested on the whole period), and the reasons say so."""
-    firsts = [add_months(start, k) for k in range(months)]
-    measures = [_measures(ctx, first) for first in firsts]
-    if all(m == measures[0] for m in measures):
+    parts = _runs(ctx.params, start, months)
+    if len(parts) == 1:
         return _part(ctx, item, label, line_name, start, sales, start, Decimal(1))
-    parts: list[tuple[date, int]] = []  # (first day, months) of runs of months under the same measures
-    for first, m in zip(firsts, measures, strict=True):
-        if parts and _measures(ctx, parts[-1][0]) == m:
-            parts[-1] = (parts[-1][0], parts[-1][1] + 1)
-        else:
-            parts.append((first, 1))
     item.because("vat.small_scale_exemption.split_by_month", period=label, months=months, changed=parts[1][0])
     total = Relief(ZERO, ZERO, ZERO)
     for first, n in parts:
@@ -96,9 +90,51 @@ def _period(
     return total
 
 
-def _measures(ctx: Context, on: date) -> tuple[object, ...]:
+def _measures(params: ParamSet, on: date) -> tuple[object, ...]:
     """The measures of B5 in force on a day (what may change inside a filing period)."""
-    return tuple(ctx.params.get_or_none(name, on) for name, _ in MEASURES)
+    return tuple(params.get_or_none(name, on) for name, _ in MEASURES)
+
+
+@lru_cache(maxsize=1024)
+def _runs(params: ParamSet, start: date, months: int) -> tuple[tuple[date, int], ...]:
+    """(first day, months) of the runs of months of a filing period under the same measures: one run unless a
+    measure changes inside the period. A function of the dated parameters alone, the same for every row."""
+    parts: list[tuple[date, int]] = []
+    for k in range(months):
+        first = add_months(start, k)
+        if parts and _measures(params, parts[-1][0]) == _measures(params, first):
+            parts[-1] = (parts[-1][0], parts[-1][1] + 1)
+        else:
+            parts.append((first, 1))
+    return tuple(parts)
+
+
+class Terms(NamedTuple):
+    """B5's parameters for part of a filing period: the line and the treatment of real estate in force on the
+    period's first day, the rates and measures on the part's (None: not in force), as data/params gives them."""
+
+    rate3: Decimal
+    rate5: Decimal
+    line: Any
+    share: Any  # exempt_3pct
+    cut: Any  # reduced_rate_3pct
+    re_outside: bool
+    special_taxed: bool
+
+
+@lru_cache(maxsize=1024)
+def _terms(params: ParamSet, line_name: str, start: date, on: date) -> Terms:
+    """The Terms of the part from `on` of the filing period from `start`: a function of the dated parameters alone,
+    the same for every row."""
+    return Terms(
+        rate3=params.number("vat.small_scale.levy_rate_3pct", on),
+        rate5=params.number("vat.small_scale.levy_rate_5pct", on),
+        line=params.get_or_none(line_name, start),
+        share=params.get_or_none("vat.small_scale.exempt_3pct", on),
+        cut=params.get_or_none("vat.small_scale.reduced_rate_3pct", on),
+        re_outside=bool(params.get_or_none("vat.small_scale.real_estate_outside_threshold", start)),
+        special_taxed=bool(params.get_or_none("vat.small_scale.special_invoice_taxed", on)),
+    )
 
 
 def _part(
@@ -115,13 +151,7 @@ def _part(
     the whole period's sales, the measures in force on `on` applied to `fraction` of them: 2021年第11号 /
     国家税务总局公告2021年第5号 第一条 (the line, without a sale of real estate), 2022年第15号 (3% exempt), 2021年第7号
     (3% at 1%), 国家税务总局公告2022年第6号 第一条 (专票 taxed), and their counterparts of other years (years.md)."""
-    rate3 = ctx.dec("vat.small_scale.levy_rate_3pct", on)
-    rate5 = ctx.dec("vat.small_scale.levy_rate_5pct", on)
-    line = ctx.params.get_or_none(line_name, start)
-    share = ctx.params.get_or_none("vat.small_scale.exempt_3pct", on)
-    cut = ctx.params.get_or_none("vat.small_scale.reduced_rate_3pct", on)
-    re_outside = bool(ctx.params.get_or_none("vat.small_scale.real_estate_outside_threshold", start))
-    special_taxed = bool(ctx.params.get_or_none("vat.small_scale.special_invoice_taxed", on))
+    rate3, rate5, line, share, cut, re_outside, special_taxed = _terms(ctx.params, line_name, start, on)
     # a measure not in force that period: nothing exempt, no rate cut
     cut_rate = rate3 if cut is None else Decimal(cut)
     total = whole.s3 + whole.s5
@@ -181,9 +211,31 @@ def _part(
     return Relief(exempt, reduced, due - exempt - reduced)
 
 
+@cache
 def _label(period: str, number: int, year: int) -> Msg:
     """A filing period as the reasons name it, with its tax year (2022年第1季度 / 2022 Q1)."""
     return Msg(f"vat.small_scale_exemption.{period}", {"n": number, "year": year})
+
+
+@lru_cache(maxsize=256)
+def _measures_in_year(params: ParamSet, year: int, period: str) -> tuple[Msg, ...]:
+    """B5's line and measures in force in the tax year, each with its dates and clause, as the reason lists them:
+    a function of the dated parameters alone, the same for every row."""
+    rate3 = params.number("vat.small_scale.levy_rate_3pct", date(year, 12, 31))
+    line_message = f"vat.small_scale_exemption.measure.{period}_threshold"
+    return tuple(
+        Msg(
+            message,
+            {
+                "value": w.value,
+                "when": _span(w.start, w.end),
+                "rate3": rate3,
+                "source": params.source_on(name, w.start),
+            },
+        )
+        for name, message in ((LINES[period], line_message), *MEASURES)
+        for w in params.windows_in_year(name, year)
+    )
 
 
 def small_scale_exemption(ctx: Context) -> None:
@@ -226,16 +278,7 @@ def small_scale_exemption(ctx: Context) -> None:
     red = item.component("reduced_rate", reduced)
     sur = item.component("surcharges", (exempt + reduced) * rate)
     item.step("vat.small_scale_exemption.surcharges", exempt=exempt, reduced=reduced, rate=rate, surcharges=sur)
-    rate3 = ctx.dec("vat.small_scale.levy_rate_3pct")
-    line_message = f"vat.small_scale_exemption.measure.{v.period}_threshold"
-    measures = [
-        Msg(
-            message,
-            {"value": w.value, "when": _span(w.start, w.end), "rate3": rate3, "source": ctx.source(name, w.start)},
-        )
-        for name, message in ((line_name, line_message), *MEASURES)
-        for w in ctx.windows_in_year(name)
-    ]
+    measures = _measures_in_year(ctx.params, ctx.year, v.period)
     if measures:
         item.because("vat.small_scale_exemption.rule", measures=measures)
     else:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
 from ..inputs import control_character, printable
@@ -78,7 +78,7 @@ __all__ = [
 
 T = TypeVar("T")
 D0: Final = Decimal(0)
-MEMO_SIZE: Final = 4096  # distinct texts a repeating kind remembers before it starts again
+MEMO_SIZE: Final = 4096  # distinct (text, path) pairs a repeating kind remembers (least recently used go first)
 
 
 class ProfileError(ValueError):
@@ -156,24 +156,16 @@ class Scalar(Value, Generic[T]):
     parsed value of each text is remembered. A parse depends on the text alone, never on the path, which only errors
     name — and errors are not remembered."""
 
+    remembered: Callable[[str, str], T]
+    """parse(text, path), remembered per (text, path) by functools.lru_cache (MEMO_SIZE of them; errors are not)."""
+
     def __init__(self) -> None:
-        self._memo: dict[str, T] = {}
+        self.remembered = lru_cache(maxsize=MEMO_SIZE)(self.parse)
 
     def parse(self, value: object, path: str) -> T:
         """`value` (int, Decimal, bool, date or str as TOML/JSON give them) as this kind's typed value, or
         ProfileError(path, value, expected)."""
         raise NotImplementedError
-
-    def remembered(self, text: str, path: str) -> T:
-        """parse(text, path), from the memo when this text was seen before."""
-        memo = self._memo
-        result = memo.get(text)
-        if result is None:
-            result = self.parse(text, path)
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[text] = result
-        return result
 
     def read(self, value: object, path: str) -> Any:
         """A value of a nested mapping (TOML, JSON, --set) → T, or BLANK to keep the declared default: a blank
@@ -194,15 +186,13 @@ class Scalar(Value, Generic[T]):
                 return BLANK if is_blank(value) else parse(value, path)
 
             return cell
-        memo = self._memo
         remembered = self.remembered
 
         def repeated(value: Any) -> Any:
             if type(value) is str:
                 if not value or value.isspace():
                     return BLANK
-                result = memo.get(value)
-                return remembered(value, path) if result is None else result
+                return remembered(value, path)
             return BLANK if value is None else parse(value, path)
 
         return repeated
