@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["cells", "wrap"]
 
@@ -20,7 +20,7 @@ _OPENING = set("（「『“‘《〔【〈([{")
 # document number (晋政办发〔2022〕34号, 人社部发〔2022〕23号), a clause (第11条, 第十三条)
 _ISSUERS = "财政部|国家税务总局|税务总局|科技部|国家发展改革委|工业和信息化部|人力资源社会保障部|海关总署"
 _WHOLE = re.compile(
-    rf"各县〈市、区〉人民政府|内蒙古方案|(?:(?:{_ISSUERS}) ?)*公告\d{{4}}年第\d+号"
+    rf"各县〈市、区〉人民政府|(?:(?:{_ISSUERS}) ?)*公告\d{{4}}年第\d+号"
     r"|[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号|第[\d一二三四五六七八九十百]+[条号款项]"
 )
 _COUNTERS = set("年月日号条款项元万亿人个次倍")  # 2021年, 第13号, 500万元: a number keeps its unit
@@ -43,7 +43,14 @@ def _is_wide(ch: str) -> bool:
     return _char_cells(ch) == 2
 
 
-_TOKEN = re.compile(_WHOLE.pattern + r"|.", re.S)
+@cache
+def _token() -> re.Pattern[str]:
+    """_WHOLE, the local documents named without a number (from data/jurisdictions.toml), or one
+    character."""
+    from ..params import local_documents
+
+    named = "".join(f"|{re.escape(doc)}" for doc in local_documents() if "〔" not in doc)
+    return re.compile(_WHOLE.pattern + named + r"|.", re.S)
 
 
 def _pieces(text: str) -> list[tuple[str, bool]]:
@@ -69,7 +76,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             out.append((piece, space))
         space = False
 
-    for m in _TOKEN.finditer(text):
+    for m in _token().finditer(text):
         ch = m.group()
         if len(ch) > 1:  # a span kept whole
             if run:
