@@ -43,7 +43,7 @@ class Job:
     format and the reform."""
 
     header: tuple[str, ...]
-    fmt: str  # csv | jsonl
+    fmt: str  # csv | jsonl | xlsx | parquet
     delimiter: str = ","
     reform: Reform | None = None
     decoding: str = AUTO  # how each record is decoded: AUTO (UTF-8, else GB18030) or one codec
@@ -321,6 +321,44 @@ class ChunkWriter:
                 out[pos[1]] = str(amount)
         return out
 
+    def json_row(self, r: RowResult) -> dict[str, Any]:
+        """The row as a JSONL object: the CSV's columns in the CSV's order (contract.md "Added 2026-11"), typed as
+        the Parquet output types them — line and year integers, amounts text with two decimals (JSON money is
+        text), eligibility a boolean (null for a measure not computed in the row's year), classifications and
+        carried cells text, null for an empty cell; id and name always text, kept exactly (no spreadsheet prefix)."""
+        out: list[Any] = [None] * len(self.columns)
+        out[0] = r.line
+        out[1] = r.id
+        out[2] = r.name
+        if self.extra:
+            start = len(self.columns) - 1 - self.extra
+            for j, text in enumerate(r.carried):
+                out[start + j] = text or None
+            start += len(self.carried)
+            for j, (_, pid, _) in enumerate(self.claimed):
+                amount = r.unclaimed.get(pid)
+                out[start + j] = None if amount is None else str(amount)
+        if r.error:
+            out[-1] = r.error
+            return dict(zip(self.columns, out, strict=True))
+        out[3] = r.jurisdiction or None
+        out[4] = r.year
+        classification = r.classification
+        for name, col in self.class_cols:
+            out[col] = cell_text(classification.get(name)) or None
+        totals = r.totals
+        for kind, col in self.total_cols:
+            out[col] = str(totals[kind])
+        positions = self.positions
+        for pid, _, eligible, amount, status in r.items:
+            pos = positions.get(pid)
+            if pos is None:
+                continue  # (a policy added to the catalogue after the layout was fixed)
+            out[pos[0]] = eligible if status == "computed" else None
+            if pos[1] >= 0 and amount is not None:
+                out[pos[1]] = str(amount)
+        return dict(zip(self.columns, out, strict=True))
+
     def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
         """A chunk of records → the output text of their rows (for Parquet: a record batch), in order, and their
         summary (blank records counted, without a row)."""
@@ -341,7 +379,6 @@ class ChunkWriter:
         fmt = self.job.fmt
         csv_out = fmt == "csv"
         rows: list[list[str]] = []
-        names = self.cols.carried_names
         groups = self.groups
         for record in records:
             r = self.row(record)
@@ -354,10 +391,7 @@ class ChunkWriter:
             elif fmt == "xlsx":
                 rows.append(self.csv_row(r))
             else:
-                data = r.to_json()
-                if names:
-                    data["carried"] = dict(zip(names, r.carried or ("",) * len(names), strict=True))
-                parts.append(json.dumps(data, ensure_ascii=False) + "\n")
+                parts.append(json.dumps(self.json_row(r), ensure_ascii=False) + "\n")
         if fmt == "xlsx":
             return rows, summary
         return "".join(parts), summary
