@@ -595,6 +595,79 @@ def test_both_xlsx_readers_give_the_same_cells(tmp_path: Path) -> None:
     source.close()
 
 
+def _rewrite_sheet(path: Path, replacements: list[tuple[str, str]]) -> None:
+    """Edit the first sheet's XML of a saved workbook (what openpyxl cannot write: saved values, shared formulas)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    for old, new in replacements:
+        assert old in xml, old
+        xml = xml.replace(old, new)
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_a_formula_with_no_value_saved_is_the_rows_error(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook a program wrote holds formulas without the values Excel saves with them; both readers give such a
+    cell as blank, which computed 0. It is the row's error, naming the column and the formula; a formula with a value
+    saved (a number, or empty text) is read as that value; the other rows are computed."""
+    from xzcalc.batch import driver
+    from xzcalc.batch.xlsx import XlsxSource
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "企业名称", "地区", "应纳税所得额（万元）", "营业收入（万元）"])
+    sheet.append(["A", "甲", "忻州", 100, 2000])
+    sheet.append(["B", "乙", "忻州", "=D2*2", 2000])  # line 3: no value saved
+    sheet.append(["C", "丙", "忻州", "=D2*1", 2000])  # line 4: 100 saved (below)
+    sheet.append(["D", "丁", "忻州", 100, "=T(1)"])  # line 5: empty text saved (below)
+    sheet.append(["E", "戊", "忻州", 100, 2000])
+    sheet["D7"] = "=D6*2"  # line 7: a row of a formula alone, past the cells with values
+    sheet.append(["F", "己", "忻州", "=D2*3", 2000])  # line 8 and 9: a shared formula (below)
+    sheet.append(["G", "庚", "忻州", "=D3*3", 2000])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    _rewrite_sheet(
+        path,
+        [
+            ('<c r="D4"><f>D2*1</f><v /></c>', '<c r="D4"><f>D2*1</f><v>100</v></c>'),
+            ('<c r="E5"><f>T(1)</f><v /></c>', '<c r="E5" t="str"><f>T(1)</f><v></v></c>'),
+            ('<c r="D8"><f>D2*3</f><v /></c>', '<c r="D8"><f t="shared" ref="D8:D9" si="0">D2*3</f></c>'),
+            ('<c r="D9"><f>D3*3</f><v /></c>', '<c r="D9"><f t="shared" si="0"/></c>'),
+        ],
+    )
+
+    class Engine(XlsxSource):
+        def __init__(self, source: str, sheet: str | None) -> None:
+            super().__init__(source, sheet, engine)
+
+    monkeypatch.setattr(driver, "XlsxSource", Engine)
+    out = tmp_path / "o.jsonl"
+    report = run(str(path), str(out), jobs=1)
+    rows = {r["line"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert sorted(rows) == [2, 3, 4, 5, 6, 7, 8, 9]
+    advice = "a formula with no value saved — expected a number; open and save the file in Excel/WPS, or paste values"
+    assert rows[3]["error"] == f"应纳税所得额（万元）: =D2*2: {advice}"
+    assert rows[3]["id"] == "B" and rows[3]["name"] == "乙"
+    assert rows[7]["error"] == f"应纳税所得额（万元）: =D6*2: {advice}"
+    assert rows[8]["error"] == f"应纳税所得额（万元）: =D2*3: {advice}"
+    assert rows[9]["error"] == f"应纳税所得额（万元）: =D3*3: {advice}"  # the shared formula, moved a row
+    for line in (2, 4, 5, 6):
+        assert rows[line]["error"] is None, rows[line]
+    # 1,000,000 yuan of taxable income (100 万元): the saved value 100 reads as the typed 100
+    slpe = "cit.small_low_profit.amount"
+    assert rows[2][slpe] == rows[4][slpe] == rows[5][slpe] == rows[6][slpe] != "0.00"
+    assert report.summary.failed == 4
+
+
 def test_unusable_workbooks_and_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:
     (tmp_path / "fake.xlsx").write_text("id,revenue\n1,2\n", encoding="utf-8")
     (tmp_path / "empty.xlsx").write_bytes(b"")

@@ -21,7 +21,7 @@ from ..schema.build import RowReader, cell_column
 from ..schema.kinds import MONEY, ProfileError
 from .bureau import CellError, Columns
 from .io import AUTO, csv_field, decode
-from .records import MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
+from .records import FORMULA, MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
 from .rows import Layout, RowEngine, RowResult, cell_text, layout
 from .summary import Summary
 
@@ -130,6 +130,15 @@ class ChunkWriter:
         n = len(values)
         if n != self.width and (n < self.width or any(v.strip() for v in values[self.width :])):
             return self._error(line, values, f"the row has {n} cells but the header has {self.width} columns")
+        if FORMULA in text and self.job.encoding == "xlsx":
+            unsaved = [
+                f"{self._column(i)}: {echo(v[len(FORMULA) :])}: a formula with no value saved — expected a number; "
+                "open and save the file in Excel/WPS, or paste values"
+                for i, v in enumerate(values)
+                if v.startswith(FORMULA)
+            ]
+            if unsaved:
+                return self._error(line, values, "; ".join(unsaved))
         if _CONTROL.search(text):
             for i, v in enumerate(values):
                 if _CONTROL.search(v):
@@ -216,7 +225,7 @@ class ChunkWriter:
         if not 0 <= col < len(values):
             return ""
         text = values[col].strip()
-        if len(text) > MAX_CELL_CHARS or _CONTROL.search(text) or "\ufffd" in text:
+        if len(text) > MAX_CELL_CHARS or _CONTROL.search(text) or "\ufffd" in text or FORMULA in text:
             return ""
         return text
 
