@@ -722,6 +722,48 @@ def test_header_row_skips_title_lines_of_a_csv(tmp_path: Path) -> None:
         run(str(src), str(out))  # the title taken for the header
 
 
+def test_a_title_row_taken_for_the_header_says_where_the_header_seems_to_be(tmp_path: Path) -> None:
+    """Line 1 names no column and a later line (within the first 10) would be a valid header: the error says which,
+    as a --header-row to give; in a CSV (GB18030 or UTF-8) and a workbook."""
+    text = "2022年度忻州市企业名单,,\n制表单位：某局,,\n序号,地区,应纳税所得额（万元）\nA,忻州,100\n"
+    for encoding in ("gb18030", "utf-8"):
+        src = tmp_path / f"in.{encoding}.csv"
+        src.write_bytes(text.encode(encoding))
+        with pytest.raises(BatchError) as e:
+            run(str(src), str(tmp_path / "o.csv"))
+        assert str(e.value) == (
+            "line 1 has 1 column and none is a profile field (the first: '2022年度忻州市企业名单') — a title above the "
+            "header? (the header seems to be line 3: --header-row 3)"
+        )
+    done = xzcalc("batch", str(tmp_path / "in.utf-8.csv"), "-o", str(tmp_path / "o.csv"))
+    assert done.returncode == 2 and "(the header seems to be line 3: --header-row 3)" in done.stderr
+    assert "Traceback" not in done.stderr
+    # a bureau's header with a column of its own (所属县): still the likely header, and --keep then carries it
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年度忻州市企业名单"])
+    sheet.append([])
+    sheet.append(["序号", "地区", "所属县", "应纳税所得额（万元）"])
+    sheet.append(["A", "忻州", "代县", 100])
+    book.save(tmp_path / "t.xlsx")
+    with pytest.raises(BatchError) as e:
+        run(str(tmp_path / "t.xlsx"), str(tmp_path / "o.csv"))
+    assert str(e.value).endswith("(the header seems to be line 3: --header-row 3)")
+    report = run(str(tmp_path / "t.xlsx"), str(tmp_path / "o.csv"), header_row=3, keep=("所属县",))
+    assert report.summary.rows == 1 and report.summary.failed == 0
+    # no line below would do: no guess
+    (tmp_path / "none.csv").write_text("名单,\n甲,乙\n丙,丁\n", encoding="utf-8")
+    with pytest.raises(BatchError) as e:
+        run(str(tmp_path / "none.csv"), str(tmp_path / "o.csv"))
+    assert "seems to be" not in str(e.value)
+    # a header of line 1 with one known column is not a title row
+    (tmp_path / "one.csv").write_text("地区,备注\n忻州,x\n", encoding="utf-8")
+    with pytest.raises(BatchError) as e:
+        run(str(tmp_path / "one.csv"), str(tmp_path / "o.csv"))
+    assert "seems to be" not in str(e.value)
+
+
 def test_the_rows_sheet_holds_numbers_booleans_and_text_never_a_formula(tmp_path: Path) -> None:
     """The 结果 sheet's cells read back (openpyxl, not write-only) as they were meant: amounts as numbers with two
     decimals written from their digits, line numbers as whole numbers, true/false as booleans, a carried number as a
