@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -901,6 +902,35 @@ def test_the_terminal_summary_shows_at_most_thirty_values_of_a_group_column(tmp_
     assert sum(1 for line in shown.splitlines() if line.startswith("  [企业: ")) == TERMINAL_GROUPS
     assert "--summary" in shown
     assert len(report.to_json()["by_column"]["企业"]) == TERMINAL_GROUPS + 5  # (all of them in the JSON)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_terminal_summary_fits_the_width_wrapped_at_words(
+    tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line of the summary fits the terminal's width (COLUMNS, else stderr's terminal, else 80), long lines
+    wrapped at words: nothing is lost, a policy id or a number is never cut, the number columns stay on their line."""
+    from xzcalc.views.summary import summary_text, terminal_width
+    from xzcalc.views.wrap import cells
+
+    src = ROOT / "data" / "examples" / "enterprises.csv"
+    report = run(str(src), str(tmp_path / "o.csv"), jobs=1, group_by=("jurisdiction",))
+    wide = summary_text(report, lang, width=1000)
+    assert max(map(cells, wide.splitlines())) > 100  # (there is something to wrap)
+    words = set(re.findall(r"[a-z_]+(?:\.[a-z_]+)+|[\d,]+\.\d\d", wide))  # policy ids, amounts
+    for width in (40, 60, 80, 120):
+        text = summary_text(report, lang, width=width)
+        assert all(cells(line) <= width for line in text.splitlines()), width
+        assert "".join(text.split()) == "".join(wide.split()), width
+        shown = set(re.findall(r"[a-z_]+(?:\.[a-z_]+)+|[\d,]+\.\d\d", text))
+        assert words <= shown, (width, words - shown)
+        for line in wide.splitlines():  # a table row's counts and amount (44 cells) stay together on one line
+            if width >= 60 and (m := re.match(r"^( {4} *[\d,]+ +[\d,]+\.\d\d +[\d,]+)  ", line)):
+                assert any(row.startswith(m[1]) for row in text.splitlines()), (width, m[1])
+    monkeypatch.setenv("COLUMNS", "72")
+    assert terminal_width() == 72 and summary_text(report, lang) == summary_text(report, lang, width=72)
+    monkeypatch.delenv("COLUMNS")
+    assert terminal_width() == 80  # stderr is not a terminal under pytest
 
 
 def test_a_kept_field_is_carried_as_written_and_still_read(tmp_path: Path) -> None:
