@@ -363,6 +363,36 @@ def test_params_reform_applies_to_every_row(tmp_path: Path) -> None:
     assert before["total.tax_reduction"] != after["total.tax_reduction"]
 
 
+def test_the_summary_names_the_reform_applied(tmp_path: Path) -> None:
+    """--params: the terminal summary and the --summary JSON name the reform file and each parameter it changes
+    (with the value it gives); without one, no such line and "reform": null."""
+    rows = [{"id": "1", "name": "忻州测试", "income.taxable_income": "200万", "employees": "50"}]
+    src = write_csv(tmp_path / "in.csv", rows, columns=["id", "name", "income.taxable_income", "employees"])
+    reform = tmp_path / "reform.toml"
+    reform.write_text(
+        "[cit.rate]\nvalue = 0.2\n\n[subsidy.first_set_equipment.cap]\n"
+        "values = [{ from = 2022-01-01, until = 2022-12-31, value = 500000 }]\n",
+        encoding="utf-8",
+    )
+    for lang, word in (("zh", "参数改革"), ("en", "reform")):
+        done = xzcalc("batch", str(src), "-o", str(tmp_path / "o.csv"), "--params", str(reform), "--lang", lang,
+                      "--summary", str(tmp_path / "s.json"))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        said = " ".join(done.stderr.split())  # (wrapped to the terminal's width)
+        assert (
+            f"{word} (--params reform.toml): cit.rate = 0.2; "
+            "subsidy.first_set_equipment.cap = 2022-01-01..2022-12-31: 500000"
+        ) in said, done.stderr
+    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert data["reform"] == {
+        "file": "reform.toml",
+        "parameters": {"cit.rate": "0.2", "subsidy.first_set_equipment.cap": "2022-01-01..2022-12-31: 500000"},
+    }
+    done = xzcalc("batch", str(src), "-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "s.json"))
+    assert "--params" not in done.stderr
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["reform"] is None
+
+
 def test_first_set_cap_reform_changes_exactly_that_item_in_batch(tmp_path: Path) -> None:
     """Issue 5: a reform raising the first-set cap (忻政办发〔2022〕34号 第46条) to 500,000 changes, in every row,
     the first-set item (10% × 6,000,000 = 600,000 → capped 300,000, then 500,000) and the subsidy total only."""

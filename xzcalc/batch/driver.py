@@ -30,7 +30,7 @@ from .io import (
 from .pool import Pool, WorkerLost
 from .records import MAX_RECORD_BYTES, Record
 from .rows import layout
-from .summary import Report, Summary
+from .summary import ReformApplied, Report, Summary
 from .worker import ChunkWriter, Job, quiet_gc
 from .xlsx import MAX_SHEET_ROWS, XlsxOutput, XlsxSource, is_xlsx
 
@@ -384,6 +384,7 @@ def run(
             as_of,
             receipt(reform_bytes),
             scheduler,
+            None if reform is None else ReformApplied.of(reform),
         )
         if fmt == "xlsx":
             out.summary_sheet(report, lang or "zh")

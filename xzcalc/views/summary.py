@@ -66,6 +66,13 @@ class _Summary(Protocol):  # batch.Summary, as read here
     def by_policy(self, policies: Sequence[str], dimension: int = 0, value: str | None = None) -> Sequence[_Line]: ...
 
 
+class _Reform(Protocol):  # batch.summary.ReformApplied
+    @property
+    def file(self) -> str: ...
+    @property
+    def parameters(self) -> Sequence[tuple[str, str]]: ...
+
+
 class _Report(Protocol):  # batch.Report, as read here
     @property
     def summary(self) -> _Summary: ...
@@ -85,6 +92,8 @@ class _Report(Protocol):  # batch.Report, as read here
     def receipt(self) -> Mapping[str, str | None]: ...
     @property
     def scheduler(self) -> str | None: ...
+    @property
+    def reform(self) -> _Reform | None: ...
     def unclaimed(self) -> Sequence[_Unclaimed]: ...
 
 
@@ -176,6 +185,9 @@ def _summary_lines(report: _Report, lang: str) -> list[_Parts]:
             f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, {engine})",
         ),
     ]
+    if report.reform is not None:  # every row computed under the reform: said before any number
+        changes = "; ".join(f"{name} = {value}" for name, value in report.reform.parameters)
+        lines.append(("", f"{'参数改革' if zh else 'reform'} (--params {report.reform.file}): {changes}", "    "))
     for line, ident, error in s.errors[:5]:
         where = f"第{line}行" if zh else f"line {line}"
         lines.append(("  ", f"{where}{f' ({ident})' if ident else ''}: {error}", "    "))
@@ -258,6 +270,10 @@ def summary_rows(report: _Report, lang: str = "zh") -> list[list[object]]:
         rows.append([_w("as_of", lang), report.as_of.isoformat()])
     for key, value in report.receipt.items():
         rows.append([f"{_w('receipt', lang)}.{key}", value])
+    if report.reform is not None:
+        rows.append(["--params", report.reform.file])
+        for name, value in report.reform.parameters:
+            rows.append([f"--params.{name}", value])
     rows.append([])
     rows.append([_w("totals", lang)])
     rows.append([_w("kind", lang), _w("title", lang), _w("amount", lang)])
