@@ -79,6 +79,18 @@ class ChunkWriter:
         self.claimed = cols.claimed
         self.extra = len(cols.carried) + len(cols.claimed)  # output columns before `error`
         self.columns = self.output_columns(self.layout, cols)
+        # a carried column named as an output column (--keep jurisdiction, --keep error): a JSON object has each key
+        # once, and the computed value keeps it (the CSV has both columns)
+        start = len(self.columns) - 1 - self.extra
+        kept = range(start, start + len(self.carried))
+        chosen: dict[str, int] = {}
+        for i, name in enumerate(self.columns):
+            if name not in chosen or (chosen[name] in kept and i not in kept):
+                chosen[name] = i
+        self.json_cells = sorted(chosen.values())
+        self.json_names = [self.columns[i] for i in self.json_cells]
+        if len(self.json_cells) == len(self.columns):
+            self.json_cells = []
         from ..params import all_policies
 
         self.entitled = frozenset(p.id for p in all_policies() if p.certainty == "entitled")
@@ -349,7 +361,7 @@ class ChunkWriter:
                 out[start + j] = None if amount is None else str(amount)
         if r.error:
             out[-1] = r.error
-            return dict(zip(self.columns, out, strict=True))
+            return self._json_object(out)
         out[3] = r.jurisdiction or None
         out[4] = r.year
         classification = r.classification
@@ -366,6 +378,11 @@ class ChunkWriter:
             out[pos[0]] = eligible if status == "computed" else None
             if pos[1] >= 0 and amount is not None:
                 out[pos[1]] = str(amount)
+        return self._json_object(out)
+
+    def _json_object(self, out: list[Any]) -> dict[str, Any]:
+        if self.json_cells:
+            return dict(zip(self.json_names, [out[i] for i in self.json_cells], strict=True))
         return dict(zip(self.columns, out, strict=True))
 
     def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
