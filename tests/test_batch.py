@@ -91,12 +91,15 @@ def test_each_batch_row_equals_the_calc_json(tmp_path: Path) -> None:
         assert record["error"] is None
         assert record["name"] == expected["profile"]["name"]
         assert record["jurisdiction"] == expected["jurisdiction"] and record["year"] == expected["year"]
-        assert record["classification"] == expected["classification"]
-        assert record["totals"] == expected["totals"]
-        assert record["items"] == [
-            {"policy": i["policy"], "kind": i["kind"], "eligible": i["eligible"], "amount": i["amount"]}
-            for i in expected["items"]
-        ]
+        for name, value in expected["classification"].items():  # (the CSV's text: true/false, a class)
+            assert record[f"classification.{name}"] == (None if value is None else str(value).lower())
+        for kind, total in expected["totals"].items():
+            assert record[f"total.{kind}"] == total
+        for item in expected["items"]:
+            assert record[f"{item['policy']}.eligible"] is item["eligible"]
+            if item["amount"] is not None:
+                assert record[f"{item['policy']}.amount"] == item["amount"]
+        assert list(record) == layout().columns()
 
 
 def test_csv_columns_carry_the_same_values(tmp_path: Path) -> None:
@@ -357,7 +360,37 @@ def test_params_reform_applies_to_every_row(tmp_path: Path) -> None:
     changed = xzcalc("batch", str(src), "-f", "jsonl", "-q", "--params", str(reform))
     assert base.returncode == 0 and changed.returncode == 0, changed.stderr
     before, after = json.loads(base.stdout), json.loads(changed.stdout)
-    assert before["totals"]["tax_reduction"] != after["totals"]["tax_reduction"]
+    assert before["total.tax_reduction"] != after["total.tax_reduction"]
+
+
+def test_the_summary_names_the_reform_applied(tmp_path: Path) -> None:
+    """--params: the terminal summary and the --summary JSON name the reform file and each parameter it changes
+    (with the value it gives); without one, no such line and "reform": null."""
+    rows = [{"id": "1", "name": "忻州测试", "income.taxable_income": "200万", "employees": "50"}]
+    src = write_csv(tmp_path / "in.csv", rows, columns=["id", "name", "income.taxable_income", "employees"])
+    reform = tmp_path / "reform.toml"
+    reform.write_text(
+        "[cit.rate]\nvalue = 0.2\n\n[subsidy.first_set_equipment.cap]\n"
+        "values = [{ from = 2022-01-01, until = 2022-12-31, value = 500000 }]\n",
+        encoding="utf-8",
+    )
+    for lang, word in (("zh", "参数改革"), ("en", "reform")):
+        done = xzcalc("batch", str(src), "-o", str(tmp_path / "o.csv"), "--params", str(reform), "--lang", lang,
+                      "--summary", str(tmp_path / "s.json"))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        said = " ".join(done.stderr.split())  # (wrapped to the terminal's width)
+        assert (
+            f"{word} (--params reform.toml): cit.rate = 0.2; "
+            "subsidy.first_set_equipment.cap = 2022-01-01..2022-12-31: 500000"
+        ) in said, done.stderr
+    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert data["reform"] == {
+        "file": "reform.toml",
+        "parameters": {"cit.rate": "0.2", "subsidy.first_set_equipment.cap": "2022-01-01..2022-12-31: 500000"},
+    }
+    done = xzcalc("batch", str(src), "-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "s.json"))
+    assert "--params" not in done.stderr
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["reform"] is None
 
 
 def test_first_set_cap_reform_changes_exactly_that_item_in_batch(tmp_path: Path) -> None:
@@ -390,17 +423,17 @@ def test_first_set_cap_reform_changes_exactly_that_item_in_batch(tmp_path: Path)
     assert base.returncode == 0 and changed.returncode == 0, changed.stderr
     for before_line, after_line in zip(base.stdout.splitlines(), changed.stdout.splitlines(), strict=True):
         before, after = json.loads(before_line), json.loads(after_line)
-        amounts_before = {i["policy"]: i["amount"] for i in before["items"]}
-        amounts_after = {i["policy"]: i["amount"] for i in after["items"]}
+        amounts_before = {k.removesuffix(".amount"): v for k, v in before.items() if k.endswith(".amount")}
+        amounts_after = {k.removesuffix(".amount"): v for k, v in after.items() if k.endswith(".amount")}
         differing = {pid for pid in amounts_before if amounts_before[pid] != amounts_after[pid]}
         assert differing == {"subsidy.first_set_equipment"}, before["id"]
         assert (amounts_before["subsidy.first_set_equipment"], amounts_after["subsidy.first_set_equipment"]) == (
             "300000.00",
             "500000.00",
         )
-        assert Decimal(after["totals"]["subsidy"]) - Decimal(before["totals"]["subsidy"]) == 200000
-        assert {k: v for k, v in after["totals"].items() if k != "subsidy"} == {
-            k: v for k, v in before["totals"].items() if k != "subsidy"
+        assert Decimal(after["total.subsidy"]) - Decimal(before["total.subsidy"]) == 200000
+        assert {k: v for k, v in after.items() if k.startswith("total.") and k != "total.subsidy"} == {
+            k: v for k, v in before.items() if k.startswith("total.") and k != "total.subsidy"
         }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import subprocess
 import sys
 from decimal import Decimal
@@ -93,6 +94,42 @@ def test_parquet_output_has_the_csv_values_bad_rows_included(tmp_path: Path) -> 
     # text is kept exactly (the CSV's spreadsheet prefix is the CSV's)
     assert table.column("name")[17].as_py() == rows[17]["name"]
     assert table.column("id")[31].as_py() == "@SUM(1)"
+
+
+def test_jsonl_output_has_the_csv_columns_and_values_bad_rows_included(tmp_path: Path) -> None:
+    """contract.md "Added 2026-11": the JSONL keeps the CSV's column names in the CSV's order, one flat object a
+    line, typed as the Parquet output types them (amounts as text with two decimals, line and year integers,
+    eligibility booleans, null for an empty cell) — the same values as the CSV, column for column."""
+    rows = rows_with_bad_ones(200, seed=11)
+    src = write_csv(tmp_path / "in.csv", rows)
+    run(str(src), str(tmp_path / "out.csv"), jobs=1)
+    report = run(str(src), str(tmp_path / "out.jsonl"), jobs=2, chunk_rows=37)
+    expected = read_csv(tmp_path / "out.csv")
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(list(line) == list(expected[0]) for line in lines)
+    assert [{c: as_csv_cell(c, v) for c, v in line.items()} for line in lines] == expected
+    assert report.summary.failed == 5
+    table = pq.read_table(run_parquet(src, tmp_path)).to_pylist()
+    for line, row in zip(lines, table, strict=True):
+        for column, value in row.items():
+            got = line[column]
+            if isinstance(value, Decimal):
+                assert isinstance(got, str) and got == f"{value:.2f}", column
+            else:
+                assert got == value or (value is None and got == "" and column in ("id", "name")), column
+    ok = next(line for line in lines if line["error"] is None)
+    assert isinstance(ok["line"], int) and isinstance(ok["year"], int)
+    assert ok["total.tax_reduction"].count(".") == 1 and len(ok["total.tax_reduction"].split(".")[1]) == 2
+    assert isinstance(ok["cit.small_low_profit.eligible"], bool)
+    bad = next(line for line in lines if line["error"] is not None)
+    assert bad["total.tax_reduction"] is None and bad["jurisdiction"] is None and bad["year"] is None
+    assert lines[17]["name"] == rows[17]["name"] and lines[31]["id"] == "@SUM(1)"  # kept exactly
+
+
+def run_parquet(src: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "same.parquet"
+    run(str(src), str(out), jobs=1)
+    return out
 
 
 def test_parquet_output_types(tmp_path: Path) -> None:

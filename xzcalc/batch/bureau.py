@@ -324,6 +324,20 @@ def resolve_columns(
     return Columns(header, tuple(paths), tuple(cells), tuple(carried), groups, tuple(claimed))
 
 
+def known_column(name: str) -> bool:
+    """Whether a header cell names a column `resolve_columns` reads (a path, `id`, a Chinese name or title, with or
+    without a unit; a claimed amount) — whatever its unit: the test of a title row taken for the header."""
+    name = name.strip().lstrip("\ufeff").strip()
+    if not name:
+        return False
+    base = name
+    m = _UNIT.match(name)
+    if m and m.group(2) in _units():
+        base = m.group(1)
+    titles = _titles()
+    return bool(_claimed_policy(base) or _is_path(base) or base in titles or _is_path(name) or name in titles)
+
+
 def _shown(text: str) -> str:
     """A header cell as an error line quotes it: repr (control characters escaped), cut at 60 characters."""
     return repr(text if len(text) <= 60 else text[:57] + "...")

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..receipt import receipt
-from .bureau import numeric_columns, output_titles, resolve_columns
+from .bureau import known_column, numeric_columns, output_titles, resolve_columns
 from .io import (
     BatchError,
     Interrupted,
@@ -30,7 +30,7 @@ from .io import (
 from .pool import Pool, WorkerLost
 from .records import MAX_RECORD_BYTES, Record
 from .rows import layout
-from .summary import Report, Summary
+from .summary import ReformApplied, Report, Summary
 from .worker import ChunkWriter, Job, quiet_gc
 from .xlsx import MAX_SHEET_ROWS, XlsxOutput, XlsxSource, is_xlsx
 
@@ -186,6 +186,44 @@ def _fits(delimiter: str, width: int) -> Any:
     return fits
 
 
+TITLE_LINES_LOOKED_AT = 10  # a title row above the header: the header is looked for this far down
+
+
+def _header_below(reader: Any, src: Any, keep: Sequence[str], group_by: Sequence[str]) -> int:
+    """When line 1 names no column (a title above the header): the first line up to TITLE_LINES_LOOKED_AT that would
+    be a valid header — or, failing one, whose named cells are at least two and most of its cells (a bureau's
+    header with columns of its own, for --keep) — or 0."""
+    likely = 0
+    for line in range(2, TITLE_LINES_LOOKED_AT + 1):
+        try:
+            cells = reader.header(line) if isinstance(src, XlsxSource) else read_header_cells(reader, src, 1)[0]
+        except BatchError:
+            break
+        named = [c for c in cells if c.strip()]
+        known = sum(1 for c in named if known_column(c))
+        if not known:
+            continue
+        try:
+            resolve_columns(cells, keep, group_by)
+        except BatchError:
+            if not likely and known >= 2 and known * 2 >= len(named):
+                likely = line
+            continue
+        return line
+    return likely
+
+
+def _title_row(raw: Sequence[str], line: int) -> str:
+    """The one line for a title row taken for the header (instead of the list of unknown columns, each with a field
+    it is not): what line 1 holds and where the header seems to be."""
+    named = [c.strip() for c in raw if c.strip()]
+    first = repr(named[0] if len(named[0]) <= 60 else named[0][:57] + "...")
+    return (
+        f"line 1 has {len(named):,} column{'s' if len(named) != 1 else ''} and none is a profile field (the first: "
+        f"{first}) — a title above the header? (the header seems to be line {line}: --header-row {line})"
+    )
+
+
 def run(
     source: str,
     target: str = "-",
@@ -257,7 +295,14 @@ def run(
             if header_row != 1:
                 raise BatchError("--header-row: a Parquet file's header is its schema — expected no --header-row")
             raw, delimiter, hint = list(src.header), ",", ""
-        columns = resolve_columns(raw, keep, group_by, hint)
+        try:
+            columns = resolve_columns(raw, keep, group_by, hint)
+        except BatchError:
+            if header_row == 1 and reader is not None and raw and not any(map(known_column, raw)):
+                below = _header_below(reader, src, keep, group_by)
+                if below:
+                    raise BatchError(_title_row(raw, below)) from None
+            raise
         header = columns.raw
         job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid(), columns)
         lay = layout()  # before forking: workers inherit the loaded rules and parameters
@@ -339,6 +384,7 @@ def run(
             as_of,
             receipt(reform_bytes),
             scheduler,
+            None if reform is None else ReformApplied.of(reform),
         )
         if fmt == "xlsx":
             out.summary_sheet(report, lang or "zh")

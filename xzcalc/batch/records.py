@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Final, TypeAlias
 
 __all__ = [
+    "FORMULA",
     "MAX_CELL_CHARS",
     "MAX_RECORD_BYTES",
     "MAX_RECORD_LINES",
@@ -41,6 +42,10 @@ PREFIX: Final = 4096  # bytes of an overlong line kept to carry its id and name
 
 UNCLOSED: Final = 1  # a quote opened on the record's line that the following lines do not close as a record
 OVERLONG: Final = 2  # a line longer than MAX_RECORD_BYTES: `data` is its first PREFIX bytes
+# before a cell's text: an .xlsx formula cell with no value saved (a file a program wrote and Excel never opened),
+# the cell's text being its formula — the row's error (xzcalc/batch/xlsx.py). XML 1.0 has no U+FFFF: no cell of a
+# workbook holds it.
+FORMULA: Final = "\uffff"
 
 _Fits: TypeAlias = Callable[[bytes], bool]
 _Delimiter: TypeAlias = Callable[[bytes], bytes]

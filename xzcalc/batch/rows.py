@@ -84,7 +84,8 @@ class RowResult:
     unclaimed: dict[str, Decimal] = field(default_factory=dict)  # policy → entitled − claimed, never below 0
 
     def to_json(self) -> dict[str, Any]:
-        """The JSONL record: the keys and values of `calc --format json` that a batch row carries."""
+        """The keys and values of `calc --format json` that a batch row carries (for Python callers; the JSONL
+        output has the CSV's columns instead: worker.ChunkWriter.json_row)."""
         ok = not self.error
         return {
             "line": self.line,

@@ -13,11 +13,11 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..model import KINDS
-from ..money import ZERO, fmt_amount
+from ..money import ZERO, fmt_amount, fmt_num
 from .rows import RowResult
 
 if TYPE_CHECKING:
-    pass
+    from ..reform import Reform
 
 
 ERROR_SAMPLE = 20
@@ -217,6 +217,7 @@ class Report:
     as_of: date | None = None  # the day "still claimable" is judged on (--date, SOURCE_DATE_EPOCH or today)
     receipt: dict[str, str | None] = field(default_factory=dict)
     scheduler: str | None = None  # --scheduler (a Dask cluster; `jobs` is then its number of workers)
+    reform: ReformApplied | None = None  # --params: the reform file every row was computed under
 
     @property
     def milliseconds(self) -> int:
@@ -240,6 +241,7 @@ class Report:
             "unclaimed": [u.to_json() for u in self.unclaimed()],
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "receipt": self.receipt,
+            "reform": None if self.reform is None else self.reform.to_json(),
         }
 
     def unclaimed(self) -> list[Unclaimed]:
@@ -255,6 +257,37 @@ class Report:
             claimable = None if until is None or self.as_of is None else self.as_of <= until
             out.append(Unclaimed(pid, year, n, amount, until, claimable))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReformApplied:
+    """The reform (--params) a run applied to every row: its file's name and each parameter it changes, with the
+    value it gives (as text: a number as written, dated windows as FROM..UNTIL: VALUE)."""
+
+    file: str
+    parameters: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, reform: Reform) -> ReformApplied:
+        from ..params import Parameter
+
+        def shown(value: Any) -> str:
+            if isinstance(value, Decimal):
+                return fmt_num(value) if value.is_finite() and abs(value.adjusted()) < 20 else str(value)
+            return str(value).lower() if isinstance(value, bool) else str(value)
+
+        parameters = []
+        for name, change in reform.changes.items():
+            if isinstance(change, Parameter):
+                windows = (f"{w.start.isoformat()}..{w.end.isoformat()}: {shown(w.value)}" for w in change.windows)
+                text = ", ".join(windows)
+            else:
+                text = shown(change)
+            parameters.append((name, text))
+        return cls(reform.name, tuple(parameters))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "parameters": dict(self.parameters)}
 
 
 @dataclass(frozen=True, slots=True)

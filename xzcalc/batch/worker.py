@@ -21,7 +21,7 @@ from ..schema.build import RowReader, cell_column
 from ..schema.kinds import MONEY, ProfileError
 from .bureau import CellError, Columns
 from .io import AUTO, csv_field, decode
-from .records import MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
+from .records import FORMULA, MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
 from .rows import Layout, RowEngine, RowResult, cell_text, layout
 from .summary import Summary
 
@@ -43,7 +43,7 @@ class Job:
     format and the reform."""
 
     header: tuple[str, ...]
-    fmt: str  # csv | jsonl
+    fmt: str  # csv | jsonl | xlsx | parquet
     delimiter: str = ","
     reform: Reform | None = None
     decoding: str = AUTO  # how each record is decoded: AUTO (UTF-8, else GB18030) or one codec
@@ -79,6 +79,18 @@ class ChunkWriter:
         self.claimed = cols.claimed
         self.extra = len(cols.carried) + len(cols.claimed)  # output columns before `error`
         self.columns = self.output_columns(self.layout, cols)
+        # a carried column named as an output column (--keep jurisdiction, --keep error): a JSON object has each key
+        # once, and the computed value keeps it (the CSV has both columns)
+        start = len(self.columns) - 1 - self.extra
+        kept = range(start, start + len(self.carried))
+        chosen: dict[str, int] = {}
+        for i, name in enumerate(self.columns):
+            if name not in chosen or (chosen[name] in kept and i not in kept):
+                chosen[name] = i
+        self.json_cells = sorted(chosen.values())
+        self.json_names = [self.columns[i] for i in self.json_cells]
+        if len(self.json_cells) == len(self.columns):
+            self.json_cells = []
         from ..params import all_policies
 
         self.entitled = frozenset(p.id for p in all_policies() if p.certainty == "entitled")
@@ -130,6 +142,15 @@ class ChunkWriter:
         n = len(values)
         if n != self.width and (n < self.width or any(v.strip() for v in values[self.width :])):
             return self._error(line, values, f"the row has {n} cells but the header has {self.width} columns")
+        if FORMULA in text and self.job.encoding == "xlsx":
+            unsaved = [
+                f"{self._column(i)}: {echo(v[len(FORMULA) :])}: a formula with no value saved — expected a number; "
+                "open and save the file in Excel/WPS, or paste values"
+                for i, v in enumerate(values)
+                if v.startswith(FORMULA)
+            ]
+            if unsaved:
+                return self._error(line, values, "; ".join(unsaved))
         if _CONTROL.search(text):
             for i, v in enumerate(values):
                 if _CONTROL.search(v):
@@ -216,7 +237,7 @@ class ChunkWriter:
         if not 0 <= col < len(values):
             return ""
         text = values[col].strip()
-        if len(text) > MAX_CELL_CHARS or _CONTROL.search(text) or "\ufffd" in text:
+        if len(text) > MAX_CELL_CHARS or _CONTROL.search(text) or "\ufffd" in text or FORMULA in text:
             return ""
         return text
 
@@ -321,6 +342,49 @@ class ChunkWriter:
                 out[pos[1]] = str(amount)
         return out
 
+    def json_row(self, r: RowResult) -> dict[str, Any]:
+        """The row as a JSONL object: the CSV's columns in the CSV's order (contract.md "Added 2026-11"), typed as
+        the Parquet output types them — line and year integers, amounts text with two decimals (JSON money is
+        text), eligibility a boolean (null for a measure not computed in the row's year), classifications and
+        carried cells text, null for an empty cell; id and name always text, kept exactly (no spreadsheet prefix)."""
+        out: list[Any] = [None] * len(self.columns)
+        out[0] = r.line
+        out[1] = r.id
+        out[2] = r.name
+        if self.extra:
+            start = len(self.columns) - 1 - self.extra
+            for j, text in enumerate(r.carried):
+                out[start + j] = text or None
+            start += len(self.carried)
+            for j, (_, pid, _) in enumerate(self.claimed):
+                amount = r.unclaimed.get(pid)
+                out[start + j] = None if amount is None else str(amount)
+        if r.error:
+            out[-1] = r.error
+            return self._json_object(out)
+        out[3] = r.jurisdiction or None
+        out[4] = r.year
+        classification = r.classification
+        for name, col in self.class_cols:
+            out[col] = cell_text(classification.get(name)) or None
+        totals = r.totals
+        for kind, col in self.total_cols:
+            out[col] = str(totals[kind])
+        positions = self.positions
+        for pid, _, eligible, amount, status in r.items:
+            pos = positions.get(pid)
+            if pos is None:
+                continue  # (a policy added to the catalogue after the layout was fixed)
+            out[pos[0]] = eligible if status == "computed" else None
+            if pos[1] >= 0 and amount is not None:
+                out[pos[1]] = str(amount)
+        return self._json_object(out)
+
+    def _json_object(self, out: list[Any]) -> dict[str, Any]:
+        if self.json_cells:
+            return dict(zip(self.json_names, [out[i] for i in self.json_cells], strict=True))
+        return dict(zip(self.columns, out, strict=True))
+
     def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
         """A chunk of records → the output text of their rows (for Parquet: a record batch), in order, and their
         summary (blank records counted, without a row)."""
@@ -341,7 +405,6 @@ class ChunkWriter:
         fmt = self.job.fmt
         csv_out = fmt == "csv"
         rows: list[list[str]] = []
-        names = self.cols.carried_names
         groups = self.groups
         for record in records:
             r = self.row(record)
@@ -354,10 +417,7 @@ class ChunkWriter:
             elif fmt == "xlsx":
                 rows.append(self.csv_row(r))
             else:
-                data = r.to_json()
-                if names:
-                    data["carried"] = dict(zip(names, r.carried or ("",) * len(names), strict=True))
-                parts.append(json.dumps(data, ensure_ascii=False) + "\n")
+                parts.append(json.dumps(self.json_row(r), ensure_ascii=False) + "\n")
         if fmt == "xlsx":
             return rows, summary
         return "".join(parts), summary

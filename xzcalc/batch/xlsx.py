@@ -19,7 +19,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Context, Decimal
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..inputs import neutralise
 from .io import BatchError, RunFailed, clean_stale_parts
-from .records import Record
+from .records import FORMULA, Record
 
 if TYPE_CHECKING:
     from .summary import Report
@@ -102,7 +102,7 @@ class XlsxReader:
             cells = self._next()
             if cells is None:
                 return []
-        header = cells or []
+        header = [c.removeprefix(FORMULA) for c in cells or []]
         while header and not header[-1].strip():
             header.pop()
         self.width = len(header)
@@ -132,6 +132,153 @@ def _calamine_rows(rows: Iterator[list[Any]], first: int) -> Iterator[list[str]]
         yield []
     for row in rows:
         yield [cell_text(v) for v in row]
+
+
+# ── formula cells with no value saved ──────────────────────────────────────────────────────────────────────────
+# A workbook written by a program (openpyxl, a report generator) holds its formulas without the values Excel would
+# compute and save with them: `<c r="K5"><f>K4*2</f><v/></c>`. Both libraries read such a cell as blank
+# (python-calamine 0.9 gives "" and no formulas at all; openpyxl with data_only=True gives None, as for an empty
+# cell, and without it the formula but no saved value) — a blank amount silently computing 0. Only the sheet's XML
+# tells a formula with no value from one whose saved value is empty text (`t="str"` and `<v></v>`: an IF giving ""),
+# so the sheet's XML is scanned for them, a row at a time, and only when it holds a formula at all.
+
+_NS = r"(?:[\w.-]+:)?"
+_HAS_FORMULA = re.compile(rf"<{_NS}f[\s>/]".encode())
+_FORMULA_CELL = re.compile(
+    rf"<{_NS}c\s([^>]*?)(?<!/)>\s*<{_NS}f(\s[^>]*?)?(?:/>|>([^<]*)</{_NS}f>)\s*"
+    rf"(?:<{_NS}v\s*/>|<{_NS}v(?:\s[^>]*)?>([^<]*)</{_NS}v>)?".encode()
+)
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _attrs(text: bytes | None) -> dict[str, str]:
+    if not text:
+        return {}
+    return {
+        m[1].decode().rpartition(":")[2]: (m[2] if m[2] is not None else m[3]).decode() for m in _ATTR.finditer(text)
+    }
+
+
+def _position(ref: str) -> tuple[int, int] | None:
+    """A cell reference, "K5", as its row and column, 0-based: (4, 10)."""
+    m = _REF.match(ref)
+    if m is None:
+        return None
+    column = 0
+    for letter in m[1].upper():
+        column = column * 26 + ord(letter) - 64
+    return int(m[2]) - 1, column - 1
+
+
+def _sheet_part(z: Any, name: str) -> str | None:
+    """The zip member of the sheet named `name` (xl/workbook.xml and its relationships)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rid = next((s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == name), None)
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    for r in rels:
+        if r.get("Id") == rid:
+            target = r.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def unsaved_formulas(path: str, sheet: str) -> dict[tuple[int, int], str]:
+    """(row, column), 0-based → the formula ("=K4*2") of each cell of `sheet` that holds a formula with no value
+    saved. Empty when the sheet holds no formula (found by a byte search, the XML left unparsed) or cannot be read
+    this way (then the libraries' reading stands)."""
+    import html
+    import zipfile
+
+    found: dict[tuple[int, int], str] = {}
+    shared: dict[str, tuple[str, str]] = {}  # si → (formula, the cell it is written in)
+    children: list[tuple[tuple[int, int], str, str]] = []  # (position, its cell, si) of a shared formula's cells
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, sheet)
+            if part is None:
+                return {}
+            with z.open(part) as stream:
+                carry = b""
+                while block := stream.read(1 << 20):
+                    data = carry + block
+                    end = data.rfind(b"</row>")
+                    if end < 0:
+                        carry = data
+                        continue
+                    carry = data[end:]
+                    _scan(data[:end], found, shared, children, html.unescape)
+                _scan(carry, found, shared, children, html.unescape)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):  # (ElementTree.ParseError: SyntaxError)
+        return {}
+    if children:
+        from openpyxl.formula.translate import Translator
+
+        for position, ref, si in children:
+            if si in shared:
+                formula, origin = shared[si]
+                try:
+                    found[position] = Translator(formula, origin).translate_formula(ref)
+                except Exception:  # (openpyxl's tokenizer on a formula it does not know)
+                    found[position] = formula
+    return found
+
+
+def _scan(
+    data: bytes,
+    found: dict[tuple[int, int], str],
+    shared: dict[str, tuple[str, str]],
+    children: list[tuple[tuple[int, int], str, str]],
+    unescape: Any,
+) -> None:
+    if not _HAS_FORMULA.search(data):
+        return
+    for m in _FORMULA_CELL.finditer(data):
+        cell, formula = _attrs(m[1]), _attrs(m[2])
+        ref = cell.get("r", "")
+        text = "=" + unescape(m[3].decode()) if m[3] else ""
+        if formula.get("t") == "shared" and "si" in formula and text:
+            shared.setdefault(formula["si"], (text, ref))
+        value = m[4]
+        if value or (value is not None and cell.get("t") == "str"):  # a value saved (empty text is one)
+            continue
+        position = _position(ref)
+        if position is None:  # (a cell without its reference: where it is cannot be told)
+            continue
+        if text:
+            found[position] = text
+        elif formula.get("t") == "shared" and "si" in formula:
+            children.append((position, ref, formula["si"]))
+
+
+def _with_formulas(
+    rows: Iterator[list[str]], formulas: dict[tuple[int, int], str], column0: int
+) -> Iterator[list[str]]:
+    """The rows (from row 1), each formula cell with no value saved as FORMULA + its formula; `column0` is the
+    sheet column of each row's first cell. A formula in a row or column past the values is still placed."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), text in formulas.items():
+        if c >= column0:
+            by_row.setdefault(r, []).append((c - column0, text))
+    last = max(by_row, default=-1)
+    done = 0
+    for r, row in enumerate(rows):
+        done = r + 1
+        yield _placed(row, by_row.get(r, ()))
+    for r in range(done, last + 1):
+        yield _placed([], by_row.get(r, ()))
+
+
+def _placed(row: list[str], cells: Iterable[tuple[int, str]]) -> list[str]:
+    for c, text in cells:
+        if c >= len(row):
+            row.extend([""] * (c + 1 - len(row)))
+        row[c] = FORMULA + text
+    return row
 
 
 def _openpyxl_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[str]]:
@@ -176,6 +323,7 @@ class XlsxSource:
     def __init__(self, path: str, sheet: str | None, engine: str | None = None) -> None:
         if not Path(path).is_file():
             raise BatchError(f"input: {path!r} is not a readable file — expected an .xlsx workbook")
+        self.path = path
         self.size = None
         self.position = 0
         self.book: Any = None
@@ -201,11 +349,14 @@ class XlsxSource:
         self.name = sheet if sheet is not None else names[0]
 
     def reader(self) -> XlsxReader:
+        formulas = unsaved_formulas(self.path, self.name)
         if self.engine == "calamine":
             sheet = self.book.get_sheet_by_name(self.name)
             start = sheet.start
-            return XlsxReader(_calamine_rows(sheet.iter_rows(), start[0] if start else 0))
-        return XlsxReader(_openpyxl_rows(self.book[self.name].iter_rows()))
+            rows = _calamine_rows(sheet.iter_rows(), start[0] if start else 0)
+            return XlsxReader(_with_formulas(rows, formulas, start[1] if start else 0) if formulas else rows)
+        rows = _openpyxl_rows(self.book[self.name].iter_rows())
+        return XlsxReader(_with_formulas(rows, formulas, 0) if formulas else rows)
 
     def close(self) -> None:
         if self.book is not None and self.engine == "openpyxl":

@@ -6,6 +6,7 @@ below it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Protocol
 from ..messages import Lang
 from ..model import KINDS
 from . import labels as L
+from .wrap import cells, wrap
 
 __all__ = ["summary_rows", "summary_text"]
 
@@ -64,6 +66,13 @@ class _Summary(Protocol):  # batch.Summary, as read here
     def by_policy(self, policies: Sequence[str], dimension: int = 0, value: str | None = None) -> Sequence[_Line]: ...
 
 
+class _Reform(Protocol):  # batch.summary.ReformApplied
+    @property
+    def file(self) -> str: ...
+    @property
+    def parameters(self) -> Sequence[tuple[str, str]]: ...
+
+
 class _Report(Protocol):  # batch.Report, as read here
     @property
     def summary(self) -> _Summary: ...
@@ -83,6 +92,8 @@ class _Report(Protocol):  # batch.Report, as read here
     def receipt(self) -> Mapping[str, str | None]: ...
     @property
     def scheduler(self) -> str | None: ...
+    @property
+    def reform(self) -> _Reform | None: ...
     def unclaimed(self) -> Sequence[_Unclaimed]: ...
 
 
@@ -97,10 +108,67 @@ def _w(key: str, lang: str) -> str:
     return _labels()[key]["zh" if lang == "zh" else "en"]
 
 
-def summary_text(report: _Report, lang: str = "zh") -> str:
+def terminal_width() -> int:
+    """The width the summary is wrapped to: COLUMNS when set (shutil.get_terminal_size's convention), else the width
+    of the terminal stderr is (shutil asks stdout, which is the output file or pipe in `batch … -o - > out.csv`), else
+    80 — stderr is a file or a pipe."""
+    import os
+    import sys
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if sys.stderr is not None and sys.stderr.isatty():
+            return os.get_terminal_size(sys.stderr.fileno()).columns or 80
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 80
+
+
+MIN_WIDTH = 20  # narrower than this, a terminal is taken as this wide
+
+
+_LATIN = re.compile(r"[\x21-\x7e]+")  # a run views.wrap never breaks (a policy id, a number, a Latin word)
+
+
+def _fit(width: int, prefix: str, text: str, hang: str | None = None, indent: str | None = None) -> list[str]:
+    """`prefix + text` as it is when it fits `width`; else `text` wrapped at words (views.wrap) after the prefix,
+    its further lines after `hang` (default: aligned under the text's start) — or, when the prefix (a table's number
+    columns) leaves no room for the text's longest word, the prefix on a line of its own and the text wrapped under
+    `indent` (default: the prefix's own, and two more)."""
+    line = prefix + text
+    if cells(line) <= width:
+        return [line]
+    used = cells(prefix)
+    longest = max((cells(word) for word in _LATIN.findall(text)), default=0)
+    if used + max(16, longest) <= width:
+        return wrap(text, width, prefix, " " * used if hang is None else hang)
+    own = prefix[: len(prefix) - len(prefix.lstrip())]
+    if indent is None:
+        indent = own + "  "
+    head = prefix.rstrip()
+    out: list[str] = []
+    if head.strip():
+        out = [head] if cells(head) <= width else wrap(" ".join(head.split()), width, own, own)
+    return out + wrap(text, width, indent, indent)
+
+
+def summary_text(report: _Report, lang: str = "zh", width: int | None = None) -> str:
     """Plain lines for stderr: rows, failures, blank records skipped, totals by kind; per policy (over all rows, by
     jurisdiction, by each --group-by value) the enterprises with an amount, the sum and the eligible ones at 0; the
-    amounts entitled but not yet claimed. (Eligibility alone, which counts an enterprise at 0 yuan, is in the JSON.)"""
+    amounts entitled but not yet claimed. (Eligibility alone, which counts an enterprise at 0 yuan, is in the JSON.)
+    Each line fits `width` terminal cells (default: terminal_width()), long ones wrapped at words."""
+    width = max(MIN_WIDTH, terminal_width() if width is None else width)
+    return "".join(line + "\n" for parts in _summary_lines(report, lang) for line in _fit(width, *parts))
+
+
+_Parts = tuple[str, str] | tuple[str, str, str | None] | tuple[str, str, str | None, str]
+
+
+def _summary_lines(report: _Report, lang: str) -> list[_Parts]:
+    """The summary's lines, each as (a prefix kept as it is — indentation, a table's number columns —, the text
+    that may wrap[, the indent of its further lines[, the text's indent when it goes under the prefix]]): _fit."""
     from ..params import policy
 
     s = report.summary
@@ -110,22 +178,29 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
     engine = f"--jobs {report.jobs}"
     if report.scheduler is not None:  # a Dask cluster: its address and workers
         engine = f"--scheduler {report.scheduler}, {report.jobs} workers"
-    lines = [
-        f"{'行数' if zh else 'rows'}: {s.rows:,}  {'失败' if zh else 'failed'}: {s.failed:,}  "
-        f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, {engine})",
+    lines: list[_Parts] = [
+        (
+            "",
+            f"{'行数' if zh else 'rows'}: {s.rows:,}  {'失败' if zh else 'failed'}: {s.failed:,}  "
+            f"({ms // 1000}.{ms % 1000 // 100} s, {report.rows_per_second:,} rows/s, {engine})",
+        ),
     ]
+    if report.reform is not None:  # every row computed under the reform: said before any number
+        changes = "; ".join(f"{name} = {value}" for name, value in report.reform.parameters)
+        lines.append(("", f"{'参数改革' if zh else 'reform'} (--params {report.reform.file}): {changes}", "    "))
     for line, ident, error in s.errors[:5]:
         where = f"第{line}行" if zh else f"line {line}"
-        lines.append(f"  {where}{f' ({ident})' if ident else ''}: {error}")
+        lines.append(("  ", f"{where}{f' ({ident})' if ident else ''}: {error}", "    "))
     if s.failed > 5:
-        lines.append(f"  … {s.failed - 5:,} more ({'见输出的 error 列' if zh else 'see the error column'})")
-    lines.append("合计（按类别）:" if zh else "totals by kind:")
+        lines.append(("  ", f"… {s.failed - 5:,} more ({'见输出的 error 列' if zh else 'see the error column'})"))
+    lines.append(("", "合计（按类别）:" if zh else "totals by kind:"))
     for kind in KINDS:
-        lines.append(f"  {s.totals[kind]:>22,.2f}  {kind}  {L.kind_title(kind, lg)}")
+        lines.append((f"  {s.totals[kind]:>22,.2f}  ", f"{kind}  {L.kind_title(kind, lg)}", None, "    "))
     if s.blank:
-        lines.append(f"{_w('blank', lang)}: {s.blank:,}")
-    lines.append(f"{_w('policies', lang)}:")
-    lines.append(f"    {_w('enterprises', lang)} / {_w('amount', lang)} / {_w('at_zero', lang)} / {_w('policy', lang)}")
+        lines.append(("", f"{_w('blank', lang)}: {s.blank:,}"))
+    lines.append(("", f"{_w('policies', lang)}:"))
+    heads = ("enterprises", "amount", "at_zero", "policy")
+    lines.append(("    ", " / ".join(_w(key, lang) for key in heads)))
     tables: dict[int, int] = {}
     for dimension, value, label in _splits(report, lang):
         shown = [x for x in s.by_policy(report.policies, dimension, value) if x.enterprises or x.eligible_at_zero]
@@ -133,25 +208,31 @@ def summary_text(report: _Report, lang: str = "zh") -> str:
             continue
         tables[dimension] = tables.get(dimension, 0) + 1
         if tables[dimension] == TERMINAL_GROUPS + 1:
-            lines.append(f"  [… {_w('more_groups', lang)}]")
+            lines.append(("  ", f"[… {_w('more_groups', lang)}]"))
         if tables[dimension] > TERMINAL_GROUPS:
             continue
-        lines.append(f"  [{label}]")
+        lines.append(("  ", f"[{label}]"))
         for x in shown:
             lines.append(
-                f"    {x.enterprises:>8,}  {x.amount:>20,.2f}  {x.eligible_at_zero:>6,}  {x.policy}  "
-                f"{policy(x.policy).title.get(lg)}"
+                (
+                    f"    {x.enterprises:>8,}  {x.amount:>20,.2f}  {x.eligible_at_zero:>6,}  ",
+                    f"{x.policy}  {policy(x.policy).title.get(lg)}",
+                    None,
+                    "      ",
+                )
             )
     unclaimed = report.unclaimed()
     if unclaimed:
-        lines.append(f"{_w('unclaimed', lang)}:")
+        lines.append(("", f"{_w('unclaimed', lang)}:"))
         heads = ("year", "unclaimed_enterprises", "amount", "policy")
-        lines.append("  " + " / ".join(_w(key, lang) for key in heads))
+        lines.append(("  ", " / ".join(_w(key, lang) for key in heads)))
         for u in unclaimed:
             until = "" if u.reclaim_until is None else f"  {_w('reclaim_until', lang)} {u.reclaim_until.isoformat()}"
             still = "" if u.claimable is None else f" ({_w('still_open' if u.claimable else 'expired', lang)})"
-            lines.append(f"  {u.year}  {u.enterprises:>6,}  {u.amount:>20,.2f}  {u.policy}{until}{still}")
-    return "\n".join(lines) + "\n"
+            lines.append(
+                (f"  {u.year}  {u.enterprises:>6,}  {u.amount:>20,.2f}  ", f"{u.policy}{until}{still}", None, "    ")
+            )
+    return lines
 
 
 def _splits(report: _Report, lang: str) -> list[tuple[int, str | None, str]]:
@@ -189,6 +270,10 @@ def summary_rows(report: _Report, lang: str = "zh") -> list[list[object]]:
         rows.append([_w("as_of", lang), report.as_of.isoformat()])
     for key, value in report.receipt.items():
         rows.append([f"{_w('receipt', lang)}.{key}", value])
+    if report.reform is not None:
+        rows.append(["--params", report.reform.file])
+        for name, value in report.reform.parameters:
+            rows.append([f"--params.{name}", value])
     rows.append([])
     rows.append([_w("totals", lang)])
     rows.append([_w("kind", lang), _w("title", lang), _w("amount", lang)])
