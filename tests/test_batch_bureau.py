@@ -948,19 +948,23 @@ def test_a_kept_field_is_carried_as_written_and_still_read(tmp_path: Path) -> No
     assert list(report.to_json()["by_column"]["地区"]) == ["忻州"]
 
 
-def test_a_kept_column_named_as_an_output_column_leaves_the_jsonl_value_computed(tmp_path: Path) -> None:
-    """--keep jurisdiction: the CSV has the computed column and the carried one, both named `jurisdiction`; a JSON
-    object has each key once, and it keeps the computed value (it held the carried text "忻州")."""
+def test_a_kept_column_named_as_an_output_column_is_carried_as_input_dot_name(tmp_path: Path) -> None:
+    """--keep jurisdiction: the output's own `jurisdiction` is the computed id, the cell as written is carried as
+    `input.jurisdiction` — every column name once, in CSV, JSONL and Parquet alike (a JSON object and a Parquet
+    schema hold each name once; the CSV had two columns named jurisdiction)."""
     rows, _ = run_rows(tmp_path, "id,jurisdiction,income.taxable_income\nA,忻州,100万\n", keep=("jurisdiction",))
-    assert rows[0]["jurisdiction"] == "xinzhou" and rows[0]["error"] is None
+    assert rows[0]["jurisdiction"] == "xinzhou" and rows[0]["input.jurisdiction"] == "忻州"
+    assert rows[0]["error"] is None
     out = tmp_path / "o.csv"
     run(str(tmp_path / "in.csv"), str(out), keep=("jurisdiction",))
     with out.open(encoding="utf-8-sig", newline="") as f:
         header, first = list(csv.reader(f))[:2]
-    assert [v for c, v in zip(header, first, strict=True) if c == "jurisdiction"] == ["xinzhou", "忻州"]
-    assert list(rows[0]) == list(dict.fromkeys(header))
+    assert len(header) == len(set(header))
+    assert dict(zip(header, first, strict=True))["input.jurisdiction"] == "忻州"
+    assert list(rows[0]) == header
     rows, _ = run_rows(tmp_path, "id,error,income.taxable_income\nA,x,abc\n", keep=("error",))
     assert rows[0]["error"].startswith('income.taxable_income: "abc" is not valid')  # (--keep error: still the error)
+    assert rows[0]["input.error"] == "x"
 
 
 def test_kept_columns_with_units_are_read_and_carried(tmp_path: Path) -> None:

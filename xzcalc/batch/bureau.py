@@ -56,7 +56,9 @@ class Columns:
 
     @property
     def carried_names(self) -> tuple[str, ...]:
-        return tuple(self.raw[i] for i in self.carried)
+        """The carried columns' names in the output: their header as written, or input.<header> when the output has
+        a column of that name of its own (--group-by jurisdiction: the computed id and the cell as written)."""
+        return tuple(f"input.{name}" if _output_column(name) else name for name in (self.raw[i] for i in self.carried))
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -397,6 +399,13 @@ def numeric_columns(columns: Sequence[str]) -> list[str]:
     return [
         c for c in columns if c in ("line", "year") or c.startswith(("total.", "unclaimed.")) or c.endswith(".amount")
     ]
+
+
+def _output_column(name: str) -> bool:
+    """Whether the output has a column `name` of its own (rows.Layout's columns, unclaimed.<policy>)."""
+    return name in ("line", "id", "name", "jurisdiction", "year", "error") or (
+        name.startswith(("classification.", "total.", "unclaimed.")) or name.endswith((".eligible", ".amount"))
+    )
 
 
 def output_titles(columns: Sequence[str], cols: Columns) -> list[str]:
