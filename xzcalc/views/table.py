@@ -172,10 +172,13 @@ def _right(left: str, right: str, width: int, indent: str = "") -> list[str]:
 
 
 def _details(item: Item, result: Result, lang: Lang, explain: bool) -> list[str]:
-    """The lines under an item: reasons (all, or the failed one), the arithmetic with --explain, the clauses and how
-    to claim it."""
-    if item.status != "computed" or not (explain or item.eligible):
+    """The lines under an item: its reasons (a measure not computed this year: why), the arithmetic with --explain,
+    the clauses and how to claim it. A not-eligible item shows every reason, not only the last: one per machine
+    or quarter when each failed on its own (the tester saw one machine of two)."""
+    if item.status != "computed":
         return [item.reasons[-1].get(lang)] if item.reasons else []
+    if not (explain or item.eligible):
+        return [r.get(lang) for r in item.reasons]
     lines = [r.get(lang) for r in item.reasons]
     if explain:
         lines += ["  " + s.get(lang) for s in item.trace]
