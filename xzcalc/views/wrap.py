@@ -68,6 +68,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
         glue = piece[0] in _CLOSING or (
             piece[0] in _COUNTERS and (out[-1][0][-1:].isdigit() or out[-1][0][-1:] in "万亿") if out else False
         )  # (500万元: the number, 万 and 元 together)
+        glue = glue or piece[:1] == '"'  # an ASCII quote right after a piece ("1.2亿") closes it: never a line's start
         glue = glue or (piece[:1].isdigit() and out[-1][0].endswith(_ORDINAL) if out else False)
         if out and not space and glue:
             prev, prev_space = out[-1]
