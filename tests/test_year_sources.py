@@ -64,3 +64,26 @@ def test_national_benefits_without_an_amount_continue_outside_2022(year: int) ->
     for pid in ("eo.nev_vehicle_vessel_tax", "eo.property_land_tax_hardship", "eo.ui_rate_reduction"):
         assert result.item(pid).status == "not_computed", pid
     assert _result(2026).item("eo.ui_rate_reduction").status == "not_in_force"  # (extended to 2025-12-31 only)
+
+
+def test_outside_2022_no_claim_for_a_measure_not_computed_and_no_local_plan_in_policies() -> None:
+    """A measure not in force (or not computed) in 2019 has no claim window in the JSON (a 2019 run offered the
+    2022 Xinzhou units and a 2020 window for it), and `policies --year 2019` cites no 2022 action plan for a national
+    measure (the second tester's findings 5 and 8)."""
+    import json
+    import subprocess
+    import sys
+
+    root = EXAMPLE.parent.parent.parent
+    run = [sys.executable, "-m", "xzcalc"]
+    out = subprocess.run([*run, "calc", str(EXAMPLE), "--year", "2019", "-f", "json"], capture_output=True, cwd=root)
+    items = json.loads(out.stdout)["items"]
+    assert [i["policy"] for i in items if i.get("status") and "claim" in i] == []
+    assert any("claim" in i for i in items if not i.get("status"))
+    out = subprocess.run([*run, "policies", "--year", "2019", "-f", "json"], capture_output=True, cwd=root)
+    policies = json.loads(out.stdout)
+    local = local_documents()
+    assert policies["receipt"]["data_sha256"]
+    for p in policies["policies"]:
+        if "national" in p["jurisdictions"]:
+            assert not [s for s in p["sources"] if s.startswith(local)], p["id"]

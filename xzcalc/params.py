@@ -382,9 +382,13 @@ def sources_in_year(info: PolicyInfo, jurisdiction: str, year: int) -> tuple[str
     """What the catalogue cites for a policy in `jurisdiction` and tax `year`: its curated sources in the documents'
     year (data/years.toml `package`) or for a local measure; for a national measure computed in another year, the
     clauses of its parameters in force then (parameter_sources)."""
-    if year == tax_years().package or "national" not in info.jurisdictions or info.status_in(year) != "computed":
+    if year == tax_years().package or "national" not in info.jurisdictions:
         return cites_in_force(info.sources, jurisdiction)
-    return parameter_sources(info, jurisdiction, year) or cites_in_force(info.sources, jurisdiction)
+    local = local_documents()
+    national = tuple(s for s in cites_in_force(info.sources, jurisdiction) if not s.startswith(local))
+    if info.status_in(year) != "computed":  # (listed as not computed or not in force: never by a 2022 action plan)
+        return national
+    return parameter_sources(info, jurisdiction, year) or national
 
 
 def offered_in(info: PolicyInfo, jurisdiction: str) -> bool:

@@ -352,3 +352,13 @@ def write_file(path: Path, text: str, option: str, inputs: Sequence[str | Path |
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     sys.stderr.write(f"xzcalc: wrote {path}\n")
+
+
+def reform_bytes(params: str | None) -> bytes | None:
+    """The --params file's bytes, for the receipt's reform_sha256 (the file load_reform_option has just read)."""
+    if params is None:
+        return None
+    try:
+        return Path(params).read_bytes()
+    except OSError as e:
+        fail(f"--params: {params!r} cannot be read ({e.strerror or e.__class__.__name__})")

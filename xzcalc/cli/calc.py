@@ -23,6 +23,7 @@ from .app import (
     lang_code,
     load_reform_option,
     parse_margin,
+    reform_bytes,
     refuse_inputs,
     run_guarded,
     write_csv,
@@ -204,15 +205,22 @@ def run_calc(
     if reform is not None:
         reformed = run_guarded(calculate, profile, explain=detail, reform=reform)
         reformed_advisories = tuple(advise(profile, reformed, margin=share, reform=reform))
-    if html is not None:
-        from ..receipt import receipt as make_receipt
-        from ..views.html import report_date, report_page
+    if html is not None or on is not None:  # (a --date is checked even when no report uses it)
+        import os
+
+        from ..views.html import report_date
 
         try:
             day = report_date(on)
         except ValueError:
-            where = "--date" if on is not None else "SOURCE_DATE_EPOCH"
-            fail(f"{where}: {echo(on or '')!r} is not valid — expected a date YYYY-MM-DD (--date) or whole seconds")
+            where, given = (
+                ("--date", on) if on is not None else ("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH"))
+            )
+            fail(f"{where}: {echo(given or '')!r} is not valid — expected a date YYYY-MM-DD (--date) or whole seconds")
+    if html is not None:
+        from ..receipt import receipt as make_receipt
+        from ..views.html import report_page
+
         shown_advisories = advisories if reformed is None else reformed_advisories
         page = report_page(
             result,
@@ -244,16 +252,6 @@ def run_calc(
         data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
         data["receipt"] = receipt(reform_bytes(params))
         sys.stdout.write(to_text(data, fmt))
-
-
-def reform_bytes(params: str | None) -> bytes | None:
-    """The --params file's bytes, for the receipt's reform_sha256 (the file load_reform_option has just read)."""
-    if params is None:
-        return None
-    try:
-        return Path(params).read_bytes()
-    except OSError as e:
-        fail(f"--params: {params!r} cannot be read ({e.strerror or e.__class__.__name__})")
 
 
 # ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────

@@ -21,6 +21,7 @@ from .app import (
     fail,
     lang_code,
     load_reform_option,
+    reform_bytes,
     refuse_inputs,
     run_guarded,
     write_csv,
@@ -71,7 +72,11 @@ def compare(
     else:
         cmp = run_guarded(compare_jurisdictions, prof, reform=reform)
     if format_ is TableJsonCsv.json:
-        sys.stdout.write(to_text(view.comparison_json(cmp, lang_code(lang.value)), "json"))
+        from ..receipt import receipt
+
+        data = view.comparison_json(cmp, lang_code(lang.value))
+        data["receipt"] = receipt(reform_bytes(params))  # (contract.md: every JSON result carries the receipt)
+        sys.stdout.write(to_text(data, "json"))
     elif format_ is TableJsonCsv.csv:
         write_csv(view.comparison_csv(cmp), bom)
     else:
@@ -163,7 +168,11 @@ def sweep(
 
         write_file(html, sweep_page(result, lg), "--html")
     if format_ is TableJsonCsv.json:
-        sys.stdout.write(to_text(view.sweep_json(result, lg), "json"))
+        from ..receipt import receipt
+
+        data = view.sweep_json(result, lg)
+        data["receipt"] = receipt(reform_bytes(params))
+        sys.stdout.write(to_text(data, "json"))
     elif format_ is TableJsonCsv.csv:
         write_csv(view.sweep_csv(result), bom)
     else:

@@ -59,7 +59,7 @@ def item_json(item: Item, lang: Lang = "zh", explain: bool = False, claim: Claim
     }
     if item.status != "computed":  # years.md: not_in_force | not_computed that tax year (reasons say why)
         out["status"] = item.status
-    if claim is not None:
+    if claim is not None and item.status == "computed":  # (a measure not computed that year has no claim then)
         out["claim"] = claim_json(claim, lang)
     if explain:
         out["trace"] = [s.get(lang) for s in item.trace]
@@ -235,4 +235,6 @@ def catalogue_json(policies: Sequence[PolicyInfo], jurisdiction: str, year: int)
         }
         for p in policies
     ]
-    return to_text({"jurisdiction": jurisdiction, "year": year, "policies": rows}, "json")
+    from ..receipt import receipt
+
+    return to_text({"jurisdiction": jurisdiction, "year": year, "policies": rows, "receipt": receipt()}, "json")

@@ -352,9 +352,16 @@ def print_policy(info: PolicyInfo, params: ParamSet, year: int, *, lang: Lang) -
         _lines(console, _STATUS[status].get(lang).strip(" （）()"), width, style="bold")
     package = tax_years().package
     summary_text = info.summary.get(lang) or info.summary.zh
-    if year != package:  # (the catalogue's summaries describe the five documents' year; the parameters below rule)
-        brief = Text("（{y}年度规则摘要；本年度以下列参数为准）", "({y} rules in brief; this year's parameters below) ")
-        summary_text = brief.get(lang).format(y=package) + summary_text
+    if year != package:  # the catalogue's summaries state the five documents' year's figures: not another year's
+        summary_text = (
+            Text(
+                "（规则摘要按{y}年度文件撰写，不适用于本年度，故不显示；本年度的数值见下列参数及其条文）",
+                "(the rule in words is written for the {y} documents and does not hold this year, so it is not shown; "
+                "this year's values are the parameters below, with their clauses)",
+            )
+            .get(lang)
+            .format(y=package)
+        )
     _lines(console, summary_text, width)
     for c in info.confirm:
         _lines(console, "• " + c.get(lang), width, subsequent="  ", style="dim")
