@@ -212,3 +212,35 @@ def test_unusable_scheduler_is_one_line_and_exit_2(tmp_path: Path, args: tuple[s
     assert done.returncode == 2, done.stderr
     assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_ctrl_c_during_a_cluster_run_is_one_line_and_no_file(tmp_path: Path) -> None:
+    """A Ctrl-C at the terminal reaches the whole process group, the local cluster's worker processes too: they
+    ignore it (started with SIGINT ignored), the run shuts the cluster down — exit 130, the one line, no file (they
+    printed a traceback each, and their heartbeat errors, before)."""
+    import time
+
+    src = tmp_path / "in.csv"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "20000", str(src)], check=True, cwd=ROOT)
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xzcalc", "batch", str(src), "-o", str(out), "-q", "--scheduler", "local:2"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 90
+
+    def written() -> int:
+        return sum(p.stat().st_size for p in tmp_path.glob(".out.csv.*"))
+
+    while written() < 100_000 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # (until rows are written: the cluster is up and computing — a Ctrl-C while it starts waits)
+    if proc.poll() is not None:
+        pytest.skip("the run ended before it could be interrupted")
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=90)
+    assert proc.returncode == 130, err
+    assert err.decode() == "xzcalc: interrupted — no output written\n"
+    assert not out.exists()

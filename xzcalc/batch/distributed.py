@@ -85,6 +85,27 @@ def _worker_address() -> str:
         return "(this process)"
 
 
+def _quiet_on_ctrl_c(start: Callable[[], Any]) -> Any:
+    """`start()` with Ctrl-C ignored while it runs: the worker processes it spawns inherit the ignored SIGINT (an
+    ignored disposition survives exec, and Python then leaves it ignored), so a Ctrl-C at the terminal — sent to the
+    whole process group — interrupts the run here, which shuts the cluster down, instead of printing a traceback
+    from every worker process. (A Ctrl-C in the seconds the cluster takes to start is ignored with it.)"""
+    import signal
+    import threading
+    import warnings
+
+    if threading.current_thread() is not threading.main_thread():
+        return start()
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with warnings.catch_warnings():  # (dask's "Port 8787 is already in use": not the batch's to say)
+            warnings.simplefilter("ignore")
+            return start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_on_cluster(
     cluster: str | int,
     job: Job,
@@ -103,14 +124,16 @@ def run_on_cluster(
     local: Any = None
     try:
         if isinstance(cluster, int):
-            local = lib.LocalCluster(
-                n_workers=cluster,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                protocol="tcp",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
+            local = _quiet_on_ctrl_c(
+                lambda: lib.LocalCluster(
+                    n_workers=cluster,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    protocol="tcp",
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # (a lost worker or a Ctrl-C is reported by the run itself)
+                )
             )
             client: Any = lib.Client(local)
         else:
