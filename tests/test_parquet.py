@@ -274,3 +274,25 @@ def test_a_bureau_table_in_parquet_carries_its_columns_and_unclaimed_amounts(tmp
     assert out.column_names == list(as_csv[0])
     for name in ("所属县", "unclaimed.cit.small_low_profit", "cit.small_low_profit.amount", "total.tax_reduction"):
         assert [str(v) for v in out.column(name).to_pylist()] == [row[name] for row in as_csv], name
+
+
+def test_a_pandas_timestamp_column_is_read_as_dates(tmp_path: Path) -> None:
+    """pandas writes its dates as timestamp[us] (it has no date type): one at midnight is the date, as an .xlsx date
+    cell is (contract.md); any other time is that row's error naming the value, the other rows computed."""
+    import datetime
+    import json
+
+    table = pa.table(
+        {
+            "name": ["甲", "乙"],
+            "established": pa.array(
+                [datetime.datetime(2021, 9, 1), datetime.datetime(2021, 9, 1, 13, 5)], pa.timestamp("us")
+            ),
+        }
+    )
+    pq.write_table(table, tmp_path / "in.parquet")
+    done = xzcalc("batch", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.jsonl"), "-q")
+    assert done.returncode == 1, done.stderr  # (one row failed, said in its row)
+    first, second = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert first["error"] is None
+    assert second["error"].startswith('established: "2021-09-01T13:05:00" is not valid')

@@ -62,8 +62,18 @@ def _readable(kind: pa.DataType) -> bool:
         or pa.types.is_decimal(kind)
         or pa.types.is_boolean(kind)
         or pa.types.is_date(kind)
+        or pa.types.is_timestamp(kind)  # (pandas writes its dates so: one at midnight is read as the date)
         or pa.types.is_null(kind)
     )
+
+
+def _timestamp_text(value: Any) -> str:
+    """A timestamp's cell: "" for null, the date (YYYY-MM-DD) at midnight, else its ISO text (which a date field
+    then refuses, naming it)."""
+    if value is None:
+        return ""
+    at_midnight = value.hour == value.minute == value.second == value.microsecond == 0 and value.tzinfo is None
+    return str(value.date().isoformat() if at_midnight else value.isoformat())
 
 
 def cells_of(column: pa.Array | pa.ChunkedArray) -> list[str]:
@@ -73,6 +83,8 @@ def cells_of(column: pa.Array | pa.ChunkedArray) -> list[str]:
     if pa.types.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = kind.value_type
+    if pa.types.is_timestamp(kind):  # a date as pandas writes it: midnight → the date, as an .xlsx date cell
+        return [_timestamp_text(v) for v in column.to_pylist()]
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         column = pc.cast(column, pa.string())
     cells: list[str] = pc.fill_null(column, "").to_pylist()
