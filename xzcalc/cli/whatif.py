@@ -116,7 +116,13 @@ def sweep(
     ] = "0",
     to: Annotated[str, typer.Option("--to", metavar="B", help="Last value.")] = "5000000",
     steps: Annotated[
-        int, typer.Option(min=1, max=5000, help="Evenly spaced steps from A to B (steps + 1 values).")
+        int,
+        typer.Option(
+            min=1,
+            max=4999,  # (analysis.sweep.MAX_POINTS − 1: steps + 1 values, not imported here for start-up's sake)
+            help="Evenly spaced steps from A to B: steps + 1 values, and both sides of each threshold crossed, at "
+            "most 5,000 in all.",
+        ),
     ] = 50,
     item: Annotated[
         list[str] | None, typer.Option("--item", metavar="ID", help="Also report this policy's amount (repeatable).")
