@@ -124,3 +124,22 @@ def test_report_is_byte_stable(example_profile: Path, tmp_path: Path) -> None:
     a = write_report(str(example_profile), tmp_path=tmp_path, name="a.html")
     b = write_report(str(example_profile), tmp_path=tmp_path, name="b.html")
     assert a == b
+
+
+def test_a_claim_window_past_on_the_report_date_says_so(tmp_path: Path) -> None:
+    """The report is dated: a window that ended before its date says so (the second tester: a 2019 report dated
+    2026 listed 2020-01-01 至 2020-05-31 as if it were open); none is marked on a date before the windows."""
+    import subprocess
+    import sys
+
+    example = str(Path(__file__).resolve().parent.parent / "data" / "examples" / "xinzhou_manufacturer.toml")
+    marks = []
+    for year, day in (("2019", "2026-11-30"), ("2022", "2022-12-10")):
+        page = tmp_path / f"r{year}.html"
+        done = subprocess.run(
+            [sys.executable, "-m", "xzcalc", "calc", example, "--year", year, "--html", str(page), "--date", day],
+            capture_output=True,
+        )
+        assert done.returncode == 0, done.stderr
+        marks.append(page.read_text(encoding="utf-8").count("截至报告日期已过"))
+    assert marks[0] >= 1 and marks[1] == 0
