@@ -267,3 +267,32 @@ def test_reform_table_with_explain_shows_the_arithmetic_at_the_reformed_rate(
     assert code == 0, err
     assert "tax saved = 30% × T0 − 30% × T1" in out
     assert "25% × T" not in out
+
+
+def test_compare_years_with_a_reform_reports_the_reform_side_too() -> None:
+    """A reform raising the SLPE income line to 5,000,000 opens the relief at T = 4,000,000 in every year: the JSON
+    says so (eligible_reform), and the years the line changed come from the reform's amounts as well as the
+    baseline's (the second tester: changed_in was empty and eligible false while the reform gave 650,000 …)."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    reform = (
+        "[cit.small_low_profit.income_limit]\nvalues = [{ from = 2019-01-01, until = 2027-12-31, value = 5000000 }]\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False, encoding="utf-8") as f:
+        f.write(reform)
+    args = ["--set", "income.taxable_income=4000000", "--set", "employees=50", "--set", "total_assets=1000000"]
+    done = subprocess.run(
+        [sys.executable, "-m", "xzcalc", "compare", *args, "--years", "2021,2022", "--params", f.name, "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    item = next(i for i in json.loads(done.stdout)["items"] if i["policy"] == "cit.small_low_profit")
+    assert item["eligible"] == {"2021": False, "2022": False}
+    assert item["eligible_reform"] == {"2021": True, "2022": True}
+    assert item["amounts"]["2021"]["baseline"] == "0.00" and item["amounts"]["2021"]["reform"] != "0.00"
+    assert item["changed_in"] == [2022]  # (2021 and 2022 bands differ: the reform's amounts change)

@@ -119,12 +119,17 @@ def compare_years(
         if reform is not None:
             reformed.append(calculate(moved, explain=explain, reform=reform))
     keys = tuple(str(y) for y in years)
+    # a line changes in a year when its baseline or (with a reform) its reformed figure differs from the year before
+    sides = [results, reformed] if reform is not None else [results]
     changed: dict[str, tuple[str, ...]] = {}
     for pid in {it.policy.id: None for r in results for it in r.items}:
-        cells = [(it.amount, it.eligible, it.status) for r in results for it in r.items if it.policy.id == pid]
+        cells = [
+            tuple((it.amount, it.eligible, it.status) for side in sides for it in side[i].items if it.policy.id == pid)
+            for i in range(len(years))
+        ]
         changed[pid] = tuple(keys[i] for i in range(1, len(cells)) if cells[i] != cells[i - 1])
     for kind in KINDS:
-        totals = [r.totals[kind] for r in results]
+        totals = [tuple(side[i].totals[kind] for side in sides) for i in range(len(years))]
         changed[f"total.{kind}"] = tuple(keys[i] for i in range(1, len(totals)) if totals[i] != totals[i - 1])
     return Comparison(
         profile,

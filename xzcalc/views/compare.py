@@ -213,6 +213,11 @@ def comparison_json(cmp: Comparison, lang: Lang) -> dict[str, Any]:
             "eligible": eligible,
             "amounts": amounts,
         }
+        if cmp.reformed is not None:  # (the reform's own eligibility: it may open what the baseline refuses)
+            entry["eligible_reform"] = {
+                key: None if (new := cmp.cell(col, info.id, reformed=True)) is None else new.eligible
+                for col, key in enumerate(cmp.keys)
+            }
         if cmp.axis == "year":  # each year's status (years.md) and the years the line changed
             entry["status"] = {k: _status(cmp.cell(col, info.id)) for col, k in enumerate(cmp.keys)}
             entry["changed_in"] = [int(k) for k in cmp.changed.get(info.id, ())]
