@@ -521,3 +521,15 @@ def test_a_pipe_named_as_the_input_is_read(tmp_path: Path) -> None:
     done = cli("batch", "/dev/stdin", "-q", "-f", "jsonl", input=src.read_bytes())
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 5
+
+
+def test_a_format_other_than_the_output_name_says_is_refused(tmp_path: Path) -> None:
+    """-o out.csv -f parquet wrote Parquet under a .csv name (the second tester): one line, exit 2, no file; a name
+    with no known suffix takes --format."""
+    src = write_csv(tmp_path / "in.csv", generated(3))
+    done = cli("batch", str(src), "-o", str(tmp_path / "out.csv"), "-f", "parquet")
+    assert done.returncode == 2
+    assert "the name says csv" in one_line(done.stderr)
+    assert not (tmp_path / "out.csv").exists()
+    done = cli("batch", str(src), "-o", str(tmp_path / "out.data"), "-f", "jsonl", "-q")
+    assert done.returncode in (0, 1) and (tmp_path / "out.data").exists()

@@ -494,11 +494,18 @@ def _silence(target: str) -> None:
 
 
 def output_format(target: str, fmt: str | None) -> str:
+    """The output's format: --format, else the -o suffix (.csv for standard output). BatchError when --format names
+    another format than the suffix does (-o out.csv -f parquet would write Parquet under a .csv name)."""
+    suffix = Path(target).suffix.lower() if target != "-" else ""
     if fmt is not None:
+        if suffix in (".csv", ".jsonl", ".xlsx", ".parquet") and suffix[1:] != fmt:
+            raise BatchError(
+                f"--format {fmt} and -o {_shown(target)}: the name says {suffix[1:]} — expected one format (drop "
+                f"--format, or name the output OUT.{fmt})"
+            )
         return fmt
     if target == "-":
         return "csv"
-    suffix = Path(target).suffix.lower()
     if suffix in (".csv", ".jsonl", ".xlsx", ".parquet"):
         return suffix[1:]
     raise BatchError(
