@@ -10,9 +10,11 @@ before the point, money's 12 decimals).
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -161,3 +163,13 @@ class OutputLost(Exception):
     def __init__(self, cause: OSError) -> None:
         super().__init__(cause.strerror or cause.__class__.__name__)
         self.cause = cause
+
+
+def publish(tmp: str | Path, target: str | Path) -> None:
+    """A finished temporary file beside `target` put in its place: given the permissions a new file gets (the
+    process's umask, as if written directly — mkstemp makes it 0600) and renamed over the target, so the target is
+    never seen half-written. OSError as the rename gives it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Final
 
+from ..inputs import publish
 from .records import BLOCK, MAX_RECORD_BYTES, RecordReader, Unreadable, physical_lines
 
 
@@ -448,10 +449,7 @@ class Output:
                     self.stream.close()
                 return
             self.stream.close()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)
-            os.replace(self.tmp, self.real)
+            publish(self.tmp, self.real)
         except OSError as e:
             raise self._failed(e) from None
         self.tmp = None

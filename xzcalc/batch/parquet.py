@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..inputs import publish
 from ..model import KINDS
 from .bureau import Columns
 from .io import BatchError, RunFailed, _direct, _shown, clean_stale_parts
@@ -289,10 +290,7 @@ class ParquetOutput:
         try:
             self.writer.close()
             if self.tmp is not None:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(self.tmp, 0o666 & ~umask)
-                os.replace(self.tmp, self.real)
+                publish(self.tmp, self.real)
                 self.tmp = None
         except (OSError, pa.ArrowException) as e:
             self._remove()

@@ -25,7 +25,7 @@ from decimal import Context, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ..inputs import neutralise
+from ..inputs import neutralise, publish
 from .io import BatchError, RunFailed, clean_stale_parts
 from .records import FORMULA, Record
 
@@ -492,10 +492,7 @@ class XlsxOutput:
         assert self.tmp is not None
         try:
             self.book.save(self.tmp)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)
-            os.replace(self.tmp, self.real)
+            publish(self.tmp, self.real)
         except OSError as e:
             self.abort()
             raise RunFailed(f"-o {str(self.real)!r} cannot be written ({e.strerror}) — no output written") from None

@@ -332,6 +332,8 @@ def write_file(path: Path, text: str, option: str, inputs: Sequence[str | Path |
     import os
     import tempfile
 
+    from ..inputs import publish
+
     refuse_inputs(option, path, *inputs)
     tmp = None
     try:
@@ -340,10 +342,7 @@ def write_file(path: Path, text: str, option: str, inputs: Sequence[str | Path |
         )
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        publish(tmp, path)
         tmp = None
     except OSError as e:
         fail(f"{option}: {str(path)!r} cannot be written ({e.strerror or e.__class__.__name__})")
