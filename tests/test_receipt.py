@@ -34,8 +34,14 @@ def test_data_hash_follows_the_content(tmp_path: Path, monkeypatch: pytest.Monke
     receipt.data_sha256.cache_clear()
 
 
-def test_reform_hash() -> None:
-    got = receipt.receipt(b"[x]\n")
-    assert got["reform_sha256"] == hashlib.sha256(b"[x]\n").hexdigest()
+def test_reform_hash(tmp_path: Path) -> None:
+    """reform_sha256 is the SHA-256 of the reform file's bytes as load_reform read them (what was applied)."""
+    from xzcalc.reform import load_reform
+
+    raw = b"[cit.rate]\nvalue = 0.3\n"
+    (tmp_path / "r.toml").write_bytes(raw)
+    reform = load_reform(tmp_path / "r.toml")
+    got = receipt.receipt(reform.sha256)
+    assert got["reform_sha256"] == hashlib.sha256(raw).hexdigest()
     assert receipt.receipt()["reform_sha256"] is None
     assert got["xzcalc"] == xzcalc.__version__

@@ -27,10 +27,7 @@ def data_sha256() -> str:
     return outer.hexdigest()
 
 
-def receipt(reform: bytes | None = None) -> dict[str, str | None]:
-    """The receipt of a result computed with the bundled data and, when given, the reform file of these bytes."""
-    return {
-        "xzcalc": VERSION,
-        "data_sha256": data_sha256(),
-        "reform_sha256": hashlib.sha256(reform).hexdigest() if reform is not None else None,
-    }
+def receipt(reform_sha256: str | None = None) -> dict[str, str | None]:
+    """The receipt of a result computed with the bundled data and, when given, the reform whose file's SHA-256 this
+    is (reform.Reform.sha256, taken from the bytes that were parsed, so the receipt names what was applied)."""
+    return {"xzcalc": VERSION, "data_sha256": data_sha256(), "reform_sha256": reform_sha256}

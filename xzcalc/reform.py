@@ -18,6 +18,7 @@ traceback.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -42,6 +43,7 @@ class ReformError(ValueError):
 class Reform:
     name: str
     changes: Mapping[str, Parameter | Any]  # a whole new Parameter (dated windows) or a bare value for every window
+    sha256: str | None = None  # of the file's bytes as read (the receipt's reform_sha256): what was applied
 
     def apply(self, params: ParamSet) -> tuple[ParamSet, dict[str, Parameter]]:
         """The reformed parameter set and the parameters it replaced (those the jurisdiction has)."""
@@ -230,4 +232,4 @@ def load_reform(path: str | Path) -> Reform:
         data = parse_toml(raw, what)
     except InputError as e:
         raise ReformError(str(e)) from None
-    return parse_reform(data, path.name)
+    return replace(parse_reform(data, path.name), sha256=hashlib.sha256(raw).hexdigest())

@@ -241,7 +241,6 @@ def run(
     lang: str | None = None,
     bom: bool | None = None,
     as_of: date | None = None,
-    reform_bytes: bytes | None = None,
     scheduler: str | None = None,
 ) -> Report:
     """Compute every record of `source` into `target`; return the report. BatchError if it cannot start,
@@ -382,7 +381,7 @@ def run(
             tuple(pid for pid, _ in lay.policies),
             columns.group_names,
             as_of,
-            receipt(reform_bytes),
+            receipt(reform.sha256 if reform is not None else None),
             scheduler,
             None if reform is None else ReformApplied.of(reform),
         )

@@ -175,7 +175,7 @@ def emit_result(
     lang: str,
     explain: bool,
     advisories: Sequence[Advisory] = (),
-    reform: bytes | None = None,
+    reform_sha256: str | None = None,
     bom: bool | None = None,
 ) -> None:
     """The result in `fmt`; a JSON or TOML result carries the receipt (contract.md), `reform` the --params bytes."""
@@ -188,7 +188,7 @@ def emit_result(
         from ..receipt import receipt
         from ..views.machine import dumps
 
-        text = dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform))
+        text = dumps(result, fmt, lang=lg, explain=explain, advisories=advisories, receipt=receipt(reform_sha256))
         if fmt == "csv":
             write_csv(text, bom)
         else:
@@ -351,13 +351,3 @@ def write_file(path: Path, text: str, option: str, inputs: Sequence[str | Path |
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     sys.stderr.write(f"xzcalc: wrote {path}\n")
-
-
-def reform_bytes(params: str | None) -> bytes | None:
-    """The --params file's bytes, for the receipt's reform_sha256 (the file load_reform_option has just read)."""
-    if params is None:
-        return None
-    try:
-        return Path(params).read_bytes()
-    except OSError as e:
-        fail(f"--params: {params!r} cannot be read ({e.strerror or e.__class__.__name__})")

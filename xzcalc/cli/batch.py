@@ -107,17 +107,13 @@ def batch(
     from ..views.summary import summary_text
 
     reform = None
-    reform_bytes = None
     if params is not None:
         from ..reform import ReformError, load_reform
 
         try:
             reform = load_reform(params)
-            reform_bytes = params.read_bytes()
         except ReformError as e:
             fail(str(e))
-        except OSError as e:
-            fail(f"--params: {str(params)!r} cannot be read ({e.strerror})")
     if excel and no_bom:
         fail("--excel and --no-bom: expected one of them, not both")
     refuse_inputs("-o", output, input_, params)  # (the bureau's only list must survive any run)
@@ -140,7 +136,6 @@ def batch(
             lang=lang.value,
             bom=True if excel else False if no_bom else None,
             as_of=as_of,
-            reform_bytes=reform_bytes,
             scheduler=scheduler,
         )
     except BatchError as e:

@@ -23,7 +23,6 @@ from .app import (
     lang_code,
     load_reform_option,
     parse_margin,
-    reform_bytes,
     refuse_inputs,
     run_guarded,
     write_csv,
@@ -230,7 +229,7 @@ def run_calc(
             reform=reform,
             on=day,
             appendix=appendix,
-            receipt=make_receipt(reform_bytes(params)),
+            receipt=make_receipt(reform.sha256 if reform is not None else None),
         )
         write_file(html, page, "--html")
     if svg is not None:
@@ -250,7 +249,7 @@ def run_calc(
         write_csv(view.reform_csv(result, reformed), bom)
     else:
         data = view.reform_json(result, reformed, reform, lg, explain, (advisories, reformed_advisories))
-        data["receipt"] = receipt(reform_bytes(params))
+        data["receipt"] = receipt(reform.sha256)
         sys.stdout.write(to_text(data, fmt))
 
 

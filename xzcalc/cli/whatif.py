@@ -21,7 +21,6 @@ from .app import (
     fail,
     lang_code,
     load_reform_option,
-    reform_bytes,
     refuse_inputs,
     run_guarded,
     write_csv,
@@ -75,7 +74,7 @@ def compare(
         from ..receipt import receipt
 
         data = view.comparison_json(cmp, lang_code(lang.value))
-        data["receipt"] = receipt(reform_bytes(params))  # (contract.md: every JSON result carries the receipt)
+        data["receipt"] = receipt(reform.sha256 if reform is not None else None)  # (contract.md: every JSON result)
         sys.stdout.write(to_text(data, "json"))
     elif format_ is TableJsonCsv.csv:
         write_csv(view.comparison_csv(cmp), bom)
@@ -177,7 +176,7 @@ def sweep(
         from ..receipt import receipt
 
         data = view.sweep_json(result, lg)
-        data["receipt"] = receipt(reform_bytes(params))
+        data["receipt"] = receipt(reform.sha256 if reform is not None else None)
         sys.stdout.write(to_text(data, "json"))
     elif format_ is TableJsonCsv.csv:
         write_csv(view.sweep_csv(result), bom)
