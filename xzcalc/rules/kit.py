@@ -23,7 +23,26 @@ from ..params import ParamSet, Window, catalogue
 from ..params import policy as policy_info
 from ..schema.profile import Profile
 
-__all__ = ["NOTHING", "Condition", "Context", "ItemBuilder", "RuleFamily", "sector_in", "unmet", "where"]
+__all__ = [
+    "NOTHING",
+    "Condition",
+    "Context",
+    "ItemBuilder",
+    "RuleFamily",
+    "Values",
+    "both",
+    "either",
+    "maximum",
+    "minimum",
+    "negate",
+    "present",
+    "ratio",
+    "sector_in",
+    "select",
+    "unmet",
+    "value_or",
+    "where",
+]
 
 T = TypeVar("T")
 # Msg(id, values) in one C call: tuple.__new__ without the Python-level __new__ a NamedTuple is given (a row builds
@@ -39,7 +58,7 @@ class ItemBuilder:
     from ("" when it is not offered there): an item refused for one reason without values is then the same frozen
     Item for every row (_refusal)."""
 
-    __slots__ = ("components", "explain", "info", "jurisdiction", "reasons", "trace")
+    __slots__ = ("components", "explain", "failed", "info", "jurisdiction", "reasons", "trace")
 
     def __init__(self, info: PolicyInfo, explain: bool, jurisdiction: str = "") -> None:
         self.info = info
@@ -48,20 +67,50 @@ class ItemBuilder:
         self.reasons: list[Msg] = []
         self.trace: list[Msg] = []
         self.components: dict[str, Decimal] = {}
+        self.failed: Msg | None = None  # the first condition `require` found unmet: nothing is said after it
 
     def because(self, message: str, **values: Any) -> ItemBuilder:
         """A reason: the message id (data/messages) and the values it shows."""
-        self.reasons.append(_msg((message, values)))
+        if self.failed is None:
+            self.reasons.append(_msg((message, values)))
         return self
+
+    def because_when(self, holds: bool, message: str, values: Values = MappingProxyType({})) -> None:
+        """A reason given only when `holds` (a row's condition; a column's in the batch, where reasons are not
+        kept). `values` may be a function giving them, called only when the reason is given."""
+        if holds and self.failed is None:
+            self.reasons.append(_msg((message, values() if callable(values) else values)))
+
+    def require(self, holds: bool, message: str, values: Values = MappingProxyType({}), met: str = "") -> None:
+        """An eligibility condition: when it fails (and none failed before), `message` with `values` says why and
+        the item will be ineligible (`give`); when it holds, `met` (if given) says so, with the same values. After
+        a failure nothing more is said: the rule reads on, as a column evaluation does, but the item stops where
+        the clause does."""
+        if self.failed is not None or (holds and not met):
+            return
+        shown = values() if callable(values) else values
+        if holds:
+            self.reasons.append(_msg((met, shown)))
+        else:
+            self.failed = _msg((message, shown))
 
     def cite(self, finding: Finding) -> None:
         """The reasons of a classification the item rests on, as the item's own."""
-        self.reasons.extend(finding.reasons)
+        if self.failed is None:
+            self.reasons.extend(finding.reasons)
 
     def step(self, message: str, **values: Any) -> None:
         """One line of the derivation (kept only when the arithmetic was asked for)."""
-        if self.explain:
+        if self.explain and self.failed is None:
             self.trace.append(_msg((message, values)))
+
+    def give(self, amount: Decimal) -> Item:
+        """The item: ineligible with the first failed condition (`require`) as its last reason, else eligible with
+        `amount` (yuan, rounded here half-up to the fen)."""
+        if self.failed is not None:
+            failed, self.failed = self.failed, None
+            return self.unmet(failed)
+        return self.done(amount)
 
     def component(self, name: str, value: Decimal) -> Decimal:
         """A named part of the amount, rounded once to the fen; the amount is the sum of its components."""
@@ -144,6 +193,12 @@ class Context:
         """A numeric parameter as a Decimal. Raises DataError if it is not a number."""
         return self.params.number(name, on or self.year_end)
 
+    def lookup(self, name: str, on: date | None = None) -> Decimal | None:
+        """A numeric parameter's value on `on` (default: the last day of the tax year), None outside its windows (a
+        measure not in force that day). The batch's columns answer for a column of names or days."""
+        value = self.params.get_or_none(name, on or self.year_end)
+        return None if value is None else Decimal(value)
+
     def windows_in_year(self, name: str) -> tuple[Window, ...]:
         """The dated windows of a parameter that overlap the tax year, each cut to the year (a measure in force for
         part of it, such as 2022年第28号's 2022-10-01..12-31)."""
@@ -203,9 +258,83 @@ def unmet(*conditions: Condition) -> Msg | None:
     return None
 
 
+# The same rule runs on one profile (Decimals, bools, None for a value not given) and, in the batch, on columns
+# (xzcalc/batch/columnar.py: exact integer columns, masks) — so a rule branches on a value only through these:
+# a column value answers each of them with its own method of the same name.
+Values = Mapping[str, Any] | Callable[[], Mapping[str, Any]]  # a message's values, or a function giving them
+
+
 def where(condition: bool, then: T, otherwise: T) -> T:
     """`then` if the condition holds, else `otherwise` (numpy's where, on one value)."""
-    return then if condition else otherwise
+    if condition is True or condition is False:
+        return then if condition else otherwise
+    return condition.where(then, otherwise)
+
+
+def select(cases: Iterable[tuple[bool, T]], default: T) -> T:
+    """The value of the first case that holds, else `default` (numpy's select, on one value)."""
+    pending = list(cases)
+    if all(c is True or c is False for c, _ in pending):
+        return next((value for holds, value in pending if holds), default)
+    result = default
+    for holds, value in reversed(pending):
+        result = where(holds, value, result)
+    return result
+
+
+def negate(condition: bool) -> bool:
+    """not `condition` (`~` on a column; `~` on a bool would be an integer)."""
+    if condition is True or condition is False:
+        return not condition
+    return ~condition
+
+
+def either(a: bool, b: bool) -> bool:
+    """`a or b`, for a row or a column."""
+    return a | b
+
+
+def both(a: bool, b: bool) -> bool:
+    """`a and b`, for a row or a column."""
+    return a & b
+
+
+def present(value: Any) -> bool:
+    """Whether an optional value was given (not None; a column answers row by row)."""
+    if value is None:
+        return False
+    method = getattr(value, "present", None)
+    return True if method is None else method()
+
+
+def value_or(value: Any, default: Any) -> Any:
+    """An optional value, or `default` where it was not given."""
+    if value is None:
+        return default
+    method = getattr(value, "value_or", None)
+    return value if method is None else method(default)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """max(a, b), for a row or a column."""
+    if isinstance(a, Decimal | int) and isinstance(b, Decimal | int):
+        return max(a, b)
+    return a.maximum(b) if hasattr(a, "maximum") else b.maximum(a)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """min(a, b), for a row or a column."""
+    if isinstance(a, Decimal | int) and isinstance(b, Decimal | int):
+        return min(a, b)
+    return a.minimum(b) if hasattr(a, "minimum") else b.minimum(a)
+
+
+def ratio(numerator: Any, denominator: Any) -> Any:
+    """numerator ÷ denominator (a Decimal to 40 digits for a row; exact for a column, compared by cross-multiplying);
+    0 where the denominator is 0."""
+    if isinstance(numerator, Decimal | int) and isinstance(denominator, Decimal | int):
+        return Decimal(numerator) / denominator if denominator else Decimal(0)
+    return numerator.divided_by(denominator) if hasattr(numerator, "divided_by") else denominator.dividing(numerator)
 
 
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
