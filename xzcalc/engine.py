@@ -31,7 +31,7 @@ from .schema.profile import Profile
 if TYPE_CHECKING:
     from .reform import Reform
 
-__all__ = ["calculate"]
+__all__ = ["calculate", "planned"]
 
 
 @cache
@@ -91,6 +91,28 @@ def settled(jurisdiction: str, year: int) -> Mapping[str, Item]:
 
 
 @cache
+def _pending(jurisdiction: str, deferred: frozenset[RuleFamily]) -> Mapping[str, Item]:
+    """The place-holding items of the policies offered in `jurisdiction` that the `deferred` families compute
+    (calculate's `deferred`: the batch's columns fill them in)."""
+    offered = _offered(jurisdiction)
+    reason = (Msg("batch.deferred"),)
+    return MappingProxyType(
+        {
+            pid: Item(offered[pid], False, NOTHING, reasons=reason)
+            for policy_ids, family in FAMILIES
+            if family in deferred
+            for pid in policy_ids
+            if pid in offered
+        }
+    )
+
+
+def planned(jurisdiction: str, year: int, family: RuleFamily) -> bool:
+    """Whether `family` runs for `jurisdiction` in tax `year` (it owns a policy offered and computed then)."""
+    return family in _plan(jurisdiction, year)
+
+
+@cache
 def _plan(jurisdiction: str, year: int) -> tuple[RuleFamily, ...]:
     """The rule families to run for a jurisdiction in a tax year, in order: those owning a policy it offers and
     computes that year, then the eligible-only benefits (which fill in the policies no family computed)."""
@@ -134,12 +156,15 @@ def calculate(
     explain: bool = False,
     reform: Reform | None = None,
     params: ParamSet | None = None,
+    deferred: frozenset[RuleFamily] = frozenset(),
 ) -> Result:
     """Every policy of the profile's jurisdiction and year, eligible or not, with totals by kind.
 
     Raises params.UnsupportedYear for a year with no data (never computed with another year's figures).
     `reform` overrides parameters (xzcalc.reform); `params` supplies a whole parameter set (batch workers cache one).
     `explain` keeps the arithmetic of every item (its trace); reasons are always kept, as messages (never words).
+    `deferred` families are not run: their policies hold a place-holding item (not eligible, 0.00) for the caller
+    to fill — the batch evaluates them over a block of rows (xzcalc/batch/columnar.py).
     """
     if params is None:
         params = param_set(profile.jurisdiction, profile.year)
@@ -153,7 +178,11 @@ def calculate(
         skip = settled(profile.jurisdiction, year)
         ctx = Context(profile, params, classification, offered, explain, year, _year_end(year), skip)
         for family in _plan(profile.jurisdiction, year):
-            family(ctx)
+            if family not in deferred:
+                family(ctx)
+        if deferred:
+            for pid, item in _pending(profile.jurisdiction, deferred).items():
+                ctx.items.setdefault(pid, item)
         ctx.items.update(skip)  # (a family computing several policies may have filled one in: the status wins)
         if year != tax_years().package:
             _cite_the_year(ctx.items, profile.jurisdiction, year)

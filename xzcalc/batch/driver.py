@@ -242,6 +242,7 @@ def run(
     bom: bool | None = None,
     as_of: date | None = None,
     scheduler: str | None = None,
+    evaluator: str = "columnar",
 ) -> Report:
     """Compute every record of `source` into `target`; return the report. BatchError if it cannot start,
     RunFailed if it cannot finish (a worker lost, the output not writable).
@@ -251,6 +252,8 @@ def run(
     temporary one; one left by a kill -9 is removed by the next run writing the same output).
 
     `scheduler` (tcp://HOST:PORT or local:N) computes the chunks on a Dask cluster instead (distributed.py).
+    `evaluator`: "columnar" runs the families of batch/columnar.py over each chunk's columns, "row" every family
+    row by row (the reference; the same output).
     """
     started = time.perf_counter_ns()
     fmt = output_format(target, fmt)
@@ -303,7 +306,7 @@ def run(
                     raise BatchError(_title_row(raw, below)) from None
             raise
         header = columns.raw
-        job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid(), columns)
+        job = Job(header, fmt, delimiter, reform, src.decoding, src.encoding, os.getpid(), columns, evaluator)
         lay = layout()  # before forking: workers inherit the loaded rules and parameters
         names = ChunkWriter.output_columns(lay, columns)
         if fmt == "xlsx":

@@ -19,8 +19,10 @@ from ..schema.build import profile_from_flat
 from ..schema.profile import Profile, ProfileError
 
 if TYPE_CHECKING:
+    from ..model import Finding
     from ..params import ParamSet
     from ..reform import Reform
+    from ..rules.kit import RuleFamily
 
 
 # ── the output layout ───────────────────────────────────────────────────────────────────────────────────────
@@ -82,6 +84,10 @@ class RowResult:
     error: str = ""
     carried: tuple[str, ...] = ()  # the cells of the columns carried through (--keep, --group-by), as read
     unclaimed: dict[str, Decimal] = field(default_factory=dict)  # policy → entitled − claimed, never below 0
+    # while the row is being made (never written): the profile and classification the columnar families read, and
+    # the amounts the row's claimed columns say were claimed
+    pending: tuple[Profile, Mapping[str, Finding]] | None = None
+    claimed: list[tuple[str, Decimal]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The keys and values of `calc --format json` that a batch row carries (for Python callers; the JSONL
@@ -132,18 +138,21 @@ class RowEngine:
     `engine.compute(cells, line)` for each row.
     """
 
-    def __init__(self, reform: Reform | None = None) -> None:
+    def __init__(self, reform: Reform | None = None, deferred: frozenset[RuleFamily] = frozenset()) -> None:
         self.reform = reform
+        self.deferred = deferred  # families the caller evaluates over columns (engine.calculate's `deferred`)
         self._params: dict[tuple[str, int], ParamSet] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"reform": self.reform}
+        return {"reform": self.reform, "deferred": self.deferred}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.reform = state["reform"]
+        self.deferred = state.get("deferred", frozenset())
         self._params = {}
 
-    def _param_set(self, jurisdiction: str, year: int) -> ParamSet:
+    def param_set(self, jurisdiction: str, year: int) -> ParamSet:
+        """The parameters of a jurisdiction and tax year, under the reform (one set per pair, kept)."""
         key = (jurisdiction, year)
         params = self._params.get(key)
         if params is None:
@@ -171,7 +180,8 @@ class RowEngine:
         """A row whose profile is `read(cells)`; `name()` is the name an error row echoes."""
         try:
             profile = read(cells)
-            result = calculate(profile, params=self._param_set(profile.jurisdiction, profile.year))
+            params = self.param_set(profile.jurisdiction, profile.year)
+            result = calculate(profile, params=params, deferred=self.deferred)
         except (ProfileError, UnsupportedYear) as e:
             error = str(e)
         except MoneyError as e:
@@ -179,7 +189,7 @@ class RowEngine:
         except Exception as e:  # a bug must not lose the other rows; the row says what happened
             error = f"internal error: {e.__class__.__name__}: {e}"
         else:
-            return RowResult(
+            row = RowResult(
                 line,
                 ident,
                 profile.name,
@@ -189,6 +199,9 @@ class RowEngine:
                 list(map(_ITEM_FIELDS, result.items)),
                 dict(result.totals),
             )
+            if self.deferred:
+                row.pending = (profile, result.classification)
+            return row
         return RowResult(line, ident, name(), error=error)
 
 

@@ -27,6 +27,7 @@ from .summary import Summary
 
 if TYPE_CHECKING:
     from ..reform import Reform
+    from ..rules.kit import RuleFamily
 
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
 # would be written to the output
@@ -50,6 +51,7 @@ class Job:
     encoding: str = "utf-8"  # the input's encoding as error rows name it
     parent: int = 0  # the parent process: a worker dies with it
     columns: Columns | None = None  # the header resolved (bureau names, units, carried and claimed columns)
+    evaluator: str = "columnar"  # columnar: batch/columnar.py's families over each chunk's columns; row: all per row
 
 
 class ChunkWriter:
@@ -58,7 +60,12 @@ class ChunkWriter:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.engine = RowEngine(job.reform)
+        self.families: tuple[RuleFamily, ...] = ()
+        if job.evaluator == "columnar":  # (numpy only on this path)
+            from .columnar import COLUMNAR
+
+            self.families = COLUMNAR
+        self.engine = RowEngine(job.reform, frozenset(self.families))
         self.layout = layout()
         self.columns = self.layout.columns()
         self.positions = self.layout.positions()
@@ -204,13 +211,42 @@ class ChunkWriter:
         if problems:
             r = RowResult(line, ident, name(), error="; ".join(dict.fromkeys(problems)))
         r.carried = carried
-        if claimed and not r.error:
+        if not r.error:
+            r.claimed = claimed  # (unclaimed once every amount is known: _finished)
+        return r
+
+    def _finished(self, r: RowResult) -> RowResult:
+        """The row once its columnar items are in: the unclaimed amount of each claimed column."""
+        if r.claimed:
             amounts = {item[0]: item[3] for item in r.items}
-            for pid, amount_claimed in claimed:
+            for pid, amount_claimed in r.claimed:
                 amount = amounts.get(pid)
                 if pid in self.entitled and amount is not None:
                     r.unclaimed[pid] = max(amount - amount_claimed, D0).quantize(FEN)
         return r
+
+    def _columnar(self, results: Sequence[RowResult]) -> None:
+        """The columnar families over the chunk's computed rows, a block per (jurisdiction, tax year): each row's
+        place-holding items replaced by their eligibility and amount, and the totals by kind brought up to date."""
+        from ..engine import planned
+        from .columnar import evaluate, group
+
+        for block, rows in group(results, self.engine):
+            families = [f for f in self.families if planned(block.jurisdiction, block.year, f)]
+            if not families:
+                continue
+            settled = block.settled
+            for pid, (eligible, amounts) in evaluate(block, families).items():
+                if pid in settled:
+                    continue
+                kind = block.offered[pid].kind
+                at = block.positions[pid]
+                for r, holds, amount in zip(rows, eligible, amounts, strict=True):
+                    r.items[at] = (pid, kind, holds, amount, "computed")
+                    if amount:
+                        r.totals[kind] += amount
+        for r in results:
+            r.pending = None
 
     def _cell_problems(self, cells: Sequence[str]) -> list[str]:
         """Every cell of a row that its column cannot read, each naming the column as written."""
@@ -389,29 +425,27 @@ class ChunkWriter:
         """A chunk of records → the output text of their rows (for Parquet: a record batch), in order, and their
         summary (blank records counted, without a row)."""
         summary = Summary()
+        results: list[RowResult] = []
+        for record in records:
+            r = self.row(record)
+            if r is None:
+                summary.blank += 1
+            else:
+                results.append(r)
+        if self.families:
+            self._columnar([r for r in results if r.pending is not None])
+        groups = self.groups
+        for r in results:
+            summary.add(self._finished(r), tuple(r.carried[g] for g in groups) if groups and r.carried else ())
         if self.schema is not None:
             from .parquet import record_batch
 
-            results = []
-            for record in records:
-                r = self.row(record)
-                if r is None:
-                    summary.blank += 1
-                    continue
-                summary.add(r, tuple(r.carried[g] for g in self.groups) if self.groups and r.carried else ())
-                results.append(r)
             return record_batch(results, self.layout, self.schema, self.cols), summary
         parts: list[str] = []
         fmt = self.job.fmt
         csv_out = fmt == "csv"
         rows: list[list[str]] = []
-        groups = self.groups
-        for record in records:
-            r = self.row(record)
-            if r is None:
-                summary.blank += 1
-                continue
-            summary.add(r, tuple(r.carried[g] for g in groups) if groups and r.carried else ())
+        for r in results:
             if csv_out:
                 parts.append(self.csv_line(r))
             elif fmt == "xlsx":

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 # ── batch (xzcalc/batch.py does the work) ───────────────────────────────────────────────────────────────────
 
 
+class Evaluator(StrEnum):
+    columnar = "columnar"
+    row = "row"
+
+
 class BatchFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
@@ -93,6 +98,14 @@ def batch(
             help="Compute on a Dask cluster: a scheduler's address, or local:N worker processes (not with --jobs).",
         ),
     ] = None,
+    evaluator: Annotated[
+        Evaluator,
+        typer.Option(
+            "--evaluator",
+            help="columnar (default): the rules written for columns run over blocks of rows; row: every rule row by "
+            "row (the reference). The same output either way.",
+        ),
+    ] = Evaluator.columnar,
     chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 1000,
 ) -> None:
     """Many enterprises, one row each (CSV or .xlsx, dotted paths or a bureau's Chinese headers): streamed, in
@@ -137,6 +150,7 @@ def batch(
             bom=True if excel else False if no_bom else None,
             as_of=as_of,
             scheduler=scheduler,
+            evaluator=evaluator.value,
         )
     except BatchError as e:
         fail(str(e))

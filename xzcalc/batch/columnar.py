@@ -1,0 +1,554 @@
+"""The columnar evaluator: a rule family written in rules/kit's vocabulary, run once over a block of batch rows.
+
+The same definition that `calc` runs on one profile with Decimals (xzcalc/rules/*.py) runs here on columns: money
+and rates as exact fixed-point integers (`Num`: an integer array and a power of ten, never float), conditions as
+boolean masks (`Mask`), choices and codes as object arrays (`Cat`), dates as `Day` columns. A rule branches on a
+value only through kit's `where`/`select`/`present`/`value_or`/`maximum`/`ratio`, which a column answers with its
+own method; reasons and steps are not kept (a batch row shows none), and an item is its eligibility mask and its
+amount rounded half-up to the fen — the row engine's one rounding (ItemBuilder.done), in integers.
+
+Integers stay int64 while every value provably fits (a bound is checked before each product or rescaling) and
+become Python integers (numpy object arrays) beyond: an amount near the largest accepted (10^15 yuan) times a rate
+of many decimals is still exact.
+
+A block is one (jurisdiction, tax year) group of rows the row engine has parsed and classified (`Block`); the
+families in COLUMNAR run here, the others in the row engine, which leaves their items to this module
+(engine.calculate's `deferred`). numpy is imported only on this path (the batch), never by `calc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from ..money import FEN
+from ..rules.employment import stable_job_refund
+from ..rules.kit import RuleFamily
+
+if TYPE_CHECKING:
+    from ..model import Finding, PolicyInfo
+    from ..params import ParamSet, Window
+    from ..schema.profile import Profile
+    from .rows import RowResult
+
+__all__ = ["COLUMNAR", "Block", "Cat", "Day", "Mask", "Num", "evaluate", "group"]
+
+# the rule families evaluated over columns (the rest run row by row; engine.calculate(deferred=…))
+COLUMNAR: tuple[RuleFamily, ...] = (stable_job_refund,)
+
+_SAFE = 1 << 62  # an int64 product or sum whose operands' magnitudes stay below this cannot overflow
+Array = Any  # a numpy array (numpy's stubs are not part of mypy's check here)
+
+
+def _bound(values: Array) -> int:
+    """The largest magnitude in an integer array, as a Python integer."""
+    if values.size == 0:
+        return 0
+    return int(max(abs(int(values.max())), abs(int(values.min()))))
+
+
+def _widen(values: Array) -> Array:
+    return values if values.dtype == object else values.astype(object)
+
+
+def _constant(value: Decimal | int) -> tuple[int, int]:
+    """An exact number as (integer, scale): value = integer / 10**scale."""
+    sign, digits, exponent = Decimal(value).as_tuple()
+    assert isinstance(exponent, int), value  # (never NaN or infinite: parameters and inputs refuse them)
+    integer = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    if exponent >= 0:
+        return integer * 10**exponent, 0
+    return integer, -exponent
+
+
+class Mask:
+    """A condition over the rows of a block: a numpy boolean array."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: Array) -> None:
+        self.v = v
+
+    def __and__(self, other: Mask | bool) -> Mask:
+        return Mask(self.v & (other.v if isinstance(other, Mask) else bool(other)))
+
+    __rand__ = __and__
+
+    def __or__(self, other: Mask | bool) -> Mask:
+        return Mask(self.v | (other.v if isinstance(other, Mask) else bool(other)))
+
+    __ror__ = __or__
+
+    def __invert__(self) -> Mask:
+        return Mask(~self.v)
+
+    def __bool__(self) -> bool:
+        raise TypeError("a column condition has no single truth value: write the rule with kit.where/select")
+
+    def where(self, then: Any, otherwise: Any) -> Any:
+        """`then` where the condition holds, else `otherwise` (numbers, ratios, masks, choices or days)."""
+        n = len(self.v)
+        if isinstance(then, Ratio) or isinstance(otherwise, Ratio):
+            a, b = Ratio.of(then, n), Ratio.of(otherwise, n)
+            return Ratio(self.where(a.num, b.num), self.where(a.den, b.den))
+        if isinstance(then, Mask | bool) and isinstance(otherwise, Mask | bool):
+            return Mask(np.where(self.v, _mask(then, n), _mask(otherwise, n)))
+        if isinstance(then, Cat | str) or isinstance(otherwise, Cat | str):
+            return Cat(np.where(self.v, _cat(then, n), _cat(otherwise, n)))
+        if isinstance(then, Day | date) or isinstance(otherwise, Day | date):
+            a_day, b_day = Day.of(then, n), Day.of(otherwise, n)
+            return Day(np.where(self.v, a_day.v, b_day.v), np.where(self.v, a_day.given, b_day.given))
+        x, y = Num.of(then, n).aligned(Num.of(otherwise, n))
+        return Num(np.where(self.v, x.v, y.v), x.scale, np.where(self.v, x.given, y.given))
+
+
+def _mask(value: Mask | bool, n: int) -> Array:
+    return value.v if isinstance(value, Mask) else np.full(n, bool(value))
+
+
+def _cat(value: Cat | str, n: int) -> Array:
+    if isinstance(value, Cat):
+        return value.v
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out
+
+
+class Num:
+    """Exact numbers over the rows: the integer array `v` over 10**`scale`; `given` marks the rows whose optional
+    value was given (None in the profile: 0 here, absent for kit.present)."""
+
+    __slots__ = ("given", "scale", "v")
+
+    def __init__(self, v: Array, scale: int, given: Array | None = None) -> None:
+        self.v = v
+        self.scale = scale
+        self.given = given if given is not None else np.ones(len(v), dtype=bool)
+
+    @staticmethod
+    def of(value: Num | Decimal | int, n: int) -> Num:
+        if isinstance(value, Num):
+            return value
+        integer, scale = _constant(value)
+        dtype = np.int64 if abs(integer) < _SAFE else object
+        return Num(np.full(n, integer, dtype=dtype), scale)
+
+    def rescaled(self, scale: int) -> Num:
+        """The same numbers over 10**scale (scale ≥ self.scale)."""
+        if scale == self.scale:
+            return self
+        factor = 10 ** (scale - self.scale)
+        v = self.v if _bound(self.v) * factor < _SAFE else _widen(self.v)
+        return Num(v * factor, scale, self.given)
+
+    def aligned(self, other: Num) -> tuple[Num, Num]:
+        scale = max(self.scale, other.scale)
+        return self.rescaled(scale), other.rescaled(scale)
+
+    def _other(self, other: Num | Decimal | int) -> Num:
+        return Num.of(other, len(self.v))
+
+    def __add__(self, other: Num | Decimal | int) -> Num:
+        a, b = self.aligned(self._other(other))
+        va, vb = (a.v, b.v) if _bound(a.v) + _bound(b.v) < _SAFE else (_widen(a.v), _widen(b.v))
+        return Num(va + vb, a.scale)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> Num:
+        return Num(-self.v, self.scale)
+
+    def __sub__(self, other: Num | Decimal | int) -> Num:
+        return self + (-self._other(other))
+
+    def __rsub__(self, other: Num | Decimal | int) -> Num:
+        return self._other(other) + (-self)
+
+    def __mul__(self, other: Num | Decimal | int) -> Num:
+        b = self._other(other)
+        va, vb = (self.v, b.v) if _bound(self.v) * _bound(b.v) < _SAFE else (_widen(self.v), _widen(b.v))
+        return Num(va * vb, self.scale + b.scale)
+
+    __rmul__ = __mul__
+
+    def _compare(self, other: Num | Decimal | int, op: Callable[[Array, Array], Array]) -> Mask:
+        a, b = self.aligned(self._other(other))
+        return Mask(op(a.v, b.v))
+
+    def __lt__(self, other: Num | Decimal | int) -> Mask:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Num | Decimal | int) -> Mask:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Num | Decimal | int) -> Mask:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Num | Decimal | int) -> Mask:
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other: object) -> Mask:  # type: ignore[override]
+        if isinstance(other, Ratio):
+            return other == self
+        assert isinstance(other, Num | Decimal | int)
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: object) -> Mask:  # type: ignore[override]
+        return ~(self == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def maximum(self, other: Num | Decimal | int) -> Num:
+        a, b = self.aligned(self._other(other))
+        return Num(np.maximum(a.v, b.v), a.scale)
+
+    def minimum(self, other: Num | Decimal | int) -> Num:
+        a, b = self.aligned(self._other(other))
+        return Num(np.minimum(a.v, b.v), a.scale)
+
+    def present(self) -> Mask:
+        return Mask(self.given)
+
+    def value_or(self, default: Num | Decimal | int) -> Num:
+        return Mask(self.given).where(Num(self.v, self.scale), default)  # type: ignore[no-any-return]
+
+    def divided_by(self, denominator: Num | Decimal | int) -> Ratio:
+        return Ratio(self, self._other(denominator))
+
+    def dividing(self, numerator: Num | Decimal | int) -> Ratio:
+        return Ratio(self._other(numerator), self)
+
+    def fen(self) -> Array:
+        """The numbers rounded half-up (away from zero at the half) to the fen, as integer fen."""
+        if self.scale <= 2:
+            return self.rescaled(2).v
+        unit = 10 ** (self.scale - 2)
+        v = self.v if _bound(self.v) + unit < _SAFE else _widen(self.v)
+        magnitude = (np.abs(v) * 2 + unit) // (2 * unit)
+        return np.where(v < 0, -magnitude, magnitude)
+
+
+class Ratio:
+    """numerator ÷ denominator over the rows, exact: compared by cross-multiplying (kit.ratio; 0 where the
+    denominator is 0, as on one row)."""
+
+    __slots__ = ("den", "num")
+
+    def __init__(self, num: Num, den: Num) -> None:
+        zero = den == 0
+        self.num = zero.where(0, num)
+        self.den = zero.where(1, den)
+        negative = self.den < 0
+        self.num, self.den = negative.where(-self.num, self.num), negative.where(-self.den, self.den)
+
+    @staticmethod
+    def of(value: Any, n: int) -> Ratio:
+        return value if isinstance(value, Ratio) else Ratio(Num.of(value, n), Num.of(1, n))
+
+    def _cross(self, other: Any) -> tuple[Num, Num]:
+        """(a, b) with self ⋚ other ⇔ a ⋚ b (the denominators are positive)."""
+        o = Ratio.of(other, len(self.num.v))
+        return self.num * o.den, o.num * self.den
+
+    def __lt__(self, other: Any) -> Mask:
+        a, b = self._cross(other)
+        return a < b
+
+    def __le__(self, other: Any) -> Mask:
+        a, b = self._cross(other)
+        return a <= b
+
+    def __gt__(self, other: Any) -> Mask:
+        a, b = self._cross(other)
+        return a > b
+
+    def __ge__(self, other: Any) -> Mask:
+        a, b = self._cross(other)
+        return a >= b
+
+    def __eq__(self, other: object) -> Mask:  # type: ignore[override]
+        a, b = self._cross(other)
+        return a == b
+
+    def __ne__(self, other: object) -> Mask:  # type: ignore[override]
+        return ~(self == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Cat:
+    """Choices, codes and names over the rows (an object array of str, or None where not given)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: Array) -> None:
+        self.v = v
+
+    def __eq__(self, other: object) -> Mask:  # type: ignore[override]
+        return Mask(self.v == (other.v if isinstance(other, Cat) else other))
+
+    def __ne__(self, other: object) -> Mask:  # type: ignore[override]
+        return ~(self == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def present(self) -> Mask:
+        return Mask(self.v != None)  # noqa: E711 (elementwise)
+
+    def startswith(self, prefixes: str | tuple[str, ...]) -> Mask:
+        return Mask(np.array([s is not None and s.startswith(prefixes) for s in self.v], dtype=bool))
+
+
+class Day:
+    """Dates over the rows: `v` an object array of dates (a placeholder where not given), `given` the mask."""
+
+    __slots__ = ("given", "v")
+
+    def __init__(self, v: Array, given: Array) -> None:
+        self.v = v
+        self.given = given
+
+    @staticmethod
+    def of(value: Day | date, n: int) -> Day:
+        if isinstance(value, Day):
+            return value
+        v = np.empty(n, dtype=object)
+        v[:] = value
+        return Day(v, np.ones(n, dtype=bool))
+
+    def present(self) -> Mask:
+        return Mask(self.given)
+
+    def value_or(self, default: Day | date) -> Day:
+        d = Day.of(default, len(self.v))
+        return Day(np.where(self.given, self.v, d.v), self.given | d.given)
+
+
+# ── a block of rows ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _column(values: Sequence[Any]) -> Any:
+    """The column of one profile field (or classification value) over the rows, by the values' type."""
+    n = len(values)
+    sample = next((v for v in values if v is not None), None)
+    given = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+    if isinstance(sample, bool):
+        return Mask(np.fromiter((bool(v) for v in values), dtype=bool, count=n))
+    if isinstance(sample, Decimal | int):
+        scale = 0
+        for v in values:
+            if v is not None:
+                exponent = Decimal(v).as_tuple().exponent
+                assert isinstance(exponent, int)
+                scale = max(scale, -exponent)
+        ints = [0 if v is None else int(Decimal(v).scaleb(scale)) for v in values]
+        bound = max(map(abs, ints), default=0)
+        return Num(np.array(ints, dtype=np.int64 if bound < _SAFE else object), scale, given)
+    if isinstance(sample, date):
+        v = np.empty(n, dtype=object)
+        v[:] = [d if d is not None else date.min for d in values]
+        return Day(v, given)
+    if sample is None:  # (given in no row: absent everywhere; kit.value_or supplies the default's kind)
+        return Absent(n)
+    v = np.empty(n, dtype=object)
+    v[:] = list(values)
+    return Cat(v)
+
+
+class Absent:
+    """An optional field given in no row of the block."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def present(self) -> Mask:
+        return Mask(np.zeros(self.n, dtype=bool))
+
+    def value_or(self, default: Any) -> Any:
+        if isinstance(default, date):
+            return Day.of(default, self.n)
+        if isinstance(default, Decimal | int):
+            return Num.of(default, self.n)
+        return default
+
+
+class Fields:
+    """A profile section (or the profile) over the rows: an attribute is the column of that field."""
+
+    def __init__(self, rows: Sequence[Any]) -> None:
+        self._rows = rows
+        self._columns: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        column = self._columns.get(name)
+        if column is None:
+            values = [getattr(row, name) for row in self._rows]
+            sample = next((v for v in values if v is not None), None)
+            is_section = hasattr(sample, "__dataclass_fields__")
+            column = Fields(values) if is_section else _column(values)
+            self._columns[name] = column
+        return column
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnFinding:
+    """A classification over the rows (its value column); its reasons are not kept."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Block:
+    """One (jurisdiction, tax year) group of rows: their profiles and classifications, the parameters (under the
+    reform), the policies the jurisdiction offers with their place in a row's items, and those not computed that
+    year (engine.settled)."""
+
+    jurisdiction: str
+    year: int
+    profiles: Sequence[Profile]
+    classifications: Sequence[Mapping[str, Finding]]
+    params: ParamSet
+    offered: Mapping[str, PolicyInfo]
+    positions: Mapping[str, int]
+    settled: Mapping[str, Any]
+
+
+class _Engine(Protocol):
+    def param_set(self, jurisdiction: str, year: int) -> ParamSet: ...
+
+
+def group(rows: Sequence[RowResult], engine: _Engine) -> list[tuple[Block, list[RowResult]]]:
+    """The computed rows (each with its `pending` profile and classification) as blocks by jurisdiction and year,
+    in the order each pair first appears; each block's rows in their order."""
+    from ..engine import settled
+    from ..params import catalogue
+
+    by_key: dict[tuple[str, int], list[RowResult]] = {}
+    for r in rows:
+        assert r.pending is not None and r.year is not None
+        by_key.setdefault((r.jurisdiction, r.year), []).append(r)
+    blocks = []
+    for (jurisdiction, year), members in by_key.items():
+        offered = {p.id: p for p in catalogue(jurisdiction)}
+        block = Block(
+            jurisdiction,
+            year,
+            [r.pending[0] for r in members if r.pending is not None],
+            [r.pending[1] for r in members if r.pending is not None],
+            engine.param_set(jurisdiction, year),
+            offered,
+            {pid: i for i, pid in enumerate(offered)},
+            settled(jurisdiction, year),
+        )
+        blocks.append((block, members))
+    return blocks
+
+
+class ColumnItem:
+    """kit.ItemBuilder's counterpart over a block: the conditions' mask and, once given, the amounts."""
+
+    __slots__ = ("eligible", "policy")
+
+    def __init__(self, policy: str, n: int) -> None:
+        self.policy = policy
+        self.eligible = Mask(np.ones(n, dtype=bool))
+
+    def because(self, message: str, **values: Any) -> ColumnItem:
+        return self
+
+    def because_when(self, holds: Any, message: str, values: Any = None) -> None:
+        return None
+
+    def cite(self, finding: Any) -> None:
+        return None
+
+    def step(self, message: str, **values: Any) -> None:
+        return None
+
+    def require(self, holds: Mask | bool, message: str, values: Any = None, met: str = "") -> None:
+        self.eligible = self.eligible & holds
+
+    def give(self, amount: Num | Decimal | int) -> tuple[str, Array, Array]:
+        n = len(self.eligible.v)
+        fen = Num.of(amount, n).fen()
+        return self.policy, self.eligible.v, np.where(self.eligible.v, fen, 0)
+
+
+class ColumnContext:
+    """kit.Context's counterpart over a block: the profile's fields and the classifications as columns, the
+    parameters as scalars (one jurisdiction and year), lookups by a column of days or names."""
+
+    def __init__(self, block: Block) -> None:
+        self.n = len(block.profiles)
+        self.profile = Fields(block.profiles)
+        names = block.classifications[0].keys() if block.classifications else ()
+        self.classification = {
+            name: ColumnFinding(_column([c[name].value for c in block.classifications])) for name in names
+        }
+        self.params = block.params
+        self.offered = block.offered
+        self.year = block.year
+        self.year_end = date(block.year, 12, 31)
+        self.outcomes: dict[str, tuple[Array, Array]] = {}
+
+    def dec(self, name: str, on: date | None = None) -> Decimal:
+        return self.params.number(name, on or self.year_end)
+
+    def source(self, name: str, on: date | None = None) -> str:
+        return self.params.source_on(name, on or self.year_end)
+
+    def window_in_year(self, name: str) -> Window | None:
+        windows = self.params.windows_in_year(name, self.year)
+        return windows[0] if windows else None
+
+    def lookup(self, name: str | Cat, on: date | Day | None = None) -> Num:
+        """A numeric parameter's value for each row on its day (or `on`), by its name or a column of names; not
+        given (kit.present false) where the day is outside the parameter's windows."""
+        day = on or self.year_end
+        if isinstance(name, str) and isinstance(day, date):
+            value = self.params.get_or_none(name, day)
+            if value is None:
+                return Num(np.zeros(self.n, dtype=np.int64), 0, np.zeros(self.n, dtype=bool))
+            return Num.of(Decimal(value), self.n)
+        names = name.v if isinstance(name, Cat) else [name] * self.n
+        days = day.v if isinstance(day, Day) else [day] * self.n
+        memo: dict[tuple[str, date], Decimal | None] = {}
+        values: list[Decimal | None] = []
+        for key in zip(names, days, strict=True):
+            if key not in memo:
+                raw = self.params.get_or_none(*key)
+                memo[key] = None if raw is None else Decimal(raw)
+            values.append(memo[key])
+        column = _column(values)
+        return column if isinstance(column, Num) else Num(np.zeros(self.n, dtype=np.int64), 0, column.present().v)
+
+    def start(self, policy_id: str) -> ColumnItem:
+        return ColumnItem(policy_id, self.n)
+
+    def emit(self, outcome: tuple[str, Array, Array]) -> None:
+        policy, eligible, amount = outcome
+        if policy in self.offered:
+            self.outcomes[policy] = (eligible, amount)
+
+
+def evaluate(block: Block, families: Sequence[RuleFamily]) -> dict[str, tuple[list[bool], list[Decimal]]]:
+    """Each policy the families compute over the block: (eligible, amount in yuan rounded to the fen) per row."""
+    ctx = ColumnContext(block)
+    for family in families:
+        family(ctx)  # type: ignore[arg-type]
+    out: dict[str, tuple[list[bool], list[Decimal]]] = {}
+    for policy, (eligible, amount) in ctx.outcomes.items():
+        out[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])
+    return out
+
+
+_ZERO = Decimal(0).quantize(FEN)
