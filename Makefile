@@ -43,12 +43,13 @@ bench-startup: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
-# the batch benchmark: floor vs xzcalc batch on N generated enterprises, each run REPEAT times in turn and the
-# best of each kept (this shared VM varies by ±20% from run to run) — make bench N=1000000 REPEAT=1
+# the batch benchmark: floor vs xzcalc batch (the row and the columnar path once `--evaluator` exists) on N generated
+# enterprises of both mixes (today's and a bureau's; MIX=today or MIX=bureau for one), each run REPEAT times in turn
+# and the best of each kept (this shared VM varies by ±20% from run to run) — make bench N=1000000 REPEAT=1
 N ?= 200000
 REPEAT ?= 3
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --n $(N) --repeat $(REPEAT)
+	$(BIN)/python bench/run.py --n $(N) --repeat $(REPEAT)$(if $(MIX), --mix $(MIX))
 
 # the scaling benchmark (docs/scale.md): 1,000,000 generated enterprises (N= on the command line for fewer) through
 # the local pool with --jobs 1 and 2 and a Dask LocalCluster with 1 and 2 workers; rows/s and the speed-up

@@ -4,6 +4,7 @@
 
 csv.DictReader over the same file `xzcalc batch` reads; five amounts parsed with Decimal (after the minimum
 a real file needs: thousands separators and 万/亿); 20 columns written with csv.writer, UTF-8 with BOM.
+Both mixes of bench/generate.py have the columns it reads (the bureau's register: the five amounts in plain yuan).
 """
 
 from __future__ import annotations

@@ -1,11 +1,15 @@
 """Synthetic enterprises for the batch benchmark: a realistic mix, written as a batch CSV.
 
-    python bench/generate.py N OUT.csv [--seed 1]
+    python bench/generate.py N OUT.csv [--seed 1] [--mix today|bureau]
 
-The header is `xzcalc template --format csv` (every column a user filling in the template has); the values
-mix the three jurisdictions, companies and individual businesses, sectors, sizes from micro to large, losses,
-small-scale and general VAT taxpayers, 0–3 pieces of equipment, and money written the ways people write it
-("200万", "2,000,000").
+Two mixes of the same enterprises' spread — the three jurisdictions, companies and individual businesses, sectors,
+sizes from micro to large, losses, small-scale and general VAT taxpayers:
+
+- today (the default): the header is `xzcalc template --format csv` (every column a user filling in the template
+  has), 0–3 pieces of equipment, and money written the ways people write it ("200万", "2,000,000");
+- bureau: what a city bureau's register export looks like — the 32 dotted columns of BUREAU_COLUMNS (each a
+  template column a rule reads), every amount in plain yuan (digits, sometimes with two decimals; no 万, no
+  thousands separators), dates as YYYY-MM-DD.
 """
 
 from __future__ import annotations
@@ -68,12 +72,9 @@ def _uscc(rng: random.Random) -> str:
     return first17 + check_digit(first17)
 
 
-def enterprise(rng: random.Random, i: int) -> dict[str, str]:
-    jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
-    sector, trade, _ = _weighted(rng, SECTORS)
-    size = _weighted(rng, SIZES)[0]
-    individual = size == "micro" and rng.random() < 0.3
-    employees, assets, revenue = {
+def _figures(rng: random.Random, size: str) -> tuple[int, int, int]:
+    """Employees, total assets and revenue in yuan for a size (every size's figures drawn, then one kept)."""
+    return {
         "micro": (rng.randint(1, 19), rng.randint(20, 500) * 10_000, rng.randint(10, 300) * 10_000),
         "small": (rng.randint(20, 299), rng.randint(500, 5_000) * 10_000, rng.randint(300, 2_000) * 10_000),
         "medium": (
@@ -87,6 +88,14 @@ def enterprise(rng: random.Random, i: int) -> dict[str, str]:
             rng.randint(40_000, 900_000) * 10_000,
         ),
     }[size]
+
+
+def enterprise(rng: random.Random, i: int) -> dict[str, str]:
+    jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
+    sector, trade, _ = _weighted(rng, SECTORS)
+    size = _weighted(rng, SIZES)[0]
+    individual = size == "micro" and rng.random() < 0.3
+    employees, assets, revenue = _figures(rng, size)
     row: dict[str, str] = {
         "id": f"E{i:07d}",
         "name": f"{city}{''.join(rng.sample(GIVEN, 2))}{trade}{'个体工商户' if individual else '有限公司'}",
@@ -139,18 +148,127 @@ def enterprise(rng: random.Random, i: int) -> dict[str, str]:
     return row
 
 
-def rows(n: int, seed: int = 1) -> Iterator[dict[str, str]]:
+# the bureau's register export: 32 template columns, each read by a rule (test_bench checks they are the template's)
+BUREAU_COLUMNS = (
+    "id",
+    "name",
+    "uscc",
+    "jurisdiction",
+    "year",
+    "entity",
+    "sector",
+    "location",
+    "employees",
+    "total_assets",
+    "revenue",
+    "prior_revenue",
+    "income.taxable_income",
+    "income.rd_expense",
+    "vat.taxpayer",
+    "vat.vat_payable",
+    "vat.sales_3pct.1",
+    "vat.sales_3pct.2",
+    "vat.sales_3pct.3",
+    "vat.sales_3pct.4",
+    "local_taxes.property",
+    "local_taxes.land_use",
+    "local_taxes.stamp",
+    "employment.ui_premiums_prior_year",
+    "employment.insured_employees",
+    "employment.layoff_rate",
+    "deferral.taxes_2021q4",
+    "deferral.taxes_2022q1",
+    "dev_zone.monthly_rent",
+    "guarantee.amount",
+    "guarantee.fee_rate",
+    "guarantee.contract_date",
+)
+MIXES = ("today", "bureau")
+
+
+def _yuan(rng: random.Random, value: int) -> str:
+    """An amount as a register exports it: plain yuan, a third of them with fen (never 万 or separators)."""
+    if rng.random() < 1 / 3:
+        fen = rng.randint(0, 99)
+        if value < 0:
+            return f"-{-value}.{fen:02d}"
+        return f"{value}.{fen:02d}"
+    return str(value)
+
+
+def bureau_enterprise(rng: random.Random, i: int) -> dict[str, str]:
+    """One enterprise of the bureau mix: today's spread, the register's columns, amounts to the yuan or the fen."""
+    jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
+    sector, trade, _ = _weighted(rng, SECTORS)
+    size = _weighted(rng, SIZES)[0]
+    individual = size == "micro" and rng.random() < 0.3
+    employees, assets, revenue = _figures(rng, size)
+    # a register's figures are not round: the yuan below the 万 as well
+    assets += rng.randint(0, 9_999)
+    revenue += rng.randint(0, 9_999)
+    row: dict[str, str] = {
+        "id": f"B{i:07d}",
+        "name": f"{city}{''.join(rng.sample(GIVEN, 2))}{trade}{'个体工商户' if individual else '有限公司'}",
+        "uscc": _uscc(rng) if rng.random() < 0.9 else "",
+        "jurisdiction": jurisdiction,
+        "year": "2022",
+        "entity": "individual-business" if individual else "company",
+        "sector": sector,
+        "location": rng.choice(("city", "city", "county", "other")),
+        "employees": str(employees),
+        "total_assets": _yuan(rng, assets),
+        "revenue": _yuan(rng, revenue),
+        "prior_revenue": _yuan(rng, revenue * rng.randint(80, 120) // 100),
+    }
+    margin = rng.choice((-0.15, -0.05, 0, 0.02, 0.05, 0.08, 0.12, 0.2))
+    row["income.taxable_income"] = _yuan(rng, int(revenue * margin))
+    if sector[0] in "CIM" and rng.random() < 0.5:
+        row["income.rd_expense"] = _yuan(rng, revenue * rng.randint(1, 6) // 100)
+    small_scale = size == "micro" or (size == "small" and revenue < 500 * 10_000 and rng.random() < 0.5)
+    row["vat.taxpayer"] = "small-scale" if small_scale else "general"
+    if small_scale:
+        for q in range(1, 5):
+            row[f"vat.sales_3pct.{q}"] = _yuan(rng, revenue // 4 * rng.randint(70, 100) // 100)
+    else:
+        row["vat.vat_payable"] = _yuan(rng, revenue * rng.randint(1, 6) // 100)
+    row["local_taxes.property"] = _yuan(rng, assets // 1000 * rng.randint(0, 12) // 10)
+    row["local_taxes.land_use"] = _yuan(rng, assets // 1000 * rng.randint(0, 6) // 10)
+    row["local_taxes.stamp"] = _yuan(rng, revenue // 3000)
+    if rng.random() < 0.6:
+        insured = max(1, employees * rng.randint(60, 100) // 100)
+        row["employment.ui_premiums_prior_year"] = _yuan(rng, insured * rng.randint(200, 600))
+        row["employment.insured_employees"] = str(insured)
+        row["employment.layoff_rate"] = rng.choice(("0", "0", "0.01", "0.025", "0.055", "0.08", "0.2"))
+    if sector[0] == "C" and rng.random() < 0.4:
+        row["deferral.taxes_2021q4"] = _yuan(rng, revenue // 200)
+        row["deferral.taxes_2022q1"] = _yuan(rng, revenue // 180)
+    if sector[0] in "BCD" and rng.random() < 0.2:
+        row["dev_zone.monthly_rent"] = _yuan(rng, rng.randint(5, 200) * 1_000)
+    if rng.random() < 0.1:
+        row["guarantee.amount"] = _yuan(rng, rng.randint(10, 1_000) * 10_000)
+        row["guarantee.fee_rate"] = rng.choice(("0.01", "0.015", "0.02"))
+        month = rng.choice(("2022-10", "2022-12", "2023-01", "2023-02", "2023-03", "2023-05"))
+        row["guarantee.contract_date"] = f"{month}-{rng.randint(1, 28):02d}"
+    return row
+
+
+def rows(n: int, seed: int = 1, mix: str = "today") -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
+    make = bureau_enterprise if mix == "bureau" else enterprise
     for i in range(1, n + 1):
-        yield enterprise(rng, i)
+        yield make(rng, i)
 
 
-def write(n: int, path: Path, seed: int = 1) -> None:
-    columns = csv_header().strip().split(",")
+def columns(mix: str = "today") -> list[str]:
+    """The header of a mix's file."""
+    return list(BUREAU_COLUMNS) if mix == "bureau" else csv_header().strip().split(",")
+
+
+def write(n: int, path: Path, seed: int = 1, mix: str = "today") -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, columns, lineterminator="\n")
+        writer = csv.DictWriter(f, columns(mix), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows(n, seed))
+        writer.writerows(rows(n, seed, mix))
 
 
 def main() -> None:
@@ -158,8 +276,9 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mix", choices=MIXES, default="today")
     args = parser.parse_args()
-    write(args.n, args.out, args.seed)
+    write(args.n, args.out, args.seed, args.mix)
 
 
 if __name__ == "__main__":
