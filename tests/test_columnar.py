@@ -29,6 +29,7 @@ from test_cli import run
 from xzcalc.batch.columnar import COLUMNAR, Block, Num, evaluate
 from xzcalc.data import load_toml
 from xzcalc.engine import calculate, planned, settled
+from xzcalc.engine import evaluate as run_rows
 from xzcalc.params import catalogue, param_set
 from xzcalc.rules import FAMILIES
 from xzcalc.schema.build import parse_profile
@@ -42,12 +43,10 @@ def _block(profiles: list[Profile]) -> Block:
     offered = {p.id: p for p in catalogue(first.jurisdiction)}
     deferred = frozenset(COLUMNAR)
     params = param_set(first.jurisdiction, first.year)
-    classifications = [calculate(p, params=params, deferred=deferred).classification for p in profiles]
     return Block(
         first.jurisdiction,
         first.year,
-        profiles,
-        classifications,
+        [run_rows(p, params=params, deferred=deferred)[1] for p in profiles],
         params,
         offered,
         {pid: i for i, pid in enumerate(offered)},
@@ -55,10 +54,10 @@ def _block(profiles: list[Profile]) -> Block:
     )
 
 
-def _columnar(profiles: list[Profile]) -> list[dict[str, tuple[bool, str]]]:
-    """Each profile's columnar items (policy → (eligible, amount)), the profiles evaluated as blocks by jurisdiction
-    and year."""
-    out: list[dict[str, tuple[bool, str]]] = [{} for _ in profiles]
+def _columnar(profiles: list[Profile]) -> list[dict[str, Any]]:
+    """Each profile's columnar items (policy → (eligible, amount)) and the classifications the columnar families
+    decided ("classification.<name>" → value), the profiles evaluated as blocks by jurisdiction and year."""
+    out: list[dict[str, Any]] = [{} for _ in profiles]
     keyed = sorted(range(len(profiles)), key=lambda i: (profiles[i].jurisdiction, profiles[i].year))
     for (jurisdiction, year), members in itertools.groupby(
         keyed, lambda i: (profiles[i].jurisdiction, profiles[i].year)
@@ -68,21 +67,28 @@ def _columnar(profiles: list[Profile]) -> list[dict[str, tuple[bool, str]]]:
         if not families:
             continue
         block = _block([profiles[i] for i in indexes])
-        for pid, (eligible, amounts) in evaluate(block, families).items():
+        outcome = evaluate(block, families)
+        for pid, (eligible, amounts) in outcome.items.items():
             if pid in block.settled:
                 continue
             for i, holds, amount in zip(indexes, eligible, amounts, strict=True):
                 out[i][pid] = (holds, f"{amount:.2f}")
+        for name, values in outcome.classification.items():
+            for i, value in zip(indexes, values, strict=True):
+                out[i][f"classification.{name}"] = value
     return out
 
 
-def _row(profile: Profile) -> dict[str, tuple[bool, str]]:
+def _row(profile: Profile, decided: set[str]) -> dict[str, Any]:
     result = calculate(profile)
-    return {
+    out: dict[str, Any] = {
         it.policy.id: (it.eligible, f"{it.amount:.2f}")
         for it in result.items
         if it.policy.id in COLUMNAR_POLICIES and it.status == "computed"
     }
+    for name in decided:
+        out[f"classification.{name}"] = result.classification[name].value
+    return out
 
 
 def _case_profiles() -> list[tuple[str, Profile, dict[str, Any]]]:
@@ -100,8 +106,9 @@ def test_golden_cases_through_both_evaluators() -> None:
     for (name, profile, expect), in_block in zip(cases, together, strict=True):
         alone = _columnar([profile])[0]
         assert alone == in_block, name
-        assert in_block == _row(profile), name
-        for pid, (holds, amount) in in_block.items():
+        decided = {k.removeprefix("classification.") for k in in_block if k.startswith("classification.")}
+        assert in_block == _row(profile, decided), name
+        for pid, (holds, amount) in ((k, v) for k, v in in_block.items() if not k.startswith("classification.")):
             if pid in expect.get("amounts", {}):
                 assert amount == str(expect["amounts"][pid]), (name, pid)
                 checked += 1

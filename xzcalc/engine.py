@@ -31,7 +31,7 @@ from .schema.profile import Profile
 if TYPE_CHECKING:
     from .reform import Reform
 
-__all__ = ["calculate", "planned"]
+__all__ = ["calculate", "evaluate", "planned"]
 
 
 @cache
@@ -156,16 +156,28 @@ def calculate(
     explain: bool = False,
     reform: Reform | None = None,
     params: ParamSet | None = None,
-    deferred: frozenset[RuleFamily] = frozenset(),
 ) -> Result:
     """Every policy of the profile's jurisdiction and year, eligible or not, with totals by kind.
 
     Raises params.UnsupportedYear for a year with no data (never computed with another year's figures).
     `reform` overrides parameters (xzcalc.reform); `params` supplies a whole parameter set (batch workers cache one).
     `explain` keeps the arithmetic of every item (its trace); reasons are always kept, as messages (never words).
-    `deferred` families are not run: their policies hold a place-holding item (not eligible, 0.00) for the caller
-    to fill — the batch evaluates them over a block of rows (xzcalc/batch/columnar.py).
     """
+    return evaluate(profile, explain=explain, reform=reform, params=params)[0]
+
+
+def evaluate(
+    profile: Profile,
+    *,
+    explain: bool = False,
+    reform: Reform | None = None,
+    params: ParamSet | None = None,
+    deferred: frozenset[RuleFamily] = frozenset(),
+) -> tuple[Result, Context]:
+    """`calculate`, and the Context the families left (what the batch's columnar families read: the
+    classifications, the CIT chain's summary, the VAT payable). `deferred` families are not run: their policies
+    hold a place-holding item (not eligible, 0.00) for the caller to fill — the batch evaluates them over a block
+    of rows (xzcalc/batch/columnar.py)."""
     if params is None:
         params = param_set(profile.jurisdiction, profile.year)
     overrides: dict[str, Parameter] = {}
@@ -196,7 +208,7 @@ def calculate(
         if it.amount:  # (most are 0.00, and a Decimal addition costs more than the test)
             totals[it.policy.kind] += it.amount  # exact: every amount is already rounded to the fen
     changed = tuple(sorted(overrides)) if overrides else ()
-    return Result(
+    result = Result(
         profile,
         profile.jurisdiction,
         profile.year,
@@ -207,3 +219,4 @@ def calculate(
         changed,
         claims_for(profile.jurisdiction, profile.year),  # (one shared mapping per place and year)
     )
+    return result, ctx

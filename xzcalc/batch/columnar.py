@@ -31,12 +31,12 @@ from ..rules.employment import stable_job_refund
 from ..rules.kit import RuleFamily
 
 if TYPE_CHECKING:
-    from ..model import Finding, PolicyInfo
+    from ..model import PolicyInfo
     from ..params import ParamSet, Window
-    from ..schema.profile import Profile
+    from ..rules.kit import Context
     from .rows import RowResult
 
-__all__ = ["COLUMNAR", "Block", "Cat", "Day", "Mask", "Num", "evaluate", "group"]
+__all__ = ["COLUMNAR", "Block", "Cat", "Day", "Mask", "Num", "Outcome", "evaluate", "group"]
 
 # the rule families evaluated over columns (the rest run row by row; engine.calculate(deferred=…))
 COLUMNAR: tuple[RuleFamily, ...] = (stable_job_refund,)
@@ -408,14 +408,13 @@ class ColumnFinding:
 
 @dataclass(frozen=True)
 class Block:
-    """One (jurisdiction, tax year) group of rows: their profiles and classifications, the parameters (under the
-    reform), the policies the jurisdiction offers with their place in a row's items, and those not computed that
-    year (engine.settled)."""
+    """One (jurisdiction, tax year) group of rows: what the row engine left for each (its Context: profile,
+    classifications, CIT summary, VAT payable), the parameters (under the reform), the policies the jurisdiction
+    offers with their place in a row's items, and those not computed that year (engine.settled)."""
 
     jurisdiction: str
     year: int
-    profiles: Sequence[Profile]
-    classifications: Sequence[Mapping[str, Finding]]
+    rows: Sequence[Context]
     params: ParamSet
     offered: Mapping[str, PolicyInfo]
     positions: Mapping[str, int]
@@ -442,8 +441,7 @@ def group(rows: Sequence[RowResult], engine: _Engine) -> list[tuple[Block, list[
         block = Block(
             jurisdiction,
             year,
-            [r.pending[0] for r in members if r.pending is not None],
-            [r.pending[1] for r in members if r.pending is not None],
+            [r.pending for r in members if r.pending is not None],
             engine.param_set(jurisdiction, year),
             offered,
             {pid: i for i, pid in enumerate(offered)},
@@ -488,12 +486,16 @@ class ColumnContext:
     parameters as scalars (one jurisdiction and year), lookups by a column of days or names."""
 
     def __init__(self, block: Block) -> None:
-        self.n = len(block.profiles)
-        self.profile = Fields(block.profiles)
-        names = block.classifications[0].keys() if block.classifications else ()
-        self.classification = {
-            name: ColumnFinding(_column([c[name].value for c in block.classifications])) for name in names
+        rows = block.rows
+        self.n = len(rows)
+        self.profile = Fields([r.profile for r in rows])
+        names = rows[0].classification.keys() if rows else ()
+        self.classification: dict[str, Any] = {
+            name: ColumnFinding(_column([r.classification[name].value for r in rows])) for name in names
         }
+        keys = rows[0].cit.keys() if rows else ()
+        self.cit: dict[str, Any] = {key: _column([r.cit.get(key) for r in rows]) for key in keys}
+        self.vat_payable: Any = _column([r.vat_payable for r in rows])
         self.params = block.params
         self.offered = block.offered
         self.year = block.year
@@ -540,15 +542,41 @@ class ColumnContext:
             self.outcomes[policy] = (eligible, amount)
 
 
-def evaluate(block: Block, families: Sequence[RuleFamily]) -> dict[str, tuple[list[bool], list[Decimal]]]:
-    """Each policy the families compute over the block: (eligible, amount in yuan rounded to the fen) per row."""
+@dataclass(frozen=True)
+class Outcome:
+    """What the columnar families computed over a block, row by row: each policy's eligibility and amount (yuan,
+    rounded to the fen), and the classifications they decided (small low-profit, by the CIT chain)."""
+
+    items: dict[str, tuple[list[bool], list[Decimal]]]
+    classification: dict[str, list[Any]]
+
+
+def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
+    """Run the families over the block (in the engine's order)."""
     ctx = ColumnContext(block)
+    decided_before = dict(ctx.classification)
     for family in families:
         family(ctx)  # type: ignore[arg-type]
-    out: dict[str, tuple[list[bool], list[Decimal]]] = {}
+    items: dict[str, tuple[list[bool], list[Decimal]]] = {}
     for policy, (eligible, amount) in ctx.outcomes.items():
-        out[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])
-    return out
+        items[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])
+    decided = {
+        name: _values(finding.value, ctx.n)
+        for name, finding in ctx.classification.items()
+        if finding is not decided_before.get(name)
+    }
+    return Outcome(items, decided)
+
+
+def _values(column: Any, n: int) -> list[Any]:
+    """A classification's column as the row engine's values (bool, str or None per row)."""
+    if isinstance(column, Mask):
+        return [bool(v) for v in column.v.tolist()]
+    if isinstance(column, Cat):
+        return list(column.v.tolist())
+    if isinstance(column, bool | str) or column is None:
+        return [column] * n
+    raise TypeError(f"a classification column of {type(column).__name__}")
 
 
 _ZERO = Decimal(0).quantize(FEN)

@@ -11,7 +11,7 @@ from functools import cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from ..engine import calculate
+from ..engine import evaluate
 from ..model import KINDS
 from ..money import MoneyError, fmt_amount
 from ..params import UnsupportedYear
@@ -19,10 +19,9 @@ from ..schema.build import profile_from_flat
 from ..schema.profile import Profile, ProfileError
 
 if TYPE_CHECKING:
-    from ..model import Finding
     from ..params import ParamSet
     from ..reform import Reform
-    from ..rules.kit import RuleFamily
+    from ..rules.kit import Context, RuleFamily
 
 
 # ── the output layout ───────────────────────────────────────────────────────────────────────────────────────
@@ -84,9 +83,9 @@ class RowResult:
     error: str = ""
     carried: tuple[str, ...] = ()  # the cells of the columns carried through (--keep, --group-by), as read
     unclaimed: dict[str, Decimal] = field(default_factory=dict)  # policy → entitled − claimed, never below 0
-    # while the row is being made (never written): the profile and classification the columnar families read, and
+    # while the row is being made (never written): what the row's families left for the columnar ones to read, and
     # the amounts the row's claimed columns say were claimed
-    pending: tuple[Profile, Mapping[str, Finding]] | None = None
+    pending: Context | None = None
     claimed: list[tuple[str, Decimal]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -181,7 +180,7 @@ class RowEngine:
         try:
             profile = read(cells)
             params = self.param_set(profile.jurisdiction, profile.year)
-            result = calculate(profile, params=params, deferred=self.deferred)
+            result, ctx = evaluate(profile, params=params, deferred=self.deferred)
         except (ProfileError, UnsupportedYear) as e:
             error = str(e)
         except MoneyError as e:
@@ -200,7 +199,7 @@ class RowEngine:
                 dict(result.totals),
             )
             if self.deferred:
-                row.pending = (profile, result.classification)
+                row.pending = ctx
             return row
         return RowResult(line, ident, name(), error=error)
 

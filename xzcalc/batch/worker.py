@@ -235,9 +235,9 @@ class ChunkWriter:
             families = [f for f in self.families if planned(block.jurisdiction, block.year, f)]
             if not families:
                 continue
-            settled = block.settled
-            for pid, (eligible, amounts) in evaluate(block, families).items():
-                if pid in settled:
+            outcome = evaluate(block, families)
+            for pid, (eligible, amounts) in outcome.items.items():
+                if pid in block.settled:
                     continue
                 kind = block.offered[pid].kind
                 at = block.positions[pid]
@@ -245,6 +245,9 @@ class ChunkWriter:
                     r.items[at] = (pid, kind, holds, amount, "computed")
                     if amount:
                         r.totals[kind] += amount
+            for name, values in outcome.classification.items():
+                for r, value in zip(rows, values, strict=True):
+                    r.classification[name] = value
         for r in results:
             r.pending = None
 
