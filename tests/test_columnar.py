@@ -194,20 +194,37 @@ def _stress_rows(n: int, seed: int = 15) -> list[list[str]]:
     return rows
 
 
-def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
+def same_bytes(tmp_path: Path, header: list[str], rows: list[list[str]]) -> list[dict[str, str]]:
+    """`xzcalc batch` on these rows with --evaluator row and columnar: asserts the same bytes and returns the output
+    rows (for the caller to check that both sides of its lines were reached)."""
     source = tmp_path / "edges.csv"
     with source.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(HEADER)
-        writer.writerows(_stress_rows(3000))
+        writer.writerow(header)
+        writer.writerows(rows)
     outputs = {}
     for evaluator in ("row", "columnar"):
         target = tmp_path / f"{evaluator}.csv"
         code, out, err = run("batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator)
         assert code in (0, 1), out + err
         outputs[evaluator] = target.read_bytes()
-    assert outputs["row"] == outputs["columnar"]
-    rows = list(csv.DictReader(outputs["row"].decode("utf-8-sig").splitlines()))
+    if outputs["row"] != outputs["columnar"]:
+        row_lines = outputs["row"].decode("utf-8-sig").splitlines()
+        col_lines = outputs["columnar"].decode("utf-8-sig").splitlines()
+        names = row_lines[0].split(",")
+        for a, b in zip(row_lines, col_lines, strict=True):
+            if a != b:
+                cells = [
+                    f"{n}: row {x!r} columnar {y!r}"
+                    for n, x, y in zip(names, next(csv.reader([a])), next(csv.reader([b])), strict=False)
+                    if x != y
+                ]
+                raise AssertionError(f"first differing row: {cells}")
+    return list(csv.DictReader(outputs["row"].decode("utf-8-sig").splitlines()))
+
+
+def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
+    rows = same_bytes(tmp_path, HEADER, _stress_rows(3000))
     eligible = [r["ui.stable_job_refund.eligible"] for r in rows if not r["error"]]
     assert "true" in eligible and "false" in eligible  # (both sides of the lines were reached)
 

@@ -18,7 +18,7 @@ families in COLUMNAR run here, the others in the row engine, which leaves their 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ..money import FEN
-from ..rules.employment import stable_job_refund
+from ..rules import FAMILIES
 from ..rules.kit import RuleFamily
 
 if TYPE_CHECKING:
@@ -36,10 +36,11 @@ if TYPE_CHECKING:
     from ..rules.kit import Context
     from .rows import RowResult
 
-__all__ = ["COLUMNAR", "Block", "Cat", "Day", "Mask", "Num", "Outcome", "evaluate", "group"]
+__all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome", "Seq", "evaluate", "group"]
 
-# the rule families evaluated over columns (the rest run row by row; engine.calculate(deferred=…))
-COLUMNAR: tuple[RuleFamily, ...] = (stable_job_refund,)
+# the rule families evaluated over columns, in the engine's order: those marked @kit.columnar (the rest run row by
+# row; engine.evaluate(deferred=…))
+COLUMNAR: tuple[RuleFamily, ...] = tuple(f for _, f in FAMILIES if getattr(f, "columnar", False))
 
 _SAFE = 1 << 62  # an int64 product or sum whose operands' magnitudes stay below this cannot overflow
 Array = Any  # a numpy array (numpy's stubs are not part of mypy's check here)
@@ -100,7 +101,11 @@ class Mask:
             return Mask(np.where(self.v, _mask(then, n), _mask(otherwise, n)))
         if isinstance(then, Cat | str) or isinstance(otherwise, Cat | str):
             return Cat(np.where(self.v, _cat(then, n), _cat(otherwise, n)))
-        if isinstance(then, Day | date) or isinstance(otherwise, Day | date):
+        if (
+            isinstance(then, Day)
+            or isinstance(otherwise, Day)
+            or (isinstance(then, date) and isinstance(otherwise, date))
+        ):
             a_day, b_day = Day.of(then, n), Day.of(otherwise, n)
             return Day(np.where(self.v, a_day.v, b_day.v), np.where(self.v, a_day.given, b_day.given))
         x, y = Num.of(then, n).aligned(Num.of(otherwise, n))
@@ -305,7 +310,7 @@ class Cat:
 
 
 class Day:
-    """Dates over the rows: `v` an object array of dates (a placeholder where not given), `given` the mask."""
+    """Dates over the rows: `v` a numpy datetime64[D] array (1970-01-01 where not given), `given` the mask."""
 
     __slots__ = ("given", "v")
 
@@ -317,9 +322,7 @@ class Day:
     def of(value: Day | date, n: int) -> Day:
         if isinstance(value, Day):
             return value
-        v = np.empty(n, dtype=object)
-        v[:] = value
-        return Day(v, np.ones(n, dtype=bool))
+        return Day(np.full(n, np.datetime64(value, "D")), np.ones(n, dtype=bool))
 
     def present(self) -> Mask:
         return Mask(self.given)
@@ -327,6 +330,49 @@ class Day:
     def value_or(self, default: Day | date) -> Day:
         d = Day.of(default, len(self.v))
         return Day(np.where(self.given, self.v, d.v), self.given | d.given)
+
+    def dates(self) -> list[date]:
+        """The days as Python dates (for parameter lookups)."""
+        return list(self.v.astype(object))
+
+    @property
+    def year(self) -> Num:
+        return Num(self.v.astype("datetime64[Y]").astype(np.int64) + 1970, 0, self.given)
+
+    @property
+    def month(self) -> Num:
+        return Num(self.v.astype("datetime64[M]").astype(np.int64) % 12 + 1, 0, self.given)
+
+    def add_months(self, months: int) -> Day:
+        """The first day of the month `months` after each day's month (rules/common.add_months)."""
+        first = self.v.astype("datetime64[M]") + np.timedelta64(int(months), "M")
+        return Day(first.astype("datetime64[D]"), self.given)
+
+    def _compare(self, other: object, op: Callable[[Array, Array], Array]) -> Mask:
+        o = Day.of(other, len(self.v)) if isinstance(other, Day | date) else None
+        if o is None:
+            raise TypeError(f"a day compared with {type(other).__name__}")
+        return Mask(op(self.v, o.v))
+
+    def __lt__(self, other: Day | date) -> Mask:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Day | date) -> Mask:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Day | date) -> Mask:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Day | date) -> Mask:
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other: object) -> Mask:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: object) -> Mask:  # type: ignore[override]
+        return ~(self == other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # ── a block of rows ─────────────────────────────────────────────────────────────────────────────────────────
@@ -350,9 +396,8 @@ def _column(values: Sequence[Any]) -> Any:
         bound = max(map(abs, ints), default=0)
         return Num(np.array(ints, dtype=np.int64 if bound < _SAFE else object), scale, given)
     if isinstance(sample, date):
-        v = np.empty(n, dtype=object)
-        v[:] = [d if d is not None else date.min for d in values]
-        return Day(v, given)
+        epoch = date(1970, 1, 1)
+        return Day(np.array([epoch if d is None else d for d in values], dtype="datetime64[D]"), given)
     if sample is None:  # (given in no row: absent everywhere; kit.value_or supplies the default's kind)
         return Absent(n)
     v = np.empty(n, dtype=object)
@@ -380,10 +425,12 @@ class Absent:
 
 
 class Fields:
-    """A profile section (or the profile) over the rows: an attribute is the column of that field."""
+    """A profile section (or the profile, or the i-th element of a list of sections) over the rows: an attribute is
+    the column of that field. `given` marks the rows that have the section (an element of a shorter list: not)."""
 
-    def __init__(self, rows: Sequence[Any]) -> None:
+    def __init__(self, rows: Sequence[Any], given: Array | None = None) -> None:
         self._rows = rows
+        self._given = given
         self._columns: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -391,12 +438,51 @@ class Fields:
             raise AttributeError(name)
         column = self._columns.get(name)
         if column is None:
-            values = [getattr(row, name) for row in self._rows]
-            sample = next((v for v in values if v is not None), None)
-            is_section = hasattr(sample, "__dataclass_fields__")
-            column = Fields(values) if is_section else _column(values)
+            values = [None if row is None else getattr(row, name) for row in self._rows]
+            column = _field(values)
             self._columns[name] = column
         return column
+
+    def present(self) -> Mask:
+        n = len(self._rows)
+        return Mask(np.ones(n, dtype=bool) if self._given is None else self._given)
+
+
+class Seq:
+    """A list field over the rows (quarters' or months' sales, machines, first-set items): as long as the longest
+    row's; `seq[i]` is the column of the i-th elements (not given in a row with fewer)."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._width = max(map(len, rows), default=0)
+
+    def __len__(self) -> int:
+        return self._width
+
+    def __getitem__(self, i: int) -> Any:
+        if not -self._width <= i < self._width:
+            raise IndexError(i)
+        i %= self._width
+        values = [row[i] if i < len(row) else None for row in self._rows]
+        return _field(values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(self._width))
+
+    def lengths(self) -> Num:
+        """Each row's number of elements."""
+        return Num(np.fromiter(map(len, self._rows), dtype=np.int64, count=len(self._rows)), 0)
+
+
+def _field(values: list[Any]) -> Any:
+    """The column of a field's values over the rows: a section, a list, or a value."""
+    sample = next((v for v in values if v is not None), None)
+    if hasattr(sample, "__dataclass_fields__"):
+        given = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        return Fields(values, given)
+    if isinstance(sample, tuple):
+        return Seq([() if v is None else v for v in values])
+    return _column(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +608,7 @@ class ColumnContext:
                 return Num(np.zeros(self.n, dtype=np.int64), 0, np.zeros(self.n, dtype=bool))
             return Num.of(Decimal(value), self.n)
         names = name.v if isinstance(name, Cat) else [name] * self.n
-        days = day.v if isinstance(day, Day) else [day] * self.n
+        days = day.dates() if isinstance(day, Day) else [day] * self.n
         memo: dict[tuple[str, date], Decimal | None] = {}
         values: list[Decimal | None] = []
         for key in zip(names, days, strict=True):

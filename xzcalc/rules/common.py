@@ -40,6 +40,8 @@ def _span(params: ParamSet, name: str) -> tuple[date, date]:
 
 
 def add_months(d: date, months: int) -> date:
-    """The first day of the month `months` after d's month."""
+    """The first day of the month `months` after d's month (a column of days answers with its own add_months)."""
+    if not isinstance(d, date):
+        return d.add_months(months)
     index = d.year * 12 + d.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

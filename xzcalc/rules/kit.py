@@ -31,6 +31,7 @@ __all__ = [
     "RuleFamily",
     "Values",
     "both",
+    "columnar",
     "either",
     "maximum",
     "minimum",
@@ -234,6 +235,14 @@ class Context:
 
 
 RuleFamily = Callable[[Context], None]
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def columnar(family: F) -> F:
+    """Marks a family written wholly in this vocabulary: the batch runs it over columns (xzcalc/batch/columnar.py).
+    Mark it only when tests/test_columnar*.py prove both evaluators give the same bytes on its lines."""
+    family.columnar = True  # type: ignore[attr-defined]
+    return family
 
 
 # ── the vocabulary of a rule: conditions as data, arithmetic as expressions ───────────────────────────────────
