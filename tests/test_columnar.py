@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from test_cases import CASES
 from test_cli import run
 
-from xzcalc.batch.columnar import COLUMNAR, Block, Num, evaluate
+from xzcalc.batch.columnar import COLUMNAR, Block, ColumnContext, Num, _run, evaluate
 from xzcalc.data import load_toml
 from xzcalc.engine import calculate, planned, settled
 from xzcalc.engine import evaluate as run_rows
@@ -270,3 +270,35 @@ def test_ratios_compare_as_decimal_division(rows: list[tuple[int, int, Decimal]]
 @pytest.mark.parametrize(("amount", "fen"), [("0.005", 1), ("-0.005", -1), ("0.0049999", 0), ("2.675", 268)])
 def test_half_up_at_the_fen(amount: str, fen: int) -> None:
     assert int(_num([Decimal(amount)]).fen()[0]) == fen
+
+
+def test_a_family_by_entity_runs_once_per_entity_and_its_rows_go_back_in_place() -> None:
+    """kit.columnar(by=…): a family branching with plain Python on the entity runs on each entity's rows, with the
+    entity a single value there, and its items and state go back to their rows in the block's order."""
+    from xzcalc.rules.kit import columnar
+
+    seen: list[str] = []
+
+    @columnar(by=("entity",))
+    def family(ctx: Any) -> None:
+        entity = ctx.profile.entity
+        assert isinstance(entity, str)
+        seen.append(entity)
+        item = ctx.start("ui.stable_job_refund")
+        amount = ctx.profile.employment.ui_premiums_prior_year * (2 if entity == "company" else 3)
+        ctx.vat_payable = amount
+        ctx.emit(item.give(amount))
+
+    entities = ["company", "individual-business", "company", "individual-business", "company"]
+    profiles = [
+        parse_profile({"jurisdiction": "xinzhou", "entity": e, "employment": {"ui_premiums_prior_year": f"{i}.01"}})
+        for i, e in enumerate(entities)
+    ]
+    block = _block(profiles)
+    ctx = ColumnContext(block)
+    _run(family, ctx)
+    assert sorted(seen) == ["company", "individual-business"]
+    eligible, amount = ctx.outcomes["ui.stable_job_refund"]
+    assert list(eligible) == [True] * 5
+    assert [int(a) for a in amount] == [2, 303, 402, 903, 802]  # fen: 0.01×2, 1.01×3, 2.01×2, 3.01×3, 4.01×2
+    assert [int(v) for v in ctx.vat_payable.fen()] == [2, 303, 402, 903, 802]

@@ -18,6 +18,7 @@ families in COLUMNAR run here, the others in the row engine, which leaves their 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,7 @@ __all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome"
 
 # the rule families evaluated over columns, in the engine's order: those marked @kit.columnar (the rest run row by
 # row; engine.evaluate(deferred=…))
-COLUMNAR: tuple[RuleFamily, ...] = tuple(f for _, f in FAMILIES if getattr(f, "columnar", False))
+COLUMNAR: tuple[RuleFamily, ...] = tuple(f for _, f in FAMILIES if hasattr(f, "columnar_by"))
 
 _SAFE = 1 << 62  # an int64 product or sum whose operands' magnitudes stay below this cannot overflow
 Array = Any  # a numpy array (numpy's stubs are not part of mypy's check here)
@@ -375,6 +376,58 @@ class Day:
     __hash__ = None  # type: ignore[assignment]
 
 
+# ── parts of a block: the rows of one value of a family's `by` fields ─────────────────────────────────────
+
+
+def _take(column: Any, idx: Array) -> Any:
+    """The column's values at the rows `idx` (a value that is not a column is the same for every row)."""
+    if isinstance(column, Num):
+        return Num(column.v[idx], column.scale, column.given[idx])
+    if isinstance(column, Mask | Cat):
+        return type(column)(column.v[idx])
+    if isinstance(column, Day):
+        return Day(column.v[idx], column.given[idx])
+    if isinstance(column, Ratio):
+        return Ratio(_take(column.num, idx), _take(column.den, idx))
+    if isinstance(column, Absent):
+        return Absent(len(idx))
+    if isinstance(column, ColumnFinding):
+        return ColumnFinding(_take(column.value, idx))
+    return column
+
+
+def _put(whole: Any, idx: Array, part: Any, n: int) -> Any:
+    """`whole` (a column of n rows, or a value every row shares) with the rows `idx` set from `part`."""
+    if isinstance(whole, ColumnFinding) or isinstance(part, ColumnFinding):
+        w = whole.value if isinstance(whole, ColumnFinding) else whole
+        return ColumnFinding(_put(w, idx, part.value if isinstance(part, ColumnFinding) else part, n))
+    if isinstance(part, Mask | bool) and isinstance(whole, Mask | bool | None):
+        v = _mask(whole, n).copy() if whole is not None else np.zeros(n, dtype=bool)
+        v[idx] = _mask(part, len(idx))
+        return Mask(v)
+    if isinstance(part, Cat | str) or (part is None and isinstance(whole, Cat | str)):
+        v = _cat(whole, n).copy() if isinstance(whole, Cat | str) else np.full(n, None, dtype=object)
+        v[idx] = _cat(part, len(idx)) if part is not None else None
+        return Cat(v)
+    if isinstance(part, Num | Decimal | int):
+        p = Num.of(part, len(idx))
+        w = Num.of(whole, n) if isinstance(whole, Num | Decimal | int) else Num(np.zeros(n, dtype=np.int64), 0)
+        w, p = w.aligned(p)
+        v, given = w.v.copy(), w.given.copy()
+        if v.dtype != p.v.dtype:
+            v = _widen(v)
+        v[idx] = p.v
+        given[idx] = p.given
+        return Num(v, w.scale, given)
+    raise TypeError(f"cannot set {type(part).__name__} rows in {type(whole).__name__}")
+
+
+def _path(row: Any, path: str) -> Any:
+    for name in path.split("."):
+        row = getattr(row, name)
+    return row
+
+
 # ── a block of rows ─────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -428,9 +481,10 @@ class Fields:
     """A profile section (or the profile, or the i-th element of a list of sections) over the rows: an attribute is
     the column of that field. `given` marks the rows that have the section (an element of a shorter list: not)."""
 
-    def __init__(self, rows: Sequence[Any], given: Array | None = None) -> None:
+    def __init__(self, rows: Sequence[Any], given: Array | None = None, fixed: Mapping[str, Any] | None = None) -> None:
         self._rows = rows
         self._given = given
+        self._fixed = fixed or {}  # dotted path → the one value every row has (kit.columnar's `by`)
         self._columns: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -438,8 +492,14 @@ class Fields:
             raise AttributeError(name)
         column = self._columns.get(name)
         if column is None:
-            values = [None if row is None else getattr(row, name) for row in self._rows]
-            column = _field(values)
+            if name in self._fixed:
+                column = self._fixed[name]
+            else:
+                values = [None if row is None else getattr(row, name) for row in self._rows]
+                column = _field(values)
+                inner = {k[len(name) + 1 :]: v for k, v in self._fixed.items() if k.startswith(name + ".")}
+                if inner and isinstance(column, Fields):
+                    column = Fields(values, column._given, inner)
             self._columns[name] = column
         return column
 
@@ -571,10 +631,12 @@ class ColumnContext:
     """kit.Context's counterpart over a block: the profile's fields and the classifications as columns, the
     parameters as scalars (one jurisdiction and year), lookups by a column of days or names."""
 
-    def __init__(self, block: Block) -> None:
+    def __init__(self, block: Block, fixed: Mapping[str, Any] | None = None) -> None:
         rows = block.rows
+        self.block = block
         self.n = len(rows)
-        self.profile = Fields([r.profile for r in rows])
+        self.profiles = [r.profile for r in rows]
+        self.profile = Fields(self.profiles, fixed=fixed)
         names = rows[0].classification.keys() if rows else ()
         self.classification: dict[str, Any] = {
             name: ColumnFinding(_column([r.classification[name].value for r in rows])) for name in names
@@ -587,6 +649,47 @@ class ColumnContext:
         self.year = block.year
         self.year_end = date(block.year, 12, 31)
         self.outcomes: dict[str, tuple[Array, Array]] = {}
+        self.taken: tuple[dict[str, Any], dict[str, Any], Any] = ({}, {}, None)  # a part's state as taken (absorb)
+
+    def fixing(self, fixed: Mapping[str, Any]) -> ColumnContext:
+        """This context with the `by` fields read as the single value every row has (the state is shared)."""
+        view = copy.copy(self)
+        view.profile = Fields(self.profiles, fixed=fixed)
+        return view
+
+    def part(self, idx: Array, fixed: Mapping[str, Any]) -> ColumnContext:
+        """The rows `idx` of the block as a context of their own, the `by` fields fixed."""
+        part = copy.copy(self)
+        part.n = len(idx)
+        part.profiles = [self.profiles[i] for i in idx.tolist()]
+        part.profile = Fields(part.profiles, fixed=fixed)
+        part.classification = {k: _take(v, idx) for k, v in self.classification.items()}
+        part.cit = {k: _take(v, idx) for k, v in self.cit.items()}
+        part.vat_payable = _take(self.vat_payable, idx)
+        part.outcomes = {}
+        part.taken = (dict(part.classification), dict(part.cit), part.vat_payable)
+        return part
+
+    def absorb(self, part: ColumnContext, idx: Array) -> None:
+        """A part's outcomes and the state it changed, put back at its rows."""
+        n = self.n
+        for policy, (eligible, amount) in part.outcomes.items():
+            whole_eligible, whole_amount = self.outcomes.get(
+                policy, (np.zeros(n, dtype=bool), np.zeros(n, dtype=amount.dtype))
+            )
+            if whole_amount.dtype != amount.dtype:
+                whole_amount, amount = _widen(whole_amount), _widen(amount)
+            whole_eligible[idx], whole_amount[idx] = eligible, amount
+            self.outcomes[policy] = (whole_eligible, whole_amount)
+        classification, cit, vat_payable = part.taken
+        for name, finding in part.classification.items():
+            if finding is not classification.get(name):
+                self.classification[name] = _put(self.classification.get(name), idx, finding, n)
+        for key, value in part.cit.items():
+            if value is not cit.get(key):
+                self.cit[key] = _put(self.cit.get(key), idx, value, n)
+        if part.vat_payable is not vat_payable:
+            self.vat_payable = _put(self.vat_payable, idx, part.vat_payable, n)
 
     def dec(self, name: str, on: date | None = None) -> Decimal:
         return self.params.number(name, on or self.year_end)
@@ -637,12 +740,33 @@ class Outcome:
     classification: dict[str, list[Any]]
 
 
+def _run(family: RuleFamily, ctx: ColumnContext) -> None:
+    """The family over the block — once for each value of its `by` fields among the rows, each part's outcomes and
+    the state it leaves (classifications, CIT summary, VAT payable) put back in the block's columns."""
+    by: tuple[str, ...] = getattr(family, "columnar_by", ())
+    if not by:
+        family(ctx)  # type: ignore[arg-type]
+        return
+    parts: dict[tuple[Any, ...], list[int]] = {}
+    for i, profile in enumerate(ctx.profiles):
+        parts.setdefault(tuple(_path(profile, path) for path in by), []).append(i)
+    if len(parts) == 1:
+        ((key, _),) = parts.items()
+        family(ctx.fixing(dict(zip(by, key, strict=True))))  # type: ignore[arg-type]
+        return
+    for key, rows in parts.items():
+        idx = np.array(rows, dtype=np.int64)
+        part = ctx.part(idx, dict(zip(by, key, strict=True)))
+        family(part)  # type: ignore[arg-type]
+        ctx.absorb(part, idx)
+
+
 def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
     """Run the families over the block (in the engine's order)."""
     ctx = ColumnContext(block)
     decided_before = dict(ctx.classification)
     for family in families:
-        family(ctx)  # type: ignore[arg-type]
+        _run(family, ctx)
     items: dict[str, tuple[list[bool], list[Decimal]]] = {}
     for policy, (eligible, amount) in ctx.outcomes.items():
         items[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])

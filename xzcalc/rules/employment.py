@@ -40,7 +40,7 @@ _P = "ui.stable_job_refund."
 _SHOWN = Decimal("0.000001")  # a computed layoff rate is shown to 0.0001%
 
 
-@columnar
+@columnar()
 def stable_job_refund(ctx: Context) -> None:
     """B9: last year's unemployment-insurance premiums (yuan, employment.ui_premiums_prior_year) × the ratio of the
     size class, for an enterprise insured long enough and within the layoff limits (人社部发〔2022〕23号;

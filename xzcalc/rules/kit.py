@@ -238,11 +238,18 @@ RuleFamily = Callable[[Context], None]
 F = TypeVar("F", bound=Callable[..., None])
 
 
-def columnar(family: F) -> F:
+def columnar(*, by: tuple[str, ...] = ()) -> Callable[[F], F]:
     """Marks a family written wholly in this vocabulary: the batch runs it over columns (xzcalc/batch/columnar.py).
-    Mark it only when tests/test_columnar*.py prove both evaluators give the same bytes on its lines."""
-    family.columnar = True  # type: ignore[attr-defined]
-    return family
+    `by` names profile fields (dotted paths: "entity", "vat.taxpayer") the family branches on with plain Python:
+    the batch runs it once for each of their values among a block's rows, where each is a single value, not a
+    column. Mark a family only when tests/test_columnar*.py prove both evaluators give the same bytes on its
+    lines."""
+
+    def mark(family: F) -> F:
+        family.columnar_by = by  # type: ignore[attr-defined]
+        return family
+
+    return mark
 
 
 # ── the vocabulary of a rule: conditions as data, arithmetic as expressions ───────────────────────────────────
