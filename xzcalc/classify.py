@@ -6,11 +6,11 @@ compared.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from typing import Any, Literal
 
 from .data import load_data
@@ -18,6 +18,7 @@ from .messages import Msg, Text
 from .model import Finding
 from .params import ParamSet, cites_in_force
 from .schema.profile import Profile
+from .vocabulary import negate, select
 
 __all__ = [
     "CLASSIFICATIONS",
@@ -109,6 +110,16 @@ def _size(cls: str) -> Msg:
     return Msg(f"classify.size_name.{cls}")
 
 
+def _finding(profile: Profile, name: str, value: Any, reasons: Callable[[], Sequence[Msg]]) -> Finding:
+    """The finding; its reasons only for one profile (a block of batch rows, batch/columnar.Fields, keeps none)."""
+    return Finding(name, value, () if getattr(profile, "block", False) else tuple(reasons()))
+
+
+def _all(conditions: Sequence[bool]) -> bool:
+    """Every condition holds (for a row or a column; kit.both over a list)."""
+    return reduce(lambda a, b: a & b, conditions, True)
+
+
 def size_class(
     profile: Profile,
     *,
@@ -121,6 +132,7 @@ def size_class(
     `revenue` replaces 营业收入 (VAT sales for B7). `indicators` keeps only those indicators of the table (2022年第14号
     第六条 sizes by 营业收入 and 资产总额 only); a group left with none is sized by `sales_bands` on `revenue` instead
     ("未采用营业收入指标或资产总额指标划型确定的纳税人" — micro / small / medium ceilings, strictly below).
+    Written for a row and for a block of rows (rules/kit's vocabulary; the sector a single value).
     """
     group, note = match_group("size_standard", profile.sector)
     values = _values(profile, revenue)
@@ -129,30 +141,29 @@ def size_class(
         bounds = {key: {k: v for k, v in b.items() if k in indicators} for key, b in bounds.items()}
         if not bounds["sme_below"]:
             assert sales_bands is not None, "a group without the kept indicators needs sales bands"
-            return _size_by_sales_bands(values["revenue"], sales_bands, _group_reasons(group, note))
-    below = [(k, b) for k, b in bounds["sme_below"].items() if values[k] < b]
-    if not below:
-        cls = "large"
-    elif all(values[k] >= b for k, b in bounds["medium_at_least"].items()):
-        cls = "medium"
-    elif all(values[k] >= b for k, b in bounds["small_at_least"].items()):
-        cls = "small"
-    else:
-        cls = "micro"
-    reasons = _group_reasons(group, note)
-    if cls == "large":
-        shown = [_compare(k, values[k], b, "≥") for k, b in bounds["sme_below"].items()]
-        reasons.append(Msg("classify.size_class.large", {"shown": shown}))
-    elif cls in ("medium", "small"):
-        k, b = below[0]
-        shown = [_compare(k, values[k], b, "≥") for k, b in bounds[f"{cls}_at_least"].items()]
-        reasons.append(
-            Msg("classify.size_class.sme", {"size": _size(cls), "sme": _compare(k, values[k], b, "<"), "shown": shown})
-        )
-    else:
-        failed = [_compare(k, values[k], b, "<") for k, b in bounds["small_at_least"].items() if values[k] < b]
-        reasons.append(Msg("classify.size_class.micro", {"failed": failed}))
-    return Finding("size_class", cls, tuple(reasons))
+            return _size_by_sales_bands(profile, values["revenue"], sales_bands, group, note)
+    sme = negate(_all([values[k] >= b for k, b in bounds["sme_below"].items()]))
+    medium = _all([values[k] >= b for k, b in bounds["medium_at_least"].items()])
+    small = _all([values[k] >= b for k, b in bounds["small_at_least"].items()])
+    cls = select(((negate(sme), "large"), (medium, "medium"), (small, "small")), "micro")
+
+    def reasons() -> list[Msg]:
+        found = _group_reasons(group, note)
+        below = [(k, b) for k, b in bounds["sme_below"].items() if values[k] < b]
+        if cls == "large":
+            shown = [_compare(k, values[k], b, "≥") for k, b in bounds["sme_below"].items()]
+            found.append(Msg("classify.size_class.large", {"shown": shown}))
+        elif cls in ("medium", "small"):
+            k, b = below[0]
+            shown = [_compare(k, values[k], b, "≥") for k, b in bounds[f"{cls}_at_least"].items()]
+            sme_msg = _compare(k, values[k], b, "<")
+            found.append(Msg("classify.size_class.sme", {"size": _size(cls), "sme": sme_msg, "shown": shown}))
+        else:
+            failed = [_compare(k, values[k], b, "<") for k, b in bounds["small_at_least"].items() if values[k] < b]
+            found.append(Msg("classify.size_class.micro", {"failed": failed}))
+        return found
+
+    return _finding(profile, "size_class", cls, reasons)
 
 
 def _group_reasons(group: Group, note: Msg | None) -> list[Msg]:
@@ -162,17 +173,22 @@ def _group_reasons(group: Group, note: Msg | None) -> list[Msg]:
     return reasons
 
 
-def _size_by_sales_bands(sales: Decimal, bands: Mapping[str, Decimal], reasons: list[Msg]) -> Finding:
-    for cls in ("micro", "small", "medium"):
-        ceiling = Decimal(bands[cls])
-        if sales < ceiling:
-            reasons.append(
-                Msg("classify.size_class.by_sales", {"size": _size(cls), "sales": sales, "ceiling": ceiling})
-            )
-            return Finding("size_class", cls, tuple(reasons))
-    top = Decimal(bands["medium"])
-    reasons.append(Msg("classify.size_class.large_by_sales", {"sales": sales, "top": top}))
-    return Finding("size_class", "large", tuple(reasons))
+def _size_by_sales_bands(
+    profile: Profile, sales: Decimal, bands: Mapping[str, Decimal], group: Group, note: Msg | None
+) -> Finding:
+    ceilings = {cls: Decimal(bands[cls]) for cls in ("micro", "small", "medium")}
+    cls = select(((sales < ceiling, name) for name, ceiling in ceilings.items()), "large")
+
+    def reasons() -> list[Msg]:
+        found = _group_reasons(group, note)
+        if cls == "large":
+            found.append(Msg("classify.size_class.large_by_sales", {"sales": sales, "top": ceilings["medium"]}))
+        else:
+            values = {"size": _size(cls), "sales": sales, "ceiling": ceilings[cls]}
+            found.append(Msg("classify.size_class.by_sales", values))
+        return found
+
+    return _finding(profile, "size_class", cls, reasons)
 
 
 @cache
@@ -183,41 +199,54 @@ def sme_equipment_source(jurisdiction: str) -> str:
 
 
 def sme_equipment(profile: Profile) -> Finding:
-    """A2: 中小微企业 for the equipment deduction — ONE criterion strictly below its ceiling suffices."""
-    source = sme_equipment_source(profile.jurisdiction)
+    """A2: 中小微企业 for the equipment deduction — ONE criterion strictly below its ceiling suffices. For a row and
+    for a block of rows (the sector and jurisdiction single values)."""
     group, note = match_group("sme_equipment", profile.sector)
     values = _values(profile)
     ceilings = group.bounds["below_any"]
-    below = [(k, b) for k, b in ceilings.items() if values[k] < b]
-    reasons: list[Msg] = [] if note is None else [note]
-    if below:
-        k, b = below[0]
-        compared = _compare(k, values[k], b, "<")
-        reasons.append(Msg("classify.sme_equipment.yes", {"group": group.name, "compared": compared, "source": source}))
-        return Finding("sme_equipment", True, tuple(reasons))
-    shown = [_compare(k, values[k], b, "≥") for k, b in ceilings.items()]
-    reasons.append(Msg("classify.sme_equipment.no", {"group": group.name, "shown": shown}))
-    return Finding("sme_equipment", False, tuple(reasons))
+    holds = negate(_all([values[k] >= b for k, b in ceilings.items()]))
+
+    def reasons() -> list[Msg]:
+        found: list[Msg] = [] if note is None else [note]
+        below = [(k, b) for k, b in ceilings.items() if values[k] < b]
+        if below:
+            k, b = below[0]
+            compared = _compare(k, values[k], b, "<")
+            source = sme_equipment_source(profile.jurisdiction)
+            values_yes = {"group": group.name, "compared": compared, "source": source}
+            found.append(Msg("classify.sme_equipment.yes", values_yes))
+        else:
+            shown = [_compare(k, values[k], b, "≥") for k, b in ceilings.items()]
+            found.append(Msg("classify.sme_equipment.no", {"group": group.name, "shown": shown}))
+        return found
+
+    return _finding(profile, "sme_equipment", holds, reasons)
 
 
 def manufacturing_size(profile: Profile, params: ParamSet) -> Finding:
     """A4: manufacturing small/micro or medium by the prior year's sales, for B8 (2021年第30号: the bands are dated
-    data, read on the last day of the prior year)."""
+    data, read on the last day of the prior year). For a row and for a block of rows (sector and year single)."""
     if not profile.sector.startswith("C"):
-        return Finding("manufacturing_size", None, (Msg("classify.manufacturing.not", {"sector": profile.sector}),))
+        reason = Msg("classify.manufacturing.not", {"sector": profile.sector})
+        return _finding(profile, "manufacturing_size", None, lambda: (reason,))
     on = date(profile.year - 1, 12, 31)
     sales = profile.prior_revenue
     bands = [
         params.get_or_none(f"tax.manufacturing_sme_deferral.{b}", on) for b in ("small_micro_below", "medium_below")
     ]
     if None in bands:  # a tax year whose prior year the deferral's bands do not cover (years.md: not in force)
-        return Finding("manufacturing_size", None, (Msg("classify.manufacturing.no_bands", {"year": profile.year}),))
+        reason = Msg("classify.manufacturing.no_bands", {"year": profile.year})
+        return _finding(profile, "manufacturing_size", None, lambda: (reason,))
     small, medium = Decimal(bands[0]), Decimal(bands[1])
-    value = "small-micro" if sales < small else "medium" if sales < medium else None
-    src = params.parameter("tax.manufacturing_sme_deferral.small_micro_below").source
-    message = {"small-micro": "small_micro", "medium": "medium", None: "neither"}[value]
-    values = {"sales": sales, "small": small, "medium": medium, "source": src}
-    return Finding("manufacturing_size", value, (Msg(f"classify.manufacturing.{message}", values),))
+    value = select(((sales < small, "small-micro"), (sales < medium, "medium")), None)
+
+    def reasons() -> tuple[Msg]:
+        src = params.parameter("tax.manufacturing_sme_deferral.small_micro_below").source
+        message = {"small-micro": "small_micro", "medium": "medium", None: "neither"}[value]
+        values = {"sales": sales, "small": small, "medium": medium, "source": src}
+        return (Msg(f"classify.manufacturing.{message}", values),)
+
+    return _finding(profile, "manufacturing_size", value, reasons)
 
 
 # Every classification a Result carries, in the order outputs show them: A1 (added by the CIT chain, which needs
