@@ -33,6 +33,7 @@ from xzcalc.engine import evaluate as run_rows
 from xzcalc.params import catalogue, param_set
 from xzcalc.rules import FAMILIES
 from xzcalc.schema.build import parse_profile
+from xzcalc.schema.build import profile_from_flat as parse_profile_flat
 from xzcalc.schema.profile import Profile
 
 COLUMNAR_POLICIES = {pid for ids, family in FAMILIES if family in COLUMNAR for pid in ids}
@@ -302,3 +303,55 @@ def test_a_family_by_entity_runs_once_per_entity_and_its_rows_go_back_in_place()
     assert list(eligible) == [True] * 5
     assert [int(a) for a in amount] == [2, 303, 402, 903, 802]  # fen: 0.01×2, 1.01×3, 2.01×2, 3.01×3, 4.01×2
     assert [int(v) for v in ctx.vat_payable.fen()] == [2, 303, 402, 903, 802]
+
+
+def _bare_blocks(profiles: list[Profile]) -> list[tuple[list[int], Block]]:
+    """The profiles as blocks of bare profiles (what the row engine leaves when it only reads them)."""
+
+    def key(i: int) -> tuple[str, int]:
+        return profiles[i].jurisdiction, profiles[i].year
+
+    blocks = []
+    for (jurisdiction, year), members in itertools.groupby(sorted(range(len(profiles)), key=key), key):
+        indexes = list(members)
+        offered = {p.id: p for p in catalogue(jurisdiction)}
+        block = Block(
+            jurisdiction,
+            year,
+            [profiles[i] for i in indexes],
+            param_set(jurisdiction, year),
+            offered,
+            {pid: i for i, pid in enumerate(offered)},
+            settled(jurisdiction, year),
+        )
+        blocks.append((indexes, block))
+    return blocks
+
+
+def test_bare_blocks_classify_and_judge_eligible_only_as_the_row_engine() -> None:
+    """A block of profiles the row engine did not run: A2–A4 (classify.py, written for both) and the eligible-only
+    benefits come out as engine.calculate gives them, on every golden case and 2,000 generated enterprises."""
+    from bench.generate import enterprise
+
+    rng = random.Random(9)
+    generated = []
+    for i in range(2000):
+        cells = {k: v for k, v in enterprise(rng, i).items() if v and k not in ("id", "uscc")}
+        try:
+            generated.append(parse_profile_flat(cells))
+        except Exception:
+            continue
+    profiles = [p for _, p, _ in _case_profiles()] + generated
+    compared = 0
+    for indexes, block in _bare_blocks(profiles):
+        outcome = evaluate(block, [])
+        for k, i in enumerate(indexes):
+            result = calculate(profiles[i])
+            for name in ("sme_equipment", "size_class", "manufacturing_size"):
+                assert outcome.classification[name][k] == result.classification[name].value, (i, name)
+            for it in result.items:
+                if it.policy.certainty == "eligible_only" and it.status == "computed":
+                    assert outcome.items[it.policy.id][0][k] is it.eligible, (i, it.policy.id)
+                    assert outcome.items[it.policy.id][1][k] is None
+                    compared += 1
+    assert compared > 10_000

@@ -27,15 +27,46 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from ..classify import classify
 from ..money import FEN
 from ..rules import FAMILIES
-from ..rules.kit import RuleFamily
+from ..rules.eligible_only import eligible_only_groups, eligible_only_outcomes
+from ..rules.kit import RuleFamily, columnar
+from ..schema.profile import Profile
 
 if TYPE_CHECKING:
     from ..model import PolicyInfo
     from ..params import ParamSet, Window
     from ..rules.kit import Context
     from .rows import RowResult
+
+
+@columnar(by=("sector", "jurisdiction", "year"))
+def _classification(ctx: ColumnContext) -> None:
+    """A2–A4 over a block whose rows the row engine did not classify (classify.py, written for both)."""
+    found = classify(ctx.profile, ctx.params)  # type: ignore[arg-type]
+    ctx.classification.update({name: ColumnFinding(f.value) for name, f in found.items()})
+
+
+def _eligible_only(ctx: ColumnContext) -> None:
+    """The eligible-only benefits no family computed (rules/eligible_only.py): each distinct combination of the facts
+    their conditions read is judged once by that module's own rule, and its outcome given to every row that has it."""
+    facts = {
+        "entity": ctx.profile.entity.v,
+        "sector": ctx.profile.sector.v,
+        "size_class": ctx.classification["size_class"].value.v,
+        "taxpayer": ctx.profile.vat.taxpayer.v,
+        "tech_sme": ctx.profile.tech_sme.v,
+    }
+    for reads, infos in eligible_only_groups(ctx.block.jurisdiction):
+        keys = list(zip(*(facts[fact].tolist() for fact in reads), strict=True)) if reads else [()] * ctx.n
+        judged = {key: eligible_only_outcomes(ctx.block.jurisdiction, reads, key) for key in set(keys)}
+        for info in infos:
+            if info.id in ctx.outcomes:
+                continue
+            eligible = np.fromiter((judged[key][info.id].eligible for key in keys), dtype=bool, count=ctx.n)
+            ctx.outcomes[info.id] = (eligible, None)
+
 
 __all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome", "Seq", "evaluate", "group"]
 
@@ -401,6 +432,8 @@ def _put(whole: Any, idx: Array, part: Any, n: int) -> Any:
     if isinstance(whole, ColumnFinding) or isinstance(part, ColumnFinding):
         w = whole.value if isinstance(whole, ColumnFinding) else whole
         return ColumnFinding(_put(w, idx, part.value if isinstance(part, ColumnFinding) else part, n))
+    if part is None and whole is None:  # (a classification no row has a value of: A4 outside manufacturing)
+        return None
     if isinstance(part, Mask | bool) and isinstance(whole, Mask | bool | None):
         v = _mask(whole, n).copy() if whole is not None else np.zeros(n, dtype=bool)
         v[idx] = _mask(part, len(idx))
@@ -481,6 +514,8 @@ class Fields:
     """A profile section (or the profile, or the i-th element of a list of sections) over the rows: an attribute is
     the column of that field. `given` marks the rows that have the section (an element of a shorter list: not)."""
 
+    block = True  # (what classify.py and the rules ask to know they are given columns: no reasons to build)
+
     def __init__(self, rows: Sequence[Any], given: Array | None = None, fixed: Mapping[str, Any] | None = None) -> None:
         self._rows = rows
         self._given = given
@@ -547,7 +582,7 @@ def _field(values: list[Any]) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class ColumnFinding:
-    """A classification over the rows (its value column); its reasons are not kept."""
+    """A classification over the rows (its value column, or one value for all); its reasons are not kept."""
 
     value: Any
 
@@ -560,7 +595,7 @@ class Block:
 
     jurisdiction: str
     year: int
-    rows: Sequence[Context]
+    rows: Sequence[Context | Profile]  # (bare profiles when the row engine ran nothing: RowEngine.parse_only)
     params: ParamSet
     offered: Mapping[str, PolicyInfo]
     positions: Mapping[str, int]
@@ -635,20 +670,25 @@ class ColumnContext:
         rows = block.rows
         self.block = block
         self.n = len(rows)
-        self.profiles = [r.profile for r in rows]
+        contexts = [r for r in rows if not isinstance(r, Profile)]
+        self.profiles = [r if isinstance(r, Profile) else r.profile for r in rows]
         self.profile = Fields(self.profiles, fixed=fixed)
-        names = rows[0].classification.keys() if rows else ()
-        self.classification: dict[str, Any] = {
-            name: ColumnFinding(_column([r.classification[name].value for r in rows])) for name in names
-        }
-        keys = rows[0].cit.keys() if rows else ()
-        self.cit: dict[str, Any] = {key: _column([r.cit.get(key) for r in rows]) for key in keys}
-        self.vat_payable: Any = _column([r.vat_payable for r in rows])
+        self.classification: dict[str, Any] = {}
+        self.cit: dict[str, Any] = {}
+        self.vat_payable: Any = Num(np.zeros(self.n, dtype=np.int64), 0)
+        if contexts:  # (the row engine ran the families before these: what they left)
+            names = contexts[0].classification.keys()
+            self.classification = {
+                name: ColumnFinding(_column([r.classification[name].value for r in contexts])) for name in names
+            }
+            keys = contexts[0].cit.keys()
+            self.cit = {key: _column([r.cit.get(key) for r in contexts]) for key in keys}
+            self.vat_payable = _column([r.vat_payable for r in contexts])
         self.params = block.params
         self.offered = block.offered
         self.year = block.year
         self.year_end = date(block.year, 12, 31)
-        self.outcomes: dict[str, tuple[Array, Array]] = {}
+        self.outcomes: dict[str, tuple[Array, Array | None]] = {}
         self.taken: tuple[dict[str, Any], dict[str, Any], Any] = ({}, {}, None)  # a part's state as taken (absorb)
 
     def fixing(self, fixed: Mapping[str, Any]) -> ColumnContext:
@@ -674,9 +714,11 @@ class ColumnContext:
         """A part's outcomes and the state it changed, put back at its rows."""
         n = self.n
         for policy, (eligible, amount) in part.outcomes.items():
+            assert amount is not None, policy  # (eligible-only benefits are judged on the whole block)
             whole_eligible, whole_amount = self.outcomes.get(
                 policy, (np.zeros(n, dtype=bool), np.zeros(n, dtype=amount.dtype))
             )
+            assert whole_amount is not None
             if whole_amount.dtype != amount.dtype:
                 whole_amount, amount = _widen(whole_amount), _widen(amount)
             whole_eligible[idx], whole_amount[idx] = eligible, amount
@@ -736,7 +778,7 @@ class Outcome:
     """What the columnar families computed over a block, row by row: each policy's eligibility and amount (yuan,
     rounded to the fen), and the classifications they decided (small low-profit, by the CIT chain)."""
 
-    items: dict[str, tuple[list[bool], list[Decimal]]]
+    items: dict[str, tuple[list[bool], list[Decimal | None]]]
     classification: dict[str, list[Any]]
 
 
@@ -762,14 +804,23 @@ def _run(family: RuleFamily, ctx: ColumnContext) -> None:
 
 
 def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
-    """Run the families over the block (in the engine's order)."""
+    """Run the families over the block (in the engine's order). A block of bare profiles (the row engine ran
+    nothing) is classified first and its eligible-only benefits judged last, as engine.evaluate does."""
     ctx = ColumnContext(block)
-    decided_before = dict(ctx.classification)
+    bare = bool(block.rows) and isinstance(block.rows[0], Profile)
+    decided_before = {} if bare else dict(ctx.classification)
+    if bare:
+        _run(_classification, ctx)  # type: ignore[arg-type]
     for family in families:
         _run(family, ctx)
-    items: dict[str, tuple[list[bool], list[Decimal]]] = {}
+    if bare:
+        _eligible_only(ctx)
+    items: dict[str, tuple[list[bool], list[Decimal | None]]] = {}
     for policy, (eligible, amount) in ctx.outcomes.items():
-        items[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])
+        if amount is None:  # (an eligible-only benefit: no amount)
+            items[policy] = (eligible.tolist(), [None] * ctx.n)
+        else:
+            items[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])
     decided = {
         name: _values(finding.value, ctx.n)
         for name, finding in ctx.classification.items()

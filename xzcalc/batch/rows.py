@@ -15,6 +15,7 @@ from ..engine import evaluate
 from ..model import KINDS
 from ..money import MoneyError, fmt_amount
 from ..params import UnsupportedYear
+from ..rules import FAMILIES
 from ..schema.build import profile_from_flat
 from ..schema.profile import Profile, ProfileError
 
@@ -85,7 +86,7 @@ class RowResult:
     unclaimed: dict[str, Decimal] = field(default_factory=dict)  # policy → entitled − claimed, never below 0
     # while the row is being made (never written): what the row's families left for the columnar ones to read, and
     # the amounts the row's claimed columns say were claimed
-    pending: Context | None = None
+    pending: Context | Profile | None = None
     claimed: list[tuple[str, Decimal]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -139,16 +140,16 @@ class RowEngine:
 
     def __init__(self, reform: Reform | None = None, deferred: frozenset[RuleFamily] = frozenset()) -> None:
         self.reform = reform
-        self.deferred = deferred  # families the caller evaluates over columns (engine.calculate's `deferred`)
+        self.deferred = deferred  # families the caller evaluates over columns (engine.evaluate's `deferred`)
+        # every family deferred: the row engine only reads the profile, and the caller computes the whole row
+        self.parse_only = bool(deferred) and all(family in deferred for _, family in FAMILIES)
         self._params: dict[tuple[str, int], ParamSet] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"reform": self.reform, "deferred": self.deferred}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.reform = state["reform"]
-        self.deferred = state.get("deferred", frozenset())
-        self._params = {}
+        self.__init__(state["reform"], state.get("deferred", frozenset()))  # type: ignore[misc]
 
     def param_set(self, jurisdiction: str, year: int) -> ParamSet:
         """The parameters of a jurisdiction and tax year, under the reform (one set per pair, kept)."""
@@ -179,7 +180,11 @@ class RowEngine:
         """A row whose profile is `read(cells)`; `name()` is the name an error row echoes."""
         try:
             profile = read(cells)
-            params = self.param_set(profile.jurisdiction, profile.year)
+            params = self.param_set(profile.jurisdiction, profile.year)  # (UnsupportedYear: the row's error)
+            if self.parse_only:
+                row = RowResult(line, ident, profile.name, profile.jurisdiction, profile.year)
+                row.pending = profile
+                return row
             result, ctx = evaluate(profile, params=params, deferred=self.deferred)
         except (ProfileError, UnsupportedYear) as e:
             error = str(e)

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..classify import CLASSIFICATIONS
 from ..inputs import echo, neutralise
 from ..model import KINDS
 from ..money import FEN
+from ..rules.kit import NOTHING
 from ..schema.build import RowReader, cell_column
 from ..schema.kinds import MONEY, ProfileError
+from ..schema.profile import Profile
 from .bureau import CellError, Columns
 from .io import AUTO, csv_field, decode
 from .records import FORMULA, MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
@@ -28,11 +31,14 @@ from .summary import Summary
 if TYPE_CHECKING:
     from ..reform import Reform
     from ..rules.kit import RuleFamily
+    from .columnar import Block, Outcome
 
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
 # would be written to the output
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 D0 = Decimal(0)
+# the classifications in the order engine.evaluate leaves them: classify's A2–A4, then A1 from the CIT chain
+CLASSIFIED_ORDER = (*CLASSIFICATIONS[1:], CLASSIFICATIONS[0])
 
 
 # ── chunks: what a worker does with a slice of the file ─────────────────────────────────────────────────────
@@ -227,15 +233,25 @@ class ChunkWriter:
 
     def _columnar(self, results: Sequence[RowResult]) -> None:
         """The columnar families over the chunk's computed rows, a block per (jurisdiction, tax year): each row's
-        place-holding items replaced by their eligibility and amount, and the totals by kind brought up to date."""
+        place-holding items replaced by their eligibility and amount, the totals by kind brought up to date, and
+        the classifications they decided written (a row the row engine only read gets its whole result here). A
+        block the columns cannot compute (a bug) is computed row by row instead: no row is lost to it."""
         from ..engine import planned
         from .columnar import evaluate, group
 
         for block, rows in group(results, self.engine):
             families = [f for f in self.families if planned(block.jurisdiction, block.year, f)]
-            if not families:
+            bare = self.engine.parse_only
+            if not families and not bare:
                 continue
-            outcome = evaluate(block, families)
+            try:
+                outcome = evaluate(block, families)
+            except Exception:
+                self._by_rows(rows)
+                continue
+            if bare:
+                self._whole(block, rows, outcome)
+                continue
             for pid, (eligible, amounts) in outcome.items.items():
                 if pid in block.settled:
                     continue
@@ -250,6 +266,41 @@ class ChunkWriter:
                     r.classification[name] = value
         for r in results:
             r.pending = None
+
+    @staticmethod
+    def _whole(block: Block, rows: Sequence[RowResult], outcome: Outcome) -> None:
+        """Rows the row engine only read: every item from the block's outcome, or its status that year (engine.
+        settled), in catalogue order; totals by kind; the classifications in the order a Result gives them."""
+        columns = []
+        for pid, info in block.offered.items():
+            held = block.settled.get(pid)
+            if held is not None:
+                columns.append(((pid, info.kind, False, held.amount, held.status),) * len(rows))
+                continue
+            eligible, amounts = outcome.items[pid]
+            columns.append(tuple((pid, info.kind, e, a, "computed") for e, a in zip(eligible, amounts, strict=True)))
+        names = [n for n in CLASSIFIED_ORDER if n in outcome.classification]
+        values = [outcome.classification[n] for n in names]
+        for k, r in enumerate(rows):
+            r.items = [column[k] for column in columns]
+            totals: dict[str, Decimal] = dict.fromkeys(KINDS, NOTHING)
+            for _, kind, _, amount, _ in r.items:
+                if amount:
+                    totals[kind] += amount
+            r.totals = totals
+            r.classification = {n: v[k] for n, v in zip(names, values, strict=True)}
+
+    def _by_rows(self, rows: Sequence[RowResult]) -> None:
+        """The rows of a block computed wholly by the row engine (each keeps its line, id, carried cells)."""
+        engine = RowEngine(self.job.reform)
+        for r in rows:
+            profile = r.pending if isinstance(r.pending, Profile) else r.pending.profile if r.pending else None
+            if profile is None:
+                continue
+            name = r.name
+            fresh = engine._compute(lambda p: p, profile, r.id, lambda: name, r.line)  # noqa: B023 (called at once)
+            r.jurisdiction, r.year, r.error = fresh.jurisdiction, fresh.year, fresh.error
+            r.classification, r.items, r.totals = fresh.classification, fresh.items, fresh.totals
 
     def _cell_problems(self, cells: Sequence[str]) -> list[str]:
         """Every cell of a row that its column cannot read, each naming the column as written."""

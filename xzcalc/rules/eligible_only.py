@@ -56,7 +56,7 @@ def _check(facts: Mapping[str, Any], info: PolicyInfo) -> tuple[list[Msg], Msg |
 
 
 @cache
-def _groups(jurisdiction: str) -> tuple[tuple[tuple[str, ...], tuple[PolicyInfo, ...]], ...]:
+def eligible_only_groups(jurisdiction: str) -> tuple[tuple[tuple[str, ...], tuple[PolicyInfo, ...]], ...]:
     """The jurisdiction's eligible-only policies grouped by the facts their conditions read (most read none, several
     only the size class), so that an outcome is remembered for those facts alone."""
     groups: dict[tuple[str, ...], list[PolicyInfo]] = {}
@@ -68,10 +68,11 @@ def _groups(jurisdiction: str) -> tuple[tuple[tuple[str, ...], tuple[PolicyInfo,
 
 
 @lru_cache(maxsize=4096)
-def _outcomes(jurisdiction: str, group: int, facts: tuple[Any, ...]) -> Mapping[str, Item]:
-    """The Items of one group of the jurisdiction's eligible-only policies for the facts the group reads (frozen, so
-    results share them: a batch asks for the same few combinations again and again)."""
-    reads, infos = _groups(jurisdiction)[group]
+def eligible_only_outcomes(jurisdiction: str, reads: tuple[str, ...], facts: tuple[Any, ...]) -> Mapping[str, Item]:
+    """The Items of the jurisdiction's eligible-only policies whose conditions read `reads`, for those facts (frozen,
+    so results share them: a batch asks for the same few combinations again and again; the batch's columns judge
+    each distinct combination once by this function)."""
+    infos = dict(eligible_only_groups(jurisdiction))[reads]
     named = dict(zip(reads, facts, strict=True))
     out: dict[str, Item] = {}
     for info in infos:
@@ -95,6 +96,6 @@ def eligible_only_items(ctx: Context) -> None:
         "taxpayer": p.vat.taxpayer,
         "tech_sme": p.tech_sme,
     }
-    for group, (reads, _) in enumerate(_groups(p.jurisdiction)):
-        for pid, item in _outcomes(p.jurisdiction, group, tuple(known[fact] for fact in reads)).items():
+    for reads, _ in eligible_only_groups(p.jurisdiction):
+        for pid, item in eligible_only_outcomes(p.jurisdiction, reads, tuple(known[fact] for fact in reads)).items():
             ctx.items.setdefault(pid, item)  # (a family that computes an eligible-only policy keeps its own)
