@@ -23,15 +23,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from ..classify import classify
+from ..classify import classify, match_group
 from ..money import FEN
 from ..rules import FAMILIES
 from ..rules.eligible_only import eligible_only_groups, eligible_only_outcomes
-from ..rules.kit import RuleFamily, columnar
+from ..rules.kit import RuleFamily
 from ..schema.profile import Profile
 
 if TYPE_CHECKING:
@@ -41,11 +42,33 @@ if TYPE_CHECKING:
     from .rows import RowResult
 
 
-@columnar(by=("sector", "jurisdiction", "year"))
 def _classification(ctx: ColumnContext) -> None:
-    """A2–A4 over a block whose rows the row engine did not classify (classify.py, written for both)."""
-    found = classify(ctx.profile, ctx.params)  # type: ignore[arg-type]
-    ctx.classification.update({name: ColumnFinding(f.value) for name, f in found.items()})
+    """A2–A4 over a block whose rows the row engine did not classify (classify.py, written for both). classify
+    reads the sector only through the two size tables' groups and whether it is in section C (manufacturing): the
+    rows are taken in parts by those three, each part classified once with one of its sectors standing for all."""
+    sectors = ctx.profile.sector.v.tolist()
+    keys = {s: _sector_key(s) for s in set(sectors)}
+    parts: dict[tuple[str, str, bool], list[int]] = {}
+    standing: dict[tuple[str, str, bool], str] = {}
+    for i, sector in enumerate(sectors):
+        key = keys[sector]
+        parts.setdefault(key, []).append(i)
+        standing.setdefault(key, sector)
+    fixed = {"jurisdiction": ctx.block.jurisdiction, "year": ctx.year}
+    for key, rows in parts.items():
+        if len(parts) == 1:
+            part = ctx.fixing({**fixed, "sector": standing[key]})
+        else:
+            part = ctx.part(np.array(rows, dtype=np.int64), {**fixed, "sector": standing[key]})
+        found = classify(part.profile, ctx.params)  # type: ignore[arg-type]
+        part.classification.update({name: ColumnFinding(f.value) for name, f in found.items()})
+        if len(parts) > 1:
+            ctx.absorb(part, np.array(rows, dtype=np.int64))
+
+
+def _sector_key(sector: str) -> tuple[str, str, bool]:
+    """What classify reads of a sector: its group in each size table, and whether it is manufacturing."""
+    return match_group("size_standard", sector)[0].id, match_group("sme_equipment", sector)[0].id, sector[:1] == "C"
 
 
 def _eligible_only(ctx: ColumnContext) -> None:
@@ -60,12 +83,14 @@ def _eligible_only(ctx: ColumnContext) -> None:
     }
     for reads, infos in eligible_only_groups(ctx.block.jurisdiction):
         keys = list(zip(*(facts[fact].tolist() for fact in reads), strict=True)) if reads else [()] * ctx.n
-        judged = {key: eligible_only_outcomes(ctx.block.jurisdiction, reads, key) for key in set(keys)}
+        distinct = list(dict.fromkeys(keys))
+        number = {key: k for k, key in enumerate(distinct)}
+        which = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=ctx.n)
+        judged = [eligible_only_outcomes(ctx.block.jurisdiction, reads, key) for key in distinct]
         for info in infos:
-            if info.id in ctx.outcomes:
-                continue
-            eligible = np.fromiter((judged[key][info.id].eligible for key in keys), dtype=bool, count=ctx.n)
-            ctx.outcomes[info.id] = (eligible, None)
+            if info.id not in ctx.outcomes:
+                by_key = np.array([outcomes[info.id].eligible for outcomes in judged], dtype=bool)
+                ctx.outcomes[info.id] = (by_key[which], None)
 
 
 __all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome", "Seq", "evaluate", "group"]
@@ -89,6 +114,7 @@ def _widen(values: Array) -> Array:
     return values if values.dtype == object else values.astype(object)
 
 
+@lru_cache(maxsize=1024)
 def _constant(value: Decimal | int) -> tuple[int, int]:
     """An exact number as (integer, scale): value = integer / 10**scale."""
     sign, digits, exponent = Decimal(value).as_tuple()
@@ -141,7 +167,10 @@ class Mask:
             a_day, b_day = Day.of(then, n), Day.of(otherwise, n)
             return Day(np.where(self.v, a_day.v, b_day.v), np.where(self.v, a_day.given, b_day.given))
         x, y = Num.of(then, n).aligned(Num.of(otherwise, n))
-        return Num(np.where(self.v, x.v, y.v), x.scale, np.where(self.v, x.given, y.given))
+        if x.v.dtype != y.v.dtype:
+            x, y = Num(_widen(x.v), x.scale, x.given, x._b), Num(_widen(y.v), y.scale, y.given, y._b)
+        bound = max(x.bound(), y.bound())
+        return Num(np.where(self.v, x.v, y.v), x.scale, np.where(self.v, x.given, y.given), bound)
 
 
 def _mask(value: Mask | bool, n: int) -> Array:
@@ -158,14 +187,22 @@ def _cat(value: Cat | str, n: int) -> Array:
 
 class Num:
     """Exact numbers over the rows: the integer array `v` over 10**`scale`; `given` marks the rows whose optional
-    value was given (None in the profile: 0 here, absent for kit.present)."""
+    value was given (None in the profile: 0 here, absent for kit.present). `bound` ≥ every |v| (kept through the
+    arithmetic, so that the int64 arrays widen to Python integers before an operation could overflow)."""
 
-    __slots__ = ("given", "scale", "v")
+    __slots__ = ("_b", "given", "scale", "v")
 
-    def __init__(self, v: Array, scale: int, given: Array | None = None) -> None:
+    def __init__(self, v: Array, scale: int, given: Array | None = None, bound: int | None = None) -> None:
         self.v = v
         self.scale = scale
         self.given = given if given is not None else np.ones(len(v), dtype=bool)
+        self._b = bound
+
+    def bound(self) -> int:
+        """An upper bound of the magnitudes (computed once when no operation gave it)."""
+        if self._b is None:
+            self._b = _bound(self.v)
+        return self._b
 
     @staticmethod
     def of(value: Num | Decimal | int, n: int) -> Num:
@@ -173,15 +210,16 @@ class Num:
             return value
         integer, scale = _constant(value)
         dtype = np.int64 if abs(integer) < _SAFE else object
-        return Num(np.full(n, integer, dtype=dtype), scale)
+        return Num(np.full(n, integer, dtype=dtype), scale, None, abs(integer))
 
     def rescaled(self, scale: int) -> Num:
         """The same numbers over 10**scale (scale ≥ self.scale)."""
         if scale == self.scale:
             return self
         factor = 10 ** (scale - self.scale)
-        v = self.v if _bound(self.v) * factor < _SAFE else _widen(self.v)
-        return Num(v * factor, scale, self.given)
+        bound = self.bound() * factor
+        v = self.v if bound < _SAFE else _widen(self.v)
+        return Num(v * factor, scale, self.given, bound)
 
     def aligned(self, other: Num) -> tuple[Num, Num]:
         scale = max(self.scale, other.scale)
@@ -192,13 +230,14 @@ class Num:
 
     def __add__(self, other: Num | Decimal | int) -> Num:
         a, b = self.aligned(self._other(other))
-        va, vb = (a.v, b.v) if _bound(a.v) + _bound(b.v) < _SAFE else (_widen(a.v), _widen(b.v))
-        return Num(va + vb, a.scale)
+        bound = a.bound() + b.bound()
+        va, vb = (a.v, b.v) if bound < _SAFE else (_widen(a.v), _widen(b.v))
+        return Num(va + vb, a.scale, None, bound)
 
     __radd__ = __add__
 
     def __neg__(self) -> Num:
-        return Num(-self.v, self.scale)
+        return Num(-self.v, self.scale, None, self._b)
 
     def __sub__(self, other: Num | Decimal | int) -> Num:
         return self + (-self._other(other))
@@ -208,8 +247,9 @@ class Num:
 
     def __mul__(self, other: Num | Decimal | int) -> Num:
         b = self._other(other)
-        va, vb = (self.v, b.v) if _bound(self.v) * _bound(b.v) < _SAFE else (_widen(self.v), _widen(b.v))
-        return Num(va * vb, self.scale + b.scale)
+        bound = self.bound() * b.bound()
+        va, vb = (self.v, b.v) if bound < _SAFE else (_widen(self.v), _widen(b.v))
+        return Num(va * vb, self.scale + b.scale, None, bound)
 
     __rmul__ = __mul__
 
@@ -242,11 +282,11 @@ class Num:
 
     def maximum(self, other: Num | Decimal | int) -> Num:
         a, b = self.aligned(self._other(other))
-        return Num(np.maximum(a.v, b.v), a.scale)
+        return Num(np.maximum(a.v, b.v), a.scale, None, max(a.bound(), b.bound()))
 
     def minimum(self, other: Num | Decimal | int) -> Num:
         a, b = self.aligned(self._other(other))
-        return Num(np.minimum(a.v, b.v), a.scale)
+        return Num(np.minimum(a.v, b.v), a.scale, None, max(a.bound(), b.bound()))
 
     def present(self) -> Mask:
         return Mask(self.given)
@@ -265,7 +305,7 @@ class Num:
         if self.scale <= 2:
             return self.rescaled(2).v
         unit = 10 ** (self.scale - 2)
-        v = self.v if _bound(self.v) + unit < _SAFE else _widen(self.v)
+        v = self.v if self.bound() + unit < _SAFE else _widen(self.v)
         magnitude = (np.abs(v) * 2 + unit) // (2 * unit)
         return np.where(v < 0, -magnitude, magnitude)
 
@@ -412,6 +452,10 @@ class Day:
 
 def _take(column: Any, idx: Array) -> Any:
     """The column's values at the rows `idx` (a value that is not a column is the same for every row)."""
+    if isinstance(column, Fields):
+        return column.view(idx, {})
+    if isinstance(column, Seq):
+        return Seq(column._rows, column, idx)
     if isinstance(column, Num):
         return Num(column.v[idx], column.scale, column.given[idx])
     if isinstance(column, Mask | Cat):
@@ -465,27 +509,32 @@ def _path(row: Any, path: str) -> Any:
 
 
 def _column(values: Sequence[Any]) -> Any:
-    """The column of one profile field (or classification value) over the rows, by the values' type."""
+    """The column of one profile field (or classification value) over the rows, by the values' type. Each distinct
+    value is converted once (a field is mostly its default, or a few values repeated)."""
     n = len(values)
-    sample = next((v for v in values if v is not None), None)
-    given = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+    distinct = set(values)
+    has_none = None in distinct
+    distinct.discard(None)
+    if not distinct:  # (given in no row: absent everywhere; kit.value_or supplies the default's kind)
+        return Absent(n)
+    sample = next(iter(distinct))
+    given = np.fromiter((v is not None for v in values), dtype=bool, count=n) if has_none else np.ones(n, dtype=bool)
     if isinstance(sample, bool):
-        return Mask(np.fromiter((bool(v) for v in values), dtype=bool, count=n))
+        return Mask(np.fromiter((v is True for v in values), dtype=bool, count=n))
     if isinstance(sample, Decimal | int):
-        scale = 0
-        for v in values:
-            if v is not None:
-                exponent = Decimal(v).as_tuple().exponent
-                assert isinstance(exponent, int)
-                scale = max(scale, -exponent)
-        ints = [0 if v is None else int(Decimal(v).scaleb(scale)) for v in values]
-        bound = max(map(abs, ints), default=0)
-        return Num(np.array(ints, dtype=np.int64 if bound < _SAFE else object), scale, given)
+        exponents = (v.as_tuple().exponent if isinstance(v, Decimal) else 0 for v in distinct)
+        scale = max(0, *(-e for e in exponents if isinstance(e, int)))
+        scaled = {v: int(Decimal(v).scaleb(scale)) for v in distinct}
+        if len(scaled) == 1 and not has_none:
+            return Num.of(Decimal(scaled[sample]).scaleb(-scale), n)
+        scaled[None] = 0
+        bound = max(map(abs, scaled.values()))
+        dtype = np.int64 if bound < _SAFE else object
+        ints = np.fromiter(map(scaled.__getitem__, values), dtype=dtype, count=n)
+        return Num(ints, scale, given)
     if isinstance(sample, date):
         epoch = date(1970, 1, 1)
         return Day(np.array([epoch if d is None else d for d in values], dtype="datetime64[D]"), given)
-    if sample is None:  # (given in no row: absent everywhere; kit.value_or supplies the default's kind)
-        return Absent(n)
     v = np.empty(n, dtype=object)
     v[:] = list(values)
     return Cat(v)
@@ -512,14 +561,25 @@ class Absent:
 
 class Fields:
     """A profile section (or the profile, or the i-th element of a list of sections) over the rows: an attribute is
-    the column of that field. `given` marks the rows that have the section (an element of a shorter list: not)."""
+    the column of that field, converted once. `given` marks the rows that have the section (an element of a shorter
+    list: not). `view(idx, fixed)` is the same fields at the rows `idx` (a part of the block: kit.columnar's `by`),
+    taken from the columns already converted, with `fixed` dotted paths read as the one value those rows have."""
 
     block = True  # (what classify.py and the rules ask to know they are given columns: no reasons to build)
 
-    def __init__(self, rows: Sequence[Any], given: Array | None = None, fixed: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[Any],
+        given: Array | None = None,
+        fixed: Mapping[str, Any] | None = None,
+        parent: Fields | None = None,
+        idx: Array | None = None,
+    ) -> None:
         self._rows = rows
         self._given = given
         self._fixed = fixed or {}  # dotted path → the one value every row has (kit.columnar's `by`)
+        self._parent = parent  # a view: the block's fields, and the rows of this part
+        self._idx = idx
         self._columns: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -527,29 +587,45 @@ class Fields:
             raise AttributeError(name)
         column = self._columns.get(name)
         if column is None:
+            inner = {k[len(name) + 1 :]: v for k, v in self._fixed.items() if k.startswith(name + ".")}
             if name in self._fixed:
                 column = self._fixed[name]
+            elif self._parent is not None:
+                assert self._idx is not None
+                column = _take(getattr(self._parent, name), self._idx)
             else:
-                values = [None if row is None else getattr(row, name) for row in self._rows]
-                column = _field(values)
-                inner = {k[len(name) + 1 :]: v for k, v in self._fixed.items() if k.startswith(name + ".")}
-                if inner and isinstance(column, Fields):
-                    column = Fields(values, column._given, inner)
+                column = _field([None if row is None else getattr(row, name) for row in self._rows])
+            if inner and isinstance(column, Fields):
+                column = column.view(None, inner)
             self._columns[name] = column
         return column
 
+    def __len__(self) -> int:
+        return len(self._rows) if self._idx is None else len(self._idx)
+
+    def view(self, idx: Array | None, fixed: Mapping[str, Any]) -> Fields:
+        """These fields at the rows `idx` (None: all), the `fixed` paths single values."""
+        if idx is None:
+            return Fields(self._rows, self._given, fixed, self._parent, self._idx)
+        given = None if self._given is None else self._given[idx]
+        return Fields(self._rows, given, fixed, self, idx)
+
     def present(self) -> Mask:
-        n = len(self._rows)
-        return Mask(np.ones(n, dtype=bool) if self._given is None else self._given)
+        if self._given is not None:
+            return Mask(self._given)
+        return Mask(np.ones(len(self), dtype=bool))
 
 
 class Seq:
     """A list field over the rows (quarters' or months' sales, machines, first-set items): as long as the longest
-    row's; `seq[i]` is the column of the i-th elements (not given in a row with fewer)."""
+    row's in the block; `seq[i]` is the column of the i-th elements (not given in a row with fewer)."""
 
-    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def __init__(self, rows: Sequence[tuple[Any, ...]], parent: Seq | None = None, idx: Array | None = None) -> None:
         self._rows = rows
-        self._width = max(map(len, rows), default=0)
+        self._width: int = max(map(len, rows), default=0) if parent is None else len(parent)
+        self._parent = parent
+        self._idx = idx
+        self._elements: dict[int, Any] = {}
 
     def __len__(self) -> int:
         return self._width
@@ -558,15 +634,23 @@ class Seq:
         if not -self._width <= i < self._width:
             raise IndexError(i)
         i %= self._width
-        values = [row[i] if i < len(row) else None for row in self._rows]
-        return _field(values)
+        element = self._elements.get(i)
+        if element is None:
+            if self._parent is not None:
+                assert self._idx is not None
+                element = _take(self._parent[i], self._idx)
+            else:
+                element = _field([row[i] if i < len(row) else None for row in self._rows])
+            self._elements[i] = element
+        return element
 
     def __iter__(self) -> Iterator[Any]:
         return (self[i] for i in range(self._width))
 
     def lengths(self) -> Num:
         """Each row's number of elements."""
-        return Num(np.fromiter(map(len, self._rows), dtype=np.int64, count=len(self._rows)), 0)
+        lengths = np.fromiter(map(len, self._rows), dtype=np.int64, count=len(self._rows))
+        return Num(lengths if self._idx is None else lengths[self._idx], 0)
 
 
 def _field(values: list[Any]) -> Any:
@@ -694,15 +778,14 @@ class ColumnContext:
     def fixing(self, fixed: Mapping[str, Any]) -> ColumnContext:
         """This context with the `by` fields read as the single value every row has (the state is shared)."""
         view = copy.copy(self)
-        view.profile = Fields(self.profiles, fixed=fixed)
+        view.profile = self.profile.view(None, fixed)
         return view
 
     def part(self, idx: Array, fixed: Mapping[str, Any]) -> ColumnContext:
         """The rows `idx` of the block as a context of their own, the `by` fields fixed."""
         part = copy.copy(self)
         part.n = len(idx)
-        part.profiles = [self.profiles[i] for i in idx.tolist()]
-        part.profile = Fields(part.profiles, fixed=fixed)
+        part.profile = self.profile.view(idx, fixed)
         part.classification = {k: _take(v, idx) for k, v in self.classification.items()}
         part.cit = {k: _take(v, idx) for k, v in self.cit.items()}
         part.vat_payable = _take(self.vat_payable, idx)
@@ -790,8 +873,8 @@ def _run(family: RuleFamily, ctx: ColumnContext) -> None:
         family(ctx)  # type: ignore[arg-type]
         return
     parts: dict[tuple[Any, ...], list[int]] = {}
-    for i, profile in enumerate(ctx.profiles):
-        parts.setdefault(tuple(_path(profile, path) for path in by), []).append(i)
+    for i, key in enumerate(zip(*(_values(_path(ctx.profile, path), ctx.n) for path in by), strict=True)):
+        parts.setdefault(key, []).append(i)
     if len(parts) == 1:
         ((key, _),) = parts.items()
         family(ctx.fixing(dict(zip(by, key, strict=True))))  # type: ignore[arg-type]
@@ -810,7 +893,7 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
     bare = bool(block.rows) and isinstance(block.rows[0], Profile)
     decided_before = {} if bare else dict(ctx.classification)
     if bare:
-        _run(_classification, ctx)  # type: ignore[arg-type]
+        _classification(ctx)
     for family in families:
         _run(family, ctx)
     if bare:
@@ -830,12 +913,16 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
 
 
 def _values(column: Any, n: int) -> list[Any]:
-    """A classification's column as the row engine's values (bool, str or None per row)."""
+    """A classification's (or a `by` field's) column as the row engine's values (bool, str, int or None per row)."""
     if isinstance(column, Mask):
         return [bool(v) for v in column.v.tolist()]
     if isinstance(column, Cat):
         return list(column.v.tolist())
-    if isinstance(column, bool | str) or column is None:
+    if isinstance(column, Num) and column.scale == 0:  # (a count or a year: kit.columnar's `by` fields)
+        return [v if g else None for v, g in zip(column.v.tolist(), column.given.tolist(), strict=True)]
+    if isinstance(column, Absent):
+        return [None] * n
+    if isinstance(column, bool | str | int) or column is None:
         return [column] * n
     raise TypeError(f"a classification column of {type(column).__name__}")
 
