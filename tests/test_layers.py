@@ -151,6 +151,7 @@ def _library_users(library: str) -> set[str]:
         ("rich", {"xzcalc.views.table", "xzcalc.batch.driver"}),
         ("jinja2", {"xzcalc.views.html"}),
         ("pyarrow", {"xzcalc.batch.parquet"}),
+        ("numpy", {"xzcalc.batch.columnar"}),
         ("dask", {"xzcalc.batch.distributed"}),
         ("distributed", {"xzcalc.batch.distributed"}),
     ],
@@ -172,6 +173,13 @@ def test_help_and_json_load_neither_rich_nor_jinja2() -> None:
     loaded = _imported("calc", "data/examples/xinzhou_manufacturer.toml", "--format", "json")
     assert "xzcalc.views.machine" in loaded
     assert not {m for m in loaded if m.startswith(("rich", "jinja2", "markupsafe"))}
+
+
+def test_calc_does_not_load_the_columnar_evaluator() -> None:
+    """numpy and batch/columnar.py are the batch's: `calc` start-up does not pay for them (issue 15)."""
+    for args in (("calc", "data/examples/xinzhou_manufacturer.toml"), ("calc", "--help")):
+        loaded = _imported(*args)
+        assert not {m for m in loaded if m.startswith(("numpy", "xzcalc.batch"))}, args
 
 
 SCALE = ("pyarrow", "dask", "distributed", "xzcalc.batch.parquet", "xzcalc.batch.distributed")
