@@ -861,8 +861,9 @@ class Outcome:
     """What the columnar families computed over a block, row by row: each policy's eligibility and amount (yuan,
     rounded to the fen), and the classifications they decided (small low-profit, by the CIT chain)."""
 
-    items: dict[str, tuple[list[bool], list[Decimal | None]]]
+    items: dict[str, tuple[list[bool], Sequence[Decimal | None]]]
     classification: dict[str, list[Any]]
+    totals: dict[str, list[Decimal]]  # by kind, over the policies computed here (a bare block: all of them)
 
 
 def _run(family: RuleFamily, ctx: ColumnContext) -> None:
@@ -898,18 +899,33 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
         _run(family, ctx)
     if bare:
         _eligible_only(ctx)
-    items: dict[str, tuple[list[bool], list[Decimal | None]]] = {}
+    items: dict[str, tuple[list[bool], Sequence[Decimal | None]]] = {}
+    totals: dict[str, Array] = {}
     for policy, (eligible, amount) in ctx.outcomes.items():
         if amount is None:  # (an eligible-only benefit: no amount)
             items[policy] = (eligible.tolist(), [None] * ctx.n)
-        else:
-            items[policy] = (eligible.tolist(), [Decimal(int(f)).scaleb(-2) if f else _ZERO for f in amount.tolist()])
+            continue
+        items[policy] = (eligible.tolist(), _yuan(amount))
+        if policy not in block.settled:
+            kind = block.offered[policy].kind
+            total = totals.get(kind)
+            if total is not None and total.dtype != amount.dtype:
+                total, amount = _widen(total), _widen(amount)
+            totals[kind] = amount if total is None else total + amount
     decided = {
         name: _values(finding.value, ctx.n)
         for name, finding in ctx.classification.items()
         if finding is not decided_before.get(name)
     }
-    return Outcome(items, decided)
+    return Outcome(items, decided, {kind: _yuan(total) for kind, total in totals.items()})
+
+
+def _yuan(fen: Array) -> list[Decimal]:
+    """Integer fen as yuan Decimals with two decimals (0.00 shared: most amounts are 0)."""
+    out = [_ZERO] * len(fen)
+    for i in np.flatnonzero(fen).tolist():
+        out[i] = Decimal(int(fen[i])).scaleb(-2)
+    return out
 
 
 def _values(column: Any, n: int) -> list[Any]:

@@ -281,13 +281,10 @@ class ChunkWriter:
             columns.append(tuple((pid, info.kind, e, a, "computed") for e, a in zip(eligible, amounts, strict=True)))
         names = [n for n in CLASSIFIED_ORDER if n in outcome.classification]
         values = [outcome.classification[n] for n in names]
+        kinds = [(kind, outcome.totals.get(kind)) for kind in KINDS]
         for k, r in enumerate(rows):
             r.items = [column[k] for column in columns]
-            totals: dict[str, Decimal] = dict.fromkeys(KINDS, NOTHING)
-            for _, kind, _, amount, _ in r.items:
-                if amount:
-                    totals[kind] += amount
-            r.totals = totals
+            r.totals = {kind: NOTHING if total is None else total[k] for kind, total in kinds}
             r.classification = {n: v[k] for n, v in zip(names, values, strict=True)}
 
     def _by_rows(self, rows: Sequence[RowResult]) -> None:
