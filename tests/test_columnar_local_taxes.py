@@ -210,3 +210,12 @@ def test_a_components_rounding_is_the_row_engines(rows: list[tuple[Decimal, Deci
         b = (t * s).quantize(Decimal("0.01"), ROUND_HALF_UP)
         assert first.scale == 2 and int(first.v[i]) == int(a.scaleb(2))
         assert int(total.fen()[i]) == int((a + b).scaleb(2))
+
+
+def test_an_all_zero_column_rescales_to_a_scale_past_int64() -> None:
+    """Num.rescaled: a column of zeros brought to the scale of a VAT payable of 36 decimals (as the VAT family leaves
+    some: 14000.000…) widens instead of overflowing int64 — the factor alone passes it."""
+    zeros = Num(np.zeros(2, dtype=np.int64), 2)
+    payable = Num.of(Decimal("14000.000000000000000000000000000000000"), 2)
+    assert [int(f) for f in (zeros + payable).fen()] == [1400000, 1400000]
+    assert [int(f) for f in (payable + zeros).fen()] == [1400000, 1400000]
