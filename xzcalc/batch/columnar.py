@@ -218,7 +218,7 @@ class Num:
             return self
         factor = 10 ** (scale - self.scale)
         bound = self.bound() * factor
-        v = self.v if bound < _SAFE else _widen(self.v)
+        v = self.v if factor < _SAFE and bound < _SAFE else _widen(self.v)  # (all 0: the factor alone may not fit)
         return Num(v * factor, scale, self.given, bound)
 
     def aligned(self, other: Num) -> tuple[Num, Num]:
@@ -379,6 +379,19 @@ class Cat:
 
     def startswith(self, prefixes: str | tuple[str, ...]) -> Mask:
         return Mask(np.array([s is not None and s.startswith(prefixes) for s in self.v], dtype=bool))
+
+    def get(self, key: Any) -> Cat:
+        """Each row's mapping's value at `key` (a YearMap field: history.small_low_profit), None where not given."""
+        out = np.empty(len(self.v), dtype=object)
+        out[:] = [None if m is None else m.get(key) for m in self.v]
+        return Cat(out)
+
+    def value_or(self, default: Any) -> Any:
+        """The values where given, else `default`: a Mask when the default is a flag (a YearMap of flags)."""
+        given = self.v != None  # noqa: E711 (elementwise)
+        if isinstance(default, bool):
+            return Mask(np.where(given, self.v, default).astype(bool))
+        return Cat(np.where(given, self.v, default))
 
 
 class Day:
@@ -744,6 +757,10 @@ class ColumnItem:
         n = len(self.eligible.v)
         fen = Num.of(amount, n).fen()
         return self.policy, self.eligible.v, np.where(self.eligible.v, fen, 0)
+
+    def component(self, name: str, value: Num | Decimal | int) -> Num:
+        """A named part of the amount, rounded half-up to the fen (kit.ItemBuilder.component)."""
+        return Num(Num.of(value, len(self.eligible.v)).fen(), 2)
 
 
 class ColumnContext:

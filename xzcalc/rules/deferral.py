@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial, reduce
 from itertools import groupby
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..messages import Msg
 from ..model import Result
 from ..money import ZERO
 from ..params import ParamSet
 from ..schema.profile import Profile
-from .common import individual_business_excluded, window
-from .kit import Condition, Context, RuleFamily, unmet, where
+from .common import INDIVIDUAL_BUSINESS, enterprises_only, window
+from .kit import Context, RuleFamily, both, columnar, first_reason, present, step_when, where
 from .thresholds import Threshold
 
 DEFERRAL = "tax.manufacturing_sme_deferral"
@@ -45,8 +45,11 @@ _QUARTERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+@columnar(by=("entity",))
 def deferrals(ctx: Context) -> None:
-    """The family: one Item each for B8 and (where offered) B19, both of kind tax_deferral (amounts in yuan)."""
+    """The family: one Item each for B8 and (where offered) B19, both of kind tax_deferral (amounts in yuan). Written
+    in kit's vocabulary: the same definition runs on one profile and on the batch's columns (by entity, a single
+    value there)."""
     _manufacturing_sme(ctx)
     _water_gas(ctx)
 
@@ -115,6 +118,12 @@ def _schedule(params: ParamSet, year: int) -> _Schedule:
     return _Schedule(tuple(quarters), all_terms, _sources(params, year_end, month_params))
 
 
+def _interest(quarter: _Quarter, deferred: Decimal) -> Decimal:
+    """What paying a quarter's deferred taxes later is worth (not in the amount): the LPR in force when its tax fell
+    due, for the months deferred."""
+    return deferred * quarter.lpr * quarter.months / MONTHS_PER_YEAR
+
+
 def _manufacturing_sme(ctx: Context) -> None:
     """B8: the taxes deferred, quarter by quarter (yuan: deferrable taxes × share, each rounded to the fen as a
     component), with the value of the deferral at the 1-year LPR in the reasons and the trace.
@@ -126,46 +135,55 @@ def _manufacturing_sme(ctx: Context) -> None:
     individual = p.entity == "individual-business"
     # 30号: 现就制造业中小微企业（含个人独资企业、合伙企业、个体工商户，下同）延缓缴纳…
     included = _P + "individual_business_included"
-    failed = unmet(
-        # A4 (30号 第一条): 行业门类为制造业，且年销售额…4亿元以下
-        Condition(size.value is not None, *size.reasons[0]),
-        Condition(
-            not individual or bool(ctx.param(included)),
-            "common.individual_business_excluded",
-            {"why": Msg(_P + "individual_business_not_included", {"source": ctx.source(included)})},
-        ),
+    # A4 (30号 第一条): 行业门类为制造业，且年销售额…4亿元以下
+    item.require(present(size.value), *first_reason(size))
+    item.require(
+        not individual or bool(ctx.params.get(included, ctx.year_end)),
+        "common.individual_business_excluded",
+        {"why": Msg(_P + "individual_business_not_included", {"source": ctx.source(included)})},
     )
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
-        return
     item.cite(size)
     if individual:
         item.because(_P + "individual_business_included", source=ctx.source(included))
 
     # 内蒙古方案 第2条: 制造业中型企业可以延缓缴纳…税费金额的50%，制造业小微企业可以延缓缴纳…全部税费
-    who = where(size.value == "small-micro", "small_micro", "medium")
-    share_name = f"{_P}share_{who}"
-    share = ctx.dec(share_name)
-    item.because(_P + "share", who=Msg(f"{_P}who.{who}"), share=share, source=ctx.source(share_name))
+    small = size.value == "small-micro"
+    share = where(small, ctx.dec(_P + "share_small_micro"), ctx.dec(_P + "share_medium"))
+
+    def shared() -> dict[str, Any]:
+        who = where(small, "small_micro", "medium")
+        return {"who": Msg(f"{_P}who.{who}"), "share": share, "source": ctx.source(f"{_P}share_{who}")}
+
+    item.because_when(True, _P + "share", shared)
 
     schedule = _schedule(ctx.params, ctx.year)
-    interest_total = ZERO
-    for key, field, _, quarter, months, start, lpr in schedule.quarters:
-        base: Decimal = getattr(p.deferral, field)
+    total = ZERO
+    deferred_by: list[tuple[_Quarter, Any]] = []
+    for q in schedule.quarters:
+        base = getattr(p.deferral, q.field)
         # 可以延缓缴纳…各项税费金额的50% / 全部税费
-        deferred = item.component(key, base * share)
-        # what paying later is worth (not in the amount): the LPR in force when the quarter's tax fell due, for the
-        # months deferred
-        interest = deferred * lpr * months / MONTHS_PER_YEAR
-        interest_total += interest
-        item.step(_P + "deferred", quarter=quarter, base=base, share=share, deferred=deferred)
-        values = {"quarter": quarter, "months": months, "start": start, "term": LPR_YEARS, "lpr": lpr}
-        item.step(_P + "interest", **values, deferred=deferred, months_a_year=MONTHS_PER_YEAR, interest=interest)
+        deferred = item.component(q.key, base * share)
+        total = total + deferred
+        deferred_by.append((q, deferred))
+        item.step(_P + "deferred", quarter=q.quarter, base=base, share=share, deferred=deferred)
+        values = {"quarter": q.quarter, "months": q.months, "start": q.start, "term": LPR_YEARS, "lpr": q.lpr}
+        # what paying later is worth (not in the amount; computed only to be shown)
+        step_when(item, True, _P + "interest", partial(_interest_step, values, q, deferred))
     item.because(_P + "terms", terms=schedule.terms, sources=schedule.sources)
-    item.because(_P + "value", term=LPR_YEARS, value=interest_total)
-    if not any(getattr(p.deferral, field) for _, field, _ in _QUARTERS):
-        item.because(_P + "no_taxes", fields=[f"deferral.{field}" for _, field, _ in _QUARTERS])
-    ctx.emit(item.done())
+    item.because_when(
+        True,
+        _P + "value",
+        lambda: {"term": LPR_YEARS, "value": sum((_interest(q, d) for q, d in deferred_by), ZERO)},
+    )
+    none = reduce(both, (getattr(p.deferral, field) == 0 for _, field, _ in _QUARTERS))
+    item.because_when(none, _P + "no_taxes", {"fields": [f"deferral.{field}" for _, field, _ in _QUARTERS]})
+    ctx.emit(item.give(total))
+
+
+def _interest_step(values: dict[str, Any], quarter: _Quarter, deferred: Decimal) -> dict[str, Any]:
+    """The values of a quarter's interest step."""
+    interest = _interest(quarter, deferred)
+    return {**values, "deferred": deferred, "months_a_year": MONTHS_PER_YEAR, "interest": interest}
 
 
 # ── B19 water and gas bills ───────────────────────────────────────────────────────────────────────────────────
@@ -173,20 +191,22 @@ def _water_gas(ctx: Context) -> None:
     """B19 (忻政办发〔2022〕86号 第七条): 2022年12月至2023年3月企业产生的水、气费用可申请缓缴…免收欠费滞纳金.
     The amount is the bills deferred (yuan, utilities.deferred_bills); the bill months are the window of
     fees.water_gas_deferral.bill_months."""
-    if not ctx.offers(WATER_GAS):
+    if WATER_GAS not in ctx.offered:
         return  # a Xinzhou measure: its parameters exist only there
     item = ctx.start(WATER_GAS)
     # 企业产生的水、气费用: an individual business is not named
     name = WATER_GAS + ".bill_months"
-    if individual_business_excluded(ctx, item, WATER_GAS + ".not_individual_business", source=ctx.source(name)):
-        return
+    item.require(
+        *enterprises_only(
+            ctx.profile.entity != INDIVIDUAL_BUSINESS, WATER_GAS + ".not_individual_business", source=ctx.source(name)
+        )
+    )
     first, last = window(ctx, name)
     bills = ctx.profile.utilities.deferred_bills
     item.because(WATER_GAS + ".rule", first=first, last=last, source=ctx.source(name))
     item.step(WATER_GAS + ".bills", bills=bills)
-    if not bills:
-        item.because(WATER_GAS + ".no_bills")
-    ctx.emit(item.done(bills))
+    item.because_when(bills == 0, WATER_GAS + ".no_bills")
+    ctx.emit(item.give(bills))
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, deferrals),)

@@ -283,3 +283,30 @@ Values = Mapping[str, Any] | Callable[[], Mapping[str, Any]]  # a message's valu
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
     return sector.startswith(tuple(prefixes))
+
+
+# ── six_taxes_two_fees and deferrals (xzcalc/rules/local_taxes.py, deferral.py) ─────────────────────────────────
+
+
+def component_when(item: Any, holds: Any, name: str, value: Any) -> Any:
+    """`item.component(name, value)` (rounded to the fen) where `holds`, 0 elsewhere: a row adds no component
+    where it does not hold (a column's rows have their 0)."""
+    if holds is True or holds is False:
+        return item.component(name, value) if holds else ZERO
+    return item.component(name, where(holds, value, 0))
+
+
+def step_when(item: Any, holds: Any, message: str, values: Values = MappingProxyType({})) -> None:
+    """A step of the derivation given only when `holds`, its `values` (or a function giving them) computed only
+    then: a row's ItemBuilder keeps it when explaining; the batch's items keep no steps."""
+    if isinstance(item, ItemBuilder) and item.explain and item.failed is None and holds:
+        item.step(message, **(values() if callable(values) else values))
+
+
+def first_reason(finding: Any) -> tuple[str, Mapping[str, Any]]:
+    """A classification's first reason (message id, values), which says why its value is None where it is — for
+    `item.require(present(finding.value), *first_reason(finding))`; the batch's findings keep no reasons: ("", {})."""
+    reasons = getattr(finding, "reasons", ())
+    if not reasons:
+        return "", MappingProxyType({})
+    return reasons[0].id, reasons[0].values

@@ -19,12 +19,29 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache, reduce
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..data import DataError
 from ..messages import Msg
+from ..money import ZERO
 from ..params import ParamSet
-from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
+from .kit import (
+    Condition,
+    Context,
+    ItemBuilder,
+    RuleFamily,
+    both,
+    columnar,
+    component_when,
+    either,
+    negate,
+    present,
+    select,
+    step_when,
+    unmet,
+    value_or,
+    where,
+)
 from .thresholds import Threshold
 
 SIX_TAXES = "local.six_taxes_two_fees"
@@ -58,7 +75,7 @@ class Half(NamedTuple):
     start: date
     end: date
     filed: int  # the tax year whose annual filing (made the year after it) governs this part
-    share: Decimal  # this part's share of the year's amounts
+    share: Any  # this part's share of the year's amounts (a Decimal; a column in the batch)
 
 
 def halves(ctx: Context) -> tuple[Half, Half]:
@@ -68,8 +85,7 @@ def halves(ctx: Context) -> tuple[Half, Half]:
     month = ctx.dec(_P + "filing_governs_from")
     if month != month.to_integral_value() or not 2 <= month <= 12:
         raise DataError(f"parameter {_P}filing_governs_from is not a month from 2 to 12: {month}")
-    given = ctx.profile.local_taxes.first_half_share
-    first = ctx.dec(_P + "first_half_share_default") if given is None else given
+    first = value_or(ctx.profile.local_taxes.first_half_share, ctx.dec(_P + "first_half_share_default"))
     switch = date(ctx.year, int(month), 1)
     return (
         Half(date(ctx.year, 1, 1), switch - timedelta(days=1), ctx.year - 2, first),
@@ -77,19 +93,24 @@ def halves(ctx: Context) -> tuple[Half, Half]:
     )
 
 
-def _half_holds(ctx: Context, item: ItemBuilder, half: Half) -> bool:
+def _half_holds(ctx: Context, item: ItemBuilder, half: Half) -> Any:
     """Whether the general taxpayer is a small low-profit enterprise for this part of the year, with the reason:
     no filing yet (established after the governing year) → the new-enterprise test on headcount and assets;
     otherwise the governing filing's result as given (`history.small_low_profit.<year>`), presumed from the current
     year's when not given."""
     p = ctx.profile
     when = {"start": half.start, "end": half.end, "filed": half.filed}
-    if p.established is not None and p.established.year > half.filed:
-        # 2022年第3号 第一条: 新设立企业…同时符合申报期上月末从业人数不超过300人、资产总额不超过5000万元…可在首次办理
-        # 汇算清缴前按规定申报享受
-        employee_limit = ctx.dec(_P + "new_enterprise.employee_limit")
-        asset_limit = ctx.dec(_P + "new_enterprise.asset_limit")
-        values = {
+    # 2022年第3号 第一条: 新设立企业…同时符合申报期上月末从业人数不超过300人、资产总额不超过5000万元…可在首次办理
+    # 汇算清缴前按规定申报享受
+    new = both(present(p.established), value_or(p.established, half.start) > date(half.filed, 12, 31))
+    employee_limit = ctx.dec(_P + "new_enterprise.employee_limit")
+    asset_limit = ctx.dec(_P + "new_enterprise.asset_limit")
+    employees_within = p.employees <= employee_limit
+    assets_within = p.total_assets <= asset_limit
+    new_holds = both(both(employees_within, assets_within), negate(p.restricted_industry))
+
+    def tested() -> dict[str, Any]:
+        return {
             **when,
             "established": p.established,
             "employees": p.employees,
@@ -97,126 +118,147 @@ def _half_holds(ctx: Context, item: ItemBuilder, half: Half) -> bool:
             "assets": p.total_assets,
             "asset_limit": asset_limit,
         }
-        failed = unmet(
-            Condition(p.employees <= employee_limit, _P + "new_enterprise.employees_over", values),
-            Condition(p.total_assets <= asset_limit, _P + "new_enterprise.assets_over", values),
-            Condition(not p.restricted_industry, _P + "new_enterprise.restricted"),
+
+    def failed() -> dict[str, Any]:
+        values = tested()
+        why = unmet(
+            Condition(employees_within, _P + "new_enterprise.employees_over", values),
+            Condition(assets_within, _P + "new_enterprise.assets_over", values),
+            Condition(negate(p.restricted_industry), _P + "new_enterprise.restricted"),
         )
-        source = ctx.source(_P + "new_enterprise.employee_limit")
-        if failed is None:
-            item.because(_P + "half.new_enterprise", **values, source=source)
-        else:
-            item.because(_P + "half.new_enterprise_fails", **values, failed=failed, source=source)
-        return failed is None
+        return {**values, "failed": why, "source": ctx.source(_P + "new_enterprise.employee_limit")}
+
+    item.because_when(
+        both(new, new_holds),
+        _P + "half.new_enterprise",
+        lambda: {**tested(), "source": ctx.source(_P + "new_enterprise.employee_limit")},
+    )
+    item.because_when(both(new, negate(new_holds)), _P + "half.new_enterprise_fails", failed)
     # 2022年第3号 第一条(一): 以企业所得税年度汇算清缴结果为准 — the governing filing's result, when given
     filed = p.history.small_low_profit.get(half.filed)
-    if filed is not None:
-        status = Msg(_P + where(filed, "status.yes", "status.no"))
-        item.because(_P + "half.filed", **when, status=status)
-        return filed
+    given = present(filed)
+    filed_holds = value_or(filed, False)
+    item.because_when(
+        both(negate(new), given),
+        _P + "half.filed",
+        lambda: {**when, "status": Msg(_P + where(filed_holds, "status.yes", "status.no"))},
+    )
     # the governing filing's result is not given: presumed from this year's (A1)
-    holds = bool(ctx.classification["small_low_profit"].value)
-    item.because(_P + "half.presumed", **when, status=Msg(_P + where(holds, "status.yes", "status.no")))
-    return holds
+    this_year = value_or(ctx.classification["small_low_profit"].value, False)
+    item.because_when(
+        both(negate(new), negate(given)),
+        _P + "half.presumed",
+        lambda: {**when, "status": Msg(_P + where(this_year, "status.yes", "status.no"))},
+    )
+    return select(((new, new_holds), (given, filed_holds)), this_year)
 
 
-def _covered(ctx: Context, item: ItemBuilder) -> Decimal:
+def _covered(ctx: Context, item: ItemBuilder) -> Any:
     """E4: the share of the year's amounts in the parts where a general VAT taxpayer is small low-profit."""
     parts = halves(ctx)
     first, second = parts
-    given = ctx.profile.local_taxes.first_half_share is not None
-    item.because(
-        _P + where(given, "split", "split_assumed"),
-        first=first.share,
-        first_start=first.start,
-        first_end=first.end,
-        second=second.share,
-        second_start=second.start,
-        second_end=second.end,
-        source=ctx.source(_P + "filing_governs_from"),
-    )
-    return sum((half.share for half in parts if _half_holds(ctx, item, half)), Decimal(0))
+    given = present(ctx.profile.local_taxes.first_half_share)
+    split = {
+        "first": first.share,
+        "first_start": first.start,
+        "first_end": first.end,
+        "second": second.share,
+        "second_start": second.start,
+        "second_end": second.end,
+        "source": ctx.source(_P + "filing_governs_from"),
+    }
+    item.because_when(given, _P + "split", split)
+    item.because_when(negate(given), _P + "split_assumed", split)
+    holds = [_half_holds(ctx, item, half) for half in parts]
+    return sum((where(h, half.share, ZERO) for h, half in zip(holds, parts, strict=True)), ZERO)
 
 
+@columnar(by=("vat.taxpayer", "entity", "location"))
 def six_taxes_two_fees(ctx: Context) -> None:
     """财政部 税务总局公告2022年第10号 第一条: for a small-scale VAT taxpayer, a small low-profit enterprise or an
     individual business, each of the six taxes (profile `local_taxes`, yuan a year) and each surcharge (on
     `ctx.vat_payable` + consumption tax, yuan) reduced by `local.six_taxes_two_fees.share`; for a general VAT taxpayer,
-    on the part of the year in which it is small low-profit (E4). One component per tax, in yuan."""
+    on the part of the year in which it is small low-profit (E4). One component per tax, in yuan. Written in kit's
+    vocabulary: the same definition runs on one profile and on the batch's columns (by VAT taxpayer type, entity and
+    location, each a single value there)."""
     p = ctx.profile
     item = ctx.start(SIX_TAXES)
-    share = ctx.params.get_or_none(_P + "share", ctx.year_end)
-    failed = unmet(Condition(share is not None, _P + "not_in_force", {"year": str(ctx.year)}))
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
+    in_force = ctx.params.get_or_none(_P + "share", ctx.year_end)
+    if in_force is None:  # (a parameter: the same for every row of a block)
+        item.require(False, _P + "not_in_force", {"year": str(ctx.year)})
+        ctx.emit(item.give(ZERO))
         return
-    share = Decimal(share)
+    share = Decimal(in_force)
     # who is relieved that year (payers): 13号 第三条 small-scale taxpayers only (2019–2021); 2022年第10号 and
     # 2023年第12号 第二条 对增值税小规模纳税人、小型微利企业和个体工商户…减征;
     # 2022年第3号: the first two for the whole year
-    listed = ctx.param(_P + "payers")
-    whole_year = p.vat.taxpayer == "small-scale" or (
-        p.entity == "individual-business" and "individual_business" in listed
-    )
+    listed = ctx.params.get(_P + "payers", ctx.year_end)
+    small_scale = p.vat.taxpayer == "small-scale"
+    individual = p.entity == "individual-business"
+    whole_year = small_scale or (individual and "individual_business" in listed)
     covered = Decimal(1) if whole_year else _covered(ctx, item) if "small_low_profit" in listed else Decimal(0)
+    this_year = value_or(ctx.classification["small_low_profit"].value, False)
     payers = {
-        "small_scale": p.vat.taxpayer == "small-scale",
-        "small_low_profit": where(whole_year, bool(ctx.classification["small_low_profit"].value), covered > 0),
-        "individual_business": p.entity == "individual-business",
+        "small_scale": small_scale,
+        "small_low_profit": where(whole_year, this_year, covered > 0),
+        "individual_business": individual,
     }
-    who = [Msg(f"{_P}who.{k}") for k, holds in payers.items() if holds and k in listed]
+    eligible = reduce(either, (holds for k, holds in payers.items() if k in listed), False)
     if "small_low_profit" not in listed:  # 13号 第三条: small-scale taxpayers only that year
-        why = Msg(_P + "small_scale_only", {"year": ctx.year, "source": ctx.source(_P + "payers")})
-        failed = unmet(Condition(bool(who), why.id, why.values))
+        item.require(eligible, _P + "small_scale_only", {"year": ctx.year, "source": ctx.source(_P + "payers")})
     else:
-        failed = unmet(
-            Condition(bool(who), _P + where(whole_year, "not_eligible", "not_eligible_general"), {"year": ctx.year})
-        )
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
-        return
-    item.because(
-        _P + "rule",
-        who=reduce(lambda a, b: Msg(_P + "who.both", {"first": a, "second": b}), who),
-        share=share,
-        source=ctx.source(_P + "share"),
-    )
+        item.require(eligible, _P + where(whole_year, "not_eligible", "not_eligible_general"), {"year": ctx.year})
+
+    def rule() -> dict[str, Any]:
+        who = [Msg(f"{_P}who.{k}") for k, holds in payers.items() if holds and k in listed]
+        return {
+            "who": reduce(lambda a, b: Msg(_P + "who.both", {"first": a, "second": b}), who),
+            "share": share,
+            "source": ctx.source(_P + "share"),
+        }
+
+    item.because_when(True, _P + "rule", rule)
     partial = covered != 1  # (the steps show the share covered only when it is not the whole year)
-    if partial:
-        item.because(_P + "covered", covered=covered)
+    item.because_when(partial, _P + "covered", {"covered": covered})
+    whole = negate(partial)
+    total = ZERO
     # 资源税、房产税、城镇土地使用税、印花税、耕地占用税: tax × covered × share
-    for key in TAXES:
-        tax = getattr(p.local_taxes, key)
-        if tax:
-            relief = item.component(key, tax * covered * share)
-            name = Msg(f"{_P}tax.{key}")
-            if not partial:
-                item.step(_P + "tax_relief", tax=name, amount=tax, share=share, relief=relief)
-            else:
-                item.step(_P + "tax_relief_part", tax=name, amount=tax, covered=covered, share=share, relief=relief)
+    taxes = [getattr(p.local_taxes, key) for key in TAXES]
+    for key, tax in zip(TAXES, taxes, strict=True):
+        given = tax != 0
+        relief = component_when(item, given, key, tax * covered * share)
+        total = total + relief
+        name = Msg(f"{_P}tax.{key}")
+        step_when(
+            item, both(given, whole), _P + "tax_relief", {"tax": name, "amount": tax, "share": share, "relief": relief}
+        )
+        step_when(
+            item,
+            both(given, partial),
+            _P + "tax_relief_part",
+            {"tax": name, "amount": tax, "covered": covered, "share": share, "relief": relief},
+        )
     # 城市维护建设税、教育费附加、地方教育附加: (VAT actually payable + consumption tax) × rate × covered × share
-    base = ctx.vat_payable + p.vat.consumption_tax
-    if base:
-        consumption = p.vat.consumption_tax
-        item.step(_P + "surcharge_base", vat=ctx.vat_payable, consumption=consumption, base=base)
-        for key, rate in surcharge_rates(ctx).items():
-            relief = item.component(key, base * rate * covered * share)
-            name = Msg(f"{_P}tax.{key}")
-            if not partial:
-                item.step(_P + "surcharge_relief", tax=name, base=base, rate=rate, share=share, relief=relief)
-            else:
-                item.step(
-                    _P + "surcharge_relief_part",
-                    tax=name,
-                    base=base,
-                    rate=rate,
-                    covered=covered,
-                    share=share,
-                    relief=relief,
-                )
-    if not item.components:
-        item.because(_P + "nothing_given")
-    ctx.emit(item.done())
+    consumption = p.vat.consumption_tax
+    base = ctx.vat_payable + consumption
+    surcharged = base != 0
+    step_when(
+        item, surcharged, _P + "surcharge_base", {"vat": ctx.vat_payable, "consumption": consumption, "base": base}
+    )
+    for key, rate in surcharge_rates(ctx).items():
+        relief = component_when(item, surcharged, key, base * rate * covered * share)
+        total = total + relief
+        values = {"tax": Msg(f"{_P}tax.{key}"), "base": base, "rate": rate}
+        step_when(item, both(surcharged, whole), _P + "surcharge_relief", {**values, "share": share, "relief": relief})
+        step_when(
+            item,
+            both(surcharged, partial),
+            _P + "surcharge_relief_part",
+            {**values, "covered": covered, "share": share, "relief": relief},
+        )
+    nothing = reduce(both, (tax == 0 for tax in taxes), negate(surcharged))
+    item.because_when(nothing, _P + "nothing_given")
+    ctx.emit(item.give(total))
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = ((POLICIES, six_taxes_two_fees),)
