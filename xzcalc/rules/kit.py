@@ -356,3 +356,34 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
     return sector.startswith(tuple(prefixes))
+
+
+# ── for the subsidies and awards (rules/subsidies.py, B10–B15) ───────────────────────────────────────────────────
+
+
+def fen(value: Any) -> Any:
+    """An amount rounded half-up to the fen (money.quantize), for a row or a column (exact: a ratio too)."""
+    return quantize(Decimal(value)) if isinstance(value, Decimal | int) else value.to_fen()
+
+
+def one_of(value: Any, choices: Iterable[Any]) -> Any:
+    """`value in choices` (a parameter's list), for a row or a column."""
+    holds: Any = False
+    for choice in choices:
+        holds = either(holds, value == choice)
+    return holds
+
+
+def step_when(item: ItemBuilder, holds: bool, message: str, values: Values = MappingProxyType({})) -> None:
+    """A step of the derivation given only when `holds` (a row's condition; a column item keeps no steps), its values
+    (or the function giving them) computed only then."""
+    if isinstance(item, ItemBuilder) and item.explain and item.failed is None and holds:
+        item.step(message, **(values() if callable(values) else values))
+
+
+def component_when(item: ItemBuilder, holds: bool, name: str, value: Any) -> Any:
+    """A named part of the amount that exists only where `holds` (ItemBuilder.component), else 0: a row's item has
+    no such component then, a column's is 0 in those rows."""
+    if isinstance(item, ItemBuilder):
+        return item.component(name, value) if holds else ZERO
+    return where(holds, item.component(name, value), 0)

@@ -17,11 +17,22 @@ from typing import Any
 
 from ..messages import Msg
 from ..model import Result
-from ..money import quantize
 from ..params import ParamSet
 from ..schema.profile import Profile
 from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
-from .kit import Condition, Context, RuleFamily, sector_in, unmet, where
+from .kit import (
+    Condition,
+    Context,
+    RuleFamily,
+    columnar,
+    fen,
+    minimum,
+    one_of,
+    ratio,
+    sector_in,
+    unmet,
+    where,
+)
 from .thresholds import Threshold
 
 VOUCHER = "subsidy.innovation_voucher"
@@ -37,42 +48,39 @@ _ONE = Decimal(1)
 
 
 # ── B10 ─────────────────────────────────────────────
+@columnar()
 def _innovation_voucher(ctx: Context) -> None:
     """B10, 晋政办发〔2022〕34号 第11条: a registered technology-based SME (a resident enterprise: one of
     `entity_types`, 科技型中小企业评价办法 第六条) gets vouchers for its innovation-service spend, up to `cap` a
     year (yuan); in Xinzhou the province and the city share them by the weights of `split` (忻政办发〔2022〕34号
-    第11条). Components: province [, city]."""
+    第11条). Components: province [, city]. Written in kit's vocabulary (one definition for a row and a column)."""
     p = ctx.profile
     item = ctx.start(VOUCHER)
     # 对购买创新服务、开展技术合作的科技型中小企业给予资助（科技型中小企业须为在中国境内注册的居民企业）
-    failed = unmet(
-        enterprises_only(
-            p.entity in ctx.param(VOUCHER + ".entity_types"),
-            "subsidy.innovation_voucher.resident_enterprise",
-            source=ctx.source(VOUCHER + ".entity_types"),
-        ),
-        Condition(p.tech_sme, "subsidy.innovation_voucher.not_tech_sme"),
+    resident = enterprises_only(
+        one_of(p.entity, ctx.params.get(VOUCHER + ".entity_types", ctx.year_end)),
+        "subsidy.innovation_voucher.resident_enterprise",
+        source=ctx.source(VOUCHER + ".entity_types"),
     )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    item.require(*resident)
+    item.require(p.tech_sme, "subsidy.innovation_voucher.not_tech_sme")
     # 省级科技创新券对每个企业年补助额最高不超过20万元
     cap = ctx.dec(VOUCHER + ".cap")
     spend = p.innovation.voucher_spend
-    voucher = quantize(min(spend, cap))
+    voucher = fen(minimum(spend, cap))
     item.because("subsidy.innovation_voucher.rule", cap=cap, source=ctx.source(VOUCHER + ".cap"))
     item.step("subsidy.innovation_voucher.voucher", spend=spend, cap=cap, voucher=voucher)
-    if spend > cap:
-        item.because("subsidy.innovation_voucher.above_cap", spend=spend, cap=cap)
+    item.because_when(spend > cap, "subsidy.innovation_voucher.above_cap", {"spend": spend, "cap": cap})
     # 忻政办发〔2022〕34号 第11条: 创新券资金由省、市财政按1：1配套 (a city that says so; else all provincial)
     split: Mapping[str, Any] | None = ctx.params.get_or_none(VOUCHER + ".split", ctx.year_end)
     if split is None:
-        item.component("province", voucher)
+        total = item.component("province", voucher)
         item.because("subsidy.innovation_voucher.provincial")
     else:
         weight_p, weight_c = Decimal(split["province"]), Decimal(split["city"])
-        province = item.component("province", voucher * weight_p / (weight_p + weight_c))
+        province = item.component("province", ratio(voucher * weight_p, weight_p + weight_c))
         city = item.component("city", voucher - province)
+        total = province + city
         item.because(
             "subsidy.innovation_voucher.split",
             province=weight_p,
@@ -80,9 +88,8 @@ def _innovation_voucher(ctx: Context) -> None:
             source=ctx.source(VOUCHER + ".split"),
         )
         item.step("subsidy.innovation_voucher.shares", voucher=voucher, province=province, city=city)
-    if not spend:
-        item.because("subsidy.innovation_voucher.no_spend")
-    ctx.emit(item.done())
+    item.because_when(spend == 0, "subsidy.innovation_voucher.no_spend")
+    ctx.emit(item.give(total))
 
 
 # ── B11 ─────────────────────────────────────────────
