@@ -387,3 +387,11 @@ def component_when(item: ItemBuilder, holds: bool, name: str, value: Any) -> Any
     if isinstance(item, ItemBuilder):
         return item.component(name, value) if holds else ZERO
     return where(holds, item.component(name, value), 0)
+
+
+def any_of(conditions: Iterable[Any]) -> Any:
+    """Whether any of the conditions holds (False when there are none), for a row or a column."""
+    holds: Any = False
+    for condition in conditions:
+        holds = either(holds, condition)
+    return holds

@@ -23,13 +23,19 @@ from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
 from .kit import (
     Condition,
     Context,
+    ItemBuilder,
     RuleFamily,
+    any_of,
+    both,
     columnar,
+    component_when,
     fen,
     minimum,
     one_of,
+    present,
     ratio,
     sector_in,
+    step_when,
     unmet,
     where,
 )
@@ -93,32 +99,46 @@ def _innovation_voucher(ctx: Context) -> None:
 
 
 # ── B11 ─────────────────────────────────────────────
+@columnar()
 def _first_set(ctx: Context) -> None:
     """B11, 忻政办发〔2022〕34号 第46条: for each first-set item bought (price > 0), min(price × rate, cap) yuan
-    (the cap read per item). Components: item_<n>, n counting every [[first_set]] entry from 1."""
+    (the cap read per item). Components: item_<n>, n counting every [[first_set]] entry from 1. Written in kit's
+    vocabulary (one definition for a row and a column: the i-th entries of a block's rows are a column)."""
     p = ctx.profile
     item = ctx.start(FIRST_SET)
-    bought = [(i, e) for i, e in enumerate(p.first_set, 1) if e.price > 0]
-    failed = unmet(Condition(bool(bought), "subsidy.first_set_equipment.none_bought"))
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    bought = [(i, e, both(present(e), e.price > 0)) for i, e in enumerate(p.first_set, 1)]
+    item.require(any_of(b for _, _, b in bought), "subsidy.first_set_equipment.none_bought")
     # 对首购首用首台套重大技术装备或重大创新产品的，市财政可按购买价格10%给予补贴，最高不超过30万元
     rate = ctx.dec(FIRST_SET + ".rate")
     cap = ctx.dec(FIRST_SET + ".cap")
     item.because("subsidy.first_set_equipment.rule", rate=rate, cap=cap, source=ctx.source(FIRST_SET + ".rate"))
-    if p.entity == INDIVIDUAL_BUSINESS:
-        item.because("subsidy.first_set_equipment.individual_business")
-    for i, e in bought:
-        label = e.name or Msg("subsidy.first_set_equipment.label", {"index": i})
-        raw = e.price * rate
-        subsidy = item.component(f"item_{i}", min(raw, cap))
-        item.step("subsidy.first_set_equipment.item", label=label, price=e.price, rate=rate, cap=cap, subsidy=subsidy)
-        if raw > cap:
-            item.because(
-                "subsidy.first_set_equipment.above_cap", label=label, price=e.price, rate=rate, raw=raw, cap=cap
-            )
-    ctx.emit(item.done())
+    item.because_when(p.entity == INDIVIDUAL_BUSINESS, "subsidy.first_set_equipment.individual_business")
+    total: Any = Decimal(0)
+    for i, e, holds in bought:
+        total = total + _first_set_item(item, i, e, holds, rate, cap)
+    ctx.emit(item.give(total))
+
+
+def _first_set_item(item: ItemBuilder, i: int, e: Any, holds: Any, rate: Decimal, cap: Decimal) -> Any:
+    """The i-th item's subsidy where it was bought (`holds`), with its step and reason; 0 elsewhere."""
+    raw = e.price * rate
+    subsidy = component_when(item, holds, f"item_{i}", minimum(raw, cap))
+
+    def label() -> Any:
+        return e.name or Msg("subsidy.first_set_equipment.label", {"index": i})
+
+    step_when(
+        item,
+        holds,
+        "subsidy.first_set_equipment.item",
+        lambda: {"label": label(), "price": e.price, "rate": rate, "cap": cap, "subsidy": subsidy},
+    )
+    item.because_when(
+        both(holds, raw > cap),
+        "subsidy.first_set_equipment.above_cap",
+        lambda: {"label": label(), "price": e.price, "rate": rate, "raw": raw, "cap": cap},
+    )
+    return subsidy
 
 
 # ── B12 ─────────────────────────────────────────────
