@@ -142,33 +142,30 @@ def _first_set_item(item: ItemBuilder, i: int, e: Any, holds: Any, rate: Decimal
 
 
 # ── B12 ─────────────────────────────────────────────
+@columnar()
 def _first_batch(ctx: Context) -> None:
     """B12, 晋政办发〔2022〕34号 第46条: min(annual premium × rate, cap) yuan for a producing enterprise insuring a
-    first batch of a key new material."""
+    first batch of a key new material. Written in kit's vocabulary (one definition for a row and a column)."""
     p = ctx.profile
     item = ctx.start(FIRST_BATCH)
     premium = p.materials.first_batch_premium
-    failed = unmet(
-        enterprises_only(
+    item.require(
+        *enterprises_only(
             p.entity != INDIVIDUAL_BUSINESS, "subsidy.first_batch_material_insurance.producing_enterprise"
-        ),
-        Condition(bool(premium), "subsidy.first_batch_material_insurance.no_premium"),
+        )
     )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    item.require(premium != 0, "subsidy.first_batch_material_insurance.no_premium")
     # 对符合山西省保险补偿要求的重点新材料首批次产品，以实际投保年度保费的80%给予补贴，单户企业最高补贴500万元
     rate = ctx.dec(FIRST_BATCH + ".rate")
     cap = ctx.dec(FIRST_BATCH + ".cap")
     raw = premium * rate
-    subsidy = min(raw, cap)
+    subsidy = minimum(raw, cap)
     item.because(
         "subsidy.first_batch_material_insurance.rule", rate=rate, cap=cap, source=ctx.source(FIRST_BATCH + ".rate")
     )
     item.step("subsidy.first_batch_material_insurance.subsidy", premium=premium, rate=rate, cap=cap, subsidy=subsidy)
-    if raw > cap:
-        item.because("subsidy.first_batch_material_insurance.above_cap", raw=raw, cap=cap)
-    ctx.emit(item.done(subsidy))
+    item.because_when(raw > cap, "subsidy.first_batch_material_insurance.above_cap", {"raw": raw, "cap": cap})
+    ctx.emit(item.give(subsidy))
 
 
 # ── B13 ─────────────────────────────────────────────
