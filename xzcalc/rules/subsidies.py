@@ -29,6 +29,7 @@ from .kit import (
     both,
     columnar,
     component_when,
+    either,
     fen,
     minimum,
     one_of,
@@ -169,18 +170,16 @@ def _first_batch(ctx: Context) -> None:
 
 
 # ── B13 ─────────────────────────────────────────────
+@columnar()
 def _tech_upgrade(ctx: Context) -> None:
     """B13: investment × investment_rate (晋政办发〔2022〕34号 第36条) plus national grant × national_match
-    (第46条; 忻政办发〔2022〕34号 第46条), yuan. Components: investment, national_match."""
+    (第46条; 忻政办发〔2022〕34号 第46条), yuan. Components: investment, national_match. Written in kit's vocabulary
+    (one definition for a row and a column)."""
     p = ctx.profile
     item = ctx.start(TECH_UPGRADE)
     investment, grant = p.tech_upgrade.investment, p.tech_upgrade.national_grant
-    failed = unmet(Condition(bool(investment or grant), "subsidy.tech_upgrade.no_project"))
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
-    if p.entity == INDIVIDUAL_BUSINESS:
-        item.because("subsidy.tech_upgrade.individual_business")
+    item.require(either(investment != 0, grant != 0), "subsidy.tech_upgrade.no_project")
+    item.because_when(p.entity == INDIVIDUAL_BUSINESS, "subsidy.tech_upgrade.individual_business")
     # 晋政办发〔2022〕34号 第36条: 安排省级技术改造专项资金，对符合条件的技术改造项目给予不超过固定资产投资15%支持
     rate = ctx.dec(TECH_UPGRADE + ".investment_rate")
     support = item.component("investment", investment * rate)
@@ -189,10 +188,13 @@ def _tech_upgrade(ctx: Context) -> None:
     # 忻政办发〔2022〕34号 第46条: 落实好省级技改资金对获批国家支持项目给予补助资金1：1奖励政策
     match = ctx.dec(TECH_UPGRADE + ".national_match")
     award = item.component("national_match", grant * match)
-    if grant:
-        item.because("subsidy.tech_upgrade.national", match=match, source=ctx.source(TECH_UPGRADE + ".national_match"))
-        item.step("subsidy.tech_upgrade.match", grant=grant, match=match, award=award)
-    ctx.emit(item.done())
+    item.because_when(
+        grant != 0,
+        "subsidy.tech_upgrade.national",
+        {"match": match, "source": ctx.source(TECH_UPGRADE + ".national_match")},
+    )
+    step_when(item, grant != 0, "subsidy.tech_upgrade.match", {"grant": grant, "match": match, "award": award})
+    ctx.emit(item.give(support + award))
 
 
 # ── B14 ─────────────────────────────────────────────
