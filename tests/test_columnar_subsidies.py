@@ -238,7 +238,7 @@ def test_bench_files_same_bytes_from_both_evaluators(tmp_path: Path, mix: str) -
 
 def test_the_families_are_marked_columnar() -> None:
     marked = {f.__name__ for f in COLUMNAR}
-    assert {"_innovation_voucher", "_first_set", "_first_batch", "_tech_upgrade"} <= marked
+    assert {"_innovation_voucher", "_first_set", "_first_batch", "_tech_upgrade", "_chain_leader"} <= marked
 
 
 # ── the column operations these families added, against Decimal ───────────────────────────────────────────

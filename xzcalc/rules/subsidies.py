@@ -198,48 +198,48 @@ def _tech_upgrade(ctx: Context) -> None:
 
 
 # ── B14 ─────────────────────────────────────────────
+@columnar()
 def _chain_leader(ctx: Context) -> None:
     """B14, 忻政办发〔2022〕86号 第十三条: a manufacturing chain leader whose output of the tax year first reached
     output_line, up by growth_min or more on the year before, gets one_off plus increment_award per full
-    increment_step of the increase, at most cap in all (yuan). Components: one_off, increment."""
+    increment_step of the increase, at most cap in all (yuan). Components: one_off, increment. Written in kit's
+    vocabulary (one definition for a row and a column)."""
     p, c = ctx.profile, ctx.profile.chain_leader
     item = ctx.start(CHAIN_LEADER)
     line = ctx.dec(CHAIN_LEADER + ".output_line")
     growth_min = ctx.dec(CHAIN_LEADER + ".growth_min")
     increase = c.output - c.output_prior  # 产值增量: the output of the tax year less the year before's (同比)
-    growth = (increase / where(c.output_prior == 0, _ONE, c.output_prior)).quantize(_GROWTH_SHOWN, ROUND_DOWN)
-    said = {  # what the sentences show (growth rounded down: never shown as reached when it is not)
-        "year": str(ctx.year),
-        "prior_year": str(ctx.year - 1),
-        "output": c.output,
-        "prior": c.output_prior,
-        "line": line,
-        "growth": growth,
-        "growth_min": growth_min,
-        "source": ctx.source(CHAIN_LEADER + ".output_line"),
-    }
+
+    def said() -> dict[str, Any]:  # what the sentences show (growth rounded down: never shown as reached when not)
+        growth = (increase / where(c.output_prior == 0, _ONE, c.output_prior)).quantize(_GROWTH_SHOWN, ROUND_DOWN)
+        return {
+            "year": str(ctx.year),
+            "prior_year": str(ctx.year - 1),
+            "output": c.output,
+            "prior": c.output_prior,
+            "line": line,
+            "growth": growth,
+            "growth_min": growth_min,
+            "source": ctx.source(CHAIN_LEADER + ".output_line"),
+        }
+
     # 对于“建链延链补链强链”作用明显、2022年产值首次达到5亿元以上且同比增长10%以上的制造业重点产业链链主企业，
-    failed = unmet(
-        enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"),
-        # 重点产业链链主企业
-        Condition(c.member, "award.chain_leader_output.not_member"),
-        # 制造业
-        Condition(
-            sector_in(p.sector, (MANUFACTURING,)),
-            "award.chain_leader_output.not_manufacturing",
-            {"sector": p.sector, "section": MANUFACTURING},
-        ),
-        # 产值……达到5亿元以上
-        Condition(c.output >= line, "award.chain_leader_output.below_line", said),
-        # 首次达到: the year before was below the line
-        Condition(c.output_prior < line, "award.chain_leader_output.not_first", said),
-        # 同比增长10%以上: increase ≥ growth_min × the year before's output (exact, not the rounded growth)
-        Condition(c.output_prior != 0, "award.chain_leader_output.no_prior", said),
-        Condition(increase >= c.output_prior * growth_min, "award.chain_leader_output.growth_below", said),
+    item.require(*enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"))
+    # 重点产业链链主企业
+    item.require(c.member, "award.chain_leader_output.not_member")
+    # 制造业
+    item.require(
+        sector_in(p.sector, (MANUFACTURING,)),
+        "award.chain_leader_output.not_manufacturing",
+        {"sector": p.sector, "section": MANUFACTURING},
     )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    # 产值……达到5亿元以上
+    item.require(c.output >= line, "award.chain_leader_output.below_line", said)
+    # 首次达到: the year before was below the line
+    item.require(c.output_prior < line, "award.chain_leader_output.not_first", said)
+    # 同比增长10%以上: increase ≥ growth_min × the year before's output (exact, not the rounded growth)
+    item.require(c.output_prior != 0, "award.chain_leader_output.no_prior", said)
+    item.require(increase >= c.output_prior * growth_min, "award.chain_leader_output.growth_below", said)
     # 一次性奖励10万元，产值增量每增加1亿元再奖励5万元，单个企业累计获得奖励最高不超过50万元
     one_off = ctx.dec(CHAIN_LEADER + ".one_off")
     step = ctx.dec(CHAIN_LEADER + ".increment_step")
@@ -248,16 +248,15 @@ def _chain_leader(ctx: Context) -> None:
     steps = increase // step  # 每增加1亿元: full steps only
     award = one_off + steps * per_step
     base = item.component("one_off", one_off)
-    increment = item.component("increment", min(steps * per_step, cap - base))  # 累计……最高不超过 cap
+    increment = item.component("increment", minimum(steps * per_step, cap - base))  # 累计……最高不超过 cap
 
-    item.because("award.chain_leader_output.qualifies", **said)
-    item.because("award.chain_leader_output.reading", **said)
+    item.because_when(True, "award.chain_leader_output.qualifies", said)
+    item.because_when(True, "award.chain_leader_output.reading", said)
     item.step("award.chain_leader_output.increase", output=c.output, prior=c.output_prior, increase=increase)
     item.step("award.chain_leader_output.award", one_off=one_off, steps=steps, per_step=per_step, award=award)
-    if award > cap:
-        item.because("award.chain_leader_output.above_cap", award=award, cap=cap)
+    item.because_when(award > cap, "award.chain_leader_output.above_cap", {"award": award, "cap": cap})
     item.step("award.chain_leader_output.total", one_off=base, increment=increment, total=base + increment)
-    ctx.emit(item.done())
+    ctx.emit(item.give(base + increment))
 
 
 # ── B15 ─────────────────────────────────────────────
