@@ -237,8 +237,9 @@ def test_bench_files_same_bytes_from_both_evaluators(tmp_path: Path, mix: str) -
 
 
 def test_the_families_are_marked_columnar() -> None:
-    marked = {f.__name__ for f in COLUMNAR}
-    assert {"_innovation_voucher", "_first_set", "_first_batch", "_tech_upgrade", "_chain_leader"} <= marked
+    ported = {"_innovation_voucher", "_first_set", "_first_batch", "_tech_upgrade", "_chain_leader", "_whitelist"}
+    assert {family.__name__ for _, family in subsidies.FAMILIES} == ported
+    assert all(family in COLUMNAR for _, family in subsidies.FAMILIES)
 
 
 # ── the column operations these families added, against Decimal ───────────────────────────────────────────

@@ -21,7 +21,6 @@ from ..params import ParamSet
 from ..schema.profile import Profile
 from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
 from .kit import (
-    Condition,
     Context,
     ItemBuilder,
     RuleFamily,
@@ -32,12 +31,13 @@ from .kit import (
     either,
     fen,
     minimum,
+    negate,
     one_of,
     present,
     ratio,
     sector_in,
+    select,
     step_when,
-    unmet,
     where,
 )
 from .thresholds import Threshold
@@ -260,19 +260,23 @@ def _chain_leader(ctx: Context) -> None:
 
 
 # ── B15 ─────────────────────────────────────────────
-def _tier_reached(tiers: Sequence[Mapping[str, Any]] | None, growth: Decimal) -> tuple[Decimal, Decimal] | None:
-    """(growth threshold, provincial award) of the highest tier a month's growth reaches (the table lists the highest
-    first), or None: none reached, or the month outside the measure's window (tiers None)."""
-    return next(
-        ((Decimal(t["growth"]), Decimal(t["province"])) for t in tiers or () if growth >= Decimal(t["growth"])), None
-    )
+def _tier_reached(tiers: Sequence[Mapping[str, Any]] | None, growth: Any) -> tuple[Any, Any, Any]:
+    """Whether a month's growth reaches a tier (`tiers` lists the highest first; None: the month is outside the
+    measure's window, no tier), and the growth threshold and provincial award of the highest tier it reaches (0 where
+    none) — for a row or a column."""
+    cases = [(both(present(growth), growth >= Decimal(t["growth"])), t) for t in tiers or ()]
+    threshold = select(((holds, Decimal(t["growth"])) for holds, t in cases), Decimal(0))
+    award = select(((holds, Decimal(t["province"])) for holds, t in cases), Decimal(0))
+    return any_of(holds for holds, _ in cases), threshold, award
 
 
+@columnar()
 def _whitelist(ctx: Context) -> None:
     """B15, 忻政办发〔2022〕86号 第十二条: a white-list enterprise whose output grew year on year by a tier's growth in
     a month of the window of `tiers` gets the tier's provincial one-off award once (the best month counts), and the
     city adds city_match of it (yuan). The i-th growth of whitelist.growth_2023 is the i-th month of the window.
-    Components: province, city."""
+    Components: province, city. Written in kit's vocabulary (one definition for a row and a column: the i-th growths
+    of a block's rows are a column)."""
     p, w = ctx.profile, ctx.profile.whitelist
     item = ctx.start(WHITELIST)
     name = WHITELIST + ".tiers"
@@ -281,31 +285,26 @@ def _whitelist(ctx: Context) -> None:
     first, last = window(ctx, name)
     months = [(add_months(first, i), growth) for i, growth in enumerate(w.growth_2023)]
     reached = [(on, g, _tier_reached(ctx.params.get_or_none(name, on), g)) for on, g in months]
-    met = [(on, g, tier) for on, g, tier in reached if tier is not None]
-    best = max(met, key=lambda m: m[2][1], default=None)  # the highest award; the first month of equal ones
-    failed = unmet(
-        enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"),
-        Condition(w.member, "award.whitelist_growth.not_member"),
-    )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
-    for on, g, (threshold, _) in met:
-        item.step("award.whitelist_growth.month_reached", month=on, growth=g, threshold=threshold)
-    if best is None:  # no month reached the lowest tier
+    item.require(*enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"))
+    item.require(w.member, "award.whitelist_growth.not_member")
+    # the best month: the highest award; the first month of equal ones
+    found: Any = False
+    when: Any = first
+    threshold: Any = Decimal(0)
+    award: Any = Decimal(0)
+    for on, g, (holds, line, prize) in reached:
+        step_when(item, holds, "award.whitelist_growth.month_reached", {"month": on, "growth": g, "threshold": line})
+        better = both(holds, either(negate(found), prize > award))
+        when, threshold, award = where(better, on, when), where(better, line, threshold), where(better, prize, award)
+        found = either(found, holds)
+
+    def no_month() -> dict[str, Any]:  # no month reached the lowest tier
         lowest = min(Decimal(t["growth"]) for t in ctx.params.get(name, first))
         shown = [Msg("award.whitelist_growth.month_growth", {"month": on, "growth": g}) for on, g, _ in reached]
-        ctx.emit(
-            item.unmet(
-                Msg(
-                    "award.whitelist_growth.no_month",
-                    {"first": first, "last": last, "lowest": lowest, "shown": shown, "source": source},
-                )
-            )
-        )
-        return
+        return {"first": first, "last": last, "lowest": lowest, "shown": shown, "source": source}
+
+    item.require(found, "award.whitelist_growth.no_month", no_month)
     # 在争取省级技改资金一次性50万元或100万元奖励基础上，市级再给予50%的配套奖励支持
-    when, _, (threshold, award) = best
     match = ctx.dec(WHITELIST + ".city_match", first)
     province = item.component("province", award)
     city = item.component("city", award * match)
@@ -320,7 +319,7 @@ def _whitelist(ctx: Context) -> None:
     )
     item.because("award.whitelist_growth.sought")
     item.step("award.whitelist_growth.total", province=province, city=city, total=province + city)
-    ctx.emit(item.done())
+    ctx.emit(item.give(province + city))
 
 
 # One rule per policy; the engine runs each only where the jurisdiction offers it (its parameters exist only there).
