@@ -132,31 +132,31 @@ EDGES = {
 }
 
 LINE = 500_000_000  # B14: output first reaching 5亿, up by 10%, 10万 + 5万 per full 1亿 of the increase, at most 50万
-# (output of the year before, output): on each line of B14 and one fen either side
+# (output of the year before, output, the award worked by hand for a manufacturing chain leader; None: not eligible)
 CHAIN = [
-    ("", ""),
-    ("0", "0"),
-    ("0", "600000000"),  # no prior output: no growth to read
-    ("0.01", "500000000"),
-    ("400000000", "499999999.99"),  # the output line
-    ("400000000", "500000000"),
-    ("400000000", "500000000.01"),
-    ("499999999.99", "600000000"),  # first reaching: the year before below the line
-    ("500000000", "600000000"),
-    ("460000000", "505999999.99"),  # growth 10%: 506000000 exactly
-    ("460000000", "506000000"),
-    ("460000000", "506000000.01"),
-    ("454545454.55", "500000000"),  # growth: 10% × 454545454.55 = 45454545.455 (the increase 45454545.45 short)
-    ("454545454.54", "500000000"),  # (45454545.46 ≥ 45454545.454)
-    ("450000000", "549999999.99"),  # increase one fen short of a full step
-    ("450000000", "550000000"),
-    ("450000000", "550000000.01"),
-    ("100000000", "899999999.99"),  # the cap: 10万 + 8 × 5万 = 50万 exactly at an increase of 8亿
-    ("100000000", "900000000"),
-    ("100000000", "1000000000"),  # 9 steps: 55万, capped
-    ("1", BIG),
-    ("499999999.99", BIG),
-    (BIG, BIG),
+    ("", "", None),
+    ("0", "0", None),
+    ("0", "600000000", None),  # no output the year before: no growth to read
+    ("0.01", "500000000", "300000.00"),  # increase 499999999.99: 4 full steps
+    ("400000000", "499999999.99", None),  # the output line
+    ("400000000", "500000000", "150000.00"),
+    ("400000000", "500000000.01", "150000.00"),
+    ("499999999.99", "600000000", "150000.00"),  # first reaching: the year before below the line
+    ("500000000", "600000000", None),
+    ("460000000", "505999999.99", None),  # growth 10%: 506000000 exactly
+    ("460000000", "506000000", "100000.00"),
+    ("460000000", "506000000.01", "100000.00"),
+    ("454545454.55", "500000000", None),  # 10% × 454545454.55 = 45454545.455 > the increase 45454545.45
+    ("454545454.54", "500000000", "100000.00"),  # 45454545.46 ≥ 45454545.454
+    ("450000000", "549999999.99", "100000.00"),  # the increase one fen short of a full step
+    ("450000000", "550000000", "150000.00"),
+    ("450000000", "550000000.01", "150000.00"),
+    ("100000000", "899999999.99", "450000.00"),  # 7 steps: 10万 + 35万
+    ("100000000", "900000000", "500000.00"),  # 8 steps: 10万 + 40万 = the cap exactly
+    ("100000000", "1000000000", "500000.00"),  # 9 steps: 55万, capped
+    ("1", BIG, "500000.00"),
+    ("499999999.99", BIG, "500000.00"),
+    (BIG, BIG, None),
 ]
 
 
@@ -175,7 +175,7 @@ def _stress_rows(n: int, seed: int = 1015) -> list[list[str]]:
     rng = random.Random(seed)
     rows = []
     for i in range(n):
-        prior, output = rng.choice(CHAIN)
+        prior, output, _ = rng.choice(CHAIN)
         rows.append(
             [
                 f"S{i:05d}",
@@ -200,8 +200,47 @@ def _stress_rows(n: int, seed: int = 1015) -> list[list[str]]:
     return rows
 
 
-def _amounts(rows: list[dict[str, str]], policy: str) -> set[str]:
-    return {r[f"{policy}.amount"] for r in rows if not r["error"] and r[f"{policy}.eligible"] == "true"}
+def _yuan(cell: str) -> Decimal:
+    return Decimal(cell or "0")
+
+
+def _rate(cell: str) -> Decimal:
+    return Decimal(cell[:-1]) / 100 if cell.endswith("%") else Decimal(cell or "0")
+
+
+def _fen_text(value: Decimal) -> str:
+    return f"{value.quantize(FEN, ROUND_HALF_UP):.2f}"
+
+
+def _expected(row: dict[str, str]) -> dict[str, str | None]:
+    """The amounts of B10–B15 for a row of tax year 2022, worked from the clauses' numbers (None: not eligible)."""
+    company = row["entity"] == "company"
+    out: dict[str, str | None] = {}
+    spend = _yuan(row["innovation.voucher_spend"])  # B10: a company that is a tech SME, min(spend, 20万)
+    eligible = company and row["tech_sme"] == "true"
+    out[subsidies.VOUCHER] = _fen_text(min(spend, Decimal(200000))) if eligible else None
+    prices = [_yuan(row[f"first_set.{i}.price"]) for i in (1, 2, 3)]  # B11: Σ min(10% × price, 30万), per item
+    total = sum(
+        (min(price * Decimal("0.1"), Decimal(300000)).quantize(FEN, ROUND_HALF_UP) for price in prices), FEN * 0
+    )
+    out[subsidies.FIRST_SET] = _fen_text(total) if any(prices) else None
+    premium = _yuan(row["materials.first_batch_premium"])  # B12: a company, min(80% × premium, 500万)
+    out[subsidies.FIRST_BATCH] = (
+        _fen_text(min(premium * Decimal("0.8"), Decimal(5000000))) if company and premium else None
+    )
+    investment, grant = _yuan(row["tech_upgrade.investment"]), _yuan(row["tech_upgrade.national_grant"])
+    upgrade = (investment * Decimal("0.15")).quantize(FEN, ROUND_HALF_UP) + grant.quantize(FEN, ROUND_HALF_UP)
+    out[subsidies.TECH_UPGRADE] = _fen_text(upgrade) if investment or grant else None  # B13: 15% + the grant 1:1
+    chain = {(prior, output): award for prior, output, award in CHAIN}[
+        (row["chain_leader.output_prior"], row["chain_leader.output"])
+    ]
+    # (a blank sector is presumed section C: the profile's default)
+    leader = company and row["chain_leader.member"] == "true" and (row["sector"] or "C").startswith("C")
+    out[subsidies.CHAIN_LEADER] = chain if leader else None
+    best = max(_rate(row[f"whitelist.growth_2023.{i}"]) for i in (1, 2, 3))  # B15: the best month's tier, +50%
+    tier = "1500000.00" if best >= 1 else "750000.00" if best >= Decimal("0.5") else None
+    out[subsidies.WHITELIST] = tier if company and row["whitelist.member"] == "true" else None
+    return out
 
 
 def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
@@ -210,13 +249,29 @@ def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
     for pid in subsidies.POLICIES:  # both sides of each family's conditions were reached
         seen = {r[f"{pid}.eligible"] for r in rows}
         assert {"true", "false", ""} <= seen, pid
-    # and each line from both sides (amounts worked by hand from the parameters above)
-    assert {"200000.00", "199999.99", "0.00", "0.01", "12345.67", "12345.68"} <= _amounts(rows, subsidies.VOUCHER)
-    assert {"300000.00", "300000.01", "0.01", "12345.68"} <= _amounts(rows, subsidies.FIRST_SET)
-    assert {"5000000.00", "4999999.99", "0.01", "0.00", "0.98"} <= _amounts(rows, subsidies.FIRST_BATCH)
-    assert {"0.00", "0.01", "0.02", "150000.00"} <= _amounts(rows, subsidies.TECH_UPGRADE)
-    assert {"100000.00", "150000.00", "450000.00", "500000.00"} <= _amounts(rows, subsidies.CHAIN_LEADER)
-    assert {"750000.00", "1500000.00"} <= _amounts(rows, subsidies.WHITELIST)
+    # and each line from both sides: every 2022 row's amounts as worked from the clauses' numbers
+    offered = {
+        "xinzhou": set(subsidies.POLICIES),
+        "shanxi": {subsidies.VOUCHER, subsidies.FIRST_BATCH, subsidies.TECH_UPGRADE},
+    }
+    sources = {r[0]: dict(zip(HEADER, r, strict=True)) for r in _stress_rows(4000)}
+    reached: dict[str, set[str | None]] = {pid: set() for pid in subsidies.POLICIES}
+    for out in rows:
+        row = sources[out["id"]]
+        if row["year"] != "2022" or row["jurisdiction"] not in offered:
+            continue
+        for pid, amount in _expected(row).items():
+            if pid not in offered[row["jurisdiction"]]:
+                continue
+            assert out[f"{pid}.eligible"] == ("false" if amount is None else "true"), (row, pid)
+            assert out[f"{pid}.amount"] == (amount or "0.00"), (row, pid)
+            reached[pid].add(amount)
+    assert {"200000.00", "199999.99", "0.00", "0.01", "12345.67", "12345.68", None} <= reached[subsidies.VOUCHER]
+    assert {"300000.00", "0.01", "12345.68", None} <= reached[subsidies.FIRST_SET]
+    assert {"5000000.00", "4999999.99", "0.01", "0.00", "0.98", None} <= reached[subsidies.FIRST_BATCH]
+    assert {"0.00", "0.01", "0.02", "150000.00", None} <= reached[subsidies.TECH_UPGRADE]
+    assert {award for _, _, award in CHAIN} <= reached[subsidies.CHAIN_LEADER]
+    assert {"750000.00", "1500000.00", None} <= reached[subsidies.WHITELIST]
 
 
 @pytest.mark.parametrize("mix", ["today", "bureau"])
