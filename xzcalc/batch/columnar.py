@@ -309,6 +309,16 @@ class Num:
         magnitude = (np.abs(v) * 2 + unit) // (2 * unit)
         return np.where(v < 0, -magnitude, magnitude)
 
+    def __floordiv__(self, other: Num | Decimal | int) -> Num:
+        """The integer quotient, truncated toward zero as Decimal's // is (a non-zero divisor: a parameter)."""
+        a, b = self.aligned(self._other(other))
+        q = np.abs(a.v) // np.abs(b.v)
+        return Num(np.where((a.v < 0) != (b.v < 0), -q, q), 0)
+
+    def to_fen(self) -> Num:
+        """The numbers rounded half-up to the fen, as numbers (money.quantize; kit.fen)."""
+        return Num(self.fen(), 2, self.given)
+
 
 class Ratio:
     """numerator ÷ denominator over the rows, exact: compared by cross-multiplying (kit.ratio; 0 where the
@@ -356,6 +366,18 @@ class Ratio:
         return ~(self == other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def to_fen(self) -> Num:
+        """The exact quotients rounded half-up (away from zero at the half) to the fen (kit.fen)."""
+        num, den = self.num, self.den  # (den > 0)
+        shift = den.scale + 2 - num.scale  # fen = num.v·10^shift ÷ den.v
+        up, down = 10 ** max(shift, 0), 10 ** max(-shift, 0)
+        a, b = num.v, den.v
+        if (_bound(a) * up + _bound(b) * down) * 2 >= _SAFE:
+            a, b = _widen(a), _widen(b)
+        a, b = a * up, b * down
+        magnitude = (np.abs(a) * 2 + b) // (2 * b)
+        return Num(np.where(a < 0, -magnitude, magnitude), 2)
 
 
 class Cat:
@@ -758,9 +780,9 @@ class ColumnItem:
         fen = Num.of(amount, n).fen()
         return self.policy, self.eligible.v, np.where(self.eligible.v, fen, 0)
 
-    def component(self, name: str, value: Num | Decimal | int) -> Num:
-        """A named part of the amount, rounded half-up to the fen (kit.ItemBuilder.component)."""
-        return Num(Num.of(value, len(self.eligible.v)).fen(), 2)
+    def component(self, name: str, value: Num | Ratio | Decimal | int) -> Num:
+        """A named part of the amount, rounded half-up to the fen (kit.ItemBuilder.component; not kept here)."""
+        return value.to_fen() if isinstance(value, Num | Ratio) else Num.of(value, len(self.eligible.v)).to_fen()
 
 
 class ColumnContext:

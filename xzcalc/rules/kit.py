@@ -285,22 +285,43 @@ def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     return sector.startswith(tuple(prefixes))
 
 
-# ── six_taxes_two_fees and deferrals (xzcalc/rules/local_taxes.py, deferral.py) ─────────────────────────────────
+# ── shared by the families written for both (local_taxes, deferral, subsidies, …) ─────────────────────────────
 
 
-def component_when(item: Any, holds: Any, name: str, value: Any) -> Any:
-    """`item.component(name, value)` (rounded to the fen) where `holds`, 0 elsewhere: a row adds no component
-    where it does not hold (a column's rows have their 0)."""
-    if holds is True or holds is False:
-        return item.component(name, value) if holds else ZERO
-    return item.component(name, where(holds, value, 0))
+def fen(value: Any) -> Any:
+    """An amount rounded half-up to the fen (money.quantize), for a row or a column (exact: a ratio too)."""
+    return quantize(Decimal(value)) if isinstance(value, Decimal | int) else value.to_fen()
+
+
+def one_of(value: Any, choices: Iterable[Any]) -> Any:
+    """`value in choices` (a parameter's list), for a row or a column."""
+    holds: Any = False
+    for choice in choices:
+        holds = either(holds, value == choice)
+    return holds
+
+
+def any_of(conditions: Iterable[Any]) -> Any:
+    """Whether any of the conditions holds (False when there are none), for a row or a column."""
+    holds: Any = False
+    for condition in conditions:
+        holds = either(holds, condition)
+    return holds
 
 
 def step_when(item: Any, holds: Any, message: str, values: Values = MappingProxyType({})) -> None:
-    """A step of the derivation given only when `holds`, its `values` (or a function giving them) computed only
-    then: a row's ItemBuilder keeps it when explaining; the batch's items keep no steps."""
+    """A step of the derivation given only when `holds` (a row's condition; a column item keeps no steps), its values
+    (or the function giving them) computed only then."""
     if isinstance(item, ItemBuilder) and item.explain and item.failed is None and holds:
         item.step(message, **(values() if callable(values) else values))
+
+
+def component_when(item: Any, holds: Any, name: str, value: Any) -> Any:
+    """A named part of the amount that exists only where `holds` (ItemBuilder.component), else 0: a row's item has
+    no such component then, a column's is 0 in those rows."""
+    if holds is True or holds is False:
+        return item.component(name, value) if holds else ZERO
+    return where(holds, item.component(name, value), 0)
 
 
 def first_reason(finding: Any) -> tuple[str, Mapping[str, Any]]:

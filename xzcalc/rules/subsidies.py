@@ -17,11 +17,29 @@ from typing import Any
 
 from ..messages import Msg
 from ..model import Result
-from ..money import quantize
 from ..params import ParamSet
 from ..schema.profile import Profile
 from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
-from .kit import Condition, Context, RuleFamily, sector_in, unmet, where
+from .kit import (
+    Context,
+    ItemBuilder,
+    RuleFamily,
+    any_of,
+    both,
+    columnar,
+    component_when,
+    either,
+    fen,
+    minimum,
+    negate,
+    one_of,
+    present,
+    ratio,
+    sector_in,
+    select,
+    step_when,
+    where,
+)
 from .thresholds import Threshold
 
 VOUCHER = "subsidy.innovation_voucher"
@@ -37,42 +55,39 @@ _ONE = Decimal(1)
 
 
 # ── B10 ─────────────────────────────────────────────
+@columnar()
 def _innovation_voucher(ctx: Context) -> None:
     """B10, 晋政办发〔2022〕34号 第11条: a registered technology-based SME (a resident enterprise: one of
     `entity_types`, 科技型中小企业评价办法 第六条) gets vouchers for its innovation-service spend, up to `cap` a
     year (yuan); in Xinzhou the province and the city share them by the weights of `split` (忻政办发〔2022〕34号
-    第11条). Components: province [, city]."""
+    第11条). Components: province [, city]. Written in kit's vocabulary (one definition for a row and a column)."""
     p = ctx.profile
     item = ctx.start(VOUCHER)
     # 对购买创新服务、开展技术合作的科技型中小企业给予资助（科技型中小企业须为在中国境内注册的居民企业）
-    failed = unmet(
-        enterprises_only(
-            p.entity in ctx.param(VOUCHER + ".entity_types"),
-            "subsidy.innovation_voucher.resident_enterprise",
-            source=ctx.source(VOUCHER + ".entity_types"),
-        ),
-        Condition(p.tech_sme, "subsidy.innovation_voucher.not_tech_sme"),
+    resident = enterprises_only(
+        one_of(p.entity, ctx.params.get(VOUCHER + ".entity_types", ctx.year_end)),
+        "subsidy.innovation_voucher.resident_enterprise",
+        source=ctx.source(VOUCHER + ".entity_types"),
     )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    item.require(*resident)
+    item.require(p.tech_sme, "subsidy.innovation_voucher.not_tech_sme")
     # 省级科技创新券对每个企业年补助额最高不超过20万元
     cap = ctx.dec(VOUCHER + ".cap")
     spend = p.innovation.voucher_spend
-    voucher = quantize(min(spend, cap))
+    voucher = fen(minimum(spend, cap))
     item.because("subsidy.innovation_voucher.rule", cap=cap, source=ctx.source(VOUCHER + ".cap"))
     item.step("subsidy.innovation_voucher.voucher", spend=spend, cap=cap, voucher=voucher)
-    if spend > cap:
-        item.because("subsidy.innovation_voucher.above_cap", spend=spend, cap=cap)
+    item.because_when(spend > cap, "subsidy.innovation_voucher.above_cap", {"spend": spend, "cap": cap})
     # 忻政办发〔2022〕34号 第11条: 创新券资金由省、市财政按1：1配套 (a city that says so; else all provincial)
     split: Mapping[str, Any] | None = ctx.params.get_or_none(VOUCHER + ".split", ctx.year_end)
     if split is None:
-        item.component("province", voucher)
+        total = item.component("province", voucher)
         item.because("subsidy.innovation_voucher.provincial")
     else:
         weight_p, weight_c = Decimal(split["province"]), Decimal(split["city"])
-        province = item.component("province", voucher * weight_p / (weight_p + weight_c))
+        province = item.component("province", ratio(voucher * weight_p, weight_p + weight_c))
         city = item.component("city", voucher - province)
+        total = province + city
         item.because(
             "subsidy.innovation_voucher.split",
             province=weight_p,
@@ -80,83 +95,91 @@ def _innovation_voucher(ctx: Context) -> None:
             source=ctx.source(VOUCHER + ".split"),
         )
         item.step("subsidy.innovation_voucher.shares", voucher=voucher, province=province, city=city)
-    if not spend:
-        item.because("subsidy.innovation_voucher.no_spend")
-    ctx.emit(item.done())
+    item.because_when(spend == 0, "subsidy.innovation_voucher.no_spend")
+    ctx.emit(item.give(total))
 
 
 # ── B11 ─────────────────────────────────────────────
+@columnar()
 def _first_set(ctx: Context) -> None:
     """B11, 忻政办发〔2022〕34号 第46条: for each first-set item bought (price > 0), min(price × rate, cap) yuan
-    (the cap read per item). Components: item_<n>, n counting every [[first_set]] entry from 1."""
+    (the cap read per item). Components: item_<n>, n counting every [[first_set]] entry from 1. Written in kit's
+    vocabulary (one definition for a row and a column: the i-th entries of a block's rows are a column)."""
     p = ctx.profile
     item = ctx.start(FIRST_SET)
-    bought = [(i, e) for i, e in enumerate(p.first_set, 1) if e.price > 0]
-    failed = unmet(Condition(bool(bought), "subsidy.first_set_equipment.none_bought"))
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    bought = [(i, e, both(present(e), e.price > 0)) for i, e in enumerate(p.first_set, 1)]
+    item.require(any_of(b for _, _, b in bought), "subsidy.first_set_equipment.none_bought")
     # 对首购首用首台套重大技术装备或重大创新产品的，市财政可按购买价格10%给予补贴，最高不超过30万元
     rate = ctx.dec(FIRST_SET + ".rate")
     cap = ctx.dec(FIRST_SET + ".cap")
     item.because("subsidy.first_set_equipment.rule", rate=rate, cap=cap, source=ctx.source(FIRST_SET + ".rate"))
-    if p.entity == INDIVIDUAL_BUSINESS:
-        item.because("subsidy.first_set_equipment.individual_business")
-    for i, e in bought:
-        label = e.name or Msg("subsidy.first_set_equipment.label", {"index": i})
-        raw = e.price * rate
-        subsidy = item.component(f"item_{i}", min(raw, cap))
-        item.step("subsidy.first_set_equipment.item", label=label, price=e.price, rate=rate, cap=cap, subsidy=subsidy)
-        if raw > cap:
-            item.because(
-                "subsidy.first_set_equipment.above_cap", label=label, price=e.price, rate=rate, raw=raw, cap=cap
-            )
-    ctx.emit(item.done())
+    item.because_when(p.entity == INDIVIDUAL_BUSINESS, "subsidy.first_set_equipment.individual_business")
+    total: Any = Decimal(0)
+    for i, e, holds in bought:
+        total = total + _first_set_item(item, i, e, holds, rate, cap)
+    ctx.emit(item.give(total))
+
+
+def _first_set_item(item: ItemBuilder, i: int, e: Any, holds: Any, rate: Decimal, cap: Decimal) -> Any:
+    """The i-th item's subsidy where it was bought (`holds`), with its step and reason; 0 elsewhere."""
+    raw = e.price * rate
+    subsidy = component_when(item, holds, f"item_{i}", minimum(raw, cap))
+
+    def label() -> Any:
+        return e.name or Msg("subsidy.first_set_equipment.label", {"index": i})
+
+    step_when(
+        item,
+        holds,
+        "subsidy.first_set_equipment.item",
+        lambda: {"label": label(), "price": e.price, "rate": rate, "cap": cap, "subsidy": subsidy},
+    )
+    item.because_when(
+        both(holds, raw > cap),
+        "subsidy.first_set_equipment.above_cap",
+        lambda: {"label": label(), "price": e.price, "rate": rate, "raw": raw, "cap": cap},
+    )
+    return subsidy
 
 
 # ── B12 ─────────────────────────────────────────────
+@columnar()
 def _first_batch(ctx: Context) -> None:
     """B12, 晋政办发〔2022〕34号 第46条: min(annual premium × rate, cap) yuan for a producing enterprise insuring a
-    first batch of a key new material."""
+    first batch of a key new material. Written in kit's vocabulary (one definition for a row and a column)."""
     p = ctx.profile
     item = ctx.start(FIRST_BATCH)
     premium = p.materials.first_batch_premium
-    failed = unmet(
-        enterprises_only(
+    item.require(
+        *enterprises_only(
             p.entity != INDIVIDUAL_BUSINESS, "subsidy.first_batch_material_insurance.producing_enterprise"
-        ),
-        Condition(bool(premium), "subsidy.first_batch_material_insurance.no_premium"),
+        )
     )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    item.require(premium != 0, "subsidy.first_batch_material_insurance.no_premium")
     # 对符合山西省保险补偿要求的重点新材料首批次产品，以实际投保年度保费的80%给予补贴，单户企业最高补贴500万元
     rate = ctx.dec(FIRST_BATCH + ".rate")
     cap = ctx.dec(FIRST_BATCH + ".cap")
     raw = premium * rate
-    subsidy = min(raw, cap)
+    subsidy = minimum(raw, cap)
     item.because(
         "subsidy.first_batch_material_insurance.rule", rate=rate, cap=cap, source=ctx.source(FIRST_BATCH + ".rate")
     )
     item.step("subsidy.first_batch_material_insurance.subsidy", premium=premium, rate=rate, cap=cap, subsidy=subsidy)
-    if raw > cap:
-        item.because("subsidy.first_batch_material_insurance.above_cap", raw=raw, cap=cap)
-    ctx.emit(item.done(subsidy))
+    item.because_when(raw > cap, "subsidy.first_batch_material_insurance.above_cap", {"raw": raw, "cap": cap})
+    ctx.emit(item.give(subsidy))
 
 
 # ── B13 ─────────────────────────────────────────────
+@columnar()
 def _tech_upgrade(ctx: Context) -> None:
     """B13: investment × investment_rate (晋政办发〔2022〕34号 第36条) plus national grant × national_match
-    (第46条; 忻政办发〔2022〕34号 第46条), yuan. Components: investment, national_match."""
+    (第46条; 忻政办发〔2022〕34号 第46条), yuan. Components: investment, national_match. Written in kit's vocabulary
+    (one definition for a row and a column)."""
     p = ctx.profile
     item = ctx.start(TECH_UPGRADE)
     investment, grant = p.tech_upgrade.investment, p.tech_upgrade.national_grant
-    failed = unmet(Condition(bool(investment or grant), "subsidy.tech_upgrade.no_project"))
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
-    if p.entity == INDIVIDUAL_BUSINESS:
-        item.because("subsidy.tech_upgrade.individual_business")
+    item.require(either(investment != 0, grant != 0), "subsidy.tech_upgrade.no_project")
+    item.because_when(p.entity == INDIVIDUAL_BUSINESS, "subsidy.tech_upgrade.individual_business")
     # 晋政办发〔2022〕34号 第36条: 安排省级技术改造专项资金，对符合条件的技术改造项目给予不超过固定资产投资15%支持
     rate = ctx.dec(TECH_UPGRADE + ".investment_rate")
     support = item.component("investment", investment * rate)
@@ -165,55 +188,58 @@ def _tech_upgrade(ctx: Context) -> None:
     # 忻政办发〔2022〕34号 第46条: 落实好省级技改资金对获批国家支持项目给予补助资金1：1奖励政策
     match = ctx.dec(TECH_UPGRADE + ".national_match")
     award = item.component("national_match", grant * match)
-    if grant:
-        item.because("subsidy.tech_upgrade.national", match=match, source=ctx.source(TECH_UPGRADE + ".national_match"))
-        item.step("subsidy.tech_upgrade.match", grant=grant, match=match, award=award)
-    ctx.emit(item.done())
+    item.because_when(
+        grant != 0,
+        "subsidy.tech_upgrade.national",
+        {"match": match, "source": ctx.source(TECH_UPGRADE + ".national_match")},
+    )
+    step_when(item, grant != 0, "subsidy.tech_upgrade.match", {"grant": grant, "match": match, "award": award})
+    ctx.emit(item.give(support + award))
 
 
 # ── B14 ─────────────────────────────────────────────
+@columnar()
 def _chain_leader(ctx: Context) -> None:
     """B14, 忻政办发〔2022〕86号 第十三条: a manufacturing chain leader whose output of the tax year first reached
     output_line, up by growth_min or more on the year before, gets one_off plus increment_award per full
-    increment_step of the increase, at most cap in all (yuan). Components: one_off, increment."""
+    increment_step of the increase, at most cap in all (yuan). Components: one_off, increment. Written in kit's
+    vocabulary (one definition for a row and a column)."""
     p, c = ctx.profile, ctx.profile.chain_leader
     item = ctx.start(CHAIN_LEADER)
     line = ctx.dec(CHAIN_LEADER + ".output_line")
     growth_min = ctx.dec(CHAIN_LEADER + ".growth_min")
     increase = c.output - c.output_prior  # 产值增量: the output of the tax year less the year before's (同比)
-    growth = (increase / where(c.output_prior == 0, _ONE, c.output_prior)).quantize(_GROWTH_SHOWN, ROUND_DOWN)
-    said = {  # what the sentences show (growth rounded down: never shown as reached when it is not)
-        "year": str(ctx.year),
-        "prior_year": str(ctx.year - 1),
-        "output": c.output,
-        "prior": c.output_prior,
-        "line": line,
-        "growth": growth,
-        "growth_min": growth_min,
-        "source": ctx.source(CHAIN_LEADER + ".output_line"),
-    }
+
+    def said() -> dict[str, Any]:  # what the sentences show (growth rounded down: never shown as reached when not)
+        growth = (increase / where(c.output_prior == 0, _ONE, c.output_prior)).quantize(_GROWTH_SHOWN, ROUND_DOWN)
+        return {
+            "year": str(ctx.year),
+            "prior_year": str(ctx.year - 1),
+            "output": c.output,
+            "prior": c.output_prior,
+            "line": line,
+            "growth": growth,
+            "growth_min": growth_min,
+            "source": ctx.source(CHAIN_LEADER + ".output_line"),
+        }
+
     # 对于“建链延链补链强链”作用明显、2022年产值首次达到5亿元以上且同比增长10%以上的制造业重点产业链链主企业，
-    failed = unmet(
-        enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"),
-        # 重点产业链链主企业
-        Condition(c.member, "award.chain_leader_output.not_member"),
-        # 制造业
-        Condition(
-            sector_in(p.sector, (MANUFACTURING,)),
-            "award.chain_leader_output.not_manufacturing",
-            {"sector": p.sector, "section": MANUFACTURING},
-        ),
-        # 产值……达到5亿元以上
-        Condition(c.output >= line, "award.chain_leader_output.below_line", said),
-        # 首次达到: the year before was below the line
-        Condition(c.output_prior < line, "award.chain_leader_output.not_first", said),
-        # 同比增长10%以上: increase ≥ growth_min × the year before's output (exact, not the rounded growth)
-        Condition(c.output_prior != 0, "award.chain_leader_output.no_prior", said),
-        Condition(increase >= c.output_prior * growth_min, "award.chain_leader_output.growth_below", said),
+    item.require(*enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"))
+    # 重点产业链链主企业
+    item.require(c.member, "award.chain_leader_output.not_member")
+    # 制造业
+    item.require(
+        sector_in(p.sector, (MANUFACTURING,)),
+        "award.chain_leader_output.not_manufacturing",
+        {"sector": p.sector, "section": MANUFACTURING},
     )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
+    # 产值……达到5亿元以上
+    item.require(c.output >= line, "award.chain_leader_output.below_line", said)
+    # 首次达到: the year before was below the line
+    item.require(c.output_prior < line, "award.chain_leader_output.not_first", said)
+    # 同比增长10%以上: increase ≥ growth_min × the year before's output (exact, not the rounded growth)
+    item.require(c.output_prior != 0, "award.chain_leader_output.no_prior", said)
+    item.require(increase >= c.output_prior * growth_min, "award.chain_leader_output.growth_below", said)
     # 一次性奖励10万元，产值增量每增加1亿元再奖励5万元，单个企业累计获得奖励最高不超过50万元
     one_off = ctx.dec(CHAIN_LEADER + ".one_off")
     step = ctx.dec(CHAIN_LEADER + ".increment_step")
@@ -222,32 +248,35 @@ def _chain_leader(ctx: Context) -> None:
     steps = increase // step  # 每增加1亿元: full steps only
     award = one_off + steps * per_step
     base = item.component("one_off", one_off)
-    increment = item.component("increment", min(steps * per_step, cap - base))  # 累计……最高不超过 cap
+    increment = item.component("increment", minimum(steps * per_step, cap - base))  # 累计……最高不超过 cap
 
-    item.because("award.chain_leader_output.qualifies", **said)
-    item.because("award.chain_leader_output.reading", **said)
+    item.because_when(True, "award.chain_leader_output.qualifies", said)
+    item.because_when(True, "award.chain_leader_output.reading", said)
     item.step("award.chain_leader_output.increase", output=c.output, prior=c.output_prior, increase=increase)
     item.step("award.chain_leader_output.award", one_off=one_off, steps=steps, per_step=per_step, award=award)
-    if award > cap:
-        item.because("award.chain_leader_output.above_cap", award=award, cap=cap)
+    item.because_when(award > cap, "award.chain_leader_output.above_cap", {"award": award, "cap": cap})
     item.step("award.chain_leader_output.total", one_off=base, increment=increment, total=base + increment)
-    ctx.emit(item.done())
+    ctx.emit(item.give(base + increment))
 
 
 # ── B15 ─────────────────────────────────────────────
-def _tier_reached(tiers: Sequence[Mapping[str, Any]] | None, growth: Decimal) -> tuple[Decimal, Decimal] | None:
-    """(growth threshold, provincial award) of the highest tier a month's growth reaches (the table lists the highest
-    first), or None: none reached, or the month outside the measure's window (tiers None)."""
-    return next(
-        ((Decimal(t["growth"]), Decimal(t["province"])) for t in tiers or () if growth >= Decimal(t["growth"])), None
-    )
+def _tier_reached(tiers: Sequence[Mapping[str, Any]] | None, growth: Any) -> tuple[Any, Any, Any]:
+    """Whether a month's growth reaches a tier (`tiers` lists the highest first; None: the month is outside the
+    measure's window, no tier), and the growth threshold and provincial award of the highest tier it reaches (0 where
+    none) — for a row or a column."""
+    cases = [(both(present(growth), growth >= Decimal(t["growth"])), t) for t in tiers or ()]
+    threshold = select(((holds, Decimal(t["growth"])) for holds, t in cases), Decimal(0))
+    award = select(((holds, Decimal(t["province"])) for holds, t in cases), Decimal(0))
+    return any_of(holds for holds, _ in cases), threshold, award
 
 
+@columnar()
 def _whitelist(ctx: Context) -> None:
     """B15, 忻政办发〔2022〕86号 第十二条: a white-list enterprise whose output grew year on year by a tier's growth in
     a month of the window of `tiers` gets the tier's provincial one-off award once (the best month counts), and the
     city adds city_match of it (yuan). The i-th growth of whitelist.growth_2023 is the i-th month of the window.
-    Components: province, city."""
+    Components: province, city. Written in kit's vocabulary (one definition for a row and a column: the i-th growths
+    of a block's rows are a column)."""
     p, w = ctx.profile, ctx.profile.whitelist
     item = ctx.start(WHITELIST)
     name = WHITELIST + ".tiers"
@@ -256,31 +285,26 @@ def _whitelist(ctx: Context) -> None:
     first, last = window(ctx, name)
     months = [(add_months(first, i), growth) for i, growth in enumerate(w.growth_2023)]
     reached = [(on, g, _tier_reached(ctx.params.get_or_none(name, on), g)) for on, g in months]
-    met = [(on, g, tier) for on, g, tier in reached if tier is not None]
-    best = max(met, key=lambda m: m[2][1], default=None)  # the highest award; the first month of equal ones
-    failed = unmet(
-        enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"),
-        Condition(w.member, "award.whitelist_growth.not_member"),
-    )
-    if failed:
-        ctx.emit(item.unmet(failed))
-        return
-    for on, g, (threshold, _) in met:
-        item.step("award.whitelist_growth.month_reached", month=on, growth=g, threshold=threshold)
-    if best is None:  # no month reached the lowest tier
+    item.require(*enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"))
+    item.require(w.member, "award.whitelist_growth.not_member")
+    # the best month: the highest award; the first month of equal ones
+    found: Any = False
+    when: Any = first
+    threshold: Any = Decimal(0)
+    award: Any = Decimal(0)
+    for on, g, (holds, line, prize) in reached:
+        step_when(item, holds, "award.whitelist_growth.month_reached", {"month": on, "growth": g, "threshold": line})
+        better = both(holds, either(negate(found), prize > award))
+        when, threshold, award = where(better, on, when), where(better, line, threshold), where(better, prize, award)
+        found = either(found, holds)
+
+    def no_month() -> dict[str, Any]:  # no month reached the lowest tier
         lowest = min(Decimal(t["growth"]) for t in ctx.params.get(name, first))
         shown = [Msg("award.whitelist_growth.month_growth", {"month": on, "growth": g}) for on, g, _ in reached]
-        ctx.emit(
-            item.unmet(
-                Msg(
-                    "award.whitelist_growth.no_month",
-                    {"first": first, "last": last, "lowest": lowest, "shown": shown, "source": source},
-                )
-            )
-        )
-        return
+        return {"first": first, "last": last, "lowest": lowest, "shown": shown, "source": source}
+
+    item.require(found, "award.whitelist_growth.no_month", no_month)
     # 在争取省级技改资金一次性50万元或100万元奖励基础上，市级再给予50%的配套奖励支持
-    when, _, (threshold, award) = best
     match = ctx.dec(WHITELIST + ".city_match", first)
     province = item.component("province", award)
     city = item.component("city", award * match)
@@ -295,7 +319,7 @@ def _whitelist(ctx: Context) -> None:
     )
     item.because("award.whitelist_growth.sought")
     item.step("award.whitelist_growth.total", province=province, city=city, total=province + city)
-    ctx.emit(item.done())
+    ctx.emit(item.give(province + city))
 
 
 # One rule per policy; the engine runs each only where the jurisdiction offers it (its parameters exist only there).
