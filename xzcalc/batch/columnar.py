@@ -730,6 +730,10 @@ class ColumnContext:
         if policy in self.offered:
             self.outcomes[policy] = (eligible, amount)
 
+    def param(self, name: str, on: date | None = None) -> Any:
+        """A parameter's value on `on` (default: the last day of the tax year), as kit.Context.param."""
+        return self.params.get(name, on or self.year_end)
+
 
 @dataclass(frozen=True)
 class Outcome:

@@ -9,11 +9,20 @@ finance.startup_loan_interest.*, finance.lpr_1y); every sentence from data/messa
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ..messages import Msg
 from ..money import ZERO
-from .common import individual_business_excluded, window
-from .kit import Condition, Context, RuleFamily, sector_in, unmet
+from .common import INDIVIDUAL_BUSINESS, enterprises_only, individual_business_excluded, window
+from .kit import (
+    Condition,
+    Context,
+    ItemBuilder,
+    RuleFamily,
+    columnar,
+    sector_in,
+    unmet,
+)
 from .thresholds import Threshold
 
 DEV_ZONE = "relief.dev_zone_rent"
@@ -24,33 +33,36 @@ LPR_TERM_YEARS = 1  # the term of the LPR series LPR names (1年期): the name o
 MONTHS_PER_YEAR = 12
 
 
+def _enterprises_only(ctx: Context, item: ItemBuilder, why: str, **values: Any) -> None:
+    """rules/common.individual_business_excluded as a condition of the item (kit's `require`): an individual business
+    fails it where a clause reaches enterprises only — for a row and for a column."""
+    condition = enterprises_only(ctx.profile.entity != INDIVIDUAL_BUSINESS, why, **values)
+    item.require(condition.holds, condition.message, condition.values)
+
+
 # ── B16 ─────────────────────────────────────────────
+@columnar()
 def _dev_zone_rent(ctx: Context) -> None:
     """忻政办发〔2022〕86号 第十一条: 鼓励5个工业类省级开发区年内为工业企业减免6个月标准化厂房租金.
 
     An industrial enterprise (a sector in `industrial_sections`) renting standardised factory space in a zone at
     `dev_zone.monthly_rent` yuan a month saves monthly rent × `months` yuan ("up to": the zones are only encouraged).
-    "年内" is the year the window of `months` ends in, the document's issue date the day it starts."""
+    "年内" is the year the window of `months` ends in, the document's issue date the day it starts. Written in kit's
+    vocabulary: the same definition runs on one profile and on the batch's columns."""
     p = ctx.profile
     item = ctx.start(DEV_ZONE)
-    if individual_business_excluded(ctx, item, "relief.dev_zone_rent.individual_business"):
-        return
+    _enterprises_only(ctx, item, "relief.dev_zone_rent.individual_business")
     sections_name = DEV_ZONE + ".industrial_sections"
     sections = ctx.param(sections_name)
     rent = p.dev_zone.monthly_rent
-    failed = unmet(
-        # 为工业企业: 工业 = the GB/T 4754 sections of industry
-        Condition(
-            sector_in(p.sector, sections),
-            "relief.dev_zone_rent.not_industrial",
-            {"sector": p.sector, "sections": sections, "source": ctx.source(sections_name)},
-        ),
-        # 减免…标准化厂房租金: a rent paid in a zone's standardised factory space
-        Condition(bool(rent), "relief.dev_zone_rent.no_rent"),
+    # 为工业企业: 工业 = the GB/T 4754 sections of industry
+    item.require(
+        sector_in(p.sector, sections),
+        "relief.dev_zone_rent.not_industrial",
+        lambda: {"sector": p.sector, "sections": sections, "source": ctx.source(sections_name)},
     )
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
-        return
+    # 减免…标准化厂房租金: a rent paid in a zone's standardised factory space
+    item.require(rent != 0, "relief.dev_zone_rent.no_rent")
     months_name = DEV_ZONE + ".months"
     months = int(ctx.dec(months_name))
     issued, last = window(ctx, months_name)
@@ -59,7 +71,7 @@ def _dev_zone_rent(ctx: Context) -> None:
     item.because("relief.dev_zone_rent.encouraged", months=months, source=ctx.source(months_name))
     item.because("relief.dev_zone_rent.within_year", year=str(last.year), issued=issued)
     item.step("relief.dev_zone_rent.waived", rent=rent, months=months, amount=amount)
-    ctx.emit(item.done(amount))
+    ctx.emit(item.give(amount))
 
 
 # ── B17 ─────────────────────────────────────────────

@@ -1,0 +1,178 @@
+"""The cost-savings family (B16 development-zone rent, B17 batch guarantee fee halved, B18 start-up loan interest;
+xzcalc/rules/finance.py) through both evaluators: `xzcalc batch` writes the same bytes with `--evaluator row` and
+`--evaluator columnar` on a stress file with values on every line the family tests and one step either side:
+
+- B16: industrial sections B/C/D against others, a monthly rent of 0, one fen, fractions of a fen whose 6 months
+  round either side of the half fen, and near the largest accepted;
+- B17: contract dates on either side of the window 2022-12-01..2023-03-31 (one day either side), blank dates and
+  amounts, fee rates of 0, 1E-15, 15 significant digits and 100%;
+- B18: the size classes either side of small/medium (299/300 employees), principals at the 3,000,000 cap and one
+  fen either side, terms of 23/24/25 months and 0, the contract LPR or the LPR table on each of its boundary days
+  (and outside it), a principal of 12 decimals and a rate of 15 significant digits (its ÷ 12 not terminating);
+- individual businesses and companies, the three jurisdictions (the family is offered in Xinzhou only), the tax
+  year it computes (2022) and two it does not (2021, 2023).
+
+Also: the bench generator's mixes through both evaluators, and the exact division the B18 subsidy needs (Ratio ×,
+Ratio.fen) against Decimal.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from test_columnar import same_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEADER = [
+    "id",
+    "name",
+    "jurisdiction",
+    "year",
+    "entity",
+    "sector",
+    "employees",
+    "revenue",
+    "total_assets",
+    "dev_zone.monthly_rent",
+    "guarantee.amount",
+    "guarantee.fee_rate",
+    "guarantee.contract_date",
+    "startup_loan.principal",
+    "startup_loan.months",
+    "startup_loan.contract_date",
+    "startup_loan.lpr",
+]
+EDGES = {
+    "jurisdiction": ["xinzhou", "xinzhou", "xinzhou", "xinzhou", "shanxi", "inner-mongolia"],
+    "year": ["2021", "2022", "2022", "2022", "2022", "2022", "2023"],  # (the family is computed in 2022 only)
+    "entity": ["company", "company", "individual-business"],
+    # (sector, employees, revenue, total assets): industrial (B, C, D) and not; small/micro and medium/large
+    "size": [
+        ("C34", "50", "1000万", ""),
+        ("C34", "299", "2000万", ""),
+        ("C34", "300", "2000万", ""),
+        ("C13", "5", "100万", ""),
+        ("B06", "120", "8000万", "5000万"),
+        ("D44", "1200", "5亿", "20亿"),
+        ("F51", "2500", "9亿", "20亿"),
+        ("I65", "8", "200万", "100万"),
+        ("A01", "20", "300万", ""),
+    ],
+    # 6 months: 0.000833333333 × 6 = 0.004999999998 (0.00), 0.000833333334 × 6 = 0.005000000004 (0.01)
+    "dev_zone.monthly_rent": [
+        "",
+        "0",
+        "0.01",
+        "0.000833333333",
+        "0.000833333334",
+        "0.005",
+        "12345.67",
+        "166666666666666.66",
+        "999999999999999.99",
+    ],
+    "guarantee.amount": ["", "0", "0.01", "1", "1000000", "3333333.333333333333", "999999999999999.99"],
+    "guarantee.fee_rate": ["", "0", "0.000000000000001", "1%", "1.5%", "12.3456789012345%", "0.333333333333333", "1"],
+    "guarantee.contract_date": [
+        "",
+        "2022-06-15",
+        "2022-11-30",
+        "2022-12-01",
+        "2022-12-02",
+        "2023-03-30",
+        "2023-03-31",
+        "2023-04-01",
+    ],
+    "startup_loan.principal": [
+        "",
+        "0",
+        "0.01",
+        "1",
+        "500000",
+        "1234.567890123456",
+        "2999999.99",
+        "3000000",
+        "3000000.01",
+        "999999999999999.99",
+    ],
+    "startup_loan.months": ["", "0", "1", "7", "12", "23", "24", "25", "120"],
+    # the LPR table: 2020-04-20 3.85%, 2021-12-20 3.80%, 2022-01-20 3.70%, 2022-08-22 3.65% until 2023-06-19
+    "startup_loan.contract_date": [
+        "",
+        "2020-04-19",
+        "2020-04-20",
+        "2021-12-19",
+        "2021-12-20",
+        "2022-01-19",
+        "2022-01-20",
+        "2022-08-21",
+        "2022-08-22",
+        "2023-06-19",
+        "2023-06-20",
+    ],
+    "startup_loan.lpr": ["", "", "", "0", "3.65%", "0.0385", "0.000000000000001", "3.14159265358979%", "1"],
+}
+COLUMNS = HEADER[9:]
+
+
+def stress_rows(n: int, seed: int = 1618) -> list[list[str]]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        sector, employees, revenue, assets = rng.choice(EDGES["size"])
+        rows.append(
+            [
+                f"F{i:05d}",
+                f"edge {i}",
+                rng.choice(EDGES["jurisdiction"]),
+                rng.choice(EDGES["year"]),
+                rng.choice(EDGES["entity"]),
+                sector,
+                employees,
+                revenue,
+                assets,
+                *(rng.choice(EDGES[c]) for c in COLUMNS),
+            ]
+        )
+    return rows
+
+
+POLICIES = ("relief.dev_zone_rent", "finance.guarantee_fee_halving", "finance.startup_loan_interest")
+
+
+def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
+    rows = same_bytes(tmp_path, HEADER, stress_rows(3000))
+    computed = [r for r in rows if not r["error"] and r["jurisdiction"] == "xinzhou" and r["year"] == "2022"]
+    assert len(computed) > 1000
+    for policy in POLICIES:
+        eligible = {r[f"{policy}.eligible"] for r in computed}
+        assert eligible == {"true", "false"}, policy  # (both sides of the lines were reached)
+        amounts = {r[f"{policy}.amount"] for r in computed if r[f"{policy}.eligible"] == "true"}
+        assert "0.00" in amounts and len(amounts) > 5, policy
+
+
+def test_bench_mixes_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
+    for mix in ("today", "bureau"):
+        source = tmp_path / f"{mix}.csv"
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        outputs = []
+        for evaluator in ("row", "columnar"):
+            target = tmp_path / f"{mix}.{evaluator}.csv"
+            command = ["batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator]
+            done = subprocess.run(
+                [sys.executable, "-m", "xzcalc", *command],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode in (0, 1), done.stdout + done.stderr
+            outputs.append(target.read_bytes())
+        assert outputs[0] == outputs[1], mix
