@@ -21,9 +21,18 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from decimal import Decimal, localcontext
 from pathlib import Path
 
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_columnar import same_bytes
+
+from xzcalc.batch.columnar import Cat, Mask, Num, Ratio
+from xzcalc.money import CONTEXT, quantize
+from xzcalc.rules.kit import cite_when, one_of, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,3 +185,73 @@ def test_bench_mixes_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
             assert done.returncode in (0, 1), done.stdout + done.stderr
             outputs.append(target.read_bytes())
         assert outputs[0] == outputs[1], mix
+
+
+# ── the exact quotient B18 needs (columnar.Ratio × a number, rounded half-up to the fen) against Decimal ─────────
+
+principals = st.decimals(min_value=Decimal(0), max_value=Decimal(3000000), places=12)
+lprs = st.decimals(min_value=Decimal(0), max_value=Decimal(1), places=17)
+
+
+def _num(values: list[Decimal]) -> Num:
+    scale = max(-int(v.as_tuple().exponent) for v in values)
+    return Num(np.array([int(v.scaleb(scale)) for v in values], dtype=object), scale)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(principals, lprs, st.integers(0, 24)), min_size=1, max_size=20),
+    st.sampled_from([Decimal("1.00"), Decimal("0.5"), Decimal("0.333")]),
+)
+def test_quotient_times_share_rounds_as_the_row_engine(
+    rows: list[tuple[Decimal, Decimal, int]], share: Decimal
+) -> None:
+    """principal × LPR × months ÷ 12 × share: the row engine's Decimal (40 digits, half-up) then its one rounding to
+    the fen, against the exact quotient of the columns."""
+    principal, lpr = _num([r[0] for r in rows]), _num([r[1] for r in rows])
+    months = Num(np.array([r[2] for r in rows], dtype=np.int64), 0)
+    fen = (ratio(principal * lpr * months, 12) * share).fen()
+    with localcontext(CONTEXT):
+        for i, (p, r, m) in enumerate(rows):
+            expected = quantize(ratio(p * r * m, 12) * share)
+            assert int(fen[i]) == int(expected.scaleb(2)), (p, r, m)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "fen"),
+    [("0.06", "12", 1), ("0.059999", "12", 0), ("-0.06", "12", -1), ("1", "3", 33), ("2", "3", 67), ("5", "0", 0)],
+)
+def test_quotient_half_up_at_the_fen(numerator: str, denominator: str, fen: int) -> None:
+    quotient = Ratio(_num([Decimal(numerator)]), _num([Decimal(denominator)]))
+    assert int(quotient.fen()[0]) == fen
+    assert int((quotient * 3).fen()[0]) == int(quantize(ratio(Decimal(numerator), Decimal(denominator)) * 3).scaleb(2))
+
+
+def test_rescaling_by_more_than_int64_holds() -> None:
+    """A column of int64 rescaled past 10^18 (a rate of 17 decimals times a principal of 12): exact, not an
+    overflow."""
+    zeros = Num(np.zeros(3, dtype=np.int64), 0)
+    wide = zeros.rescaled(43)
+    assert [int(v) for v in wide.v] == [0, 0, 0] and wide.scale == 43
+    assert [int(v) for v in Num(np.array([1, 2, 3], dtype=np.int64), 0).rescaled(30).v] == [
+        10**30,
+        2 * 10**30,
+        3 * 10**30,
+    ]
+
+
+def test_one_of_and_cite_when_for_a_row_and_a_column() -> None:
+    codes = Cat(np.array(["small", "medium", None, "micro"], dtype=object))
+    assert list(one_of(codes, ["small", "micro"]).v) == [True, False, False, True]
+    assert one_of("micro", ("small", "micro")) is True
+    assert one_of("large", ("small", "micro")) is False
+    cited: list[str] = []
+
+    class Item:
+        def cite(self, finding: str) -> None:
+            cited.append(finding)
+
+    cite_when(Item(), True, "row holds")
+    cite_when(Item(), False, "row fails")
+    cite_when(Item(), Mask(np.array([True, False])), "column")  # (a column's item keeps no reasons)
+    assert cited == ["row holds"]

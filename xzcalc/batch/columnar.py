@@ -149,7 +149,7 @@ class Num:
         if scale == self.scale:
             return self
         factor = 10 ** (scale - self.scale)
-        v = self.v if _bound(self.v) * factor < _SAFE else _widen(self.v)
+        v = self.v if _bound(self.v) * factor < _SAFE and factor < _SAFE else _widen(self.v)  # (factor: int64 too)
         return Num(v * factor, scale, self.given)
 
     def aligned(self, other: Num) -> tuple[Num, Num]:
@@ -285,6 +285,21 @@ class Ratio:
         return ~(self == other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __mul__(self, other: Num | Decimal | int) -> Ratio:
+        """(num × other) ÷ den: a quotient times a number, still exact (B18's interest ÷ 12 × share)."""
+        return Ratio(self.num * other, self.den)
+
+    __rmul__ = __mul__
+
+    def fen(self) -> Array:
+        """The quotients rounded half-up (away from zero at the half) to the fen, exactly, as integer fen."""
+        a, b = self.num.aligned(self.den)  # (the same scale: each quotient is a.v / b.v, b.v > 0)
+        num, den = a.v, b.v
+        if _bound(num) * 200 + _bound(den) * 2 >= _SAFE:
+            num, den = _widen(num), _widen(den)
+        magnitude = (np.abs(num) * 200 + den) // (den * 2)
+        return np.where(num < 0, -magnitude, magnitude)
 
 
 class Cat:
@@ -621,9 +636,9 @@ class ColumnItem:
     def require(self, holds: Mask | bool, message: str, values: Any = None, met: str = "") -> None:
         self.eligible = self.eligible & holds
 
-    def give(self, amount: Num | Decimal | int) -> tuple[str, Array, Array]:
+    def give(self, amount: Num | Ratio | Decimal | int) -> tuple[str, Array, Array]:
         n = len(self.eligible.v)
-        fen = Num.of(amount, n).fen()
+        fen = amount.fen() if isinstance(amount, Ratio) else Num.of(amount, n).fen()
         return self.policy, self.eligible.v, np.where(self.eligible.v, fen, 0)
 
 

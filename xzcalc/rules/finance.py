@@ -3,27 +3,31 @@ interest subsidy. Each rule runs only where Xinzhou's measures are offered: thei
 
 Every month count, rate, cap and date comes from data/params (relief.dev_zone_rent.*, finance.guarantee_fee_halving.*,
 finance.startup_loan_interest.*, finance.lpr_1y); every sentence from data/messages/finance.toml. Amounts are yuan
-(Decimal), rounded to the fen once, by `ItemBuilder.done`.
+(Decimal), rounded to the fen once, by `ItemBuilder.give`. Each rule is written in kit's vocabulary: the same
+definition runs on one profile and on a block of the batch's rows (xzcalc/batch/columnar.py).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ..messages import Msg
 from ..money import ZERO
-from .common import INDIVIDUAL_BUSINESS, enterprises_only, individual_business_excluded, window
+from .common import INDIVIDUAL_BUSINESS, enterprises_only, window
 from .kit import (
-    Condition,
     Context,
     ItemBuilder,
     RuleFamily,
     both,
+    cite_when,
     columnar,
+    either,
+    minimum,
+    negate,
+    one_of,
     present,
+    ratio,
     sector_in,
-    unmet,
     value_or,
     where,
 )
@@ -120,6 +124,7 @@ def _guarantee(ctx: Context) -> None:
 
 
 # ── B18 ─────────────────────────────────────────────
+@columnar()
 def _startup_loan(ctx: Context) -> None:
     """忻政办发〔2022〕36号 第2条: 对于符合条件的小微企业创业担保贷款，按照贷款合同约定的贷款市场报价利率给予全额贴息;
     财金〔2020〕21号: 小微企业创业担保贷款额度最高不超过300万元，期限最长不超过2年.
@@ -127,78 +132,67 @@ def _startup_loan(ctx: Context) -> None:
     A small or micro enterprise (size class in `sizes`) with a start-up guaranteed loan of `startup_loan.principal`
     yuan over `startup_loan.months` months gets principal × LPR × months / 12 × `share` yuan, the principal and the
     months at most `principal_cap` and `months_cap`; the LPR is the contract's (`startup_loan.lpr`, a rate) or else
-    the 1-year LPR (finance.lpr_1y) in force on `startup_loan.contract_date`. Simple interest, no amortisation."""
+    the 1-year LPR (finance.lpr_1y) in force on `startup_loan.contract_date`. Simple interest, no amortisation.
+    Written in kit's vocabulary: the same definition runs on one profile and on the batch's columns (there the ÷ 12
+    is an exact quotient, rounded once to the fen)."""
     p = ctx.profile
     s = p.startup_loan
     item = ctx.start(STARTUP_LOAN)
     cap_name = STARTUP_LOAN + ".principal_cap"
     # (财金〔2020〕21号, the source of the caps, also sets the individual's separate limits)
-    if individual_business_excluded(
-        ctx, item, "finance.startup_loan_interest.individual_business", source=ctx.source(cap_name)
-    ):
-        return
+    _enterprises_only(ctx, item, "finance.startup_loan_interest.individual_business", source=ctx.source(cap_name))
     sizes_name = STARTUP_LOAN + ".sizes"
     size = ctx.classification["size_class"]
-    small = size.value in ctx.param(sizes_name)
-    if small:
-        item.cite(size)  # the classification the subsidy rests on
-    found = ctx.params.get_or_none(LPR, s.contract_date) if s.contract_date is not None else None
+    small = one_of(size.value, ctx.param(sizes_name))
+    cite_when(item, small, size)  # the classification the subsidy rests on
+    dated = present(s.contract_date)
+    named = present(s.lpr)
+    # (no date: the LPR looked up on the year's end, and not used)
+    found = ctx.lookup(LPR, value_or(s.contract_date, ctx.year_end))
+    tabled = both(dated, present(found))
     # 按照贷款合同约定的贷款市场报价利率: the contract's LPR, else the 1-year LPR in force on the contract date
-    lpr = s.lpr if s.lpr is not None else ZERO if found is None else Decimal(found)
+    lpr = where(named, value_or(s.lpr, ZERO), where(tabled, value_or(found, ZERO), ZERO))
     first, last = window(ctx, LPR)
-    failed = unmet(
-        # 小微企业
-        Condition(
-            small,
-            "finance.startup_loan_interest.not_small",
-            {"size": Msg(f"classify.size_name.{size.value}"), "source": ctx.source(sizes_name)},
-        ),
-        # 创业担保贷款
-        Condition(bool(s.principal), "finance.startup_loan_interest.no_loan"),
-        Condition(s.lpr is not None or s.contract_date is not None, "finance.startup_loan_interest.no_lpr_no_date"),
-        Condition(
-            s.lpr is not None or found is not None,
-            "finance.startup_loan_interest.beyond_table",
-            {"first": first, "last": last, "contracted": s.contract_date},
-        ),
+    # 小微企业
+    item.require(
+        small,
+        "finance.startup_loan_interest.not_small",
+        lambda: {"size": Msg(f"classify.size_name.{size.value}"), "source": ctx.source(sizes_name)},
     )
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
-        return
-    if s.lpr is not None:
-        item.because("finance.startup_loan_interest.contract_lpr", term=LPR_TERM_YEARS, lpr=lpr)
-    else:
-        item.because(
-            "finance.startup_loan_interest.table_lpr",
-            contracted=s.contract_date,
-            term=LPR_TERM_YEARS,
-            lpr=lpr,
-            source=ctx.source(LPR),
-        )
+    # 创业担保贷款
+    item.require(s.principal != 0, "finance.startup_loan_interest.no_loan")
+    item.require(either(named, dated), "finance.startup_loan_interest.no_lpr_no_date")
+    item.require(
+        either(named, tabled),
+        "finance.startup_loan_interest.beyond_table",
+        lambda: {"first": first, "last": last, "contracted": s.contract_date},
+    )
+    item.because_when(named, "finance.startup_loan_interest.contract_lpr", lambda: {"term": LPR_TERM_YEARS, "lpr": lpr})
+    item.because_when(
+        negate(named),
+        "finance.startup_loan_interest.table_lpr",
+        lambda: {"contracted": s.contract_date, "term": LPR_TERM_YEARS, "lpr": lpr, "source": ctx.source(LPR)},
+    )
     months_name = STARTUP_LOAN + ".months_cap"
     share_name = STARTUP_LOAN + ".share"
     principal_cap = ctx.dec(cap_name)
     months_cap = int(ctx.dec(months_name))
     share = ctx.dec(share_name)
     # 额度最高不超过…，期限最长不超过…: the subsidy is computed on the principal and the term within the caps
-    principal = min(s.principal, principal_cap)
-    months = min(s.months, months_cap)
+    principal = minimum(s.principal, principal_cap)
+    months = minimum(s.months, months_cap)
     # 按…贷款市场报价利率给予全额贴息: simple interest at the LPR over the term, times the share subsidised
-    amount = principal * lpr * months / MONTHS_PER_YEAR * share
-    if s.principal > principal_cap:
-        item.because(
-            "finance.startup_loan_interest.principal_capped",
-            principal=s.principal,
-            cap=principal_cap,
-            source=ctx.source(cap_name),
-        )
-    if s.months > months_cap:
-        item.because(
-            "finance.startup_loan_interest.months_capped",
-            months=s.months,
-            cap=months_cap,
-            source=ctx.source(months_name),
-        )
+    amount = ratio(principal * lpr * months, MONTHS_PER_YEAR) * share
+    item.because_when(
+        s.principal > principal_cap,
+        "finance.startup_loan_interest.principal_capped",
+        lambda: {"principal": s.principal, "cap": principal_cap, "source": ctx.source(cap_name)},
+    )
+    item.because_when(
+        s.months > months_cap,
+        "finance.startup_loan_interest.months_capped",
+        lambda: {"months": s.months, "cap": months_cap, "source": ctx.source(months_name)},
+    )
     item.because("finance.startup_loan_interest.subsidised", share=share, source=ctx.source(share_name))
     item.step(
         "finance.startup_loan_interest.subsidy",
@@ -210,9 +204,8 @@ def _startup_loan(ctx: Context) -> None:
         amount=amount,
     )
     item.because("finance.startup_loan_interest.simple_interest")
-    if not s.months:
-        item.because("finance.startup_loan_interest.no_months")
-    ctx.emit(item.done(amount))
+    item.because_when(s.months == 0, "finance.startup_loan_interest.no_months")
+    ctx.emit(item.give(amount))
 
 
 # One rule per policy; the engine runs each only where the jurisdiction offers it (Xinzhou: its parameters).

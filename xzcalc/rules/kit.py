@@ -356,3 +356,23 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
     return sector.startswith(tuple(prefixes))
+
+
+# ── vocabulary added for the cost-savings family (rules/finance.py, B18) ──────────────────────────────────────
+
+
+def one_of(value: Any, choices: Iterable[Any]) -> Any:
+    """`value in choices`, for a row or a column (a column of codes answers each row)."""
+    options = tuple(choices)
+    if not hasattr(value, "present"):
+        return value in options
+    held: Any = False
+    for option in options:
+        held = either(held, value == option)
+    return held
+
+
+def cite_when(item: Any, holds: Any, finding: Any) -> None:
+    """item.cite(finding) only where `holds`: on a row when it holds; a column's item keeps no reasons."""
+    if (holds is True or holds is False) and holds:
+        item.cite(finding)
