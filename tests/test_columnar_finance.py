@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from pathlib import Path
 
@@ -28,11 +29,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import same_bytes
+from test_columnar import _block, same_bytes
 
-from xzcalc.batch.columnar import Cat, Mask, Num, Ratio
+from xzcalc.batch.columnar import Cat, ColumnContext, Day, Mask, Num, Ratio
 from xzcalc.money import CONTEXT, quantize
+from xzcalc.params import param_set
 from xzcalc.rules.kit import cite_when, one_of, ratio
+from xzcalc.schema.build import parse_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -255,3 +258,37 @@ def test_one_of_and_cite_when_for_a_row_and_a_column() -> None:
     cite_when(Item(), False, "row fails")
     cite_when(Item(), Mask(np.array([True, False])), "column")  # (a column's item keeps no reasons)
     assert cited == ["row holds"]
+
+
+def _lookup_both_ways(name: str, days: list[date]) -> tuple[list[Decimal | None], list[Decimal | None]]:
+    """A parameter on each day: the block's column lookup (by the parameter's windows) and the row's."""
+    profiles = [parse_profile({"jurisdiction": "xinzhou", "year": 2022}) for _ in days]
+    ctx = ColumnContext(_block(profiles))
+    column = ctx.lookup(name, Day(np.array(days, dtype="datetime64[D]"), np.ones(len(days), dtype=bool)))
+    by_column = [
+        Decimal(int(v)).scaleb(-column.scale) if held else None
+        for v, held in zip(column.v.tolist(), column.given.tolist(), strict=True)
+    ]
+    by_row = [None if (raw := ctx.params.get_or_none(name, d)) is None else Decimal(raw) for d in days]
+    return by_column, by_row
+
+
+def test_a_parameter_on_a_column_of_days_equals_the_rows_lookup() -> None:
+    """ColumnContext.lookup by a column of days (the LPR table's boundary days and one day either side, the
+    guarantee window's, before and after every window) gives each row's value, not given outside the windows."""
+    days = []
+    for name in ("finance.lpr_1y", "finance.guarantee_fee_halving.share"):
+        for w in param_set("xinzhou", 2022).parameter(name).windows:
+            days += [w.start - timedelta(days=1), w.start, w.start + timedelta(days=1), w.end, w.end + timedelta(1)]
+    days += [date(1970, 1, 1), date(2019, 6, 30), date(2030, 1, 1)]
+    for name in ("finance.lpr_1y", "finance.guarantee_fee_halving.share", "relief.dev_zone_rent.months"):
+        by_column, by_row = _lookup_both_ways(name, days)
+        assert by_column == by_row, name
+        assert None in by_row and any(v is not None for v in by_row), name
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.dates(date(2019, 1, 1), date(2024, 12, 31)), min_size=1, max_size=30))
+def test_the_lpr_on_any_days_equals_the_rows_lookup(days: list[date]) -> None:
+    by_column, by_row = _lookup_both_ways("finance.lpr_1y", days)
+    assert by_column == by_row

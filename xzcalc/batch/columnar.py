@@ -33,7 +33,7 @@ from ..rules.kit import RuleFamily
 
 if TYPE_CHECKING:
     from ..model import PolicyInfo
-    from ..params import ParamSet, Window
+    from ..params import Parameter, ParamSet, Window
     from ..rules.kit import Context
     from .rows import RowResult
 
@@ -720,6 +720,10 @@ class ColumnContext:
         """A numeric parameter's value for each row on its day (or `on`), by its name or a column of names; not
         given (kit.present false) where the day is outside the parameter's windows."""
         day = on or self.year_end
+        if isinstance(name, str) and isinstance(day, Day) and name in self.params:
+            by_windows = _on_days(self.params.parameter(name), day)
+            if by_windows is not None:
+                return by_windows
         if isinstance(name, str) and isinstance(day, date):
             value = self.params.get_or_none(name, day)
             if value is None:
@@ -809,3 +813,23 @@ def _values(column: Any, n: int) -> list[Any]:
 
 
 _ZERO = Decimal(0).quantize(FEN)
+
+
+def _on_days(param: Parameter, days: Day) -> Num | None:
+    """A numeric parameter's value on each day of a column, from its windows without a loop over the rows (the
+    first window holding a day wins, as Parameter.at; not given outside them); None when a window's value is not a
+    number (ColumnContext.lookup then asks day by day)."""
+    windows = param.windows
+    if not all(isinstance(w.value, Decimal | int) and not isinstance(w.value, bool) for w in windows):
+        return None
+    constants = [_constant(w.value) for w in windows]
+    scale = max((s for _, s in constants), default=0)
+    integers = [integer * 10 ** (scale - s) for integer, s in constants]
+    n = len(days.v)
+    v = np.zeros(n, dtype=np.int64 if max(map(abs, integers), default=0) < _SAFE else object)
+    given = np.zeros(n, dtype=bool)
+    for w, integer in reversed(list(zip(windows, integers, strict=True))):
+        held = (days.v >= np.datetime64(w.start, "D")) & (days.v <= np.datetime64(w.end, "D"))
+        v[held] = integer
+        given[held] = True
+    return Num(v, scale, given)
