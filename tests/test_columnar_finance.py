@@ -156,14 +156,48 @@ POLICIES = ("relief.dev_zone_rent", "finance.guarantee_fee_halving", "finance.st
 
 
 def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
-    rows = same_bytes(tmp_path, HEADER, stress_rows(3000))
-    computed = [r for r in rows if not r["error"] and r["jurisdiction"] == "xinzhou" and r["year"] == "2022"]
+    source = stress_rows(3000)
+    out = same_bytes(tmp_path, HEADER, source)
+    inputs = {row[0]: dict(zip(HEADER, row, strict=True)) for row in source}
+    computed = [(inputs[r["id"]], r) for r in out if not r["error"] and r["jurisdiction"] == "xinzhou"]
+    computed = [(i, r) for i, r in computed if r["year"] == "2022"]
     assert len(computed) > 1000
-    for policy in POLICIES:
-        eligible = {r[f"{policy}.eligible"] for r in computed}
-        assert eligible == {"true", "false"}, policy  # (both sides of the lines were reached)
-        amounts = {r[f"{policy}.amount"] for r in computed if r[f"{policy}.eligible"] == "true"}
-        assert "0.00" in amounts and len(amounts) > 5, policy
+
+    def outcomes(policy: str, **cells: str) -> set[tuple[str, str]]:
+        """(eligible, amount) of the computed rows whose input cells are these (dotted paths with _ for .)."""
+        wanted = {k.replace("__", "."): v for k, v in cells.items()}
+        return {
+            (r[f"{policy}.eligible"], r[f"{policy}.amount"])
+            for i, r in computed
+            if all(i[k] == v for k, v in wanted.items())
+        }
+
+    def eligible(policy: str, **cells: str) -> set[str]:
+        return {e for e, _ in outcomes(policy, **cells)}
+
+    b16, b17, b18 = POLICIES
+    for policy in POLICIES:  # (both sides of every policy; individual businesses refused by B16 and B18 only)
+        assert eligible(policy) == {"true", "false"}, policy
+        assert eligible(policy, entity="individual-business") == ({"true", "false"} if policy == b17 else {"false"})
+    # B16: industrial sections only; no rent, no waiver; the half fen of 6 months' rent
+    assert eligible(b16, sector="F51") == eligible(b16, dev_zone__monthly_rent="0") == {"false"}
+    assert "true" in eligible(b16, sector="B06") and "true" in eligible(b16, sector="D44")
+    assert ("true", "0.00") in outcomes(b16, dev_zone__monthly_rent="0.000833333333")
+    assert ("true", "0.01") in outcomes(b16, dev_zone__monthly_rent="0.000833333334")
+    assert ("true", "5999999999999999.94") in outcomes(b16, dev_zone__monthly_rent="999999999999999.99")
+    # B17: the window by contract date, one day either side
+    for outside in ("2022-11-30", "2023-04-01", ""):
+        assert eligible(b17, guarantee__contract_date=outside) == {"false"}, outside
+    for inside in ("2022-12-01", "2023-03-31"):
+        assert eligible(b17, guarantee__contract_date=inside) == {"true", "false"}, inside
+    # B18: small (299 employees) and not (300); the LPR table's first day and the day before it; the caps
+    assert "true" in eligible(b18, employees="299") and eligible(b18, employees="300") == {"false"}
+    assert eligible(b18, startup_loan__contract_date="2020-04-19", startup_loan__lpr="") == {"false"}
+    assert "true" in eligible(b18, startup_loan__contract_date="2020-04-20", startup_loan__lpr="")
+    assert "true" in eligible(b18, startup_loan__principal="3000000.01")
+    assert "true" in eligible(b18, startup_loan__months="25")
+    capped = outcomes(b18, startup_loan__principal="999999999999999.99", startup_loan__months="120")
+    assert capped & outcomes(b18, startup_loan__principal="3000000", startup_loan__months="24") - {("false", "0.00")}
 
 
 def test_bench_mixes_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
