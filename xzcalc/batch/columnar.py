@@ -37,7 +37,7 @@ from ..schema.profile import Profile
 
 if TYPE_CHECKING:
     from ..model import PolicyInfo
-    from ..params import ParamSet, Window
+    from ..params import Parameter, ParamSet, Window
     from ..rules.kit import Context
     from .rows import RowResult
 
@@ -378,6 +378,16 @@ class Ratio:
         a, b = a * up, b * down
         magnitude = (np.abs(a) * 2 + b) // (2 * b)
         return Num(np.where(a < 0, -magnitude, magnitude), 2)
+
+    def __mul__(self, other: Num | Decimal | int) -> Ratio:
+        """(num × other) ÷ den: a quotient times a number, still exact (B18's interest ÷ 12 × share)."""
+        return Ratio(self.num * other, self.den)
+
+    __rmul__ = __mul__
+
+    def fen(self) -> Array:
+        """The quotients rounded half-up to the fen, exactly, as integer fen (to_fen's integers)."""
+        return self.to_fen().v
 
 
 class Cat:
@@ -775,9 +785,9 @@ class ColumnItem:
     def require(self, holds: Mask | bool, message: str, values: Any = None, met: str = "") -> None:
         self.eligible = self.eligible & holds
 
-    def give(self, amount: Num | Decimal | int) -> tuple[str, Array, Array]:
+    def give(self, amount: Num | Ratio | Decimal | int) -> tuple[str, Array, Array]:
         n = len(self.eligible.v)
-        fen = Num.of(amount, n).fen()
+        fen = amount.fen() if isinstance(amount, Ratio) else Num.of(amount, n).fen()
         return self.policy, self.eligible.v, np.where(self.eligible.v, fen, 0)
 
     def component(self, name: str, value: Num | Ratio | Decimal | int) -> Num:
@@ -869,6 +879,10 @@ class ColumnContext:
         """A numeric parameter's value for each row on its day (or `on`), by its name or a column of names; not
         given (kit.present false) where the day is outside the parameter's windows."""
         day = on or self.year_end
+        if isinstance(name, str) and isinstance(day, Day) and name in self.params:
+            by_windows = _on_days(self.params.parameter(name), day)
+            if by_windows is not None:
+                return by_windows
         if isinstance(name, str) and isinstance(day, date):
             value = self.params.get_or_none(name, day)
             if value is None:
@@ -893,6 +907,10 @@ class ColumnContext:
         policy, eligible, amount = outcome
         if policy in self.offered:
             self.outcomes[policy] = (eligible, amount)
+
+    def param(self, name: str, on: date | None = None) -> Any:
+        """A parameter's value on `on` (default: the last day of the tax year), as kit.Context.param."""
+        return self.params.get(name, on or self.year_end)
 
 
 @dataclass(frozen=True)
@@ -983,3 +1001,23 @@ def _values(column: Any, n: int) -> list[Any]:
 
 
 _ZERO = Decimal(0).quantize(FEN)
+
+
+def _on_days(param: Parameter, days: Day) -> Num | None:
+    """A numeric parameter's value on each day of a column, from its windows without a loop over the rows (the
+    first window holding a day wins, as Parameter.at; not given outside them); None when a window's value is not a
+    number (ColumnContext.lookup then asks day by day)."""
+    windows = param.windows
+    if not all(isinstance(w.value, Decimal | int) and not isinstance(w.value, bool) for w in windows):
+        return None
+    constants = [_constant(w.value) for w in windows]
+    scale = max((s for _, s in constants), default=0)
+    integers = [integer * 10 ** (scale - s) for integer, s in constants]
+    n = len(days.v)
+    v = np.zeros(n, dtype=np.int64 if max(map(abs, integers), default=0) < _SAFE else object)
+    given = np.zeros(n, dtype=bool)
+    for w, integer in reversed(list(zip(windows, integers, strict=True))):
+        held = (days.v >= np.datetime64(w.start, "D")) & (days.v <= np.datetime64(w.end, "D"))
+        v[held] = integer
+        given[held] = True
+    return Num(v, scale, given)

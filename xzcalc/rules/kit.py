@@ -294,11 +294,14 @@ def fen(value: Any) -> Any:
 
 
 def one_of(value: Any, choices: Iterable[Any]) -> Any:
-    """`value in choices` (a parameter's list), for a row or a column."""
-    holds: Any = False
-    for choice in choices:
-        holds = either(holds, value == choice)
-    return holds
+    """`value in choices` (a parameter's list), for a row or a column (a column of codes answers each row)."""
+    options = tuple(choices)
+    if not hasattr(value, "present"):
+        return value in options
+    held: Any = False
+    for option in options:
+        held = either(held, value == option)
+    return held
 
 
 def any_of(conditions: Iterable[Any]) -> Any:
@@ -331,3 +334,9 @@ def first_reason(finding: Any) -> tuple[str, Mapping[str, Any]]:
     if not reasons:
         return "", MappingProxyType({})
     return reasons[0].id, reasons[0].values
+
+
+def cite_when(item: Any, holds: Any, finding: Any) -> None:
+    """item.cite(finding) only where `holds`: on a row when it holds; a column's item keeps no reasons."""
+    if holds is True:
+        item.cite(finding)
