@@ -32,14 +32,21 @@ __all__ = [
     "Values",
     "both",
     "columnar",
+    "component_when",
+    "decide",
+    "divide",
     "either",
     "maximum",
     "minimum",
     "negate",
     "present",
     "ratio",
+    "read_by",
     "sector_in",
     "select",
+    "settle",
+    "step_when",
+    "to_fen",
     "unmet",
     "value_or",
     "where",
@@ -356,3 +363,72 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
     return sector.startswith(tuple(prefixes))
+
+
+# ── income_tax (the CIT chain and B2): an item settled by a condition, conditional steps and components, exact
+# quotients, rounding to the fen, and a classification decided by a family — for a row and for a block ─────────
+
+
+def settle(item: ItemBuilder, eligible: bool, amount: Any) -> Item:
+    """The item: eligible with `amount` where `eligible` holds, else not eligible with the reasons given so far (the
+    last of them says why: ItemBuilder.ineligible without a message). A failed `require` still wins."""
+    if not isinstance(item, ItemBuilder):  # (a column's item: batch/columnar.ColumnItem)
+        item.require(eligible, "")
+        return item.give(amount)
+    if item.failed is None and not eligible:
+        return item.ineligible()
+    return item.give(amount)
+
+
+def step_when(item: ItemBuilder, holds: bool, message: str, values: Values = MappingProxyType({})) -> None:
+    """A step of the derivation given only when `holds` (a row's condition; a column keeps no steps); `values` may be
+    a function giving them, called only when the step is given."""
+    if holds is True and isinstance(item, ItemBuilder) and item.explain and item.failed is None:
+        item.step(message, **(values() if callable(values) else values))
+
+
+def component_when(item: ItemBuilder, holds: bool, name: str, value: Any) -> Any:
+    """A named part of the amount (ItemBuilder.component: rounded to the fen) where `holds`; elsewhere the value as
+    it is, and no component."""
+    if holds is True or holds is False:
+        return item.component(name, value) if holds else value
+    return where(holds, item.component(name, value), value)
+
+
+def divide(numerator: Any, denominator: Any) -> Any:
+    """numerator ÷ denominator as a number to compute on (0 where the denominator is 0): a Decimal to 40 digits on a
+    row, as `/` gives; on a column exact to 40 decimal places (truncated), so that rounded to the fen it is the
+    row's figure."""
+    if isinstance(numerator, Decimal | int) and isinstance(denominator, Decimal | int):
+        return numerator / denominator if denominator else Decimal(0)
+    if hasattr(numerator, "quotient"):
+        return numerator.quotient(denominator)
+    return denominator.rquotient(numerator)
+
+
+def to_fen(value: Any) -> Any:
+    """A number rounded half-up to the fen (money.quantize; a column's Num.rounded)."""
+    if isinstance(value, Decimal | int):
+        return quantize(Decimal(value))
+    return value.rounded()
+
+
+def decide(ctx: Context, name: str, value: bool, reasons: Callable[[], tuple[Msg, ...]]) -> None:
+    """A classification a family decides (A1, small low-profit, by the CIT chain): on a row a Finding with the
+    reasons `reasons()` gives; on a block its value column (reasons are not kept)."""
+    if isinstance(ctx, Context):
+        ctx.classification[name] = Finding(name, value, reasons())
+    else:
+        ctx.decide(name, value)
+
+
+def read_by(*readers: str) -> Callable[[F], F]:
+    """Marks a family whose state (a classification it decides, ctx.cit, ctx.vat_payable) later families read,
+    named "module.function" (local_taxes.six_taxes_two_fees): the batch runs it on columns only when they are marked
+    `columnar` too — a family left to the row engine cannot read what the columns decide."""
+
+    def mark(family: F) -> F:
+        family.read_by = readers  # type: ignore[attr-defined]
+        return family
+
+    return mark
