@@ -310,3 +310,83 @@ def test_the_batch_runs_it_on_columns_only_with_six_taxes_two_fees() -> None:
     """kit.read_by: 六税两费 reads A1, so the chain is left to the row engine while 六税两费 is (a row family cannot
     read what the columns decide), and runs on columns once 六税两费 does."""
     assert (family.income_tax in COLUMNAR) is hasattr(six_taxes_two_fees, "columnar_by")
+
+
+def test_golden_cases_through_the_family_on_columns() -> None:
+    """Every golden case, all together in blocks by jurisdiction and year, through the family on columns: its items
+    and A1 equal the row engine's and the amounts the case states."""
+    from test_columnar import _case_profiles
+
+    from xzcalc.batch.columnar import Block
+    from xzcalc.engine import evaluate, settled
+    from xzcalc.params import catalogue, param_set
+
+    cases = _case_profiles()
+    deferred = frozenset({family.income_tax, six_taxes_two_fees})
+    by_block: dict[tuple[str, int], list[int]] = {}
+    for i, (_, profile, _) in enumerate(cases):
+        by_block.setdefault((profile.jurisdiction, profile.year), []).append(i)
+    checked = 0
+    for (jurisdiction, year), members in by_block.items():
+        params = param_set(jurisdiction, year)
+        offered = {p.id: p for p in catalogue(jurisdiction)}
+        rows = [evaluate(cases[i][1], params=params, deferred=deferred)[1] for i in members]
+        block = Block(
+            jurisdiction,
+            year,
+            rows,
+            params,
+            offered,
+            {p: k for k, p in enumerate(offered)},
+            settled(jurisdiction, year),
+        )
+        ctx = ColumnContext(block)
+        _run(family.income_tax, ctx)
+        slpe = ctx.classification["small_low_profit"].value
+        for j, i in enumerate(members):
+            name, profile, expect = cases[i]
+            result = calculate(profile)
+            assert (bool(slpe.v[j]) if hasattr(slpe, "v") else slpe) is result.classification["small_low_profit"].value
+            for pid, (eligible, amount) in ctx.outcomes.items():
+                if pid in block.settled:
+                    continue
+                item = result.item(pid)
+                assert (bool(eligible[j]), int(amount[j])) == (item.eligible, int(item.amount.scaleb(2))), (name, pid)
+                if pid in expect.get("amounts", {}):
+                    assert Decimal(int(amount[j])).scaleb(-2) == Decimal(str(expect["amounts"][pid])), (name, pid)
+                    checked += 1
+    assert checked >= 40
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cit.high_tech_equipment.deduction_share",
+        "cit.equipment_deduction.sme_value_line",
+        "cit.equipment_deduction.small_value_line",
+        "cit.rd_super_deduction.rate_other",
+        "cit.small_low_profit.band1_inclusion",
+        "no.such.parameter",
+    ],
+)
+def test_lookup_by_a_column_of_days_as_by_each_day(name: str) -> None:
+    """ColumnContext.lookup_days (window by window) against the parameter set's lookup of each day: the days on
+    and either side of every window's ends."""
+    from datetime import date, timedelta
+
+    from xzcalc.batch.columnar import Block, Day
+    from xzcalc.params import param_set
+
+    params = param_set("xinzhou", 2022)
+    try:
+        ends = [d for w in params.parameter(name).windows for d in (w.start, w.end)]
+    except Exception:
+        ends = [date(2022, 6, 1)]
+    days = sorted({d + timedelta(days=k) for d in ends for k in (-1, 0, 1)} | {date(1970, 1, 1), date(2099, 12, 31)})
+    block = Block("xinzhou", 2022, [], params, {}, {}, {})
+    ctx = ColumnContext(block)
+    ctx.n = len(days)
+    column = ctx.lookup(name, Day(np.array(days, dtype="datetime64[D]"), np.ones(len(days), dtype=bool)))
+    expected = [params.get_or_none(name, d) for d in days]
+    assert list(column.given) == [e is not None for e in expected]
+    assert [Decimal(int(v)).scaleb(-column.scale) for v in column.v] == [Decimal(e or 0) for e in expected]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from ..data import DataError
 from ..money import FEN
 from ..rules import FAMILIES
 from ..rules.kit import RuleFamily
@@ -731,6 +732,8 @@ class ColumnContext:
         """A numeric parameter's value for each row on its day (or `on`), by its name or a column of names; not
         given (kit.present false) where the day is outside the parameter's windows."""
         day = on or self.year_end
+        if isinstance(name, str) and isinstance(day, Day):
+            return self.lookup_days(name, day)
         if isinstance(name, str) and isinstance(day, date):
             value = self.params.get_or_none(name, day)
             if value is None:
@@ -755,6 +758,20 @@ class ColumnContext:
         policy, eligible, amount = outcome
         if policy in self.offered:
             self.outcomes[policy] = (eligible, amount)
+
+    def lookup_days(self, name: str, day: Day) -> Num:
+        """`lookup` by a column of days, window by window (a parameter has a few): the first window holding a day
+        gives its value (params.Parameter.at); not given outside every window."""
+        none = Num(np.zeros(self.n, dtype=np.int64), 0, np.zeros(self.n, dtype=bool))
+        try:
+            windows = self.params.parameter(name).windows
+        except DataError:
+            return none
+        value = none
+        for w in reversed(windows):
+            inside = Mask((day.v >= np.datetime64(w.start, "D")) & (day.v <= np.datetime64(w.end, "D")))
+            value = inside.where(Num.of(Decimal(w.value), self.n), value)
+        return value
 
     def param(self, name: str, on: date | None = None) -> Any:
         """A parameter's value on `on` (default: the last day of the tax year; kit.Context.param)."""
