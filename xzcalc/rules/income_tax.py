@@ -316,20 +316,17 @@ def _equipment_extra(
             "extra": super_extra,
         },
     )
-    shares = (
-        (high_tech_window, "cit.high_tech_equipment.deduction_share"),
-        (small, "cit.equipment_deduction.small_value_share"),
-        (both(above, sme), "cit.equipment_deduction.sme_share_3_years"),
+    # the share deducted at once under the window that applies (none: no window for its value and size)
+    sme_share = where(
+        e.years == 3,
+        ctx.lookup("cit.equipment_deduction.sme_share_3_years", purchased),
+        ctx.lookup("cit.equipment_deduction.sme_share_longer", purchased),
     )
-    three = ctx.lookup("cit.equipment_deduction.sme_share_3_years", purchased)
-    longer_share = ctx.lookup("cit.equipment_deduction.sme_share_longer", purchased)
-    sme_share = where(e.years == 3, three, longer_share)
-    found_shares = (
-        ctx.lookup(shares[0][1], purchased),
-        ctx.lookup(shares[1][1], purchased),
-        sme_share,
+    cases = (
+        (high_tech_window, ctx.lookup("cit.high_tech_equipment.deduction_share", purchased)),
+        (small, ctx.lookup("cit.equipment_deduction.small_value_share", purchased)),
+        (both(above, sme), sme_share),
     )
-    cases = [(holds, share) for (holds, _), share in zip(shares, found_shares, strict=True)]
     has_share = select(((holds, present(share)) for holds, share in cases), False)
     share = select(((holds, value_or(share, ZERO)) for holds, share in cases), ZERO)
 
