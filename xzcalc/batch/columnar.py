@@ -96,8 +96,12 @@ def _eligible_only(ctx: ColumnContext) -> None:
 __all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome", "Seq", "evaluate", "group"]
 
 # the rule families evaluated over columns, in the engine's order: those marked @kit.columnar (the rest run row by
-# row; engine.evaluate(deferred=…))
-COLUMNAR: tuple[RuleFamily, ...] = tuple(f for _, f in FAMILIES if hasattr(f, "columnar_by"))
+# row; engine.evaluate(deferred=…)) — a family whose state a later family reads (kit.read_by) only when that one is
+# marked too
+_MARKED = {f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__}" for _, f in FAMILIES if hasattr(f, "columnar_by")}
+COLUMNAR: tuple[RuleFamily, ...] = tuple(
+    f for _, f in FAMILIES if hasattr(f, "columnar_by") and _MARKED.issuperset(getattr(f, "read_by", ()))
+)
 
 _SAFE = 1 << 62  # an int64 product or sum whose operands' magnitudes stay below this cannot overflow
 Array = Any  # a numpy array (numpy's stubs are not part of mypy's check here)
@@ -318,6 +322,20 @@ class Num:
     def to_fen(self) -> Num:
         """The numbers rounded half-up to the fen, as numbers (money.quantize; kit.fen)."""
         return Num(self.fen(), 2, self.given)
+
+    def quotient(self, denominator: Num | Decimal | int, places: int = 40) -> Num:
+        """self ÷ denominator truncated to `places` decimals (kit.divide; 0 where the denominator is 0)."""
+        d = self._other(denominator)
+        num = _widen(self.v) * 10 ** (d.scale + places)
+        den = _widen(d.v) * 10**self.scale
+        zero = den == 0
+        den = np.where(zero, 1, den)
+        q = np.abs(num) // np.abs(den)
+        return Num(np.where(zero, 0, np.where((num < 0) != (den < 0), -q, q)), places)
+
+    def rquotient(self, numerator: Num | Decimal | int) -> Num:
+        """numerator ÷ self (kit.divide with a number over a column)."""
+        return self._other(numerator).quotient(self)
 
 
 class Ratio:
@@ -911,6 +929,14 @@ class ColumnContext:
     def param(self, name: str, on: date | None = None) -> Any:
         """A parameter's value on `on` (default: the last day of the tax year), as kit.Context.param."""
         return self.params.get(name, on or self.year_end)
+
+    def computes(self, policy_id: str) -> bool:
+        """Whether the policy is computed in the block's year (kit.Context.computes)."""
+        return policy_id in self.offered and policy_id not in self.block.settled
+
+    def decide(self, name: str, value: Mask | bool) -> None:
+        """A classification a family decides, as its value column (kit.decide)."""
+        self.classification[name] = ColumnFinding(value)
 
 
 @dataclass(frozen=True)

@@ -31,16 +31,28 @@ __all__ = [
     "ItemBuilder",
     "RuleFamily",
     "Values",
+    "any_of",
     "both",
+    "cite_when",
     "columnar",
+    "component_when",
+    "decide",
+    "divide",
     "either",
+    "fen",
+    "first_reason",
     "maximum",
     "minimum",
     "negate",
+    "one_of",
     "present",
     "ratio",
+    "read_by",
+    "rounded_when",
     "sector_in",
     "select",
+    "settle",
+    "step_when",
     "unmet",
     "value_or",
     "where",
@@ -340,3 +352,58 @@ def cite_when(item: Any, holds: Any, finding: Any) -> None:
     """item.cite(finding) only where `holds`: on a row when it holds; a column's item keeps no reasons."""
     if holds is True:
         item.cite(finding)
+
+
+# ── income_tax (the CIT chain and B2): an item settled by a condition, conditional steps and components, exact
+# quotients, rounding to the fen, and a classification decided by a family — for a row and for a block ─────────
+
+
+def settle(item: ItemBuilder, eligible: bool, amount: Any) -> Item:
+    """The item: eligible with `amount` where `eligible` holds, else not eligible with the reasons given so far (the
+    last of them says why: ItemBuilder.ineligible without a message). A failed `require` still wins."""
+    if not isinstance(item, ItemBuilder):  # (a column's item: batch/columnar.ColumnItem)
+        item.require(eligible, "")
+        return item.give(amount)
+    if item.failed is None and not eligible:
+        return item.ineligible()
+    return item.give(amount)
+
+
+def rounded_when(item: ItemBuilder, holds: bool, name: str, value: Any) -> Any:
+    """A named part of the amount (ItemBuilder.component: rounded to the fen) where `holds`; elsewhere the value as
+    it is, and no component (component_when gives 0 there instead)."""
+    if holds is True or holds is False:
+        return item.component(name, value) if holds else value
+    return where(holds, item.component(name, value), value)
+
+
+def divide(numerator: Any, denominator: Any) -> Any:
+    """numerator ÷ denominator as a number to compute on (0 where the denominator is 0): a Decimal to 40 digits on a
+    row, as `/` gives; on a column exact to 40 decimal places (truncated), so that rounded to the fen it is the
+    row's figure."""
+    if isinstance(numerator, Decimal | int) and isinstance(denominator, Decimal | int):
+        return numerator / denominator if denominator else Decimal(0)
+    if hasattr(numerator, "quotient"):
+        return numerator.quotient(denominator)
+    return denominator.rquotient(numerator)
+
+
+def decide(ctx: Context, name: str, value: bool, reasons: Callable[[], tuple[Msg, ...]]) -> None:
+    """A classification a family decides (A1, small low-profit, by the CIT chain): on a row a Finding with the
+    reasons `reasons()` gives; on a block its value column (reasons are not kept)."""
+    if isinstance(ctx, Context):
+        ctx.classification[name] = Finding(name, value, reasons())
+    else:
+        ctx.decide(name, value)
+
+
+def read_by(*readers: str) -> Callable[[F], F]:
+    """Marks a family whose state (a classification it decides, ctx.cit, ctx.vat_payable) later families read,
+    named "module.function" (local_taxes.six_taxes_two_fees): the batch runs it on columns only when they are marked
+    `columnar` too — a family left to the row engine cannot read what the columns decide."""
+
+    def mark(family: F) -> F:
+        family.read_by = readers  # type: ignore[attr-defined]
+        return family
+
+    return mark
