@@ -42,6 +42,8 @@ __all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome"
 # the rule families evaluated over columns, in the engine's order: those marked @kit.columnar (the rest run row by
 # row; engine.evaluate(deferred=…))
 COLUMNAR: tuple[RuleFamily, ...] = tuple(f for _, f in FAMILIES if hasattr(f, "columnar_by"))
+# … but a family whose state a row family reads (kit.feeds: B5's VAT payable, read by 六税两费) stays on the row path
+COLUMNAR = tuple(f for f in COLUMNAR if all(g in COLUMNAR for g in getattr(f, "columnar_feeds", ())))
 
 _SAFE = 1 << 62  # an int64 product or sum whose operands' magnitudes stay below this cannot overflow
 Array = Any  # a numpy array (numpy's stubs are not part of mypy's check here)
@@ -149,7 +151,7 @@ class Num:
         if scale == self.scale:
             return self
         factor = 10 ** (scale - self.scale)
-        v = self.v if _bound(self.v) * factor < _SAFE else _widen(self.v)
+        v = self.v if max(_bound(self.v), 1) * factor < _SAFE else _widen(self.v)  # (a factor may pass 64 bits)
         return Num(v * factor, scale, self.given)
 
     def aligned(self, other: Num) -> tuple[Num, Num]:
@@ -237,6 +239,22 @@ class Num:
         v = self.v if _bound(self.v) + unit < _SAFE else _widen(self.v)
         magnitude = (np.abs(v) * 2 + unit) // (2 * unit)
         return np.where(v < 0, -magnitude, magnitude)
+
+    def significant(self, digits: int) -> Num:
+        """The numbers rounded half-up to `digits` significant digits, as a Decimal context of that precision leaves
+        a result (kit.context_rounded); an int64 column (at most 19 digits) is left as it is."""
+        assert digits >= 19, digits
+        if self.v.dtype != object:
+            return self
+        out = np.empty(len(self.v), dtype=object)
+        for i, x in enumerate(self.v.tolist()):  # (object integers: Python's own arithmetic, row by row)
+            drop = len(str(abs(x))) - digits
+            if drop > 0:
+                unit = 10**drop
+                magnitude = (abs(x) * 2 + unit) // (2 * unit) * unit
+                x = -magnitude if x < 0 else magnitude
+            out[i] = x
+        return Num(out, self.scale, self.given)
 
 
 class Ratio:
@@ -625,6 +643,10 @@ class ColumnItem:
         n = len(self.eligible.v)
         fen = Num.of(amount, n).fen()
         return self.policy, self.eligible.v, np.where(self.eligible.v, fen, 0)
+
+    def component(self, name: str, value: Num | Decimal | int) -> Num:
+        """A named part of the amount, rounded half-up to the fen (kit.ItemBuilder.component)."""
+        return Num(Num.of(value, len(self.eligible.v)).fen(), 2)
 
 
 class ColumnContext:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ..messages import Msg
 from ..model import EMPTY, Finding, Item, PolicyInfo
-from ..money import ZERO, quantize
+from ..money import CONTEXT, ZERO, quantize
 from ..params import ParamSet, Window, catalogue
 from ..params import policy as policy_info
 from ..schema.profile import Profile
@@ -356,3 +356,30 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 def sector_in(sector: str, prefixes: Iterable[str]) -> bool:
     """Whether a GB/T 4754 code falls under any of the prefixes (a section letter, a division "C13", a class)."""
     return sector.startswith(tuple(prefixes))
+
+
+# ── vat (B5 small-scale exemption): a step of the derivation chosen by a condition ──────────────────────────────
+def step_when(item: Any, holds: Any, message: str, values: Callable[[], Mapping[str, Any]]) -> None:
+    """A step of the derivation given only when `holds` (a row's condition; a column's in the batch, where steps are
+    not kept); `values` a function giving its values, called only when the step is kept."""
+    if holds is True and getattr(item, "explain", False):
+        item.step(message, **values())
+
+
+def feeds(*readers: RuleFamily) -> Callable[[F], F]:
+    """Marks a family whose state (ctx.vat_payable) the later families `readers` read: the batch runs it over columns
+    (kit.columnar) only while they run there too — a family left on the row path reads that state from the row."""
+
+    def mark(family: F) -> F:
+        family.columnar_feeds = readers  # type: ignore[attr-defined]
+        return family
+
+    return mark
+
+
+def context_rounded(value: T) -> T:
+    """A result as the row engine's Decimal context leaves it (money.CONTEXT: 40 significant digits, half-up): a
+    row's Decimal is so already, a column (exact) is rounded alike — for arithmetic whose exact result may pass 40
+    digits (a part of a filing period's sales: a third of a quarter)."""
+    method = getattr(value, "significant", None)
+    return value if method is None else method(CONTEXT.prec)
