@@ -304,21 +304,20 @@ def small_scale_exemption(ctx: Context) -> None:
     line_name = LINES[v.period]
     exempt = reduced = payable = ZERO
     # a year in which a measure changes inside a filing period: its sums rounded as the row engine's (_period)
-    r = (
-        context_rounded
-        if any(
-            len(_runs(ctx.params, date(ctx.year, m, 1), PERIOD_MONTHS[v.period])) > 1 for m in PERIOD_STARTS[v.period]
-        )
-        else _exact
-    )
+    r = context_rounded if _split_year(ctx.params, ctx.year, v.period) else _exact
+    # the filing periods' sales (a quarterly filer's lists have four: Vat.__post_init__ refuses any other)
+    count = len(PERIOD_STARTS[v.period])
+    s3s, s5s = [v.sales_3pct[i] for i in range(count)], [v.sales_other[i] for i in range(count)]
+    specials = [v.sales_3pct_special[i] for i in range(count)]
+    real_estates = [v.sales_real_estate[i] for i in range(count)]
     capped: Any = False  # a part larger than its whole in some period
     for n, month in enumerate(PERIOD_STARTS[v.period], 1):
         i = n - 1
-        s3, s5 = v.sales_3pct[i], v.sales_other[i]
+        s3, s5 = s3s[i], s5s[i]
         # a part larger than its whole (a what-if may move the whole below it) counts as the whole, said below
-        special = minimum(v.sales_3pct_special[i], s3)
-        real_estate = minimum(v.sales_real_estate[i], s5)
-        capped = either(either(capped, special < v.sales_3pct_special[i]), real_estate < v.sales_real_estate[i])
+        special = minimum(specials[i], s3)
+        real_estate = minimum(real_estates[i], s5)
+        capped = either(either(capped, special < specials[i]), real_estate < real_estates[i])
         sales = Sales(s3, special, s5, real_estate)
         first = date(ctx.year, month, 1)
         relief = _period(ctx, item, _label(v.period, n, ctx.year), line_name, first, sales, PERIOD_MONTHS[v.period])
@@ -338,28 +337,33 @@ def small_scale_exemption(ctx: Context) -> None:
     else:
         item.because("vat.small_scale_exemption.no_measure", year=str(ctx.year))
     sold: Any = False
-    for x in (*v.sales_3pct, *v.sales_other):
+    for x in (*s3s, *s5s):
         sold = either(sold, x != 0)
     item.because_when(negate(sold), "vat.small_scale_exemption.no_sales", {})
+    # (the totals a reason shows are the whole lists', as given)
     if ctx.window_in_year("vat.small_scale.special_invoice_taxed") is not None:
-        special_total = sum(v.sales_3pct_special, ZERO)
         source = ctx.source("vat.small_scale.special_invoice_taxed")
         item.because_when(
-            special_total != 0,
+            sum(specials, ZERO) != 0,
             "vat.small_scale_exemption.special_invoice",
-            lambda: {"sales": special_total, "source": source},
+            lambda: {"sales": sum(v.sales_3pct_special, ZERO), "source": source},
         )
     if ctx.window_in_year("vat.small_scale.real_estate_outside_threshold") is not None:
-        real_estate_total = sum(v.sales_real_estate, ZERO)
         source_re = ctx.source("vat.small_scale.real_estate_outside_threshold")
         item.because_when(
-            real_estate_total != 0,
+            sum(real_estates, ZERO) != 0,
             "vat.small_scale_exemption.real_estate",
-            lambda: {"sales": real_estate_total, "source": source_re},
+            lambda: {"sales": sum(v.sales_real_estate, ZERO), "source": source_re},
         )
     item.because_when(capped, "vat.small_scale_exemption.part_capped", lambda: {"paths": _capped(p)})
     item.step("vat.small_scale_exemption.total", vat=vat, reduced=red, surcharges=sur, total=vat + red + sur)
     ctx.emit(item.give(vat + red + sur))
+
+
+@lru_cache(maxsize=256)
+def _split_year(params: ParamSet, year: int, period: str) -> bool:
+    """Whether a measure changes inside one of the year's filing periods (_runs): the same for every row."""
+    return any(len(_runs(params, date(year, m, 1), PERIOD_MONTHS[period])) > 1 for m in PERIOD_STARTS[period])
 
 
 def _capped(p: Profile) -> list[str]:
