@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ..classify import classify, match_group
-from ..money import FEN
+from ..money import CONTEXT, FEN
 from ..rules import FAMILIES
 from ..rules.eligible_only import eligible_only_groups, eligible_only_outcomes
 from ..rules.kit import RuleFamily
@@ -236,7 +236,7 @@ class Num:
         a, b = self.aligned(self._other(other))
         bound = a.bound() + b.bound()
         va, vb = (a.v, b.v) if bound < _SAFE else (_widen(a.v), _widen(b.v))
-        return Num(va + vb, a.scale, None, bound)
+        return _in_context(Num(va + vb, a.scale, None, bound))
 
     __radd__ = __add__
 
@@ -253,7 +253,7 @@ class Num:
         b = self._other(other)
         bound = self.bound() * b.bound()
         va, vb = (self.v, b.v) if bound < _SAFE else (_widen(self.v), _widen(b.v))
-        return Num(va * vb, self.scale + b.scale, None, bound)
+        return _in_context(Num(va * vb, self.scale + b.scale, None, bound))
 
     __rmul__ = __mul__
 
@@ -323,19 +323,48 @@ class Num:
         """The numbers rounded half-up to the fen, as numbers (money.quantize; kit.fen)."""
         return Num(self.fen(), 2, self.given)
 
-    def quotient(self, denominator: Num | Decimal | int, places: int = 40) -> Num:
-        """self ÷ denominator truncated to `places` decimals (kit.divide; 0 where the denominator is 0)."""
+    def quotient(self, denominator: Num | Decimal | int) -> Num:
+        """self ÷ denominator as the row engine's Decimal context gives it (kit.divide): the exact quotient rounded
+        half-up to 40 significant digits (money.CONTEXT); 0 where the denominator is 0."""
         d = self._other(denominator)
-        num = _widen(self.v) * 10 ** (d.scale + places)
-        den = _widen(d.v) * 10**self.scale
+        num = _widen(self.v) * 10**d.scale
+        den = _widen(d.v) * 10**self.scale  # (the quotient is num ÷ den exactly)
         zero = den == 0
         den = np.where(zero, 1, den)
-        q = np.abs(num) // np.abs(den)
-        return Num(np.where(zero, 0, np.where((num < 0) != (den < 0), -q, q)), places)
+        places = CONTEXT.prec + 2 + len(str(_bound(den)))  # (enough for the 40th digit of any non-zero quotient)
+        q = np.abs(num) * 10**places // np.abs(den)  # (truncated below it: half-up from there is exact rounding)
+        signed = np.where(zero, 0, np.where((num < 0) != (den < 0), -q, q))
+        return Num(signed, places).significant(CONTEXT.prec)
 
     def rquotient(self, numerator: Num | Decimal | int) -> Num:
         """numerator ÷ self (kit.divide with a number over a column)."""
         return self._other(numerator).quotient(self)
+
+    def significant(self, digits: int) -> Num:
+        """The numbers rounded half-up to `digits` significant digits, as a Decimal context of that precision leaves
+        a result (kit.context_rounded); an int64 column (at most 19 digits) is left as it is."""
+        assert digits >= 19, digits
+        if self.v.dtype != object:
+            return self
+        out = np.empty(len(self.v), dtype=object)
+        for i, x in enumerate(self.v.tolist()):  # (object integers: Python's own arithmetic, row by row)
+            drop = len(str(abs(x))) - digits
+            if drop > 0:
+                unit = 10**drop
+                magnitude = (abs(x) * 2 + unit) // (2 * unit) * unit
+                x = -magnitude if x < 0 else magnitude
+            out[i] = x
+        return Num(out, self.scale, self.given)
+
+
+_CONTEXT_LIMIT = 10**CONTEXT.prec
+
+
+def _in_context(n: Num) -> Num:
+    """A result as the row engine's Decimal context leaves it (money.CONTEXT: 40 significant digits, half-up): exact
+    as it is while no value can have more digits (every sum and product of the profile's figures and the
+    parameters), else each value rounded there (what follows a division: Decimal rounds every operation)."""
+    return n if n.bound() < _CONTEXT_LIMIT else n.significant(CONTEXT.prec)
 
 
 class Ratio:
@@ -848,6 +877,16 @@ class ColumnContext:
         view.profile = self.profile.view(None, fixed)
         return view
 
+    def adopt(self, view: ColumnContext) -> None:
+        """The state a family left in a view of the whole block (`fixing`): what it rebound, not only what it
+        changed in place (ctx.vat_payable = …)."""
+        self.classification, self.cit, self.vat_payable, self.outcomes = (
+            view.classification,
+            view.cit,
+            view.vat_payable,
+            view.outcomes,
+        )
+
     def part(self, idx: Array, fixed: Mapping[str, Any]) -> ColumnContext:
         """The rows `idx` of the block as a context of their own, the `by` fields fixed."""
         part = copy.copy(self)
@@ -961,7 +1000,9 @@ def _run(family: RuleFamily, ctx: ColumnContext) -> None:
         parts.setdefault(key, []).append(i)
     if len(parts) == 1:
         ((key, _),) = parts.items()
-        family(ctx.fixing(dict(zip(by, key, strict=True))))  # type: ignore[arg-type]
+        view = ctx.fixing(dict(zip(by, key, strict=True)))
+        family(view)  # type: ignore[arg-type]
+        ctx.adopt(view)
         return
     for key, rows in parts.items():
         idx = np.array(rows, dtype=np.int64)

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ..messages import Msg
 from ..model import EMPTY, Finding, Item, PolicyInfo
-from ..money import ZERO, quantize
+from ..money import CONTEXT, ZERO, quantize
 from ..params import ParamSet, Window, catalogue
 from ..params import policy as policy_info
 from ..schema.profile import Profile
@@ -407,3 +407,11 @@ def read_by(*readers: str) -> Callable[[F], F]:
         return family
 
     return mark
+
+
+def context_rounded(value: T) -> T:
+    """A result as the row engine's Decimal context leaves it (money.CONTEXT: 40 significant digits, half-up): a
+    row's Decimal is so already, a column (exact) is rounded alike — for arithmetic whose exact result may pass 40
+    digits (a part of a filing period's sales: a third of a quarter)."""
+    method = getattr(value, "significant", None)
+    return value if method is None else method(CONTEXT.prec)

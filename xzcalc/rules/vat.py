@@ -10,19 +10,35 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..classify import size_class
 from ..messages import Msg
 from ..model import Result
-from ..money import ZERO
+from ..money import CONTEXT, ZERO
 from ..params import ParamSet
 from ..schema.profile import Profile
 from .common import add_months
-from .kit import Condition, Context, ItemBuilder, RuleFamily, unmet, where
+from .kit import (
+    Condition,
+    Context,
+    ItemBuilder,
+    RuleFamily,
+    both,
+    columnar,
+    context_rounded,
+    either,
+    minimum,
+    negate,
+    read_by,
+    step_when,
+    unmet,
+    where,
+)
 from .local_taxes import surcharge_rates
 from .thresholds import Threshold
 
+T = TypeVar("T")
 SMALL_SCALE = "vat.small_scale_exemption"
 CREDIT_REFUND = "vat.credit_refund"
 POLICIES = (SMALL_SCALE, CREDIT_REFUND)
@@ -82,11 +98,12 @@ def _period(
     item.because("vat.small_scale_exemption.split_by_month", period=label, months=months, changed=parts[1][0])
     total = Relief(ZERO, ZERO, ZERO)
     for first, n in parts:
-        fraction = Decimal(n) / Decimal(months)
+        fraction = CONTEXT.divide(Decimal(n), Decimal(months))  # (the engine's precision, in the batch too)
         last = add_months(first, n) - timedelta(days=1)
         shown = Msg("vat.small_scale_exemption.part", {"period": label, "start": first, "end": last})
         part = _part(ctx, item, shown, line_name, start, sales, first, fraction)
-        total = Relief(total.exempt + part.exempt, total.reduced + part.reduced, total.payable + part.payable)
+        r = context_rounded  # (a part's amounts have up to 40 digits: the sums as the row engine rounds them)
+        total = Relief(r(total.exempt + part.exempt), r(total.reduced + part.reduced), r(total.payable + part.payable))
     return total
 
 
@@ -150,7 +167,8 @@ def _part(
     """`fraction` of a filing period (first day `start`) from the day `on`: the line in force on `start` tested on
     the whole period's sales, the measures in force on `on` applied to `fraction` of them: 2021年第11号 /
     国家税务总局公告2021年第5号 第一条 (the line, without a sale of real estate), 2022年第15号 (3% exempt), 2021年第7号
-    (3% at 1%), 国家税务总局公告2022年第6号 第一条 (专票 taxed), and their counterparts of other years (years.md)."""
+    (3% at 1%), 国家税务总局公告2022年第6号 第一条 (专票 taxed), and their counterparts of other years (years.md).
+    Written in kit's vocabulary: the sales are a row's Decimals or the batch's columns."""
     rate3, rate5, line, share, cut, re_outside, special_taxed = _terms(ctx.params, line_name, start, on)
     # a measure not in force that period: nothing exempt, no rate cut
     cut_rate = rate3 if cut is None else Decimal(cut)
@@ -158,57 +176,84 @@ def _part(
     # 国家税务总局公告2021年第5号 第一条: 合计销售额超过…，但扣除本期发生的销售不动产的销售额后未超过…的，
     # 其销售货物、劳务、服务、无形资产取得的销售额免征增值税
     tested = total - where(re_outside, whole.real_estate, ZERO)
-    under_all = line is not None and total <= Decimal(line)
-    under_rest = line is not None and not under_all and tested <= Decimal(line)
-    under = under_all or under_rest
-    sales = whole if fraction == 1 else Sales(*(x * fraction for x in whole))
+    under_all: Any = False
+    under_rest: Any = False
+    if line is not None:
+        under_all = total <= Decimal(line)
+        under_rest = both(negate(under_all), tested <= Decimal(line))
+    under = either(under_all, under_rest)
+    # a part's sales (a third of a quarter) have 40 digits, and the arithmetic on them is rounded to 40 digits as
+    # the row engine's Decimal context does (kit.context_rounded); a whole period's is exact
+    r = _exact if fraction == 1 else context_rounded
+    sales = whole if fraction == 1 else Sales(*(r(x * fraction) for x in whole))
     s3, s5 = sales.s3, sales.s5
     # 国家税务总局公告2022年第6号 第一条: 放弃免税并开具增值税专用发票的 (and under the line: 专票 sales are taxed)
     special = where(special_taxed, sales.special, ZERO)
-    plain3 = s3 - special
+    plain3 = r(s3 - special)
     taxed_re = where(under_rest, sales.real_estate, ZERO)
-    exempt_3pct = not under and share is not None
+    exempt_3pct = both(negate(under), share is not None)
     # under the line everything but the 专票 sales (and a real-estate sale that alone carried it over) is exempt;
     # above it, 2022年第15号 exempts the 3% sales not on 专票
     exempt = where(
         under,
-        plain3 * rate3 + (s5 - taxed_re) * rate5,
-        where(exempt_3pct, plain3 * rate3 * Decimal(share or 0), ZERO),
+        r(r(plain3 * rate3) + r(r(s5 - taxed_re) * rate5)),
+        where(exempt_3pct, r(r(plain3 * rate3) * Decimal(share or 0)), ZERO),
     )
     # 2021年第7号: the 3% sales not exempt bear 1% while the reduced rate is in force
-    reduced_base = where(under, special, s3 - where(exempt_3pct, plain3 * Decimal(share or 0), ZERO))
-    reduced = where(cut is not None, reduced_base * (rate3 - cut_rate), ZERO)
-    due = s3 * rate3 + s5 * rate5
-    values = {"period": label, "sales": total, "threshold": line, "rate3": rate3, "rate5": rate5}
-    if under:
-        shown = "under_line" if under_all else "under_line_but_real_estate"
-        item.step(
-            f"vat.small_scale_exemption.{shown}",
-            **values,
-            tested=tested,
-            s3=plain3,
-            s5=s5 - taxed_re,
-            real_estate=sales.real_estate,
-            real_estate_tax=taxed_re * rate5,
-            saved=exempt,
+    reduced_base = where(under, special, r(s3 - where(exempt_3pct, r(plain3 * Decimal(share or 0)), ZERO)))
+    reduced = where(cut is not None, r(reduced_base * (rate3 - cut_rate)), ZERO)
+    due = r(r(s3 * rate3) + r(s5 * rate5))
+
+    def values() -> dict[str, Any]:
+        return {"period": label, "sales": total, "threshold": line, "rate3": rate3, "rate5": rate5}
+
+    def under_line() -> dict[str, Any]:
+        return {
+            **values(),
+            "tested": tested,
+            "s3": plain3,
+            "s5": s5 - taxed_re,
+            "real_estate": sales.real_estate,
+            "real_estate_tax": taxed_re * rate5,
+            "saved": exempt,
+        }
+
+    step_when(item, under_all, "vat.small_scale_exemption.under_line", under_line)
+    step_when(item, under_rest, "vat.small_scale_exemption.under_line_but_real_estate", under_line)
+    step_when(
+        item,
+        exempt_3pct,
+        "vat.small_scale_exemption.exempt_3pct",
+        lambda: {**values(), "s3": plain3, "share": share, "saved": exempt},
+    )
+    neither = both(negate(under), negate(exempt_3pct))
+    if cut is not None:
+        step_when(
+            item,
+            neither,
+            "vat.small_scale_exemption.reduced_3pct",
+            lambda: {**values(), "s3": reduced_base, "reduced_rate": cut, "saved": reduced},
         )
-    elif exempt_3pct:
-        item.step("vat.small_scale_exemption.exempt_3pct", **values, s3=plain3, share=share, saved=exempt)
-    elif cut is not None:
-        item.step("vat.small_scale_exemption.reduced_3pct", **values, s3=reduced_base, reduced_rate=cut, saved=reduced)
     else:
-        item.step("vat.small_scale_exemption.no_relief", **values, s3=s3, s5=s5)
-    if special and (under or exempt_3pct):
-        item.step(
-            "vat.small_scale_exemption.special_" + ("taxed" if cut is None else "reduced"),
-            period=label,
-            special=special,
-            rate=cut_rate,
-            tax=special * cut_rate,
-            rate3=rate3,
-            saved=reduced,
-        )
-    return Relief(exempt, reduced, due - exempt - reduced)
+        step_when(item, neither, "vat.small_scale_exemption.no_relief", lambda: {**values(), "s3": s3, "s5": s5})
+    step_when(
+        item,
+        both(special != 0, either(under, exempt_3pct)),
+        "vat.small_scale_exemption.special_" + ("taxed" if cut is None else "reduced"),
+        lambda: {
+            "period": label,
+            "special": special,
+            "rate": cut_rate,
+            "tax": special * cut_rate,
+            "rate3": rate3,
+            "saved": reduced,
+        },
+    )
+    return Relief(exempt, reduced, r(r(due - exempt) - reduced))
+
+
+def _exact(value: T) -> T:
+    return value
 
 
 @cache
@@ -238,66 +283,100 @@ def _measures_in_year(params: ParamSet, year: int, period: str) -> tuple[Msg, ..
     )
 
 
+@columnar(by=("vat.taxpayer", "vat.period", "location"))
+@read_by("local_taxes.six_taxes_two_fees")  # (六税两费 reads the VAT payable)
 def small_scale_exemption(ctx: Context) -> None:
     """B5 (财政部 税务总局公告2021年第11号, 2022年第15号, 2021年第7号; 国家税务总局公告2021年第5号, 2022年第6号): a
     small-scale taxpayer's VAT not paid, filing period by filing period (`vat.period`: four quarters or twelve months)
     on the profile's `vat.sales_3pct` (of which `vat.sales_3pct_special` on 专票) and `vat.sales_other` (of which
     `vat.sales_real_estate` a sale of real estate), yuan, plus the surcharges it carries away; components `vat`,
     `reduced_rate` and `surcharges` in yuan. Sets `ctx.vat_payable` (yuan) to the VAT still payable (a general
-    taxpayer's as given), the surcharge base of B6."""
+    taxpayer's as given), the surcharge base of B6. Written in kit's vocabulary: the same definition runs on one
+    profile and on the batch's columns (its rows by taxpayer type, filing period and location)."""
     p = ctx.profile
     v = p.vat
     item = ctx.start(SMALL_SCALE)
-    failed = unmet(Condition(v.taxpayer == "small-scale", "vat.small_scale_exemption.general"))
-    if failed is not None:
+    if v.taxpayer != "small-scale":
         ctx.vat_payable = v.vat_payable
-        ctx.emit(item.unmet(failed))
+        item.require(False, "vat.small_scale_exemption.general")
+        ctx.emit(item.give(ZERO))
         return
     line_name = LINES[v.period]
     exempt = reduced = payable = ZERO
-    capped: list[str] = []
+    # a year in which a measure changes inside a filing period: its sums rounded as the row engine's (_period)
+    r = context_rounded if _split_year(ctx.params, ctx.year, v.period) else _exact
+    # the filing periods' sales (a quarterly filer's lists have four: Vat.__post_init__ refuses any other)
+    count = len(PERIOD_STARTS[v.period])
+    s3s, s5s = [v.sales_3pct[i] for i in range(count)], [v.sales_other[i] for i in range(count)]
+    specials = [v.sales_3pct_special[i] for i in range(count)]
+    real_estates = [v.sales_real_estate[i] for i in range(count)]
+    capped: Any = False  # a part larger than its whole in some period
     for n, month in enumerate(PERIOD_STARTS[v.period], 1):
         i = n - 1
+        s3, s5 = s3s[i], s5s[i]
         # a part larger than its whole (a what-if may move the whole below it) counts as the whole, said below
-        special = min(v.sales_3pct_special[i], v.sales_3pct[i])
-        real_estate = min(v.sales_real_estate[i], v.sales_other[i])
-        if special < v.sales_3pct_special[i]:
-            capped.append(f"vat.sales_3pct_special.{n}")
-        if real_estate < v.sales_real_estate[i]:
-            capped.append(f"vat.sales_real_estate.{n}")
-        sales = Sales(v.sales_3pct[i], special, v.sales_other[i], real_estate)
+        special = minimum(specials[i], s3)
+        real_estate = minimum(real_estates[i], s5)
+        capped = either(either(capped, special < specials[i]), real_estate < real_estates[i])
+        sales = Sales(s3, special, s5, real_estate)
         first = date(ctx.year, month, 1)
         relief = _period(ctx, item, _label(v.period, n, ctx.year), line_name, first, sales, PERIOD_MONTHS[v.period])
-        exempt += relief.exempt
-        reduced += relief.reduced
-        payable += relief.payable
+        exempt = r(exempt + relief.exempt)
+        reduced = r(reduced + relief.reduced)
+        payable = r(payable + relief.payable)
     ctx.vat_payable = payable
     # 附加税费 (城建税、教育费附加、地方教育附加) are levied on the VAT paid: the VAT not paid removes them too
     rate = surcharge_rate(ctx)
     vat = item.component("vat", exempt)
     red = item.component("reduced_rate", reduced)
-    sur = item.component("surcharges", (exempt + reduced) * rate)
+    sur = item.component("surcharges", r(r(exempt + reduced) * rate))
     item.step("vat.small_scale_exemption.surcharges", exempt=exempt, reduced=reduced, rate=rate, surcharges=sur)
     measures = _measures_in_year(ctx.params, ctx.year, v.period)
     if measures:
         item.because("vat.small_scale_exemption.rule", measures=measures)
     else:
         item.because("vat.small_scale_exemption.no_measure", year=str(ctx.year))
-    lists = (v.sales_3pct, v.sales_other)
-    if not any(map(any, lists)):
-        item.because("vat.small_scale_exemption.no_sales")
-    special_total = sum(v.sales_3pct_special, ZERO)
-    if special_total and ctx.windows_in_year("vat.small_scale.special_invoice_taxed"):
+    sold: Any = False
+    for x in (*s3s, *s5s):
+        sold = either(sold, x != 0)
+    item.because_when(negate(sold), "vat.small_scale_exemption.no_sales", {})
+    # (the totals a reason shows are the whole lists', as given)
+    if ctx.window_in_year("vat.small_scale.special_invoice_taxed") is not None:
         source = ctx.source("vat.small_scale.special_invoice_taxed")
-        item.because("vat.small_scale_exemption.special_invoice", sales=special_total, source=source)
-    real_estate_total = sum(v.sales_real_estate, ZERO)
-    if real_estate_total and ctx.windows_in_year("vat.small_scale.real_estate_outside_threshold"):
-        source = ctx.source("vat.small_scale.real_estate_outside_threshold")
-        item.because("vat.small_scale_exemption.real_estate", sales=real_estate_total, source=source)
-    if capped:
-        item.because("vat.small_scale_exemption.part_capped", paths=capped)
+        item.because_when(
+            sum(specials, ZERO) != 0,
+            "vat.small_scale_exemption.special_invoice",
+            lambda: {"sales": sum(v.sales_3pct_special, ZERO), "source": source},
+        )
+    if ctx.window_in_year("vat.small_scale.real_estate_outside_threshold") is not None:
+        source_re = ctx.source("vat.small_scale.real_estate_outside_threshold")
+        item.because_when(
+            sum(real_estates, ZERO) != 0,
+            "vat.small_scale_exemption.real_estate",
+            lambda: {"sales": sum(v.sales_real_estate, ZERO), "source": source_re},
+        )
+    item.because_when(capped, "vat.small_scale_exemption.part_capped", lambda: {"paths": _capped(p)})
     item.step("vat.small_scale_exemption.total", vat=vat, reduced=red, surcharges=sur, total=vat + red + sur)
-    ctx.emit(item.done())
+    ctx.emit(item.give(vat + red + sur))
+
+
+@lru_cache(maxsize=256)
+def _split_year(params: ParamSet, year: int, period: str) -> bool:
+    """Whether a measure changes inside one of the year's filing periods (_runs): the same for every row."""
+    return any(len(_runs(params, date(year, m, 1), PERIOD_MONTHS[period])) > 1 for m in PERIOD_STARTS[period])
+
+
+def _capped(p: Profile) -> list[str]:
+    """The paths of the parts (专票 sales, a sale of real estate) larger than their wholes on one profile, period by
+    period."""
+    v = p.vat
+    capped: list[str] = []
+    for i in range(len(PERIOD_STARTS[v.period])):
+        if v.sales_3pct_special[i] > v.sales_3pct[i]:
+            capped.append(f"vat.sales_3pct_special.{i + 1}")
+        if v.sales_real_estate[i] > v.sales_other[i]:
+            capped.append(f"vat.sales_real_estate.{i + 1}")
+    return capped
 
 
 # ── B7 VAT credit refund ────────────────────────────────────────
