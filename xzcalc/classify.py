@@ -27,6 +27,7 @@ __all__ = [
     "manufacturing_size",
     "match_group",
     "size_class",
+    "size_group",
     "sme_equipment",
     "sme_equipment_source",
 ]
@@ -91,6 +92,12 @@ def match_group(table: Literal["size_standard", "sme_equipment"], sector: str) -
         key=lambda g: max(len(p) for p in g.sectors if sector.startswith(p)),
     )
     return best, None
+
+
+def size_group(sector: str) -> str:
+    """The group of the 2011 size standard a sector falls in: all size_class reads of the sector (the batch's
+    columns size the rows of one group together)."""
+    return match_group("size_standard", sector)[0].id
 
 
 def _values(profile: Profile, revenue: Decimal | None = None) -> dict[str, Decimal]:

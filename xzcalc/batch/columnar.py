@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ..classify import classify, match_group
+from ..model import Finding
 from ..money import CONTEXT, FEN
 from ..rules import FAMILIES
 from ..rules.eligible_only import eligible_only_groups, eligible_only_outcomes
@@ -698,7 +699,7 @@ class Fields:
     def view(self, idx: Array | None, fixed: Mapping[str, Any]) -> Fields:
         """These fields at the rows `idx` (None: all), the `fixed` paths single values."""
         if idx is None:
-            return Fields(self._rows, self._given, fixed, self._parent, self._idx)
+            return Fields(self._rows, self._given, {**self._fixed, **fixed}, self._parent, self._idx)
         given = None if self._given is None else self._given[idx]
         return Fields(self._rows, given, fixed, self, idx)
 
@@ -876,6 +877,28 @@ class ColumnContext:
         view = copy.copy(self)
         view.profile = self.profile.view(None, fixed)
         return view
+
+    def per(self, path: str, rule: Callable[..., Any], *values: Any, key: Callable[[Any], Any] | None = None) -> Any:
+        """kit.Context.per over the block: `rule(part, *values at its rows)` once for each `key` of the field's
+        values (each value when no key), the field fixed there to one of the part's values; the results (columns,
+        or findings: their value columns) put back at their rows."""
+        values_of = _values(_path(self.profile, path), self.n)
+        parts: dict[Any, list[int]] = {}
+        standing: dict[Any, Any] = {}
+        for i, value in enumerate(values_of):
+            k = value if key is None else key(value)
+            parts.setdefault(k, []).append(i)
+            standing.setdefault(k, value)
+        result: Any = None
+        for k, rows in parts.items():
+            if len(parts) == 1:
+                got = rule(self.fixing({path: standing[k]}), *values)
+            else:
+                idx = np.array(rows, dtype=np.int64)
+                got = rule(self.part(idx, {path: standing[k]}), *(_take(v, idx) for v in values))
+            got = ColumnFinding(got.value) if isinstance(got, Finding) else got
+            result = got if len(parts) == 1 else _put(result, np.array(rows, dtype=np.int64), got, self.n)
+        return result
 
     def adopt(self, view: ColumnContext) -> None:
         """The state a family left in a view of the whole block (`fixing`): what it rebound, not only what it

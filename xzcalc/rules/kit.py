@@ -95,7 +95,9 @@ class ItemBuilder:
         if holds and self.failed is None:
             self.reasons.append(_msg((message, values() if callable(values) else values)))
 
-    def require(self, holds: bool, message: str, values: Values = MappingProxyType({}), met: str = "") -> None:
+    def require(
+        self, holds: bool, message: str | Callable[[], str], values: Values = MappingProxyType({}), met: str = ""
+    ) -> None:
         """An eligibility condition: when it fails (and none failed before), `message` with `values` says why and
         the item will be ineligible (`give`); when it holds, `met` (if given) says so, with the same values. After
         a failure nothing more is said: the rule reads on, as a column evaluation does, but the item stops where
@@ -106,7 +108,7 @@ class ItemBuilder:
         if holds:
             self.reasons.append(_msg((met, shown)))
         else:
-            self.failed = _msg((message, shown))
+            self.failed = _msg((message() if callable(message) else message, shown))
 
     def cite(self, finding: Finding) -> None:
         """The reasons of a classification the item rests on, as the item's own."""
@@ -227,6 +229,11 @@ class Context:
         """The clause a parameter is written in (data/params): that of its window in force on `on` (default: the last
         day of the tax year) when the windows cite their own, else the parameter's `source`."""
         return self.params.source_on(name, on or self.year_end)
+
+    def per(self, path: str, rule: Callable[..., T], *values: Any, key: Callable[[Any], Any] | None = None) -> T:
+        """`rule(ctx, *values)`: on a block of batch rows it runs once for each value of the profile field `path`
+        (or each `key` of it), where that field is a single value (batch/columnar.ColumnContext.per)."""
+        return rule(self, *values)
 
     def offers(self, policy_id: str) -> bool:
         return policy_id in self.offered

@@ -12,15 +12,14 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, TypeVar
 
-from ..classify import size_class
+from ..classify import size_class, size_group
 from ..messages import Msg
-from ..model import Result
+from ..model import Finding, Result
 from ..money import CONTEXT, ZERO
 from ..params import ParamSet
 from ..schema.profile import Profile
 from .common import add_months
 from .kit import (
-    Condition,
     Context,
     ItemBuilder,
     RuleFamily,
@@ -30,9 +29,10 @@ from .kit import (
     either,
     minimum,
     negate,
+    one_of,
     read_by,
+    sector_in,
     step_when,
-    unmet,
     where,
 )
 from .local_taxes import surcharge_rates
@@ -380,64 +380,76 @@ def _capped(p: Profile) -> list[str]:
 
 
 # ── B7 VAT credit refund ────────────────────────────────────────
+@columnar(by=("vat.taxpayer", "vat.refund_conditions_met"))
 def credit_refund(ctx: Context) -> None:
     """财政部 税务总局公告2022年第14号: (stock + incremental credit, yuan) × input ratio × share, for small and micro
     enterprises in any industry and for the listed industries at any size (第一条、第二条), a general taxpayer
     meeting the conditions of 第三条; size by the 2011 standard with VAT sales for revenue (第六条). From the July
     2022 filing period seven more industries at any size (2022年第21号 第一条: vat.credit_refund.added_industries),
-    the item saying from when. Components `stock` and `incremental` in yuan."""
+    the item saying from when. Components `stock` and `incremental` in yuan. Written once for a row and a block
+    (the taxpayer kind and the 第三条 confirmation single values there: the first two conditions)."""
     p = ctx.profile
     item = ctx.start(CREDIT_REFUND)
     # 14号 第三条: 纳税信用等级为A级或者B级；申请退税前36个月未发生骗取留抵退税、骗取出口退税或虚开增值税专用发票情形；
     # 申请退税前36个月未因偷税被税务机关处罚两次及以上；2019年4月1日起未享受即征即退、先征后返（退）政策
     since = ctx.param("vat.credit_refund.no_immediate_refund_since")
-    failed = unmet(
-        Condition(p.vat.taxpayer == "general", "vat.credit_refund.small_scale"),
-        Condition(
-            p.vat.refund_conditions_met,
-            "vat.credit_refund.conditions_not_confirmed",
-            {"months": ctx.dec("vat.credit_refund.clean_record_months"), "since": since, "since_day": since.day},
-        ),
-    )
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
+    item.require(p.vat.taxpayer == "general", "vat.credit_refund.small_scale")
+    confirmed = {"months": ctx.dec("vat.credit_refund.clean_record_months"), "since": since, "since_day": since.day}
+    item.require(p.vat.refund_conditions_met, "vat.credit_refund.conditions_not_confirmed", confirmed)
+    if p.vat.taxpayer != "general" or not p.vat.refund_conditions_met:  # (single values: kit.columnar's `by`)
+        ctx.emit(item.give(ZERO))
         return
     # 14号 第六条: 按…营业收入指标、资产总额指标确定 (employees are not used); 营业收入 = 增值税销售额
     vat_sales = sum(p.vat.sales_3pct, ZERO) + sum(p.vat.sales_other, ZERO)
-    basis = where(bool(vat_sales), vat_sales, p.revenue)
-    if vat_sales:
-        item.because("vat.credit_refund.size_by_vat_sales", sales=vat_sales)
-    else:
-        item.because("vat.credit_refund.size_by_revenue", revenue=p.revenue)
+    has_sales = vat_sales != 0
+    basis = where(has_sales, vat_sales, p.revenue)
+    item.because_when(has_sales, "vat.credit_refund.size_by_vat_sales", lambda: {"sales": vat_sales})
+    item.because_when(negate(has_sales), "vat.credit_refund.size_by_revenue", lambda: {"revenue": p.revenue})
     bands = {k: Decimal(v) for k, v in ctx.param("vat.credit_refund.vat_sales_bands").items()}
-    size = size_class(p, revenue=basis, indicators=ctx.param("vat.credit_refund.size_indicators"), sales_bands=bands)
+    indicators = ctx.param("vat.credit_refund.size_indicators")
+
+    def sized(c: Context, revenue: Decimal) -> Finding:
+        return size_class(c.profile, revenue=revenue, indicators=indicators, sales_bands=bands)
+
+    size = ctx.per("sector", sized, basis, key=size_group)
     item.cite(size)
-    size_name = Msg(f"classify.size_name.{size.value}")
     industries = ctx.param("vat.credit_refund.industries")
-    industry = next((code for code in industries if p.sector.startswith(code)), None)
+    industry = sector_in(p.sector, industries)
     # 2022年第21号 第一条: from the July 2022 filing period, 批发零售业等行业 at any size (None: not in force this year)
     added = ctx.window_in_year("vat.credit_refund.added_industries")
     added_codes = [] if added is None else list(added.value)
-    added_industry = next((code for code in added_codes if p.sector.startswith(code)), None)
+    added_industry = sector_in(p.sector, added_codes)
     # 14号 第一条: 扩大至符合条件的小微企业（含个体工商户）; 第二条: “制造业”…等行业 (any size)
-    small_or_micro = size.value in ctx.param("vat.credit_refund.any_industry_sizes")
+    small_or_micro = one_of(size.value, ctx.param("vat.credit_refund.any_industry_sizes"))
     listed = [*industries, *added_codes]
-    finer = [code for code in listed if code.startswith(p.sector) and code != p.sector]
-    not_listed = "vat.credit_refund.not_listed_finer" if finer else "vat.credit_refund.not_listed"
-    values = {"size": size_name, "sector": p.sector, "industries": listed, "finer": finer}
-    failed = unmet(Condition(small_or_micro or industry is not None or added_industry is not None, not_listed, values))
-    if failed is not None:
-        ctx.emit(item.unmet(failed))
-        return
-    if small_or_micro:
-        item.because("vat.credit_refund.any_industry", source=ctx.source("vat.credit_refund.any_industry_sizes"))
-        if p.entity == "individual-business":
-            item.because(
-                "vat.credit_refund.individual_business", source=ctx.source("vat.credit_refund.any_industry_sizes")
-            )
-    elif industry is not None:
-        source = ctx.source("vat.credit_refund.industries")
-        item.because("vat.credit_refund.listed_industry", sector=p.sector, industry=industry, source=source)
+
+    def finer() -> list[str]:
+        return [code for code in listed if code.startswith(p.sector) and code != p.sector]
+
+    def size_name() -> Msg:
+        return Msg(f"classify.size_name.{size.value}")
+
+    item.require(
+        either(small_or_micro, either(industry, added_industry)),
+        lambda: "vat.credit_refund.not_listed_finer" if finer() else "vat.credit_refund.not_listed",
+        lambda: {"size": size_name(), "sector": p.sector, "industries": listed, "finer": finer()},
+    )
+    source = ctx.source("vat.credit_refund.any_industry_sizes")
+    item.because_when(small_or_micro, "vat.credit_refund.any_industry", {"source": source})
+    item.because_when(
+        both(small_or_micro, p.entity == "individual-business"),
+        "vat.credit_refund.individual_business",
+        {"source": source},
+    )
+    item.because_when(
+        both(negate(small_or_micro), industry),
+        "vat.credit_refund.listed_industry",
+        lambda: {
+            "sector": p.sector,
+            "industry": next(code for code in industries if p.sector.startswith(code)),
+            "source": ctx.source("vat.credit_refund.industries"),
+        },
+    )
     # 14号 第一条、第二条: 允许退还的留抵税额 = 留抵税额 × 进项构成比例 × 100%
     share = ctx.dec("vat.credit_refund.share")
     ratio = p.vat.input_ratio
@@ -447,25 +459,32 @@ def credit_refund(ctx: Context) -> None:
     item.step(
         "vat.credit_refund.incremental", credit=p.vat.incremental_credit, ratio=ratio, share=share, refund=incremental
     )
-    if small_or_micro or industry is not None:
-        # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
-        opens = ctx.param("vat.credit_refund.stock_refund_from")[size.value]
-        source = ctx.source("vat.credit_refund.stock_refund_from")
-        item.because("vat.credit_refund.stock_from", size=size_name, opens=opens, source=source)
-    elif added is not None:
+    # 忻政办发〔2022〕34号 第12条: 对小微企业的存量留抵税额于6月底前一次性全部退还，增量留抵税额足额退还
+    at_once = either(small_or_micro, industry)
+    item.because_when(
+        at_once,
+        "vat.credit_refund.stock_from",
+        lambda: {
+            "size": size_name(),
+            "opens": ctx.param("vat.credit_refund.stock_refund_from")[size.value],
+            "source": ctx.source("vat.credit_refund.stock_refund_from"),
+        },
+    )
+    if added is not None:
         # 21号 第一条(一)(二): 可以自2022年7月纳税申报期起…申请退还增量留抵税额 / 一次性退还存量留抵税额
-        source = ctx.source("vat.credit_refund.added_industries")
-        item.because(
+        item.because_when(
+            negate(at_once),
             "vat.credit_refund.added_industry",
-            sector=p.sector,
-            industry=added_industry,
-            size=size_name,
-            opens=added.start,
-            source=source,
+            lambda: {
+                "sector": p.sector,
+                "industry": next(code for code in added_codes if p.sector.startswith(code)),
+                "size": size_name(),
+                "opens": added.start,
+                "source": ctx.source("vat.credit_refund.added_industries"),
+            },
         )
-    if not p.vat.stock_credit and not p.vat.incremental_credit:
-        item.because("vat.credit_refund.no_credit")
-    ctx.emit(item.done())
+    item.because_when(both(p.vat.stock_credit == 0, p.vat.incremental_credit == 0), "vat.credit_refund.no_credit")
+    ctx.emit(item.give(stock + incremental))
 
 
 FAMILIES: tuple[tuple[tuple[str, ...], RuleFamily], ...] = (
