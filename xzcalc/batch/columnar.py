@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -173,9 +174,10 @@ class Mask:
             return Day(np.where(self.v, a_day.v, b_day.v), np.where(self.v, a_day.given, b_day.given))
         x, y = Num.of(then, n).aligned(Num.of(otherwise, n))
         if x.v.dtype != y.v.dtype:
-            x, y = Num(_widen(x.v), x.scale, x.given, x._b), Num(_widen(y.v), y.scale, y.given, y._b)
+            x, y = Num(_widen(x.v), x.scale, x._given, x._b), Num(_widen(y.v), y.scale, y._given, y._b)
         bound = max(x.bound(), y.bound())
-        return Num(np.where(self.v, x.v, y.v), x.scale, np.where(self.v, x.given, y.given), bound)
+        given = None if x._given is None and y._given is None else np.where(self.v, x.given, y.given)
+        return Num(np.where(self.v, x.v, y.v), x.scale, given, bound)
 
 
 def _mask(value: Mask | bool, n: int) -> Array:
@@ -195,13 +197,19 @@ class Num:
     value was given (None in the profile: 0 here, absent for kit.present). `bound` ≥ every |v| (kept through the
     arithmetic, so that the int64 arrays widen to Python integers before an operation could overflow)."""
 
-    __slots__ = ("_b", "given", "scale", "v")
+    __slots__ = ("_b", "_given", "scale", "v")
 
     def __init__(self, v: Array, scale: int, given: Array | None = None, bound: int | None = None) -> None:
         self.v = v
         self.scale = scale
-        self.given = given if given is not None else np.ones(len(v), dtype=bool)
+        self._given = given  # (None: given in every row — the array is made only when asked for)
         self._b = bound
+
+    @property
+    def given(self) -> Array:
+        if self._given is None:
+            self._given = np.ones(len(self.v), dtype=bool)
+        return self._given
 
     def bound(self) -> int:
         """An upper bound of the magnitudes (computed once when no operation gave it)."""
@@ -224,7 +232,7 @@ class Num:
         factor = 10 ** (scale - self.scale)
         bound = self.bound() * factor
         v = self.v if factor < _SAFE and bound < _SAFE else _widen(self.v)  # (all 0: the factor alone may not fit)
-        return Num(v * factor, scale, self.given, bound)
+        return Num(v * factor, scale, self._given, bound)
 
     def aligned(self, other: Num) -> tuple[Num, Num]:
         scale = max(self.scale, other.scale)
@@ -322,7 +330,7 @@ class Num:
 
     def to_fen(self) -> Num:
         """The numbers rounded half-up to the fen, as numbers (money.quantize; kit.fen)."""
-        return Num(self.fen(), 2, self.given)
+        return Num(self.fen(), 2, self._given)
 
     def quotient(self, denominator: Num | Decimal | int) -> Num:
         """self ÷ denominator as the row engine's Decimal context gives it (kit.divide): the exact quotient rounded
@@ -347,18 +355,15 @@ class Num:
         assert digits >= 19, digits
         if self.v.dtype != object:
             return self
-        out = np.empty(len(self.v), dtype=object)
-        for i, x in enumerate(self.v.tolist()):  # (object integers: Python's own arithmetic, row by row)
-            drop = len(str(abs(x))) - digits
-            if drop > 0:
-                unit = 10**drop
-                magnitude = (abs(x) * 2 + unit) // (2 * unit) * unit
-                x = -magnitude if x < 0 else magnitude
-            out[i] = x
-        return Num(out, self.scale, self.given)
+        magnitude = np.abs(self.v)
+        length = np.searchsorted(_POWERS, magnitude, side="right")  # (the digits of each: 10**(d-1) ≤ |x| < 10**d)
+        unit = _POWERS[np.maximum(length - digits, 0)]  # (1 where there are no more digits than that)
+        rounded = (magnitude * 2 + unit) // (unit * 2) * unit
+        return Num(np.where(self.v < 0, -rounded, rounded), self.scale, self._given)
 
 
 _CONTEXT_LIMIT = 10**CONTEXT.prec
+_POWERS = np.array([10**k for k in range(400)], dtype=object)  # (Num.significant: digits by search)
 
 
 def _in_context(n: Num) -> Num:
@@ -550,7 +555,7 @@ def _take(column: Any, idx: Array) -> Any:
     if isinstance(column, Seq):
         return Seq(column._rows, column, idx)
     if isinstance(column, Num):
-        return Num(column.v[idx], column.scale, column.given[idx])
+        return Num(column.v[idx], column.scale, None if column._given is None else column._given[idx])
     if isinstance(column, Mask | Cat):
         return type(column)(column.v[idx])
     if isinstance(column, Day):
@@ -687,7 +692,9 @@ class Fields:
                 assert self._idx is not None
                 column = _take(getattr(self._parent, name), self._idx)
             else:
-                column = _field([None if row is None else getattr(row, name) for row in self._rows])
+                get = attrgetter(name)
+                rows = self._rows
+                column = _field(list(map(get, rows)) if self._given is None else [r and get(r) for r in rows])
             if inner and isinstance(column, Fields):
                 column = column.view(None, inner)
             self._columns[name] = column
@@ -1009,6 +1016,7 @@ class Outcome:
     items: dict[str, tuple[list[bool], Sequence[Decimal | None]]]
     classification: dict[str, list[Any]]
     totals: dict[str, list[Decimal]]  # by kind, over the policies computed here (a bare block: all of them)
+    nonzero: dict[str, list[int]]  # each policy's rows whose amount is not 0
 
 
 def _run(family: RuleFamily, ctx: ColumnContext) -> None:
@@ -1047,12 +1055,14 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
     if bare:
         _eligible_only(ctx)
     items: dict[str, tuple[list[bool], Sequence[Decimal | None]]] = {}
+    nonzero: dict[str, list[int]] = {}
     totals: dict[str, Array] = {}
     for policy, (eligible, amount) in ctx.outcomes.items():
         if amount is None:  # (an eligible-only benefit: no amount)
             items[policy] = (eligible.tolist(), [None] * ctx.n)
             continue
         items[policy] = (eligible.tolist(), _yuan(amount))
+        nonzero[policy] = np.flatnonzero(amount).tolist()
         if policy not in block.settled:
             kind = block.offered[policy].kind
             total = totals.get(kind)
@@ -1064,7 +1074,7 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
         for name, finding in ctx.classification.items()
         if finding is not decided_before.get(name)
     }
-    return Outcome(items, decided, {kind: _yuan(total) for kind, total in totals.items()})
+    return Outcome(items, decided, {kind: _yuan(total) for kind, total in totals.items()}, nonzero)
 
 
 def _yuan(fen: Array) -> list[Decimal]:
