@@ -453,6 +453,28 @@ def test_stdout_to_dev_full_or_closed_is_one_line(tmp_path: Path) -> None:
     assert "standard output" in one_line(done.stderr)
 
 
+def test_a_reader_that_goes_away_after_one_chunk_under_pythonunbuffered(tmp_path: Path) -> None:
+    """The whole output in one write, under PYTHONUNBUFFERED=1 (as in many containers: sys.stdout's binary layer is
+    then the raw file, whose write may be partial): `| head` still makes it exit 3 with its line — it exited 0 with
+    the rest of the rows lost."""
+    src = write_csv(tmp_path / "in.csv", generated(600))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [*XZCALC, "batch", str(src), "-q", "--jobs", "1", "-f", "jsonl"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(1000)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    proc.wait(60)
+    assert proc.returncode == 3
+    assert "Broken pipe" in one_line(stderr)
+
+
 def test_a_reader_that_goes_away_is_one_line(tmp_path: Path) -> None:
     """`xzcalc batch … | head`: the pipe closes under the writer."""
     src = write_csv(tmp_path / "in.csv", generated(3000))

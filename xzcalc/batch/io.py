@@ -389,6 +389,8 @@ class Output:
         (--no-bom) never."""
         self.target = target
         self.tmp: Path | None = None
+        self.owned: int | None = None  # standard output's duplicate descriptor, closed with the stream
+        self.stream: io.TextIOWrapper
         self.rows = 0
         if bom is None:
             bom = target != "-" or _stdout_is_file()
@@ -398,9 +400,14 @@ class Output:
                 raise RunFailed("standard output is closed — no output written (expected -o FILE, or a stdout)")
             self.direct = True
             self.what = "standard output"
-            self.stream: io.TextIOWrapper = io.TextIOWrapper(
-                sys.stdout.buffer, encoding=encoding, newline="", write_through=False
-            )
+            # a buffered writer of its own on a duplicate of the descriptor: it writes every byte or raises. Under
+            # PYTHONUNBUFFERED (as in many containers) sys.stdout's binary layer is the raw file, whose write may
+            # be partial — a reader that went away (`| head`) then lost the rest of a chunk without an error
+            self.owned = _duplicate_stdout()
+            if self.owned is not None:
+                self.stream = open(self.owned, "w", encoding=encoding, newline="")  # noqa: SIM115 (commit/abort)
+                return
+            self.stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=False)
             return
         self.what = f"-o {_shown(target)}"
         path = Path(target)
@@ -443,7 +450,7 @@ class Output:
         try:
             if self.tmp is None:
                 self.stream.flush()
-                if self.target == "-":
+                if self.target == "-" and self.owned is None:
                     self.stream.detach()  # leave sys.stdout usable
                 else:
                     self.stream.close()
@@ -461,7 +468,7 @@ class Output:
             except (ValueError, OSError):
                 _silence(self.target)
             with contextlib.suppress(ValueError, OSError):
-                if self.target == "-":
+                if self.target == "-" and self.owned is None:
                     self.stream.detach()  # leave sys.stdout usable
                 else:
                     self.stream.close()
@@ -470,6 +477,16 @@ class Output:
             self.stream.close()
         self.tmp.unlink(missing_ok=True)
         self.tmp = None
+
+
+def _duplicate_stdout() -> int | None:
+    """A duplicate of standard output's descriptor (what sys.stdout had buffered written first), or None when it
+    has none (a test's captured output: written through its own buffer)."""
+    try:
+        sys.stdout.flush()
+        return os.dup(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
 
 
 def _stdout_is_file() -> bool:
