@@ -428,3 +428,22 @@ def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(monkeypatch: 
     got, summary = ChunkWriter(Job(header, "csv")).process(records)
     assert got == expected
     assert summary.rows == len(rows)
+
+
+@pytest.mark.parametrize("mix", ["today", "bureau"])
+def test_bench_mixes_same_bytes(tmp_path: Path, mix: str) -> None:
+    """3,000 rows of each bench mix (bench/generate.py: today's 150 template columns with 万 and separators, and a
+    bureau's 32 columns in plain yuan) give the same bytes from both evaluators."""
+    import subprocess
+    import sys
+
+    source = tmp_path / f"{mix}.csv"
+    root = Path(__file__).resolve().parent.parent
+    generate = [sys.executable, str(root / "bench" / "generate.py"), "3000", str(source), "--mix", mix]
+    subprocess.run(generate, check=True, cwd=root, capture_output=True)
+    with source.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = list(reader)
+    out = same_bytes(tmp_path, header, rows)
+    assert len(out) == 3000

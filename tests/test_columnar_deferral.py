@@ -8,13 +8,9 @@ accepted, individual businesses and companies, the three jurisdictions (B19 is X
 
 from __future__ import annotations
 
-import csv
 import random
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from test_columnar import same_bytes
 
 from xzcalc.batch.columnar import ColumnFinding
@@ -115,19 +111,6 @@ def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
     assert {r[f"{B19}.eligible"] for c, r in b19 if c["entity"] != "company"} == {"false"}
     # the years: both computed in 2022 only
     assert {c["year"] for c, _ in b8} == {c["year"] for c, _ in b19} == {"2022"}
-
-
-@pytest.mark.parametrize("mix", ["today", "bureau"])
-def test_bench_mixes_same_bytes(tmp_path: Path, mix: str) -> None:
-    source = tmp_path / f"{mix}.csv"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix], check=True, cwd=ROOT
-    )
-    with source.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        rows = list(reader)
-    same_bytes(tmp_path, header, rows)
 
 
 def test_a_column_finding_has_no_reason_to_give() -> None:

@@ -19,8 +19,6 @@ Ratio.fen) against Decimal.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -198,30 +196,6 @@ def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
     assert "true" in eligible(b18, startup_loan__months="25")
     capped = outcomes(b18, startup_loan__principal="999999999999999.99", startup_loan__months="120")
     assert capped & outcomes(b18, startup_loan__principal="3000000", startup_loan__months="24") - {("false", "0.00")}
-
-
-def test_bench_mixes_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
-    for mix in ("today", "bureau"):
-        source = tmp_path / f"{mix}.csv"
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix],
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-        )
-        outputs = []
-        for evaluator in ("row", "columnar"):
-            target = tmp_path / f"{mix}.{evaluator}.csv"
-            command = ["batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator]
-            done = subprocess.run(
-                [sys.executable, "-m", "xzcalc", *command],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
-            assert done.returncode in (0, 1), done.stdout + done.stderr
-            outputs.append(target.read_bytes())
-        assert outputs[0] == outputs[1], mix
 
 
 # ── the exact quotient B18 needs (columnar.Ratio × a number, rounded half-up to the fen) against Decimal ─────────

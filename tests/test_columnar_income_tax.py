@@ -16,8 +16,6 @@ amounts to the fen, A1 (small low-profit) and the chain's summary (ctx.cit) on a
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -194,22 +192,6 @@ def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
         assert "true" in seen, pid
         assert "false" in {r[f"{pid}.eligible"] for r in computed}, pid
     assert {r["classification.small_low_profit"] for r in computed} == {"true", "false"}
-
-
-@pytest.mark.parametrize("mix", ["today", "bureau"])
-def test_bench_mixes_same_bytes(tmp_path: Path, mix: str) -> None:
-    source = tmp_path / f"{mix}.csv"
-    generate = [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix]
-    subprocess.run(generate, check=True, capture_output=True)
-    from test_cli import run
-
-    outputs = []
-    for evaluator in ("row", "columnar"):
-        target = tmp_path / f"{evaluator}.csv"
-        code, out, err = run("batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator)
-        assert code in (0, 1), out + err
-        outputs.append(target.read_bytes())
-    assert outputs[0] == outputs[1]
 
 
 # ── the family over blocks of the stress file against the row engine, row by row ───────────────────────────────

@@ -12,15 +12,11 @@ the family (Cat.get / Cat.value_or on a YearMap, ColumnItem.component)."""
 
 from __future__ import annotations
 
-import csv
 import random
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_columnar import same_bytes
@@ -156,20 +152,6 @@ def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
     amounts = {r[f"{SIX}.amount"] for _, r in computed if r[f"{SIX}.eligible"] == "true"}
     assert "0.01" in amounts and "0.00" in amounts
     assert any(len(a) > 17 for a in amounts)
-
-
-@pytest.mark.parametrize("mix", ["today", "bureau"])
-def test_bench_mixes_same_bytes(tmp_path: Path, mix: str) -> None:
-    source = tmp_path / f"{mix}.csv"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix], check=True, cwd=ROOT
-    )
-    with source.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        rows = list(reader)
-    out = same_bytes(tmp_path, header, rows)
-    assert {r[f"{SIX}.eligible"] for r in out if not r["error"]} >= {"true", "false"}
 
 
 # ── the column operations added for the family ────────────────────────────────────────────────────────────

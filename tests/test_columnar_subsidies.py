@@ -16,8 +16,6 @@ evaluators: one definition, the same bytes from `xzcalc batch --evaluator row` a
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -25,7 +23,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cli import run
 from test_columnar import same_bytes
 
 from xzcalc.batch.columnar import COLUMNAR, Cat, ColumnItem, Mask, Num
@@ -272,23 +269,6 @@ def test_stress_file_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
     assert {"0.00", "0.01", "0.02", "150000.00", None} <= reached[subsidies.TECH_UPGRADE]
     assert {award for _, _, award in CHAIN} <= reached[subsidies.CHAIN_LEADER]
     assert {"750000.00", "1500000.00", None} <= reached[subsidies.WHITELIST]
-
-
-@pytest.mark.parametrize("mix", ["today", "bureau"])
-def test_bench_files_same_bytes_from_both_evaluators(tmp_path: Path, mix: str) -> None:
-    source = tmp_path / f"{mix}.csv"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix],
-        check=True,
-        capture_output=True,
-    )
-    outputs = []
-    for evaluator in ("row", "columnar"):
-        target = tmp_path / f"{mix}.{evaluator}.csv"
-        code, out, err = run("batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator)
-        assert code in (0, 1), out + err
-        outputs.append(target.read_bytes())
-    assert outputs[0] == outputs[1]
 
 
 def test_the_families_are_marked_columnar() -> None:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import csv
 import random
-import subprocess
-import sys
 from decimal import Context, Decimal
 from pathlib import Path
 from typing import Any
@@ -314,17 +312,3 @@ def test_significant_rounds_as_the_decimal_context(rows: list[tuple[Decimal, Dec
     for i, (a, fraction) in enumerate(rows):
         expected = CONTEXT.multiply(a, fraction)
         assert Decimal(int(got.v[i])).scaleb(-got.scale, WIDE) == expected, (a, fraction)
-
-
-@pytest.mark.parametrize("mix", ["today", "bureau"])
-def test_bench_files(tmp_path: Path, forced: tuple[Any, ...], mix: str) -> None:
-    source = tmp_path / f"{mix}.csv"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(source), "--mix", mix],
-        check=True,
-        capture_output=True,
-    )
-    row, col, row_bytes, col_bytes = _both(tmp_path, source)
-    if six_taxes_two_fees in forced:
-        assert row_bytes == col_bytes
-    _same_but_six(row, col)

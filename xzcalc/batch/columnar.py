@@ -95,7 +95,20 @@ def _eligible_only(ctx: ColumnContext) -> None:
                 ctx.outcomes[info.id] = (by_key[which], None)
 
 
-__all__ = ["COLUMNAR", "Block", "Cat", "Day", "Fields", "Mask", "Num", "Outcome", "Seq", "evaluate", "group"]
+__all__ = [
+    "COLUMNAR",
+    "Block",
+    "Cat",
+    "Day",
+    "Fields",
+    "Mask",
+    "Num",
+    "Outcome",
+    "Seq",
+    "evaluate",
+    "group",
+    "whole_rows",
+]
 
 # the rule families evaluated over columns, in the engine's order: those marked @kit.columnar (the rest run row by
 # row; engine.evaluate(deferred=…)) — a family whose state a later family reads (kit.read_by) only when that one is
@@ -1121,3 +1134,37 @@ def _on_days(param: Parameter, days: Day) -> Num | None:
         v[held] = integer
         given[held] = True
     return Num(v, scale, given)
+
+
+def whole_rows(block: Block, outcome: Outcome) -> list[list[tuple[str, str, bool, Decimal | None, str]]]:
+    """Each row's items (policy, kind, eligible, amount, status) in catalogue order, for rows the row engine only
+    read: from the block's outcome, or the policy's status that year (engine.settled). Put together column by
+    column — one shared tuple for the common items (ineligible or eligible at 0.00) — and turned into rows by
+    numpy."""
+    n = len(block.rows)
+    columns = []
+    for pid, info in block.offered.items():
+        column = np.empty(n, dtype=object)
+        held = block.settled.get(pid)
+        if held is not None:
+            column.fill((pid, info.kind, False, held.amount, held.status))
+            columns.append(column)
+            continue
+        eligible, amounts = outcome.items[pid]
+        zero = None if info.certainty == "eligible_only" else _ZERO
+        column.fill((pid, info.kind, False, zero, "computed"))
+        column[np.array(eligible, dtype=bool)] = _boxed((pid, info.kind, True, zero, "computed"))
+        for i in outcome.nonzero.get(pid, ()):
+            column[i] = (pid, info.kind, eligible[i], amounts[i], "computed")
+        columns.append(column)
+    if not columns:
+        return [[] for _ in range(n)]
+    rows: list[list[tuple[str, str, bool, Decimal | None, str]]] = np.stack(columns, axis=1).tolist()
+    return rows
+
+
+def _boxed(value: Any) -> Array:
+    """A value as a 0-d object array: assigned to an array's rows whole (a tuple would be read as a row)."""
+    box = np.empty((), dtype=object)
+    box[()] = value
+    return box

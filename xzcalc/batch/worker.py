@@ -269,29 +269,11 @@ class ChunkWriter:
 
     @staticmethod
     def _whole(block: Block, rows: Sequence[RowResult], outcome: Outcome) -> None:
-        """Rows the row engine only read: every item from the block's outcome, or its status that year (engine.
-        settled), in catalogue order; totals by kind; the classifications in the order a Result gives them. (The
-        items are put together column by column — one shared tuple for the common 0.00 items — and turned into
-        rows by numpy.)"""
-        import numpy as np
+        """Rows the row engine only read: their items, totals by kind and classifications from the block's outcome
+        (columnar.whole_rows)."""
+        from .columnar import whole_rows
 
-        n = len(rows)
-        columns = []
-        for pid, info in block.offered.items():
-            column = np.empty(n, dtype=object)
-            held = block.settled.get(pid)
-            if held is not None:
-                column.fill((pid, info.kind, False, held.amount, held.status))
-                columns.append(column)
-                continue
-            eligible, amounts = outcome.items[pid]
-            zero = None if info.certainty == "eligible_only" else NOTHING
-            column.fill((pid, info.kind, False, zero, "computed"))
-            column[np.array(eligible, dtype=bool)] = _boxed((pid, info.kind, True, zero, "computed"))
-            for i in outcome.nonzero.get(pid, ()):
-                column[i] = (pid, info.kind, eligible[i], amounts[i], "computed")
-            columns.append(column)
-        items = np.stack(columns, axis=1).tolist() if columns else [[] for _ in rows]
+        items = whole_rows(block, outcome)
         names = [n for n in CLASSIFIED_ORDER if n in outcome.classification]
         values = [outcome.classification[n] for n in names]
         kinds = [(kind, outcome.totals.get(kind)) for kind in KINDS]
@@ -519,15 +501,6 @@ class ChunkWriter:
         if fmt == "xlsx":
             return rows, summary
         return "".join(parts), summary
-
-
-def _boxed(value: Any) -> Any:
-    """A value as a 0-d numpy object array: assigned to an array's rows whole (a tuple would be read as a row)."""
-    import numpy as np
-
-    box = np.empty((), dtype=object)
-    box[()] = value
-    return box
 
 
 _WORKER: ChunkWriter | None = None
