@@ -7,9 +7,9 @@ amounts to the fen, A1 (small low-profit) and the chain's summary (ctx.cit) on a
   deduction into the next year, the manufacturing share of 50%, the negative list, the figure as filed (line 23)
   with its losses, blank and 0 values, 1 fen and amounts near the largest accepted, companies and individual
   businesses, 高新技术企业 and western-encouraged flags in the three jurisdictions, every tax year 2019–2027;
-- `xzcalc batch` writes the same bytes with --evaluator row and columnar on it and on the bench generator's mixes;
-- the family evaluated over the stress file's blocks equals the row engine row by row (the family runs on columns
-  even where 六税两费, which reads A1, is still on the row path: the batch then keeps it on rows, kit.read_by);
+- `xzcalc batch` writes the same bytes with --evaluator row and columnar on it;
+- the family evaluated over the stress file's blocks equals the row engine row by row (items, A1, the CIT summary);
+- kit.read_by: the batch runs the chain on columns only while 六税两费, which reads A1, runs there too;
 - kit.divide / fen / rounded_when on columns against Decimal.
 """
 

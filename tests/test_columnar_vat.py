@@ -7,10 +7,7 @@
   the three jurisdictions and locations, the tax years 2019–2027 (2020: the 2020-03-01 1% inside the first quarter)
   and 2028 (not computed): `xzcalc batch` with `--evaluator row` and `--evaluator columnar` writes the same bytes;
 - the VAT payable B5 leaves (the surcharges' base of 六税两费) as a column equals the row engine's, row by row;
-- the bench generator's files (both mixes) through both evaluators.
-
-B5 feeds 六税两费 (kit.feeds): while local_taxes.py runs on the row path, the batch keeps B5 there too
-(columnar.COLUMNAR), so the tests force B5 onto the columns and compare every cell 六税两费 does not decide.
+- (the bench generator's files: tests/test_columnar.py).
 """
 
 from __future__ import annotations
@@ -34,14 +31,11 @@ from xzcalc.engine import evaluate as run_rows
 from xzcalc.engine import settled
 from xzcalc.money import CONTEXT
 from xzcalc.params import catalogue, param_set
-from xzcalc.rules import FAMILIES
 from xzcalc.rules.local_taxes import six_taxes_two_fees
 from xzcalc.rules.vat import small_scale_exemption
 from xzcalc.schema.build import parse_profile
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTED = (small_scale_exemption,)
-SIX = "local.six_taxes_two_fees."
 MAX = Decimal("999999999999999.99")
 LISTS = ("sales_3pct", "sales_3pct_special", "sales_other", "sales_real_estate")
 HEADER = [
@@ -146,38 +140,15 @@ def _split_rows() -> list[list[str]]:
     return rows
 
 
-@pytest.fixture
-def forced(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
-    """The batch's columnar families with B5 among them (in the engine's order), whatever 六税两费 runs on."""
-    families = tuple(f for _, f in FAMILIES if f in COLUMNAR or f in PORTED)
-    monkeypatch.setattr(columnar, "COLUMNAR", families)
-    return families
-
-
-def _both(tmp_path: Path, source: Path) -> tuple[list[dict[str, str]], list[dict[str, str]], bytes, bytes]:
+def _both(tmp_path: Path, source: Path) -> tuple[list[dict[str, str]], bytes, bytes]:
     outputs = {}
     for evaluator in ("row", "columnar"):
         target = tmp_path / f"{evaluator}.csv"
         code, out, err = run("batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator)
         assert code in (0, 1), out + err
         outputs[evaluator] = target.read_bytes()
-    rows = [list(csv.DictReader(outputs[e].decode("utf-8-sig").splitlines())) for e in ("row", "columnar")]
-    return rows[0], rows[1], outputs["row"], outputs["columnar"]
-
-
-def _same_but_six(row: list[dict[str, str]], col: list[dict[str, str]]) -> None:
-    """Every cell the same, except those 六税两费 decides while it reads B5's VAT payable on the row path (its own
-    cells and the total they enter, compared without them)."""
-    assert len(row) == len(col)
-    for a, b in zip(row, col, strict=True):
-        for key, value in a.items():
-            if key.startswith(SIX) or key == "total.tax_reduction":
-                continue
-            assert b[key] == value, (a["id"], key, value, b[key])
-        if a["error"]:
-            continue
-        without = [Decimal(r["total.tax_reduction"]) - Decimal(r[SIX + "amount"] or 0) for r in (a, b)]
-        assert without[0] == without[1], a["id"]
+    rows = list(csv.DictReader(outputs["row"].decode("utf-8-sig").splitlines()))
+    return rows, outputs["row"], outputs["columnar"]
 
 
 def _write(tmp_path: Path, rows: list[list[str]]) -> Path:
@@ -189,12 +160,10 @@ def _write(tmp_path: Path, rows: list[list[str]]) -> Path:
     return source
 
 
-def test_stress_file_b5_on_columns(tmp_path: Path, forced: tuple[Any, ...]) -> None:
+def test_stress_file_b5_on_columns(tmp_path: Path) -> None:
     stress = [*_stress_rows(3000), *_split_rows()]
-    row, col, row_bytes, col_bytes = _both(tmp_path, _write(tmp_path, stress))
-    if six_taxes_two_fees in forced:
-        assert row_bytes == col_bytes
-    _same_but_six(row, col)
+    row, row_bytes, col_bytes = _both(tmp_path, _write(tmp_path, stress))
+    assert row_bytes == col_bytes
     b5 = [r for r in row if not r["error"] and r["vat.small_scale_exemption.eligible"] == "true"]
     amounts = [Decimal(r["vat.small_scale_exemption.amount"]) for r in b5]
     assert any(a == 0 for a in amounts) and any(a > 0 for a in amounts) and max(amounts) > Decimal(10) ** 13
@@ -207,18 +176,17 @@ def test_stress_file_b5_on_columns(tmp_path: Path, forced: tuple[Any, ...]) -> N
 
 
 def test_stress_file_same_bytes(tmp_path: Path) -> None:
-    """With the batch's own choice of columnar families (B5 on the columns once 六税两费 is)."""
+    """Another seed, through same_bytes; B5 and 六税两费 (which reads its VAT payable) both on the columns."""
     rows = same_bytes(tmp_path, HEADER, _stress_rows(1000, seed=6))
     assert any(r["vat.small_scale_exemption.amount"] not in ("", "0.00") for r in rows)
-    if six_taxes_two_fees in COLUMNAR:
-        assert small_scale_exemption in COLUMNAR
+    assert small_scale_exemption in COLUMNAR and six_taxes_two_fees in COLUMNAR
 
 
 def _block(profiles: list[Any]) -> Block:
     first = profiles[0]
     offered = {p.id: p for p in catalogue(first.jurisdiction)}
     params = param_set(first.jurisdiction, first.year)
-    deferred = frozenset((*COLUMNAR, *PORTED))
+    deferred = frozenset(COLUMNAR)
     return Block(
         first.jurisdiction,
         first.year,
