@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xzcalc.schema.template import csv_header
@@ -90,27 +90,44 @@ def _figures(rng: random.Random, size: str) -> tuple[int, int, int]:
     }[size]
 
 
-def enterprise(rng: random.Random, i: int) -> dict[str, str]:
-    jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
-    sector, trade, _ = _weighted(rng, SECTORS)
-    size = _weighted(rng, SIZES)[0]
-    individual = size == "micro" and rng.random() < 0.3
-    employees, assets, revenue = _figures(rng, size)
-    row: dict[str, str] = {
-        "id": f"E{i:07d}",
+def _identity(
+    rng: random.Random,
+    ident: str,
+    who: tuple[str, str, str, str, bool],
+    figures: tuple[int, int, int],
+    money: Callable[[random.Random, int], str],
+    with_uscc: float,
+) -> dict[str, str]:
+    """The columns every mix starts with — id, name, USCC (for a share of rows), place, entity, sector, size figures
+    — drawing from `rng` in the same order for every mix (today's mix stays the same file for the same seed)."""
+    jurisdiction, city, trade, sector, individual = who
+    employees, assets, revenue = figures
+    return {
+        "id": ident,
         "name": f"{city}{''.join(rng.sample(GIVEN, 2))}{trade}{'个体工商户' if individual else '有限公司'}",
-        "uscc": _uscc(rng) if rng.random() < 0.3 else "",
+        "uscc": _uscc(rng) if rng.random() < with_uscc else "",
         "jurisdiction": jurisdiction,
         "year": "2022",
         "entity": "individual-business" if individual else "company",
         "sector": sector,
         "location": rng.choice(("city", "city", "county", "other")),
         "employees": str(employees),
-        "total_assets": _money(rng, assets),
-        "revenue": _money(rng, revenue),
-        "prior_revenue": _money(rng, revenue * rng.randint(80, 120) // 100),
-        "tech_sme": "true" if sector[0] in "CIM" and rng.random() < 0.2 else "",
+        "total_assets": money(rng, assets),
+        "revenue": money(rng, revenue),
+        "prior_revenue": money(rng, revenue * rng.randint(80, 120) // 100),
     }
+
+
+def enterprise(rng: random.Random, i: int) -> dict[str, str]:
+    jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
+    sector, trade, _ = _weighted(rng, SECTORS)
+    size = _weighted(rng, SIZES)[0]
+    individual = size == "micro" and rng.random() < 0.3
+    employees, assets, revenue = _figures(rng, size)
+    row = _identity(
+        rng, f"E{i:07d}", (jurisdiction, city, trade, sector, individual), (employees, assets, revenue), _money, 0.3
+    )
+    row["tech_sme"] = "true" if sector[0] in "CIM" and rng.random() < 0.2 else ""
     margin = rng.choice((-0.15, -0.05, 0, 0.02, 0.05, 0.08, 0.12, 0.2))
     income = int(revenue * margin) // 100 * 100
     row["income.taxable_income"] = _money(rng, income) if income >= 0 else str(income)
@@ -206,20 +223,9 @@ def bureau_enterprise(rng: random.Random, i: int) -> dict[str, str]:
     # a register's figures are not round: the yuan below the 万 as well
     assets += rng.randint(0, 9_999)
     revenue += rng.randint(0, 9_999)
-    row: dict[str, str] = {
-        "id": f"B{i:07d}",
-        "name": f"{city}{''.join(rng.sample(GIVEN, 2))}{trade}{'个体工商户' if individual else '有限公司'}",
-        "uscc": _uscc(rng) if rng.random() < 0.9 else "",
-        "jurisdiction": jurisdiction,
-        "year": "2022",
-        "entity": "individual-business" if individual else "company",
-        "sector": sector,
-        "location": rng.choice(("city", "city", "county", "other")),
-        "employees": str(employees),
-        "total_assets": _yuan(rng, assets),
-        "revenue": _yuan(rng, revenue),
-        "prior_revenue": _yuan(rng, revenue * rng.randint(80, 120) // 100),
-    }
+    row = _identity(
+        rng, f"B{i:07d}", (jurisdiction, city, trade, sector, individual), (employees, assets, revenue), _yuan, 0.9
+    )
     margin = rng.choice((-0.15, -0.05, 0, 0.02, 0.05, 0.08, 0.12, 0.2))
     row["income.taxable_income"] = _yuan(rng, int(revenue * margin))
     if sector[0] in "CIM" and rng.random() < 0.5:
