@@ -404,9 +404,12 @@ def test_a_reform_gives_the_same_bytes_from_both_evaluators(tmp_path: Path) -> N
     assert plain.read_bytes() != outputs["columnar"]  # (the reform moved amounts)
 
 
-def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bug in the columnar evaluator loses no row: the block is computed by the row engine, each row as the
-    reference evaluator computes it (ChunkWriter._by_rows)."""
+@pytest.mark.parametrize("broken_part", ["evaluate", "whole_rows"])
+def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(
+    monkeypatch: pytest.MonkeyPatch, broken_part: str
+) -> None:
+    """A bug in the columnar evaluator (computing the block, or putting its rows together) loses no row: the block
+    is computed by the row engine, each row as the reference evaluator computes it (ChunkWriter._by_rows)."""
     import xzcalc.batch.columnar as columnar
     from bench.generate import enterprise
     from xzcalc.batch.worker import ChunkWriter, Job
@@ -421,10 +424,10 @@ def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(monkeypatch: 
         records.append((i + 2, line.getvalue().encode("utf-8")))
     expected, _ = ChunkWriter(Job(header, "csv", evaluator="row")).process(records)
 
-    def broken(block: Any, families: Any) -> Any:
+    def broken(*args: Any) -> Any:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(columnar, "evaluate", broken)
+    monkeypatch.setattr(columnar, broken_part, broken)
     got, summary = ChunkWriter(Job(header, "csv")).process(records)
     assert got == expected
     assert summary.rows == len(rows)

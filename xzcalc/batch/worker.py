@@ -246,11 +246,11 @@ class ChunkWriter:
                 continue
             try:
                 outcome = evaluate(block, families)
-            except Exception:
+                if bare:
+                    self._whole(block, rows, outcome)
+                    continue
+            except Exception:  # (a bug on the columns: the block's rows computed by the row engine instead)
                 self._by_rows(rows)
-                continue
-            if bare:
-                self._whole(block, rows, outcome)
                 continue
             for pid, (eligible, amounts) in outcome.items.items():
                 if pid in block.settled:
