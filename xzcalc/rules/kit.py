@@ -385,9 +385,9 @@ def rounded_when(item: ItemBuilder, holds: bool, name: str, value: Any) -> Any:
 
 
 def divide(numerator: Any, denominator: Any) -> Any:
-    """numerator ÷ denominator as a number to compute on (0 where the denominator is 0): a Decimal to 40 digits on a
-    row, as `/` gives; on a column exact to 40 decimal places (truncated), so that rounded to the fen it is the
-    row's figure."""
+    """numerator ÷ denominator as a number to compute on (0 where the denominator is 0): a Decimal to 40 significant
+    digits on a row, as `/` gives; on a column the exact quotient rounded half-up to the same 40 digits
+    (batch/columnar.Num.quotient), so that what follows is the row's figure to the fen."""
     if isinstance(numerator, Decimal | int) and isinstance(denominator, Decimal | int):
         return numerator / denominator if denominator else Decimal(0)
     if hasattr(numerator, "quotient"):
