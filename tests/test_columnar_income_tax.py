@@ -26,8 +26,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_columnar import same_bytes
 
-from xzcalc.batch.columnar import COLUMNAR, ColumnContext, Num, _run, group
+from xzcalc.batch.columnar import COLUMNAR, ColumnContext, Num, _run
 from xzcalc.batch.rows import RowEngine
+from xzcalc.batch.rows import _blocks as group
 from xzcalc.engine import calculate
 from xzcalc.rules import income_tax as family
 from xzcalc.rules.kit import divide, fen

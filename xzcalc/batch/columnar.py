@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from ..model import PolicyInfo
     from ..params import Parameter, ParamSet, Window
     from ..rules.kit import Context
-    from .rows import RowResult
 
 
 def _classification(ctx: ColumnContext) -> None:
@@ -106,7 +105,6 @@ __all__ = [
     "Outcome",
     "Seq",
     "evaluate",
-    "group",
     "whole_rows",
 ]
 
@@ -797,36 +795,6 @@ class Block:
     offered: Mapping[str, PolicyInfo]
     positions: Mapping[str, int]
     settled: Mapping[str, Any]
-
-
-class _Engine(Protocol):
-    def param_set(self, jurisdiction: str, year: int) -> ParamSet: ...
-
-
-def group(rows: Sequence[RowResult], engine: _Engine) -> list[tuple[Block, list[RowResult]]]:
-    """The computed rows (each with its `pending` profile and classification) as blocks by jurisdiction and year,
-    in the order each pair first appears; each block's rows in their order."""
-    from ..engine import settled
-    from ..params import catalogue
-
-    by_key: dict[tuple[str, int], list[RowResult]] = {}
-    for r in rows:
-        assert r.pending is not None and r.year is not None
-        by_key.setdefault((r.jurisdiction, r.year), []).append(r)
-    blocks = []
-    for (jurisdiction, year), members in by_key.items():
-        offered = {p.id: p for p in catalogue(jurisdiction)}
-        block = Block(
-            jurisdiction,
-            year,
-            [r.pending for r in members if r.pending is not None],
-            engine.param_set(jurisdiction, year),
-            offered,
-            {pid: i for i, pid in enumerate(offered)},
-            settled(jurisdiction, year),
-        )
-        blocks.append((block, members))
-    return blocks
 
 
 class ColumnItem:

@@ -14,14 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..classify import CLASSIFICATIONS
 from ..inputs import echo, neutralise
 from ..model import KINDS
 from ..money import FEN
-from ..rules.kit import NOTHING
 from ..schema.build import RowReader, cell_column
 from ..schema.kinds import MONEY, ProfileError
-from ..schema.profile import Profile
 from .bureau import CellError, Columns
 from .io import AUTO, csv_field, decode
 from .records import FORMULA, MAX_CELL_CHARS, MAX_RECORD_BYTES, OVERLONG, Record, leading_cells
@@ -31,14 +28,11 @@ from .summary import Summary
 if TYPE_CHECKING:
     from ..reform import Reform
     from ..rules.kit import RuleFamily
-    from .columnar import Block, Outcome
 
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
 # would be written to the output
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 D0 = Decimal(0)
-# the classifications in the order engine.evaluate leaves them: classify's A2–A4, then A1 from the CIT chain
-CLASSIFIED_ORDER = (*CLASSIFICATIONS[1:], CLASSIFICATIONS[0])
 
 
 # ── chunks: what a worker does with a slice of the file ─────────────────────────────────────────────────────
@@ -231,69 +225,6 @@ class ChunkWriter:
                     r.unclaimed[pid] = max(amount - amount_claimed, D0).quantize(FEN)
         return r
 
-    def _columnar(self, results: Sequence[RowResult]) -> None:
-        """The columnar families over the chunk's computed rows, a block per (jurisdiction, tax year): each row's
-        place-holding items replaced by their eligibility and amount, the totals by kind brought up to date, and
-        the classifications they decided written (a row the row engine only read gets its whole result here). A
-        block the columns cannot compute (a bug) is computed row by row instead: no row is lost to it."""
-        from ..engine import planned
-        from .columnar import evaluate, group
-
-        for block, rows in group(results, self.engine):
-            families = [f for f in self.families if planned(block.jurisdiction, block.year, f)]
-            bare = self.engine.parse_only
-            if not families and not bare:
-                continue
-            try:
-                outcome = evaluate(block, families)
-                if bare:
-                    self._whole(block, rows, outcome)
-                    continue
-            except Exception:  # (a bug on the columns: the block's rows computed by the row engine instead)
-                self._by_rows(rows)
-                continue
-            for pid, (eligible, amounts) in outcome.items.items():
-                if pid in block.settled:
-                    continue
-                kind = block.offered[pid].kind
-                at = block.positions[pid]
-                for r, holds, amount in zip(rows, eligible, amounts, strict=True):
-                    r.items[at] = (pid, kind, holds, amount, "computed")
-                    if amount:
-                        r.totals[kind] += amount
-            for name, values in outcome.classification.items():
-                for r, value in zip(rows, values, strict=True):
-                    r.classification[name] = value
-        for r in results:
-            r.pending = None
-
-    @staticmethod
-    def _whole(block: Block, rows: Sequence[RowResult], outcome: Outcome) -> None:
-        """Rows the row engine only read: their items, totals by kind and classifications from the block's outcome
-        (columnar.whole_rows)."""
-        from .columnar import whole_rows
-
-        items = whole_rows(block, outcome)
-        names = [n for n in CLASSIFIED_ORDER if n in outcome.classification]
-        values = [outcome.classification[n] for n in names]
-        kinds = [(kind, outcome.totals.get(kind)) for kind in KINDS]
-        for k, r in enumerate(rows):
-            r.items = items[k]
-            r.totals = {kind: NOTHING if total is None else total[k] for kind, total in kinds}
-            r.classification = {n: v[k] for n, v in zip(names, values, strict=True)}
-
-    def _by_rows(self, rows: Sequence[RowResult]) -> None:
-        """The rows of a block computed wholly by the row engine (each keeps its line, id, carried cells)."""
-        engine = RowEngine(self.job.reform)
-        for r in rows:
-            profile = r.pending if isinstance(r.pending, Profile) else r.pending.profile if r.pending else None
-            if profile is None:
-                continue
-            name = r.name
-            fresh = engine._compute(lambda p: p, profile, r.id, lambda: name, r.line)  # noqa: B023 (called at once)
-            r.jurisdiction, r.year, r.error = fresh.jurisdiction, fresh.year, fresh.error
-            r.classification, r.items, r.totals = fresh.classification, fresh.items, fresh.totals
-
     def _cell_problems(self, cells: Sequence[str]) -> list[str]:
         """Every cell of a row that its column cannot read, each naming the column as written."""
         cols = self.cols
@@ -479,7 +410,7 @@ class ChunkWriter:
             else:
                 results.append(r)
         if self.families:
-            self._columnar([r for r in results if r.pending is not None])
+            self.engine.complete([r for r in results if r.pending is not None])
         groups = self.groups
         for r in results:
             summary.add(self._finished(r), tuple(r.carried[g] for g in groups) if groups and r.carried else ())
