@@ -29,9 +29,9 @@ from test_cli import run
 
 from xzcalc.batch.columnar import COLUMNAR, Block, ColumnContext, Num, _run, evaluate
 from xzcalc.data import load_toml
-from xzcalc.engine import calculate, planned, settled
+from xzcalc.engine import calculate, planned
 from xzcalc.engine import evaluate as run_rows
-from xzcalc.params import catalogue, param_set
+from xzcalc.params import param_set
 from xzcalc.rules import FAMILIES
 from xzcalc.schema.build import parse_profile
 from xzcalc.schema.build import profile_from_flat as parse_profile_flat
@@ -41,19 +41,12 @@ COLUMNAR_POLICIES = {pid for ids, family in FAMILIES if family in COLUMNAR for p
 
 
 def _block(profiles: list[Profile]) -> Block:
+    """A block of profiles of one jurisdiction and year, as the row engine leaves them when it defers the
+    columnar families (each row's Context)."""
     first = profiles[0]
-    offered = {p.id: p for p in catalogue(first.jurisdiction)}
-    deferred = frozenset(COLUMNAR)
     params = param_set(first.jurisdiction, first.year)
-    return Block(
-        first.jurisdiction,
-        first.year,
-        [run_rows(p, params=params, deferred=deferred)[1] for p in profiles],
-        params,
-        offered,
-        {pid: i for i, pid in enumerate(offered)},
-        settled(first.jurisdiction, first.year),
-    )
+    contexts = [run_rows(p, params=params, deferred=frozenset(COLUMNAR))[1] for p in profiles]
+    return Block.of(first.jurisdiction, first.year, contexts, params)
 
 
 def _columnar(profiles: list[Profile]) -> list[dict[str, Any]]:
@@ -315,16 +308,7 @@ def _bare_blocks(profiles: list[Profile]) -> list[tuple[list[int], Block]]:
     blocks = []
     for (jurisdiction, year), members in itertools.groupby(sorted(range(len(profiles)), key=key), key):
         indexes = list(members)
-        offered = {p.id: p for p in catalogue(jurisdiction)}
-        block = Block(
-            jurisdiction,
-            year,
-            [profiles[i] for i in indexes],
-            param_set(jurisdiction, year),
-            offered,
-            {pid: i for i, pid in enumerate(offered)},
-            settled(jurisdiction, year),
-        )
+        block = Block.of(jurisdiction, year, [profiles[i] for i in indexes], param_set(jurisdiction, year))
         blocks.append((indexes, block))
     return blocks
 

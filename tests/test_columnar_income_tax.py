@@ -301,8 +301,8 @@ def test_golden_cases_through_the_family_on_columns() -> None:
     from test_columnar import _case_profiles
 
     from xzcalc.batch.columnar import Block
-    from xzcalc.engine import evaluate, settled
-    from xzcalc.params import catalogue, param_set
+    from xzcalc.engine import evaluate
+    from xzcalc.params import param_set
 
     cases = _case_profiles()
     deferred = frozenset({family.income_tax, six_taxes_two_fees})
@@ -312,17 +312,8 @@ def test_golden_cases_through_the_family_on_columns() -> None:
     checked = 0
     for (jurisdiction, year), members in by_block.items():
         params = param_set(jurisdiction, year)
-        offered = {p.id: p for p in catalogue(jurisdiction)}
         rows = [evaluate(cases[i][1], params=params, deferred=deferred)[1] for i in members]
-        block = Block(
-            jurisdiction,
-            year,
-            rows,
-            params,
-            offered,
-            {p: k for k, p in enumerate(offered)},
-            settled(jurisdiction, year),
-        )
+        block = Block.of(jurisdiction, year, rows, params)
         ctx = ColumnContext(block)
         _run(family.income_tax, ctx)
         slpe = ctx.classification["small_low_profit"].value
@@ -366,7 +357,7 @@ def test_lookup_by_a_column_of_days_as_by_each_day(name: str) -> None:
     except Exception:
         ends = [date(2022, 6, 1)]
     days = sorted({d + timedelta(days=k) for d in ends for k in (-1, 0, 1)} | {date(1970, 1, 1), date(2099, 12, 31)})
-    block = Block("xinzhou", 2022, [], params, {}, {}, {})
+    block = Block.of("xinzhou", 2022, [], params)
     ctx = ColumnContext(block)
     ctx.n = len(days)
     column = ctx.lookup(name, Day(np.array(days, dtype="datetime64[D]"), np.ones(len(days), dtype=bool)))

@@ -23,14 +23,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import run
-from test_columnar import same_bytes
+from test_columnar import _block, same_bytes
 
 from xzcalc.batch import columnar
-from xzcalc.batch.columnar import COLUMNAR, Block, ColumnContext, Num, _run
+from xzcalc.batch.columnar import COLUMNAR, ColumnContext, Num, _run
 from xzcalc.engine import evaluate as run_rows
-from xzcalc.engine import settled
 from xzcalc.money import CONTEXT
-from xzcalc.params import catalogue, param_set
 from xzcalc.rules.local_taxes import six_taxes_two_fees
 from xzcalc.rules.vat import small_scale_exemption
 from xzcalc.schema.build import parse_profile
@@ -180,22 +178,6 @@ def test_stress_file_same_bytes(tmp_path: Path) -> None:
     rows = same_bytes(tmp_path, HEADER, _stress_rows(1000, seed=6))
     assert any(r["vat.small_scale_exemption.amount"] not in ("", "0.00") for r in rows)
     assert small_scale_exemption in COLUMNAR and six_taxes_two_fees in COLUMNAR
-
-
-def _block(profiles: list[Any]) -> Block:
-    first = profiles[0]
-    offered = {p.id: p for p in catalogue(first.jurisdiction)}
-    params = param_set(first.jurisdiction, first.year)
-    deferred = frozenset(COLUMNAR)
-    return Block(
-        first.jurisdiction,
-        first.year,
-        [run_rows(p, params=params, deferred=deferred)[1] for p in profiles],
-        params,
-        offered,
-        {pid: i for i, pid in enumerate(offered)},
-        settled(first.jurisdiction, first.year),
-    )
 
 
 def _profile(cells: list[str]) -> Any:

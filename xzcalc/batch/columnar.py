@@ -796,6 +796,17 @@ class Block:
     positions: Mapping[str, int]
     settled: Mapping[str, Any]
 
+    @staticmethod
+    def of(jurisdiction: str, year: int, rows: Sequence[Context | Profile], params: ParamSet) -> Block:
+        """The block of these rows, with what follows from the jurisdiction and year (the catalogue, each policy's
+        place in a row's items, engine.settled)."""
+        from ..engine import settled
+        from ..params import catalogue
+
+        offered = {p.id: p for p in catalogue(jurisdiction)}
+        positions = {pid: i for i, pid in enumerate(offered)}
+        return Block(jurisdiction, year, rows, params, offered, positions, settled(jurisdiction, year))
+
 
 class ColumnItem:
     """kit.ItemBuilder's counterpart over a block: the conditions' mask and, once given, the amounts."""

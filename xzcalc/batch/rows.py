@@ -282,28 +282,16 @@ CLASSIFIED_ORDER = (*CLASSIFICATIONS[1:], CLASSIFICATIONS[0])
 def _blocks(rows: Sequence[RowResult], engine: RowEngine) -> list[tuple[Block, list[RowResult]]]:
     """The computed rows (each with its `pending` profile and classification) as blocks by jurisdiction and year,
     in the order each pair first appears; each block's rows in their order."""
-    from ..engine import settled
-    from ..params import catalogue
     from .columnar import Block
 
     by_key: dict[tuple[str, int], list[RowResult]] = {}
     for r in rows:
         assert r.pending is not None and r.year is not None
         by_key.setdefault((r.jurisdiction, r.year), []).append(r)
-    blocks = []
-    for (jurisdiction, year), members in by_key.items():
-        offered = {p.id: p for p in catalogue(jurisdiction)}
-        block = Block(
-            jurisdiction,
-            year,
-            [r.pending for r in members if r.pending is not None],
-            engine.param_set(jurisdiction, year),
-            offered,
-            {pid: i for i, pid in enumerate(offered)},
-            settled(jurisdiction, year),
-        )
-        blocks.append((block, members))
-    return blocks
+    return [
+        (Block.of(j, y, [r.pending for r in members if r.pending is not None], engine.param_set(j, y)), members)
+        for (j, y), members in by_key.items()
+    ]
 
 
 def _whole(block: Block, rows: Sequence[RowResult], outcome: Outcome) -> None:
