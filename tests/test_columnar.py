@@ -114,12 +114,10 @@ def test_golden_cases_through_both_evaluators() -> None:
 
 # ── the stress file: every line the columnar families test, and one step either side ───────────────────────────
 
+# the columns every stress file starts with (the id and name echoed, and what places the row)
+IDENTITY = ["id", "name", "jurisdiction", "year", "entity"]
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "employees",
     "revenue",

@@ -13,14 +13,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from test_columnar import same_bytes
+from test_columnar import IDENTITY, same_bytes
 
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "employees",
     "revenue",

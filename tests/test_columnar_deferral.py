@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from test_columnar import same_bytes
+from test_columnar import IDENTITY, same_bytes
 
 from xzcalc.batch.columnar import ColumnFinding
 from xzcalc.rules.kit import first_reason
@@ -21,11 +21,7 @@ B8 = "tax.manufacturing_sme_deferral"
 B19 = "fees.water_gas_deferral"
 MONEY = ["", "0", "0.01", "0.03", "1", "12345.67", "999999999999999.99"]
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "employees",
     "revenue",

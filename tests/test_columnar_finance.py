@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import _block, same_bytes
+from test_columnar import IDENTITY, _block, same_bytes
 
 from xzcalc.batch.columnar import Cat, ColumnContext, Day, Mask, Num, Ratio
 from xzcalc.money import CONTEXT, quantize
@@ -38,11 +38,7 @@ from xzcalc.schema.build import parse_profile
 ROOT = Path(__file__).resolve().parent.parent
 
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "employees",
     "revenue",

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import same_bytes
+from test_columnar import IDENTITY, same_bytes
 
 from xzcalc.batch.columnar import COLUMNAR, ColumnContext, Num, _run
 from xzcalc.batch.rows import RowEngine
@@ -38,11 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POLICIES = family.POLICIES
 
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "employees",
     "total_assets",

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import same_bytes
+from test_columnar import IDENTITY, same_bytes
 
 from xzcalc.batch.columnar import Cat, ColumnItem, Mask, Num
 from xzcalc.rules import local_taxes
@@ -32,11 +32,7 @@ YEARS = [2018, 2019, 2021, 2022, 2022, 2022, 2023, 2023, 2025, 2027]  # (2018: n
 FILINGS = range(2019, 2028)  # the years history.small_low_profit may be given for
 MONEY = ["", "0", "0.01", "0.02", "0.03", "1", "12345.67", "999999999999999.99"]
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "location",
     "employees",

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import same_bytes
+from test_columnar import IDENTITY, same_bytes
 
 from xzcalc.batch.columnar import COLUMNAR, Cat, ColumnItem, Mask, Num
 from xzcalc.params import policy
@@ -34,11 +34,7 @@ FEN = Decimal("0.01")
 BIG = "999999999999999.99"
 
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "sector",
     "tech_sme",
     "innovation.voucher_spend",

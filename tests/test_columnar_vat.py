@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import run
-from test_columnar import _block, same_bytes
+from test_columnar import IDENTITY, _block, same_bytes
 
 from xzcalc.batch import columnar
 from xzcalc.batch.columnar import COLUMNAR, ColumnContext, Num, _run
@@ -37,11 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX = Decimal("999999999999999.99")
 LISTS = ("sales_3pct", "sales_3pct_special", "sales_other", "sales_real_estate")
 HEADER = [
-    "id",
-    "name",
-    "jurisdiction",
-    "year",
-    "entity",
+    *IDENTITY,
     "location",
     "vat.taxpayer",
     "vat.period",
