@@ -8,7 +8,7 @@ from typing import Any
 
 from ..messages import Msg
 from ..params import ParamSet
-from .kit import Condition, Context, ItemBuilder, unmet
+from .kit import Condition, Context, ItemBuilder
 
 INDIVIDUAL_BUSINESS = "individual-business"
 
@@ -19,13 +19,10 @@ def enterprises_only(holds: bool, why: str, **values: Any) -> Condition:
     return Condition(holds, "common.individual_business_excluded", {"why": Msg(why, values)})
 
 
-def individual_business_excluded(ctx: Context, item: ItemBuilder, why: str, **values: Any) -> bool:
-    """Emit the item as ineligible and return True when the profile is an individual business (enterprises_only)."""
-    failed = unmet(enterprises_only(ctx.profile.entity != INDIVIDUAL_BUSINESS, why, **values))
-    if failed is None:
-        return False
-    ctx.emit(item.unmet(failed))
-    return True
+def require_enterprise(ctx: Context, item: ItemBuilder, why: str, **values: Any) -> None:
+    """The item's condition that the profile is not an individual business (enterprises_only), for a row and for a
+    batch block: an individual business fails it where a clause reaches enterprises only."""
+    item.require(*enterprises_only(ctx.profile.entity != INDIVIDUAL_BUSINESS, why, **values))
 
 
 def window(ctx: Context, name: str) -> tuple[date, date]:

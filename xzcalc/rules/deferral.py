@@ -20,7 +20,7 @@ from ..model import Result
 from ..money import ZERO
 from ..params import ParamSet
 from ..schema.profile import Profile
-from .common import INDIVIDUAL_BUSINESS, enterprises_only, window
+from .common import require_enterprise, window
 from .kit import Context, RuleFamily, both, columnar, first_reason, present, step_when, where
 from .thresholds import Threshold
 
@@ -196,11 +196,7 @@ def _water_gas(ctx: Context) -> None:
     item = ctx.start(WATER_GAS)
     # 企业产生的水、气费用: an individual business is not named
     name = WATER_GAS + ".bill_months"
-    item.require(
-        *enterprises_only(
-            ctx.profile.entity != INDIVIDUAL_BUSINESS, WATER_GAS + ".not_individual_business", source=ctx.source(name)
-        )
-    )
+    require_enterprise(ctx, item, WATER_GAS + ".not_individual_business", source=ctx.source(name))
     first, last = window(ctx, name)
     bills = ctx.profile.utilities.deferred_bills
     item.because(WATER_GAS + ".rule", first=first, last=last, source=ctx.source(name))

@@ -9,14 +9,11 @@ definition runs on one profile and on a block of the batch's rows (xzcalc/batch/
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..messages import Msg
 from ..money import ZERO
-from .common import INDIVIDUAL_BUSINESS, enterprises_only, window
+from .common import INDIVIDUAL_BUSINESS, require_enterprise, window
 from .kit import (
     Context,
-    ItemBuilder,
     RuleFamily,
     both,
     cite_when,
@@ -41,13 +38,6 @@ LPR_TERM_YEARS = 1  # the term of the LPR series LPR names (1年期): the name o
 MONTHS_PER_YEAR = 12
 
 
-def _enterprises_only(ctx: Context, item: ItemBuilder, why: str, **values: Any) -> None:
-    """rules/common.individual_business_excluded as a condition of the item (kit's `require`): an individual business
-    fails it where a clause reaches enterprises only — for a row and for a column."""
-    condition = enterprises_only(ctx.profile.entity != INDIVIDUAL_BUSINESS, why, **values)
-    item.require(condition.holds, condition.message, condition.values)
-
-
 # ── B16 ─────────────────────────────────────────────
 @columnar()
 def _dev_zone_rent(ctx: Context) -> None:
@@ -59,7 +49,7 @@ def _dev_zone_rent(ctx: Context) -> None:
     vocabulary: the same definition runs on one profile and on the batch's columns."""
     p = ctx.profile
     item = ctx.start(DEV_ZONE)
-    _enterprises_only(ctx, item, "relief.dev_zone_rent.individual_business")
+    require_enterprise(ctx, item, "relief.dev_zone_rent.individual_business")
     sections_name = DEV_ZONE + ".industrial_sections"
     sections = ctx.param(sections_name)
     rent = p.dev_zone.monthly_rent
@@ -140,7 +130,7 @@ def _startup_loan(ctx: Context) -> None:
     item = ctx.start(STARTUP_LOAN)
     cap_name = STARTUP_LOAN + ".principal_cap"
     # (财金〔2020〕21号, the source of the caps, also sets the individual's separate limits)
-    _enterprises_only(ctx, item, "finance.startup_loan_interest.individual_business", source=ctx.source(cap_name))
+    require_enterprise(ctx, item, "finance.startup_loan_interest.individual_business", source=ctx.source(cap_name))
     sizes_name = STARTUP_LOAN + ".sizes"
     size = ctx.classification["size_class"]
     small = one_of(size.value, ctx.param(sizes_name))

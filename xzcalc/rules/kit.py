@@ -143,11 +143,6 @@ class ItemBuilder:
             assert final == sum(self.components.values(), ZERO), (self.info.id, self.components, amount)
         return Item(self.info, True, final, _frozen(self.components), tuple(self.reasons), tuple(self.trace))
 
-    def fails(self, finding: Finding) -> Item:
-        """Not eligible because of a classification: its first reason says why."""
-        self.reasons.append(finding.reasons[0])
-        return self.ineligible()
-
     def unmet(self, failed: Msg) -> Item:
         """Not eligible: the failed condition (from `unmet(...)`) as the last reason."""
         if self.jurisdiction and not (failed.values or self.reasons or self.trace):

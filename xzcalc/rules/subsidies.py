@@ -19,7 +19,7 @@ from ..messages import Msg
 from ..model import Result
 from ..params import ParamSet
 from ..schema.profile import Profile
-from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, window
+from .common import INDIVIDUAL_BUSINESS, add_months, enterprises_only, require_enterprise, window
 from .kit import (
     Context,
     ItemBuilder,
@@ -150,11 +150,7 @@ def _first_batch(ctx: Context) -> None:
     p = ctx.profile
     item = ctx.start(FIRST_BATCH)
     premium = p.materials.first_batch_premium
-    item.require(
-        *enterprises_only(
-            p.entity != INDIVIDUAL_BUSINESS, "subsidy.first_batch_material_insurance.producing_enterprise"
-        )
-    )
+    require_enterprise(ctx, item, "subsidy.first_batch_material_insurance.producing_enterprise")
     item.require(premium != 0, "subsidy.first_batch_material_insurance.no_premium")
     # 对符合山西省保险补偿要求的重点新材料首批次产品，以实际投保年度保费的80%给予补贴，单户企业最高补贴500万元
     rate = ctx.dec(FIRST_BATCH + ".rate")
@@ -224,7 +220,7 @@ def _chain_leader(ctx: Context) -> None:
         }
 
     # 对于“建链延链补链强链”作用明显、2022年产值首次达到5亿元以上且同比增长10%以上的制造业重点产业链链主企业，
-    item.require(*enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.chain_leader_output.for_chain_leaders"))
+    require_enterprise(ctx, item, "award.chain_leader_output.for_chain_leaders")
     # 重点产业链链主企业
     item.require(c.member, "award.chain_leader_output.not_member")
     # 制造业
@@ -277,7 +273,7 @@ def _whitelist(ctx: Context) -> None:
     city adds city_match of it (yuan). The i-th growth of whitelist.growth_2023 is the i-th month of the window.
     Components: province, city. Written in kit's vocabulary (one definition for a row and a column: the i-th growths
     of a block's rows are a column)."""
-    p, w = ctx.profile, ctx.profile.whitelist
+    w = ctx.profile.whitelist
     item = ctx.start(WHITELIST)
     name = WHITELIST + ".tiers"
     source = ctx.source(name)
@@ -285,7 +281,7 @@ def _whitelist(ctx: Context) -> None:
     first, last = window(ctx, name)
     months = [(add_months(first, i), growth) for i, growth in enumerate(w.growth_2023)]
     reached = [(on, g, _tier_reached(ctx.params.get_or_none(name, on), g)) for on, g in months]
-    item.require(*enterprises_only(p.entity != INDIVIDUAL_BUSINESS, "award.whitelist_growth.for_white_list"))
+    require_enterprise(ctx, item, "award.whitelist_growth.for_white_list")
     item.require(w.member, "award.whitelist_growth.not_member")
     # the best month: the highest award; the first month of equal ones
     found: Any = False
