@@ -47,24 +47,20 @@ def _classification(ctx: ColumnContext) -> None:
     """A2–A4 over a block whose rows the row engine did not classify (classify.py, written for both). classify
     reads the sector only through the two size tables' groups and whether it is in section C (manufacturing): the
     rows are taken in parts by those three, each part classified once with one of its sectors standing for all."""
-    sectors = ctx.profile.sector.v.tolist()
-    keys = {s: _sector_key(s) for s in set(sectors)}
-    parts: dict[tuple[str, str, bool], list[int]] = {}
-    standing: dict[tuple[str, str, bool], str] = {}
-    for i, sector in enumerate(sectors):
-        key = keys[sector]
-        parts.setdefault(key, []).append(i)
-        standing.setdefault(key, sector)
+    keys: dict[str, tuple[str, str, bool]] = {}
+
+    def by_groups(values: tuple[Any, ...]) -> Any:
+        sector = values[0]
+        if sector not in keys:
+            keys[sector] = _sector_key(sector)
+        return keys[sector]
+
     fixed = {"jurisdiction": ctx.block.jurisdiction, "year": ctx.year}
-    for key, rows in parts.items():
-        if len(parts) == 1:
-            part = ctx.fixing({**fixed, "sector": standing[key]})
-        else:
-            part = ctx.part(np.array(rows, dtype=np.int64), {**fixed, "sector": standing[key]})
+    for standing, idx in _parts(ctx, ("sector",), by_groups):
+        part = ctx.view(idx, {**fixed, **standing})
         found = classify(part.profile, ctx.params)  # type: ignore[arg-type]
         part.classification.update({name: ColumnFinding(f.value) for name, f in found.items()})
-        if len(parts) > 1:
-            ctx.absorb(part, np.array(rows, dtype=np.int64))
+        ctx.merge(part, idx)
 
 
 def _sector_key(sector: str) -> tuple[str, str, bool]:
@@ -851,8 +847,7 @@ class ColumnContext:
         self.block = block
         self.n = len(rows)
         contexts = [r for r in rows if not isinstance(r, Profile)]
-        self.profiles = [r if isinstance(r, Profile) else r.profile for r in rows]
-        self.profile = Fields(self.profiles, fixed=fixed)
+        self.profile = Fields([r if isinstance(r, Profile) else r.profile for r in rows], fixed=fixed)
         self.classification: dict[str, Any] = {}
         self.cit: dict[str, Any] = {}
         self.vat_payable: Any = Num(np.zeros(self.n, dtype=np.int64), 0)
@@ -881,23 +876,25 @@ class ColumnContext:
         """kit.Context.per over the block: `rule(part, *values at its rows)` once for each `key` of the field's
         values (each value when no key), the field fixed there to one of the part's values; the results (columns,
         or findings: their value columns) put back at their rows."""
-        values_of = _values(_path(self.profile, path), self.n)
-        parts: dict[Any, list[int]] = {}
-        standing: dict[Any, Any] = {}
-        for i, value in enumerate(values_of):
-            k = value if key is None else key(value)
-            parts.setdefault(k, []).append(i)
-            standing.setdefault(k, value)
         result: Any = None
-        for k, rows in parts.items():
-            if len(parts) == 1:
-                got = rule(self.fixing({path: standing[k]}), *values)
-            else:
-                idx = np.array(rows, dtype=np.int64)
-                got = rule(self.part(idx, {path: standing[k]}), *(_take(v, idx) for v in values))
+        for standing, idx in _parts(self, (path,), None if key is None else lambda v: key(v[0])):
+            at = values if idx is None else tuple(_take(v, idx) for v in values)
+            got = rule(self.view(idx, standing), *at)
             got = ColumnFinding(got.value) if isinstance(got, Finding) else got
-            result = got if len(parts) == 1 else _put(result, np.array(rows, dtype=np.int64), got, self.n)
+            result = got if idx is None else _put(result, idx, got, self.n)
         return result
+
+    def view(self, idx: Array | None, fixed: Mapping[str, Any]) -> ColumnContext:
+        """The rows `idx` of the block as a context of their own (`part`), or the whole block (None: `fixing`), with
+        the `fixed` fields single values there."""
+        return self.fixing(fixed) if idx is None else self.part(idx, fixed)
+
+    def merge(self, view: ColumnContext, idx: Array | None) -> None:
+        """What a family left in `view(idx, …)` put back: at the part's rows (`absorb`), or all of it (`adopt`)."""
+        if idx is None:
+            self.adopt(view)
+        else:
+            self.absorb(view, idx)
 
     def adopt(self, view: ColumnContext) -> None:
         """The state a family left in a view of the whole block (`fixing`): what it rebound, not only what it
@@ -1011,6 +1008,24 @@ class Outcome:
     nonzero: dict[str, list[int]]  # each policy's rows whose amount is not 0
 
 
+def _parts(
+    ctx: ColumnContext, paths: Sequence[str], key: Callable[[tuple[Any, ...]], Any] | None = None
+) -> list[tuple[dict[str, Any], Array | None]]:
+    """The block's rows in parts by the values of the profile fields `paths` (or by `key` of them): for each part,
+    the values standing for it (its first row's) and its rows — None when one part holds every row."""
+    groups: dict[Any, list[int]] = {}
+    standing: dict[Any, tuple[Any, ...]] = {}
+    columns = [_values(_path(ctx.profile, path), ctx.n) for path in paths]
+    for i, values in enumerate(zip(*columns, strict=True)):
+        k = values if key is None else key(values)
+        groups.setdefault(k, []).append(i)
+        standing.setdefault(k, values)
+    if len(groups) == 1:
+        ((k, _),) = groups.items()
+        return [(dict(zip(paths, standing[k], strict=True)), None)]
+    return [(dict(zip(paths, standing[k], strict=True)), np.array(rows, dtype=np.int64)) for k, rows in groups.items()]
+
+
 def _run(family: RuleFamily, ctx: ColumnContext) -> None:
     """The family over the block — once for each value of its `by` fields among the rows, each part's outcomes and
     the state it leaves (classifications, CIT summary, VAT payable) put back in the block's columns."""
@@ -1018,20 +1033,10 @@ def _run(family: RuleFamily, ctx: ColumnContext) -> None:
     if not by:
         family(ctx)  # type: ignore[arg-type]
         return
-    parts: dict[tuple[Any, ...], list[int]] = {}
-    for i, key in enumerate(zip(*(_values(_path(ctx.profile, path), ctx.n) for path in by), strict=True)):
-        parts.setdefault(key, []).append(i)
-    if len(parts) == 1:
-        ((key, _),) = parts.items()
-        view = ctx.fixing(dict(zip(by, key, strict=True)))
-        family(view)  # type: ignore[arg-type]
-        ctx.adopt(view)
-        return
-    for key, rows in parts.items():
-        idx = np.array(rows, dtype=np.int64)
-        part = ctx.part(idx, dict(zip(by, key, strict=True)))
+    for standing, idx in _parts(ctx, by):
+        part = ctx.view(idx, standing)
         family(part)  # type: ignore[arg-type]
-        ctx.absorb(part, idx)
+        ctx.merge(part, idx)
 
 
 def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
