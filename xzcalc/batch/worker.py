@@ -60,12 +60,12 @@ class ChunkWriter:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.families: tuple[RuleFamily, ...] = ()
+        deferred: frozenset[RuleFamily] = frozenset()
         if job.evaluator == "columnar":  # (numpy only on this path)
             from .columnar import COLUMNAR
 
-            self.families = COLUMNAR
-        self.engine = RowEngine(job.reform, frozenset(self.families))
+            deferred = frozenset(COLUMNAR)
+        self.engine = RowEngine(job.reform, deferred)
         self.layout = layout()
         self.columns = self.layout.columns()
         self.positions = self.layout.positions()
@@ -409,7 +409,7 @@ class ChunkWriter:
                 summary.blank += 1
             else:
                 results.append(r)
-        if self.families:
+        if self.engine.deferred:
             self.engine.complete([r for r in results if r.pending is not None])
         groups = self.groups
         for r in results:
