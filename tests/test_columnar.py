@@ -449,3 +449,29 @@ def test_compute_many_gives_what_compute_gives_row_by_row() -> None:
     many = engine.compute_many(rows)
     assert [r.to_json() for r in many] == [r.to_json() for r in one_by_one]
     assert many[5].error == "" and many[7].error and many[11].error
+
+
+def test_some_families_on_columns_and_the_rest_by_rows_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A family not marked @columnar runs in the row engine and the marked ones over the block (RowEngine.complete
+    patches the place-holding items, the totals and A1): the output equals the row evaluator's. Here only B9, B6
+    (reading the VAT payable and A1 from the rows) and the subsidies are on columns."""
+    import xzcalc.batch.columnar as columnar
+    from bench.generate import enterprise
+    from xzcalc.batch.worker import ChunkWriter, Job
+    from xzcalc.rules import employment, local_taxes, subsidies
+
+    rng = random.Random(17)
+    rows = [enterprise(rng, i) for i in range(600)]
+    header = tuple(dict.fromkeys(k for row in rows for k in row))
+    records = []
+    for i, r in enumerate(rows):
+        line = io.StringIO()
+        csv.writer(line).writerow([r.get(k, "") for k in header])
+        records.append((i + 2, line.getvalue().encode("utf-8")))
+    expected, _ = ChunkWriter(Job(header, "csv", evaluator="row")).process(records)
+    some = (employment.stable_job_refund, local_taxes.six_taxes_two_fees, *(f for _, f in subsidies.FAMILIES))
+    monkeypatch.setattr(columnar, "COLUMNAR", tuple(f for _, f in FAMILIES if f in some))
+    writer = ChunkWriter(Job(header, "csv"))
+    assert not writer.engine.parse_only
+    got, _ = writer.process(records)
+    assert got == expected
