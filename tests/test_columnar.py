@@ -386,6 +386,21 @@ def test_a_reform_gives_the_same_bytes_from_both_evaluators(tmp_path: Path) -> N
     assert plain.read_bytes() != outputs["columnar"]  # (the reform moved amounts)
 
 
+def _generated_records(n: int, seed: int) -> tuple[tuple[str, ...], list[tuple[int, bytes]]]:
+    """n enterprises of bench/generate.py as a batch's header and its records (line number, CSV bytes)."""
+    from bench.generate import enterprise
+
+    rng = random.Random(seed)
+    rows = [enterprise(rng, i) for i in range(n)]
+    header = tuple(dict.fromkeys(k for row in rows for k in row))
+    records = []
+    for i, r in enumerate(rows):
+        line = io.StringIO()
+        csv.writer(line).writerow([r.get(k, "") for k in header])
+        records.append((i + 2, line.getvalue().encode("utf-8")))
+    return header, records
+
+
 @pytest.mark.parametrize("broken_part", ["evaluate", "whole_rows"])
 def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(
     monkeypatch: pytest.MonkeyPatch, broken_part: str
@@ -393,17 +408,9 @@ def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(
     """A bug in the columnar evaluator (computing the block, or putting its rows together) loses no row: the block
     is computed by the row engine, each row as the reference evaluator computes it (ChunkWriter._by_rows)."""
     import xzcalc.batch.columnar as columnar
-    from bench.generate import enterprise
     from xzcalc.batch.worker import ChunkWriter, Job
 
-    rng = random.Random(11)
-    rows = [enterprise(rng, i) for i in range(200)]
-    header = tuple(dict.fromkeys(k for row in rows for k in row))
-    records = []
-    for i, r in enumerate(rows):
-        line = io.StringIO()
-        csv.writer(line).writerow([r.get(k, "") for k in header])
-        records.append((i + 2, line.getvalue().encode("utf-8")))
+    header, records = _generated_records(200, seed=11)
     expected, _ = ChunkWriter(Job(header, "csv", evaluator="row")).process(records)
 
     def broken(*args: Any) -> Any:
@@ -412,7 +419,7 @@ def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(
     monkeypatch.setattr(columnar, broken_part, broken)
     got, summary = ChunkWriter(Job(header, "csv")).process(records)
     assert got == expected
-    assert summary.rows == len(rows)
+    assert summary.rows == len(records)
 
 
 @pytest.mark.parametrize("mix", ["today", "bureau"])
@@ -456,18 +463,10 @@ def test_some_families_on_columns_and_the_rest_by_rows_give_the_same_bytes(monke
     patches the place-holding items, the totals and A1): the output equals the row evaluator's. Here only B9, B6
     (reading the VAT payable and A1 from the rows) and the subsidies are on columns."""
     import xzcalc.batch.columnar as columnar
-    from bench.generate import enterprise
     from xzcalc.batch.worker import ChunkWriter, Job
     from xzcalc.rules import employment, local_taxes, subsidies
 
-    rng = random.Random(17)
-    rows = [enterprise(rng, i) for i in range(600)]
-    header = tuple(dict.fromkeys(k for row in rows for k in row))
-    records = []
-    for i, r in enumerate(rows):
-        line = io.StringIO()
-        csv.writer(line).writerow([r.get(k, "") for k in header])
-        records.append((i + 2, line.getvalue().encode("utf-8")))
+    header, records = _generated_records(600, seed=17)
     expected, _ = ChunkWriter(Job(header, "csv", evaluator="row")).process(records)
     some = (employment.stable_job_refund, local_taxes.six_taxes_two_fees, *(f for _, f in subsidies.FAMILIES))
     monkeypatch.setattr(columnar, "COLUMNAR", tuple(f for _, f in FAMILIES if f in some))

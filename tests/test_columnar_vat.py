@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import csv
 import random
 from decimal import Context, Decimal
 from pathlib import Path
@@ -22,7 +21,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cli import run
 from test_columnar import IDENTITY, _block, same_bytes
 
 from xzcalc.batch import columnar
@@ -134,30 +132,9 @@ def _split_rows() -> list[list[str]]:
     return rows
 
 
-def _both(tmp_path: Path, source: Path) -> tuple[list[dict[str, str]], bytes, bytes]:
-    outputs = {}
-    for evaluator in ("row", "columnar"):
-        target = tmp_path / f"{evaluator}.csv"
-        code, out, err = run("batch", str(source), "-o", str(target), "-q", "--jobs", "1", "--evaluator", evaluator)
-        assert code in (0, 1), out + err
-        outputs[evaluator] = target.read_bytes()
-    rows = list(csv.DictReader(outputs["row"].decode("utf-8-sig").splitlines()))
-    return rows, outputs["row"], outputs["columnar"]
-
-
-def _write(tmp_path: Path, rows: list[list[str]]) -> Path:
-    source = tmp_path / "vat.csv"
-    with source.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return source
-
-
 def test_stress_file_b5_on_columns(tmp_path: Path) -> None:
     stress = [*_stress_rows(3000), *_split_rows()]
-    row, row_bytes, col_bytes = _both(tmp_path, _write(tmp_path, stress))
-    assert row_bytes == col_bytes
+    row = same_bytes(tmp_path, HEADER, stress)
     b5 = [r for r in row if not r["error"] and r["vat.small_scale_exemption.eligible"] == "true"]
     amounts = [Decimal(r["vat.small_scale_exemption.amount"]) for r in b5]
     assert any(a == 0 for a in amounts) and any(a > 0 for a in amounts) and max(amounts) > Decimal(10) ** 13
