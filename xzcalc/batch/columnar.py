@@ -664,6 +664,31 @@ class Absent:
         return default
 
 
+class Prepared:
+    """The fields of a section (or the profile, or a table's row), or the elements of a list, read column by column
+    from a chunk's cells (batch/cells.py) instead of from profiles: each column made once, when first asked for."""
+
+    __slots__ = ("_made", "_makers", "n")
+
+    def __init__(self, n: int, makers: Mapping[Any, Callable[[], Any]]) -> None:
+        self.n = n
+        self._makers = makers
+        self._made: dict[Any, Any] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def width(self) -> int:
+        """The number of elements (a list's)."""
+        return len(self._makers)
+
+    def column(self, key: Any) -> Any:
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._makers[key]()
+        return made
+
+
 class Fields:
     """A profile section (or the profile, or the i-th element of a list of sections) over the rows: an attribute is
     the column of that field, converted once. `given` marks the rows that have the section (an element of a shorter
@@ -674,7 +699,7 @@ class Fields:
 
     def __init__(
         self,
-        rows: Sequence[Any],
+        rows: Sequence[Any] | Prepared,
         given: Array | None = None,
         fixed: Mapping[str, Any] | None = None,
         parent: Fields | None = None,
@@ -698,6 +723,8 @@ class Fields:
             elif self._parent is not None:
                 assert self._idx is not None
                 column = _take(getattr(self._parent, name), self._idx)
+            elif isinstance(self._rows, Prepared):  # (read from cells: batch/cells.py)
+                column = self._rows.column(name)
             else:
                 get = attrgetter(name)
                 rows = self._rows
@@ -727,9 +754,16 @@ class Seq:
     """A list field over the rows (quarters' or months' sales, machines, first-set items): as long as the longest
     row's in the block; `seq[i]` is the column of the i-th elements (not given in a row with fewer)."""
 
-    def __init__(self, rows: Sequence[tuple[Any, ...]], parent: Seq | None = None, idx: Array | None = None) -> None:
+    def __init__(
+        self, rows: Sequence[tuple[Any, ...]] | Prepared, parent: Seq | None = None, idx: Array | None = None
+    ) -> None:
         self._rows = rows
-        self._width: int = max(map(len, rows), default=0) if parent is None else len(parent)
+        if parent is not None:
+            self._width = len(parent)
+        elif isinstance(rows, Prepared):
+            self._width = rows.width()
+        else:
+            self._width = max(map(len, rows), default=0)
         self._parent = parent
         self._idx = idx
         self._elements: dict[int, Any] = {}
@@ -746,6 +780,8 @@ class Seq:
             if self._parent is not None:
                 assert self._idx is not None
                 element = _take(self._parent[i], self._idx)
+            elif isinstance(self._rows, Prepared):
+                element = self._rows.column(i)
             else:
                 element = _field([row[i] if i < len(row) else None for row in self._rows])
             self._elements[i] = element
@@ -753,11 +789,6 @@ class Seq:
 
     def __iter__(self) -> Iterator[Any]:
         return (self[i] for i in range(self._width))
-
-    def lengths(self) -> Num:
-        """Each row's number of elements."""
-        lengths = np.fromiter(map(len, self._rows), dtype=np.int64, count=len(self._rows))
-        return Num(lengths if self._idx is None else lengths[self._idx], 0)
 
 
 def _field(values: list[Any]) -> Any:
@@ -791,17 +822,30 @@ class Block:
     offered: Mapping[str, PolicyInfo]
     positions: Mapping[str, int]
     settled: Mapping[str, Any]
+    fields: Fields | None = None  # the profiles' fields read from cells (batch/cells.py): then `rows` is empty
 
     @staticmethod
-    def of(jurisdiction: str, year: int, rows: Sequence[Context | Profile], params: ParamSet) -> Block:
-        """The block of these rows, with what follows from the jurisdiction and year (the catalogue, each policy's
-        place in a row's items, engine.settled)."""
+    def of(
+        jurisdiction: str, year: int, rows: Sequence[Context | Profile], params: ParamSet, fields: Fields | None = None
+    ) -> Block:
+        """The block of these rows (or of these fields read from cells), with what follows from the jurisdiction and
+        year (the catalogue, each policy's place in a row's items, engine.settled)."""
         from ..engine import settled
         from ..params import catalogue
 
         offered = {p.id: p for p in catalogue(jurisdiction)}
         positions = {pid: i for i, pid in enumerate(offered)}
-        return Block(jurisdiction, year, rows, params, offered, positions, settled(jurisdiction, year))
+        return Block(jurisdiction, year, rows, params, offered, positions, settled(jurisdiction, year), fields)
+
+    @property
+    def n(self) -> int:
+        """The number of rows."""
+        return len(self.rows) if self.fields is None else len(self.fields)
+
+    @property
+    def bare(self) -> bool:
+        """Whether the row engine ran nothing on these rows (read from cells, or bare profiles)."""
+        return self.fields is not None or (bool(self.rows) and isinstance(self.rows[0], Profile))
 
 
 class ColumnItem:
@@ -845,9 +889,12 @@ class ColumnContext:
     def __init__(self, block: Block, fixed: Mapping[str, Any] | None = None) -> None:
         rows = block.rows
         self.block = block
-        self.n = len(rows)
+        self.n = block.n
         contexts = [r for r in rows if not isinstance(r, Profile)]
-        self.profile = Fields([r if isinstance(r, Profile) else r.profile for r in rows], fixed=fixed)
+        if block.fields is not None:
+            self.profile = block.fields if not fixed else block.fields.view(None, fixed)
+        else:
+            self.profile = Fields([r if isinstance(r, Profile) else r.profile for r in rows], fixed=fixed)
         self.classification: dict[str, Any] = {}
         self.cit: dict[str, Any] = {}
         self.vat_payable: Any = Num(np.zeros(self.n, dtype=np.int64), 0)
@@ -1043,7 +1090,7 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
     """Run the families over the block (in the engine's order). A block of bare profiles (the row engine ran
     nothing) is classified first and its eligible-only benefits judged last, as engine.evaluate does."""
     ctx = ColumnContext(block)
-    bare = bool(block.rows) and isinstance(block.rows[0], Profile)
+    bare = block.bare
     decided_before = {} if bare else dict(ctx.classification)
     if bare:
         _classification(ctx)
@@ -1125,7 +1172,7 @@ def whole_rows(block: Block, outcome: Outcome) -> list[list[tuple[str, str, bool
     read: from the block's outcome, or the policy's status that year (engine.settled). Put together column by
     column — one shared tuple for the common items (ineligible or eligible at 0.00) — and turned into rows by
     numpy."""
-    n = len(block.rows)
+    n = block.n
     columns = []
     for pid, info in block.offered.items():
         column = np.empty(n, dtype=object)

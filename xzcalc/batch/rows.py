@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..params import ParamSet
     from ..reform import Reform
     from ..rules.kit import Context, RuleFamily
+    from .cells import Read
     from .columnar import Block, Outcome
 
 
@@ -91,6 +92,7 @@ class RowResult:
     # the amounts the row's claimed columns say were claimed
     pending: Context | Profile | None = None
     claimed: list[tuple[str, Decimal]] = field(default_factory=list)
+    cells: Sequence[str] | None = None  # the row's cells, to be read with its chunk's as columns (batch/cells.py)
 
     def to_json(self) -> dict[str, Any]:
         """The keys and values of `calc --format json` that a batch row carries (for Python callers; the JSONL
@@ -217,6 +219,43 @@ class RowEngine:
                     r.classification[name] = value
         for r in results:
             r.pending = None
+
+    def complete_read(self, rows: Sequence[RowResult], read: Read) -> list[int]:
+        """Rows whose cells were read as columns (batch/cells.py; `rows` in the order `read` has them) given their
+        whole result — name, jurisdiction, year, classifications, items, totals — by the columnar families, a block
+        per (jurisdiction, tax year). Only for a `parse_only` engine. Returns the positions of the rows the builder
+        must read one by one instead: the slow ones, those of a year the parameters do not cover (the row path
+        says so in the row's error), those of a block the columns could not compute (a bug: no row is lost to it)."""
+        from ..engine import planned
+        from .columnar import Block, evaluate
+
+        assert self.parse_only
+        again: list[int] = []
+        by_key: dict[tuple[str, int], list[int]] = {}
+        keys = zip(read.jurisdictions, read.years, strict=True)
+        for k, (slow, key) in enumerate(zip(read.slow, keys, strict=True)):
+            if slow:
+                again.append(k)
+            else:
+                by_key.setdefault(key, []).append(k)
+        families = tuple(f for _, f in FAMILIES if f in self.deferred)  # (the engine's order)
+        for (jurisdiction, year), members in by_key.items():
+            try:
+                params = self.param_set(jurisdiction, year)
+            except UnsupportedYear:
+                again.extend(members)
+                continue
+            block = Block.of(jurisdiction, year, (), params, read.part(members))
+            chosen = [rows[k] for k in members]
+            try:
+                outcome = evaluate(block, [f for f in families if planned(jurisdiction, year, f)])
+                _whole(block, chosen, outcome)
+            except Exception:  # (a bug on the columns: the builder and the row path take these rows)
+                again.extend(members)
+                continue
+            for k, r in zip(members, chosen, strict=True):
+                r.name, r.jurisdiction, r.year = read.names[k], jurisdiction, year
+        return sorted(again)
 
     def _by_rows(self, rows: Sequence[RowResult]) -> None:
         """The rows of a block computed wholly by the row engine (each keeps its line, id, carried cells)."""

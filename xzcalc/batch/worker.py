@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..inputs import echo, neutralise
@@ -28,6 +29,7 @@ from .summary import Summary
 if TYPE_CHECKING:
     from ..reform import Reform
     from ..rules.kit import RuleFamily
+    from .cells import CellColumns
 
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
 # would be written to the output
@@ -79,6 +81,13 @@ class ChunkWriter:
         self.id_col = paths.index("id") if "id" in paths else -1
         self.name_col = paths.index("name") if "name" in paths else -1
         self.reader = RowReader(paths)
+        # the columnar evaluator reads a chunk's cells as columns (batch/cells.py) when every family is columnar
+        self.cell_columns: CellColumns | None = None
+        if self.engine.parse_only:
+            from .cells import CellColumns
+
+            cell_columns = CellColumns(paths)
+            self.cell_columns = cell_columns if cell_columns.usable else None
         self.blank = [i for i, name in enumerate(header) if not name]
         self.converted = [i for i, how in enumerate(cols.cells) if how]
         self.carried = cols.carried
@@ -179,6 +188,8 @@ class ChunkWriter:
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
         if not (self.converted or self.extra):
+            if self.cell_columns is not None:  # (read with the chunk's other rows: process)
+                return RowResult(line, ident, "", cells=values)
             return self.engine._compute(self.reader.read, values, ident, name, line)
         return self._bureau_row(values, line, ident, name)
 
@@ -203,17 +214,54 @@ class ChunkWriter:
                 claimed.append((pid, MONEY.parse(text, cols.raw[i]) * Decimal(factor)))
             except ProfileError as e:
                 problems.append(str(e))
-        r = self.engine._compute(self.reader.read, cells, ident, name, line)
-        if r.error:
-            problems.extend(self._cell_problems(cells))
-            if not problems:
-                problems.append(r.error)
-        if problems:
-            r = RowResult(line, ident, name(), error="; ".join(dict.fromkeys(problems)))
+        if problems or self.cell_columns is None:
+            r = self._computed(cells, line, ident, name, problems)
+        else:  # (read with the chunk's other rows: process)
+            r = RowResult(line, ident, "", cells=cells)
         r.carried = carried
         if not r.error:
             r.claimed = claimed  # (unclaimed once every amount is known: _finished)
         return r
+
+    def _computed(
+        self, cells: Sequence[str], line: int, ident: str, name: Callable[[], str], problems: list[str]
+    ) -> RowResult:
+        """A row read by the builder and computed by the row engine; for a header with converted, carried or
+        claimed columns, an error row names every cell's problem (`problems` found before, then the cells')."""
+        r = self.engine._compute(self.reader.read, cells, ident, name, line)
+        if not (self.converted or self.extra):
+            return r
+        if r.error:
+            problems = [*problems, *self._cell_problems(cells)]
+            if not problems:
+                problems.append(r.error)
+        if problems:
+            r = RowResult(line, ident, name(), error="; ".join(dict.fromkeys(problems)))
+        return r
+
+    def _name(self, cells: Sequence[str]) -> str:
+        """The name an error row echoes: the name cell as written, stripped."""
+        return cells[self.name_col].strip() if 0 <= self.name_col < len(cells) else ""
+
+    def _read_as_columns(self, results: list[RowResult]) -> None:
+        """The rows of a chunk left with their cells (`result`) read as columns and computed over them; a row the
+        columns leave (batch/cells.py: slow) read by the builder and computed as any other, in its place."""
+        assert self.cell_columns is not None
+        places = [i for i, r in enumerate(results) if r.cells is not None]
+        if not places:
+            return
+        rows = [results[i] for i in places]
+        read = self.cell_columns.read([r.cells or () for r in rows])
+        for k in self.engine.complete_read(rows, read):
+            r = rows[k]
+            cells = r.cells or ()
+            fresh = self._computed(cells, r.line, r.id, partial(self._name, cells), [])
+            fresh.carried = r.carried
+            if not fresh.error:
+                fresh.claimed = r.claimed
+            results[places[k]] = fresh
+        for r in rows:
+            r.cells = None
 
     def _finished(self, r: RowResult) -> RowResult:
         """The row once its columnar items are in: the unclaimed amount of each claimed column."""
@@ -409,6 +457,8 @@ class ChunkWriter:
                 summary.blank += 1
             else:
                 results.append(r)
+        if self.cell_columns is not None:
+            self._read_as_columns(results)
         if self.engine.deferred:
             self.engine.complete([r for r in results if r.pending is not None])
         groups = self.groups

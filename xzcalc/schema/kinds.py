@@ -156,6 +156,10 @@ class Scalar(Value, Generic[T]):
     parsed value of each text is remembered. A parse depends on the text alone, never on the path, which only errors
     name — and errors are not remembered."""
 
+    digits_exact: ClassVar[bool] = False
+    """Whether a cell of fewer than 16 ASCII digits reads as Decimal(cell) (an amount's cell_reader): the batch's
+    columns (batch/cells.py) then take such a cell as that integer without calling the reader."""
+
     remembered: Callable[[str, str], T]
     """parse(text, path), remembered per (text, path) by functools.lru_cache (MEMO_SIZE of them; errors are not)."""
 
@@ -249,6 +253,7 @@ class _Amount(_Decimal):
     are below money.MAX_AMOUNT, and an integer is exact), as parse_decimal would take them, without the calls."""
 
     default = D0
+    digits_exact = True
 
     def cell_reader(self, path: str) -> Reader:
         general = super().cell_reader(path)

@@ -1,0 +1,299 @@
+"""A chunk's cells read as columns (xzcalc/batch/cells.py) against the one builder (schema/build.py).
+
+- which rows the columns leave to the builder (slow), row by row, worked out by hand below: a cell its reader refuses,
+  each check across fields the builder makes (both sides of it), a table given with a gap, a year not supported;
+- every field of every other row holds what the builder's Profile holds (the columns turned back into values);
+- `xzcalc batch` writes the same bytes with `--evaluator row` and `--evaluator columnar` on these rows, and on a
+  generated file of every field of the template header.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_columnar import same_bytes
+
+from xzcalc.batch.cells import CellColumns
+from xzcalc.batch.columnar import Absent, Cat, Day, Fields, Mask, Num, Seq
+from xzcalc.schema.build import profile_from_flat
+from xzcalc.schema.paths import all_paths
+
+HEADER = [
+    "id",
+    "name",
+    "uscc",
+    "jurisdiction",
+    "year",
+    "entity",
+    "sector",
+    "employees",
+    "total_assets",
+    "revenue",
+    "established",
+    "income.taxable_income",
+    "income.taxable_income_reported",
+    "income.losses_offset",
+    "income.rd_expense",
+    "income.rd_expense_q4",
+    "vat.taxpayer",
+    "vat.period",
+    "vat.sales_3pct.1",
+    "vat.sales_3pct.5",
+    "equipment.1.unit_value",
+    "equipment.1.in_service",
+    "equipment.2.unit_value",
+    "equipment.2.in_service",
+    "history.small_low_profit.2020",
+    "history.small_low_profit.2021",
+    "employment.insured_start",
+    "local_taxes.first_half_share",
+]
+PLAIN = dict.fromkeys(HEADER, "") | {
+    "id": "P",
+    "name": "plain",
+    "sector": "C34",
+    "employees": "50",
+    "total_assets": "8000000",
+    "revenue": "12000000",
+    "income.taxable_income": "900000",
+    "income.rd_expense": "400000",
+    "vat.taxpayer": "general",
+}
+
+# (the cells that differ from PLAIN, whether the row is slow, why)
+ROWS: list[tuple[dict[str, str], bool, str]] = [
+    ({}, False, "plain"),
+    ({"income.rd_expense_q4": "400000.01"}, True, "q4 above the year's R&D expense: the builder refuses it"),
+    ({"income.rd_expense_q4": "400000"}, False, "q4 equal to the year's: allowed"),
+    ({"income.taxable_income_reported": "5"}, True, "both incomes: refused"),
+    ({"income.taxable_income": "0", "income.taxable_income_reported": "5"}, False, "the filed figure alone"),
+    ({"income.taxable_income": "", "income.taxable_income_reported": "0"}, False, "a filed 0 alone"),
+    ({"income.losses_offset": "1"}, True, "losses offset with taxable_income: refused"),
+    (
+        {"income.taxable_income": "", "income.taxable_income_reported": "9", "income.losses_offset": "1"},
+        False,
+        "losses offset with the filed figure",
+    ),
+    ({"established": "2021-09-01", "history.small_low_profit.2020": "true"}, True, "a filing before it existed"),
+    ({"established": "2019-01-01", "history.small_low_profit.2021": "true"}, True, "both given: the builder judges"),
+    ({"history.small_low_profit.2021": "false"}, False, "history alone"),
+    ({"vat.sales_3pct.5": "1"}, True, "a fifth entry of a quarterly list: refused"),
+    ({"vat.period": "month", "vat.sales_3pct.5": "1"}, False, "a fifth month"),
+    ({"vat.sales_3pct.5": "0"}, False, "a fifth entry of 0"),
+    ({"equipment.2.unit_value": "1000"}, True, "machine 2 without machine 1: the builder closes the gap"),
+    ({"equipment.1.unit_value": "1000", "equipment.2.in_service": "2022-06"}, False, "machines 1 and 2"),
+    ({"equipment.1.in_service": " "}, False, "a blank machine is no machine"),
+    ({"total_assets": "abc"}, True, "a cell its reader refuses"),
+    ({"total_assets": "1.5万", "revenue": "1,200,000.5"}, False, "万 and separators, read by the reader"),
+    ({"revenue": " 12 "}, False, "spaces around digits"),
+    ({"income.taxable_income": "-0"}, False, "minus zero"),
+    ({"employment.insured_start": "12", "local_taxes.first_half_share": "40%"}, False, "optional fields given"),
+    ({"uscc": "91140900MA0K00000X"}, True, "a USCC whose check digit is wrong"),
+    ({"year": "2031"}, True, "a year the schema does not know"),
+    ({"jurisdiction": "shanxi", "year": "2019", "entity": "individual-business"}, False, "another block"),
+]
+
+
+def _rows() -> list[list[str]]:
+    return [[{**PLAIN, **cells, "id": f"R{k}"}[c] for c in HEADER] for k, (cells, _, _) in enumerate(ROWS)]
+
+
+def test_the_rows_the_columns_leave_to_the_builder() -> None:
+    read = CellColumns(HEADER).read(_rows())
+    expected = [(why, slow) for _, slow, why in ROWS]
+    assert list(zip([why for why, _ in expected], read.slow, strict=True)) == expected
+
+
+def _values(column: Any, n: int) -> list[Any]:
+    """A column as each row's value (None where not given)."""
+    if isinstance(column, Absent):
+        return [None] * n
+    if isinstance(column, Num):
+        return [
+            Decimal(int(v)).scaleb(-column.scale) if g else None
+            for v, g in zip(column.v.tolist(), column.given.tolist(), strict=True)
+        ]
+    if isinstance(column, Mask):
+        return [bool(v) for v in column.v.tolist()]
+    if isinstance(column, Day):
+        return [d if g else None for d, g in zip(column.dates(), column.given.tolist(), strict=True)]
+    if isinstance(column, Cat):
+        return list(column.v.tolist())
+    raise TypeError(type(column).__name__)
+
+
+def _column_at(fields: Fields, path: str) -> tuple[Any, int | None]:
+    """The column a dotted path reads, and the 0-based table row it is in (None outside tables)."""
+    parts = path.split(".")
+    node: Any = fields
+    row = None
+    k = 0
+    while k < len(parts):
+        node = getattr(node, parts[k])
+        if isinstance(node, Seq) and k + 1 < len(parts) and parts[k + 1].isdigit():
+            index = int(parts[k + 1]) - 1
+            if index >= len(node):
+                return None, index  # (a table row no row gives)
+            node = node[index]
+            row = index if k + 2 < len(parts) else row
+            k += 1
+        k += 1
+    return node, row
+
+
+def _profile_value(profile: Any, path: str) -> Any:
+    node = profile
+    parts = path.split(".")
+    for k, part in enumerate(parts):
+        if part.isdigit():
+            index = int(part) - 1
+            if isinstance(node, tuple) and index >= len(node):
+                return None
+            node = node[index]
+        elif hasattr(node, "get") and k and parts[k - 1] == "small_low_profit":
+            node = node.get(int(part))
+        else:
+            node = getattr(node, part)
+            if part == "small_low_profit" and k + 1 < len(parts):
+                node = node.get(int(parts[k + 1]))
+                break
+    return node
+
+
+def _same_as_builder(header: list[str], rows: list[list[str]]) -> int:
+    """Every field of every row the columns read (not slow) holds the builder's value; the number of such rows."""
+    read = CellColumns(header).read(rows)
+    fast = [k for k, slow in enumerate(read.slow) if not slow]
+    profiles = {
+        k: profile_from_flat({p: c for p, c in zip(header, rows[k], strict=True) if c and p != "id"}) for k in fast
+    }
+    for path in header:
+        if path == "id" or path.startswith("history."):
+            continue
+        column, _ = _column_at(read.fields, path)
+        values = [None] * len(rows) if column is None else _values(column, len(rows))
+        for k in fast:
+            expected = _profile_value(profiles[k], path)
+            assert values[k] == expected, (path, k, rows[k], values[k], expected)
+            assert type(values[k]) is type(expected) or isinstance(expected, int | Decimal), (path, k)
+    history = read.fields.history.small_low_profit
+    for k in fast:
+        assert dict(history.v[k].items()) == dict(profiles[k].history.small_low_profit.items()), k
+    assert [read.names[k] for k in fast] == [profiles[k].name for k in fast]
+    assert [read.years[k] for k in fast] == [profiles[k].year for k in fast]
+    assert [read.jurisdictions[k] for k in fast] == [profiles[k].jurisdiction for k in fast]
+    return len(fast)
+
+
+def test_every_field_of_a_row_read_as_columns_is_the_builders() -> None:
+    assert _same_as_builder(HEADER, _rows()) == sum(not slow for _, slow, _ in ROWS)
+
+
+def test_the_edge_rows_give_the_same_bytes_from_both_evaluators(tmp_path: Path) -> None:
+    out = same_bytes(tmp_path, HEADER, _rows())
+    errors = [bool(r["error"]) for r in out]
+    # the builder refuses these (the others compute, slow or not)
+    refused = {
+        "q4 above",
+        "both incomes",
+        "losses offset with taxable",
+        "a filing before",
+        "a fifth entry of a q",
+        "a cell its reader",
+        "a USCC",
+        "a year the schema",
+    }
+    assert errors == [any(why.startswith(r) for r in refused) for _, _, why in ROWS]
+
+
+def _generated(n: int, seed: int) -> tuple[list[str], list[list[str]]]:
+    """Rows over every column of the template header: most cells blank, the rest a plausible or an odd value of
+    the column's kind (amounts in plain digits, with decimals, 万, separators; dates; flags; choices)."""
+    header = ["id", *all_paths()]
+    rng = random.Random(seed)
+    amounts = ["0", "1", "0.01", "12.5", "999999999999999.99", "1,234,567.89", "3万", "0.5亿", "100000", "7"]
+    choices = {
+        "jurisdiction": ["xinzhou", "shanxi", "inner-mongolia"],
+        "year": ["2019", "2021", "2022", "2023", "2027"],
+        "entity": ["company", "individual-business"],
+        "sector": ["C34", "C", "F52", "I65", "A01"],
+        "location": ["city", "county", "other"],
+        "vat.taxpayer": ["small-scale", "general"],
+        "vat.period": ["quarter", "month"],
+    }
+    rows = []
+    for i in range(n):
+        row = []
+        for path in header:
+            last = path.rsplit(".", 1)[-1]
+            if path == "id":
+                row.append(f"G{i}")
+            elif rng.random() < 0.7:
+                row.append("")
+            elif path in choices:
+                row.append(rng.choice(choices[path]))
+            elif path == "name" or last == "name":
+                row.append(rng.choice(["甲公司", "machine", " x "]))
+            elif path == "uscc":
+                row.append("")
+            elif last in ("established", "in_service", "purchased", "refund_date", "contract_date"):
+                row.append(rng.choice(["2022-06", "2022-06-30", "2021-01-01", "2023-03"]))
+            elif path.startswith("history.") or last in (
+                "tech_sme",
+                "high_tech",
+                "western_encouraged",
+                "ic_or_machine_tool",
+                "restricted_industry",
+                "refund_conditions_met",
+                "member",
+            ):
+                row.append(rng.choice(["true", "false"]))
+            elif last in ("years",):
+                row.append(rng.choice(["3", "10"]))
+            elif "rate" in last or "ratio" in last or "share" in last or last == "lpr":
+                row.append(rng.choice(["0.5", "5%", "0", "1"]))
+            elif path.startswith("whitelist.growth"):
+                row.append(rng.choice(["-5%", "0.1", "12%"]))
+            elif last in ("employees", "insured_employees", "insured_start", "insured_end", "months", "insured_months"):
+                row.append(rng.choice(["0", "12", "300"]))
+            else:
+                row.append(rng.choice(amounts))
+        cells = dict(zip(header, row, strict=True))
+        if rng.random() < 0.9:  # (most rows keep to the checks across fields; the rest test them)
+            for path in header:
+                element = path.rsplit(".", 1)[-1]
+                if path.startswith("vat.sales") and int(element) > 4 and cells["vat.period"] != "month":
+                    cells[path] = ""
+            if cells["income.taxable_income"]:
+                cells["income.taxable_income_reported"] = cells["income.losses_offset"] = ""
+            cells["income.rd_expense_q4"] = ""
+            if rng.random() < 0.5:
+                cells["established"] = ""
+        rows.append([cells[path] for path in header])
+    return header, rows
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_rows_of_every_column_read_as_the_builder_reads_them(seed: int) -> None:
+    header, rows = _generated(400, seed)
+    assert _same_as_builder(header, rows) > 40  # (most rows are refused somewhere; enough are read as columns)
+
+
+def test_generated_rows_of_every_column_give_the_same_bytes(tmp_path: Path) -> None:
+    header, rows = _generated(600, 3)
+    same_bytes(tmp_path, header, rows)
+
+
+def test_a_header_naming_a_path_twice_is_read_row_by_row() -> None:
+    assert not CellColumns(["id", "revenue", "revenue"]).usable
+    assert CellColumns(["id", "revenue", "", "name"]).usable
+
+
+def test_dates_are_dates() -> None:  # (the columns' days turned back: a guard on _values itself)
+    read = CellColumns(["established"]).read([["2022-06-30"], [""]])
+    assert _values(read.fields.established, 2) == [date(2022, 6, 30), None]

@@ -1,0 +1,359 @@
+"""A chunk's CSV rows read column by column: the profile fields of many rows as the columns batch/columnar.py
+evaluates, without a Profile per row.
+
+The one builder (schema/build.py) stays the judge of every cell. Each distinct text of a column is read once, by the
+column's own reader — the builder's (`cell_column(path).read`, schema/kinds.py) — and a row is *slow* when the
+columns would not reproduce what the builder makes of it: a cell its reader refuses, a check across fields that
+fails (build._cross_checks, Vat.__post_init__), a table given with a gap (equipment.2 without equipment.1, which the
+builder closes up). A slow row is read again by the builder, one row at a time (the caller's business), so every
+error and every odd form is exactly the builder's; the other rows become columns here.
+
+    read = CellColumns(header_paths).read(rows)   # rows: each row's cells as text, in header order
+    read.fields        # columnar.Fields of the profile over all rows (a slow row's values are not to be used)
+    read.slow          # list[bool]
+    read.names, read.jurisdictions, read.years    # each row's, as its Profile would hold them
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import MISSING, dataclass, fields
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from ..schema.build import cell_column
+from ..schema.kinds import BLANK, FixedList, Reader, Section, Table, YearMap, YearTable
+from ..schema.paths import Location, locate
+from ..schema.profile import SALES_PERIODS, Profile
+from .columnar import _SAFE, Absent, Array, Cat, Fields, Num, Prepared, Seq, _column, _field
+
+__all__ = ["CellColumns", "Read"]
+
+D0 = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A header column that is a profile field: its position, where it lands, and its reader."""
+
+    position: int
+    where: Location
+    read: Reader
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A chunk's rows read as columns (CellColumns.read)."""
+
+    fields: Fields
+    slow: list[bool]
+    names: list[str]
+    jurisdictions: list[str]
+    years: list[int]
+
+    def part(self, rows: Sequence[int]) -> Fields:
+        """The fields at these rows (all of them: the fields themselves)."""
+        if len(rows) == len(self.slow):
+            return self.fields
+        return self.fields.view(np.asarray(rows, dtype=np.int64), {})
+
+
+class _Texts:
+    """One column's cells and what each distinct text reads as (BLANK for a blank cell; absent for a text the reader
+    refuses: its rows are slow)."""
+
+    __slots__ = ("cells", "read", "refused")
+
+    def __init__(self, cells: tuple[str, ...], cell: _Cell) -> None:
+        self.cells = cells
+        read: dict[str, Any] = {}
+        refused: set[str] = set()
+        exact = cell.where.kind.digits_exact
+        reader = cell.read
+        for text in set(cells):
+            if not text or text.isspace():
+                read[text] = BLANK
+            elif exact and len(text) < 16 and text.isdigit() and text.isascii():
+                read[text] = int(text)  # (what the reader gives, Decimal(text), as the integer it is)
+            else:
+                try:
+                    read[text] = reader(text)
+                except Exception:  # (the builder reads the row again and reports it, ProfileError or not)
+                    refused.add(text)
+        self.read = read
+        self.refused = refused
+
+    def values(self, default: Any, given: Array | None = None) -> list[Any]:
+        """Each row's value (the default for a blank cell; None in a row where `given` is false)."""
+        read = self.read
+        out = [read.get(t, BLANK) for t in self.cells]
+        if given is None:
+            return [default if v is BLANK else v for v in out]
+        return [None if not g else default if v is BLANK else v for v, g in zip(out, given.tolist(), strict=True)]
+
+    def nonblank(self) -> Array:
+        """Whether each row's cell is not blank (a refused text counts as given: its row is slow anyway)."""
+        blank = {t for t, v in self.read.items() if v is BLANK}
+        if not blank:
+            return np.ones(len(self.cells), dtype=bool)
+        return np.fromiter((t not in blank for t in self.cells), dtype=bool, count=len(self.cells))
+
+    def blank(self) -> bool:
+        """Whether every cell is blank."""
+        return not self.refused and all(v is BLANK for v in self.read.values())
+
+    def numbers(self) -> bool:
+        """Whether the column's texts read as numbers (Decimals, or integers an amount's digits gave), one at
+        least."""
+        values = [v for v in self.read.values() if v is not BLANK]
+        return bool(values) and all(type(v) is int or type(v) is Decimal for v in values)
+
+
+def _fixed_point(value: Decimal | int) -> tuple[int, int]:
+    """An exact number as (integer, scale), value = integer / 10**scale (as columnar._column scales a value)."""
+    if type(value) is int:
+        return value, 0
+    assert isinstance(value, Decimal)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    scale = max(0, -exponent)
+    return int(value.scaleb(scale)), scale
+
+
+def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) -> Any:
+    """A column of amounts from its texts without a Decimal per cell: the column columnar._column makes of the
+    values — the integers over the largest scale, not given where `given` is false (and, for an optional amount,
+    where the cell is blank), Absent when no row has one."""
+    n = len(texts.cells)
+    if default is None:
+        given = texts.nonblank() if given is None else given & texts.nonblank()
+    if given is not None and not given.any():
+        return Absent(n)
+    fill = _fixed_point(0 if default is None else default)
+    points = {t: fill if v is BLANK else _fixed_point(v) for t, v in texts.read.items()}
+    for text in texts.refused:
+        points[text] = (0, 0)
+    scale = max(s for _, s in points.values())
+    scaled = {t: i * 10 ** (scale - s) if s != scale else i for t, (i, s) in points.items()}
+    bound = max(map(abs, scaled.values()))
+    ints = np.fromiter(map(scaled.__getitem__, texts.cells), dtype=np.int64 if bound < _SAFE else object, count=n)
+    if given is not None:
+        ints[~given] = 0
+    return Num(ints, scale, given, bound)
+
+
+class CellColumns:
+    """The profile fields of a header's columns (dotted paths; "" and the `ignore`d ones are not fields), resolved
+    once; `read(rows)` reads many rows at once. `usable` is false for a header that names a path twice (the builder
+    keeps the later cell: such a file is read row by row)."""
+
+    def __init__(self, paths: Sequence[str], ignore: Sequence[str] = ("id",)) -> None:
+        cells = [
+            _Cell(i, locate(path), cell_column(path).read)
+            for i, path in enumerate(paths)
+            if path and path not in ignore
+        ]
+        named = [p for p in paths if p and p not in ignore]
+        self.usable = len(set(named)) == len(named)
+        self.cells = cells
+        self.width = len(paths)
+
+    def read(self, rows: Sequence[Sequence[str]]) -> Read:
+        """The rows (each at least as long as the header) read as columns; ValueError for rows shorter than it."""
+        n = len(rows)
+        columns = list(zip(*rows, strict=False)) if rows else []
+        if rows and len(columns) < self.width:
+            raise ValueError("a row is shorter than the header")
+        texts = [(cell.where, _Texts(columns[cell.position] if n else (), cell)) for cell in self.cells]
+        slow = np.zeros(n, dtype=bool)
+        for _, t in texts:
+            if t.refused:
+                refused = t.refused
+                slow |= np.fromiter((c in refused for c in t.cells), dtype=bool, count=n)
+        profile = _Profile(n, texts)
+        slow |= profile.refused_by_checks()
+        top = profile.top
+        return Read(profile.fields, slow.tolist(), top("name"), top("jurisdiction"), top("year"))
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    return {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+
+
+class _Profile:
+    """The columns of the profile and its sections, tables and lists, from the header's texts: `fields`, each
+    column made when first asked for."""
+
+    def __init__(self, n: int, texts: list[tuple[Location, _Texts]]) -> None:
+        self.n = n
+        self.by_place: dict[tuple[str, int, str], list[tuple[Location, _Texts]]] = {}
+        for where, t in texts:
+            self.by_place.setdefault((where.group, where.row, where.field), []).append((where, t))
+        self.groups = {group for group, _, _ in self.by_place}
+        self._present: dict[tuple[str, int], Array] = {}
+        self.fields = Fields(Prepared(n, self.makers(Profile, "", 0, None)), None)
+
+    def _texts(self, group: str, row: int, name: str) -> _Texts | None:
+        found = self.by_place.get((group, row, name))
+        return found[-1][1] if found else None
+
+    def top(self, name: str) -> list[Any]:
+        """A top-level scalar field's value in each row."""
+        default = _defaults(Profile)[name]
+        t = self._texts("", 0, name)
+        return [default] * self.n if t is None else t.values(default)
+
+    def makers(self, cls: type, group: str, row: int, given: Array | None) -> dict[str, Callable[[], Any]]:
+        """Each field of `cls` (the profile, a section, a table's row) → how its column is made."""
+        out: dict[str, Callable[[], Any]] = {}
+        for f in fields(cls):
+            kind = f.metadata["kind"]
+            if isinstance(kind, Section):
+                out[f.name] = self._section(f.name, kind.item, f.default)
+            elif isinstance(kind, Table):
+                out[f.name] = self._table(f.name, kind.item)
+            elif isinstance(kind, FixedList):
+                out[f.name] = self._list(group, row, f.name, kind, given)
+            elif isinstance(kind, YearTable):
+                out[f.name] = self._years(group, row, f.name, f.default, given)
+            else:
+                out[f.name] = self._scalar(group, row, f.name, f.default, given)
+        return out
+
+    def _defaulted(self, default: Any, given: Array | None) -> Any:
+        """The column of a field no cell gives: its default (None where `given` is false)."""
+        if given is None:
+            return _field([default] * self.n)
+        return _column([default if g else None for g in given.tolist()])
+
+    def _scalar(self, group: str, row: int, name: str, default: Any, given: Array | None) -> Callable[[], Any]:
+        t = self._texts(group, row, name)
+
+        def make() -> Any:
+            if t is None or t.blank():
+                return self._defaulted(default, given)
+            if t.numbers() and (default is None or isinstance(default, Decimal)):
+                return _number_column(t, default, given)
+            return _column(t.values(default, given))
+
+        return make
+
+    def _section(self, name: str, cls: type, default: Any) -> Callable[[], Any]:
+        if name not in self.groups:
+            return lambda: self._defaulted(default, None)
+        return lambda: Fields(Prepared(self.n, self.makers(cls, name, 0, None)), None)
+
+    def present(self, group: str, row: int) -> Array:
+        """Whether each row gives the table row `row` of `group` (any of its cells not blank)."""
+        key = (group, row)
+        present = self._present.get(key)
+        if present is None:
+            present = np.zeros(self.n, dtype=bool)
+            for (g, r, _), found in self.by_place.items():
+                if g == group and r == row:
+                    for _, t in found:
+                        present |= t.nonblank()
+            self._present[key] = present
+        return present
+
+    def _table(self, name: str, cls: type) -> Callable[[], Any]:
+        def make() -> Any:
+            elements: dict[int, Callable[[], Any]] = {}
+            row = 1
+            while (present := self.present(name, row)).any():
+                makers = self.makers(cls, name, row, present)
+                elements[row - 1] = partial(_fields, self.n, makers, present)
+                row += 1
+            return Seq(Prepared(self.n, elements))
+
+        return make
+
+    def gaps(self, name: str) -> Array:
+        """The rows whose rows of table `name` are not 1..k: a row given after one left out (the builder closes
+        the gap up; such a row is slow)."""
+        gap = np.zeros(self.n, dtype=bool)
+        missing = np.zeros(self.n, dtype=bool)
+        last = max(r for g, r, _ in self.by_place if g == name)
+        for r in range(1, last + 1):
+            present = self.present(name, r)
+            gap |= present & missing
+            missing |= ~present
+        return gap
+
+    def _list(self, group: str, row: int, name: str, kind: FixedList, given: Array | None) -> Callable[[], Any]:
+        def make() -> Any:
+            by_element = {w.element: t for w, t in self.by_place.get((group, row, name), [])}
+            elements: dict[int, Callable[[], Any]] = {}
+            for i in range(kind.length):
+                t = by_element.get(i + 1)
+                if t is None or t.blank():
+                    elements[i] = partial(self._defaulted, D0, given)
+                else:
+                    elements[i] = partial(_number_column, t, D0, given)
+            return Seq(Prepared(self.n, elements))
+
+        return make
+
+    def _years(self, group: str, row: int, name: str, default: Any, given: Array | None) -> Callable[[], Any]:
+        def make() -> Any:
+            entries = [(w.year, t.values(BLANK)) for w, t in self.by_place.get((group, row, name), []) if w.year]
+            maps: list[Any] = [default] * self.n
+            for k in range(self.n) if entries else ():
+                given_here = [(year, values[k]) for year, values in entries if values[k] is not BLANK]
+                if given_here:
+                    maps[k] = YearMap(given_here)
+            return _column(maps if given is None else [m if g else None for m, g in zip(maps, given, strict=True)])
+
+        return make
+
+    # ── the checks across fields the builder makes: a row that may fail one is slow ─────────────────────────────
+
+    def refused_by_checks(self) -> Array:
+        """The rows that build._cross_checks or Vat.__post_init__ might refuse, and those whose tables have gaps
+        (the builder reads them again)."""
+        n = self.n
+        slow = np.zeros(n, dtype=bool)
+        if not n:
+            return slow
+
+        def nonzero(column: Any) -> Array:
+            return (column.v != 0) & column.given if isinstance(column, Num) else np.zeros(n, dtype=bool)
+
+        if "income" in self.groups:
+            income = self.fields.income
+            # build._cross_checks: rd_expense_q4 ≤ rd_expense; taxable_income or taxable_income_reported, not both;
+            # losses_offset only with taxable_income_reported
+            slow |= (income.rd_expense_q4 > income.rd_expense).v
+            slow |= nonzero(income.taxable_income) & nonzero(income.taxable_income_reported)
+            slow |= nonzero(income.losses_offset) & nonzero(income.taxable_income)
+        established = self._texts("", 0, "established")
+        if established is not None and "history" in self.groups:
+            # build._cross_checks: no filing result for a year before the enterprise was established
+            dated = established.nonblank()
+            for (group, _, _), found in self.by_place.items():
+                if group == "history":
+                    for _, t in found:
+                        slow |= dated & t.nonblank()
+        if "vat" in self.groups:
+            # Vat.__post_init__: no sales beyond the entries of the filing period (4 quarters, 12 months)
+            periods = self.fields.vat.period
+            used = (
+                np.array([SALES_PERIODS.get(p, 0) for p in periods.v.tolist()])
+                if isinstance(periods, Cat)
+                else np.full(n, SALES_PERIODS[periods] if isinstance(periods, str) else 0)
+            )
+            for (group, _, name), found in self.by_place.items():
+                if group == "vat" and any(w.element for w, _ in found):
+                    sales = getattr(self.fields.vat, name)
+                    for w, _ in found:
+                        slow |= nonzero(sales[w.element - 1]) & (used < w.element)
+        for name in {g for g, r, _ in self.by_place if r}:
+            slow |= self.gaps(name)
+        return slow
+
+
+def _fields(n: int, makers: dict[str, Callable[[], Any]], given: Array | None) -> Fields:
+    return Fields(Prepared(n, makers), given)
