@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from datetime import date
 from decimal import Decimal
@@ -297,3 +299,25 @@ def test_a_header_naming_a_path_twice_is_read_row_by_row() -> None:
 def test_dates_are_dates() -> None:  # (the columns' days turned back: a guard on _values itself)
     read = CellColumns(["established"]).read([["2022-06-30"], [""]])
     assert _values(read.fields.established, 2) == [date(2022, 6, 30), None]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_rows_written_column_by_column_are_the_rows_and_summary_of_the_row_path(fmt: str) -> None:
+    """A chunk of the bench's enterprises (some refused, most not): the columnar evaluator's text and summary —
+    counted block by block (batch/lines.py) for a CSV — are the row evaluator's, field for field."""
+    from test_columnar import _generated_records
+
+    from xzcalc.batch.worker import ChunkWriter, Job
+
+    header, records = _generated_records(1500, seed=5)
+    for k in (7, 700):  # (error rows among them)
+        cells = next(csv.reader([records[k][1].decode()]))
+        cells[header.index("entity")] = "corporation"
+        line = io.StringIO()
+        csv.writer(line).writerow(cells)
+        records[k] = (records[k][0], line.getvalue().encode())
+    expected, expected_summary = ChunkWriter(Job(header, fmt, evaluator="row")).process(records)
+    got, summary = ChunkWriter(Job(header, fmt)).process(records)
+    assert got == expected
+    assert summary == expected_summary
+    assert summary.failed == 2 and summary.rows == len(records)

@@ -401,24 +401,35 @@ def _generated_records(n: int, seed: int) -> tuple[tuple[str, ...], list[tuple[i
     return header, records
 
 
-@pytest.mark.parametrize("broken_part", ["evaluate", "whole_rows"])
+@pytest.mark.parametrize(
+    ("module", "broken_part", "fmt"),
+    [
+        ("columnar", "evaluate", "csv"),
+        ("columnar", "whole_rows", "jsonl"),
+        ("lines", "block_lines", "csv"),
+        ("lines", "fen_text", "csv"),
+    ],
+)
 def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(
-    monkeypatch: pytest.MonkeyPatch, broken_part: str
+    monkeypatch: pytest.MonkeyPatch, module: str, broken_part: str, fmt: str
 ) -> None:
-    """A bug in the columnar evaluator (computing the block, or putting its rows together) loses no row: the block
-    is computed by the row engine, each row as the reference evaluator computes it (ChunkWriter._by_rows)."""
-    import xzcalc.batch.columnar as columnar
+    """A bug in the columnar evaluator (computing the block, putting its rows together, or writing their lines)
+    loses no row: the block's rows are read by the builder and computed by the row engine, each as the reference
+    evaluator computes it, with the same summary."""
+    import importlib
+
     from xzcalc.batch.worker import ChunkWriter, Job
 
     header, records = _generated_records(200, seed=11)
-    expected, _ = ChunkWriter(Job(header, "csv", evaluator="row")).process(records)
+    expected, expected_summary = ChunkWriter(Job(header, fmt, evaluator="row")).process(records)
 
     def broken(*args: Any) -> Any:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(columnar, broken_part, broken)
-    got, summary = ChunkWriter(Job(header, "csv")).process(records)
+    monkeypatch.setattr(importlib.import_module(f"xzcalc.batch.{module}"), broken_part, broken)
+    got, summary = ChunkWriter(Job(header, fmt)).process(records)
     assert got == expected
+    assert summary == expected_summary
     assert summary.rows == len(records)
 
 

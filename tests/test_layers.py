@@ -151,7 +151,7 @@ def _library_users(library: str) -> set[str]:
         ("rich", {"xzcalc.views.table", "xzcalc.batch.driver"}),
         ("jinja2", {"xzcalc.views.html"}),
         ("pyarrow", {"xzcalc.batch.parquet"}),
-        ("numpy", {"xzcalc.batch.columnar", "xzcalc.batch.cells"}),
+        ("numpy", {"xzcalc.batch.columnar", "xzcalc.batch.cells", "xzcalc.batch.lines"}),
         ("dask", {"xzcalc.batch.distributed"}),
         ("distributed", {"xzcalc.batch.distributed"}),
     ],

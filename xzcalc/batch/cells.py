@@ -76,13 +76,18 @@ class _Texts:
         for text in set(cells):
             if not text or text.isspace():
                 read[text] = BLANK
-            elif exact and len(text) < 16 and text.isdigit() and text.isascii():
-                read[text] = int(text)  # (what the reader gives, Decimal(text), as the integer it is)
-            else:
-                try:
-                    read[text] = reader(text)
-                except Exception:  # (the builder reads the row again and reports it, ProfileError or not)
-                    refused.add(text)
+                continue
+            if exact:
+                plain = _plain(text)
+                if plain is not None:
+                    read[text] = plain
+                    continue
+            try:
+                value = reader(text)
+            except Exception:  # (the builder reads the row again and reports it, ProfileError or not)
+                refused.add(text)
+                continue
+            read[text] = _point(value) if exact else value  # (an amount: its Point)
         self.read = read
         self.refused = refused
 
@@ -106,14 +111,19 @@ class _Texts:
         return not self.refused and all(v is BLANK for v in self.read.values())
 
     def numbers(self) -> bool:
-        """Whether the column's texts read as numbers (Decimals, or integers an amount's digits gave), one at
-        least."""
+        """Whether the column's texts read as numbers (an amount's ints and Points, Decimals), one at least."""
         values = [v for v in self.read.values() if v is not BLANK]
-        return bool(values) and all(type(v) is int or type(v) is Decimal for v in values)
+        return bool(values) and all(type(v) is int or type(v) is tuple or type(v) is Decimal for v in values)
 
 
-def _fixed_point(value: Decimal | int) -> tuple[int, int]:
-    """An exact number as (integer, scale), value = integer / 10**scale (as columnar._column scales a value)."""
+Point = tuple[int, int]
+"""An amount read from a cell as (integer, scale): the value integer / 10**scale, at the scale of the Decimal the
+reader gives (Decimal("12.50") → (1250, 2)), as columnar._column scales a value. (A cell of plain digits is kept as
+the int it is: scale 0.)"""
+
+
+def _point(value: Decimal | int) -> Point:
+    """An exact number as a Point."""
     if type(value) is int:
         return value, 0
     assert isinstance(value, Decimal)
@@ -121,6 +131,26 @@ def _fixed_point(value: Decimal | int) -> tuple[int, int]:
     assert isinstance(exponent, int)
     scale = max(0, -exponent)
     return int(value.scaleb(scale)), scale
+
+
+def _plain(text: str) -> int | Point | None:
+    """An amount's cell in plain ASCII digits, with or without decimals ("817497.29"), as what the reader would
+    give — Decimal(text): fewer than 16 digits before the point are below the largest amount, at most 12 after it
+    are what an amount may have (money._from_text) — an int for whole digits, else its Point; None for any other
+    form (the reader reads it)."""
+    if len(text) < 16 and text.isdigit() and text.isascii():
+        return int(text)
+    whole, point, decimals = text.partition(".")
+    if (
+        point
+        and 0 < len(whole) < 16
+        and 0 < len(decimals) <= 12
+        and whole.isdigit()
+        and decimals.isdigit()
+        and text.isascii()
+    ):
+        return int(whole + decimals), len(decimals)
+    return None
 
 
 def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) -> Any:
@@ -132,8 +162,11 @@ def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) 
         given = texts.nonblank() if given is None else given & texts.nonblank()
     if given is not None and not given.any():
         return Absent(n)
-    fill = _fixed_point(0 if default is None else default)
-    points = {t: fill if v is BLANK else _fixed_point(v) for t, v in texts.read.items()}
+    fill = _point(0 if default is None else default)
+    points = {
+        t: fill if v is BLANK else (v, 0) if type(v) is int else v if type(v) is tuple else _point(v)
+        for t, v in texts.read.items()
+    }
     for text in texts.refused:
         points[text] = (0, 0)
     scale = max(s for _, s in points.values())

@@ -1053,6 +1053,10 @@ class Outcome:
     classification: dict[str, list[Any]]
     totals: dict[str, list[Decimal]]  # by kind, over the policies computed here (a bare block: all of them)
     nonzero: dict[str, list[int]]  # each policy's rows whose amount is not 0
+    # the same as the arrays they were made of: each policy's eligibility and amount in fen (None: eligible-only),
+    # the totals by kind in fen (batch/lines.py writes a block's lines from them)
+    arrays: dict[str, tuple[Array, Array | None]]
+    total_fen: dict[str, Array]
 
 
 def _parts(
@@ -1118,7 +1122,9 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
         for name, finding in ctx.classification.items()
         if finding is not decided_before.get(name)
     }
-    return Outcome(items, decided, {kind: _yuan(total) for kind, total in totals.items()}, nonzero)
+    return Outcome(
+        items, decided, {kind: _yuan(total) for kind, total in totals.items()}, nonzero, dict(ctx.outcomes), totals
+    )
 
 
 def _yuan(fen: Array) -> list[Decimal]:

@@ -222,10 +222,26 @@ class RowEngine:
 
     def complete_read(self, rows: Sequence[RowResult], read: Read) -> list[int]:
         """Rows whose cells were read as columns (batch/cells.py; `rows` in the order `read` has them) given their
-        whole result — name, jurisdiction, year, classifications, items, totals — by the columnar families, a block
-        per (jurisdiction, tax year). Only for a `parse_only` engine. Returns the positions of the rows the builder
-        must read one by one instead: the slow ones, those of a year the parameters do not cover (the row path
-        says so in the row's error), those of a block the columns could not compute (a bug: no row is lost to it)."""
+        whole result — name, jurisdiction, year, classifications, items, totals — by the columnar families
+        (`evaluate_read`). Returns the positions of the rows the builder must read one by one instead."""
+        again, blocks = self.evaluate_read(read)
+        for members, block, outcome in blocks:
+            chosen = [rows[k] for k in members]
+            try:
+                _whole(block, chosen, outcome)
+            except Exception:  # (a bug on the columns: the builder and the row path take these rows)
+                again.extend(members)
+                continue
+            for k, r in zip(members, chosen, strict=True):
+                r.name, r.jurisdiction, r.year = read.names[k], block.jurisdiction, block.year
+        return sorted(again)
+
+    def evaluate_read(self, read: Read) -> tuple[list[int], list[tuple[list[int], Block, Outcome]]]:
+        """The columnar families over rows read as columns, a block per (jurisdiction, tax year): each block's rows
+        (their positions in `read`), the block and its outcome. Only for a `parse_only` engine. Also the positions
+        of the rows the builder must read one by one instead: the slow ones, those of a year the parameters do not
+        cover (the row path says so in the row's error), those of a block the columns could not compute (a bug: no
+        row is lost to it)."""
         from ..engine import planned
         from .columnar import Block, evaluate
 
@@ -239,6 +255,7 @@ class RowEngine:
             else:
                 by_key.setdefault(key, []).append(k)
         families = tuple(f for _, f in FAMILIES if f in self.deferred)  # (the engine's order)
+        blocks = []
         for (jurisdiction, year), members in by_key.items():
             try:
                 params = self.param_set(jurisdiction, year)
@@ -246,16 +263,13 @@ class RowEngine:
                 again.extend(members)
                 continue
             block = Block.of(jurisdiction, year, (), params, read.part(members))
-            chosen = [rows[k] for k in members]
             try:
                 outcome = evaluate(block, [f for f in families if planned(jurisdiction, year, f)])
-                _whole(block, chosen, outcome)
             except Exception:  # (a bug on the columns: the builder and the row path take these rows)
                 again.extend(members)
                 continue
-            for k, r in zip(members, chosen, strict=True):
-                r.name, r.jurisdiction, r.year = read.names[k], jurisdiction, year
-        return sorted(again)
+            blocks.append((members, block, outcome))
+        return again, blocks
 
     def _by_rows(self, rows: Sequence[RowResult]) -> None:
         """The rows of a block computed wholly by the row engine (each keeps its line, id, carried cells)."""

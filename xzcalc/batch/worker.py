@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ..reform import Reform
     from ..rules.kit import RuleFamily
     from .cells import CellColumns
+    from .columnar import Block, Outcome
+    from .lines import Shape
 
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
 # would be written to the output
@@ -81,8 +83,10 @@ class ChunkWriter:
         self.id_col = paths.index("id") if "id" in paths else -1
         self.name_col = paths.index("name") if "name" in paths else -1
         self.reader = RowReader(paths)
-        # the columnar evaluator reads a chunk's cells as columns (batch/cells.py) when every family is columnar
+        # the columnar evaluator reads a chunk's cells as columns (batch/cells.py) when every family is columnar,
+        # and writes a CSV's rows column by column (batch/lines.py) when no column is carried or claimed
         self.cell_columns: CellColumns | None = None
+        self.lines: Shape | None = None
         if self.engine.parse_only:
             from .cells import CellColumns
 
@@ -112,6 +116,10 @@ class ChunkWriter:
         self.entitled = frozenset(p.id for p in all_policies() if p.certainty == "entitled")
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
+        if self.cell_columns is not None and job.fmt == "csv" and not self.extra:
+            from .lines import Shape
+
+            self.lines = Shape(len(self.columns), self.class_cols, self.total_cols, self.positions)
         if csv.field_size_limit() < MAX_RECORD_BYTES:  # a long cell is the row's error, not the csv module's
             csv.field_size_limit(MAX_RECORD_BYTES)
         self.schema: Any = None
@@ -243,16 +251,33 @@ class ChunkWriter:
         """The name an error row echoes: the name cell as written, stripped."""
         return cells[self.name_col].strip() if 0 <= self.name_col < len(cells) else ""
 
-    def _read_as_columns(self, results: list[RowResult]) -> None:
+    def _read_as_columns(self, results: list[RowResult], summary: Summary) -> dict[int, str]:
         """The rows of a chunk left with their cells (`result`) read as columns and computed over them; a row the
-        columns leave (batch/cells.py: slow) read by the builder and computed as any other, in its place."""
+        columns leave (batch/cells.py: slow) read by the builder and computed as any other, in its place. For a CSV
+        without carried or claimed columns the rows are written and counted column by column (batch/lines.py):
+        their lines by position in `results`, already counted in `summary`; other rows get their whole results."""
+        from .lines import add_block
+
         assert self.cell_columns is not None
         places = [i for i, r in enumerate(results) if r.cells is not None]
         if not places:
-            return
+            return {}
         rows = [results[i] for i in places]
         read = self.cell_columns.read([r.cells or () for r in rows])
-        for k in self.engine.complete_read(rows, read):
+        done: dict[int, str] = {}
+        if self.lines is None:
+            again = self.engine.complete_read(rows, read)
+        else:
+            again, blocks = self.engine.evaluate_read(read)
+            for members, block, outcome in blocks:
+                try:
+                    written = self._block_lines(block, outcome, [rows[k] for k in members], read.names, members)
+                except Exception:  # (a bug on the columns: the builder and the row path take these rows)
+                    again.extend(members)
+                    continue
+                done.update(zip((places[k] for k in members), written, strict=True))
+                add_block(summary, block, outcome)
+        for k in again:
             r = rows[k]
             cells = r.cells or ()
             fresh = self._computed(cells, r.line, r.id, partial(self._name, cells), [])
@@ -262,6 +287,16 @@ class ChunkWriter:
             results[places[k]] = fresh
         for r in rows:
             r.cells = None
+        return done
+
+    def _block_lines(
+        self, block: Block, outcome: Outcome, rows: Sequence[RowResult], names: Sequence[str], members: list[int]
+    ) -> list[str]:
+        from .lines import block_lines
+
+        assert self.lines is not None
+        lines = [r.line for r in rows]
+        return block_lines(self.lines, block, outcome, lines, [r.id for r in rows], [names[k] for k in members])
 
     def _finished(self, r: RowResult) -> RowResult:
         """The row once its columnar items are in: the unclaimed amount of each claimed column."""
@@ -457,13 +492,15 @@ class ChunkWriter:
                 summary.blank += 1
             else:
                 results.append(r)
+        done: dict[int, str] = {}
         if self.cell_columns is not None:
-            self._read_as_columns(results)
+            done = self._read_as_columns(results, summary)
         if self.engine.deferred:
             self.engine.complete([r for r in results if r.pending is not None])
         groups = self.groups
-        for r in results:
-            summary.add(self._finished(r), tuple(r.carried[g] for g in groups) if groups and r.carried else ())
+        for i, r in enumerate(results):
+            if i not in done:
+                summary.add(self._finished(r), tuple(r.carried[g] for g in groups) if groups and r.carried else ())
         if self.schema is not None:
             from .parquet import record_batch
 
@@ -472,9 +509,10 @@ class ChunkWriter:
         fmt = self.job.fmt
         csv_out = fmt == "csv"
         rows: list[list[str]] = []
-        for r in results:
+        for i, r in enumerate(results):
             if csv_out:
-                parts.append(self.csv_line(r))
+                line = done.get(i)
+                parts.append(self.csv_line(r) if line is None else line)
             elif fmt == "xlsx":
                 rows.append(self.csv_row(r))
             else:

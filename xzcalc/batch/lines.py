@@ -1,0 +1,130 @@
+"""A block's rows written column by column: the output CSV lines and the summary of rows read as columns
+(batch/cells.py), from the block's outcome arrays — the text ChunkWriter.csv_line gives each row from its RowResult,
+and what Summary.add counts of it, without a RowResult, an item tuple or a Decimal per row.
+
+    lines = block_lines(shape, block, outcome, line_numbers, ids, names)
+    add_block(summary, block, outcome)
+
+For a header without carried or claimed columns (--keep, --group-by, claimed.*): those are written row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+from ..inputs import neutralise
+from ..money import ZERO
+from .columnar import Array, Block, Outcome
+from .io import csv_field
+from .rows import CLASSIFIED_ORDER, cell_text
+from .summary import Summary
+
+__all__ = ["Shape", "add_block", "block_lines"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Where a row's values go in an output line: the number of columns, each classification's and each kind's
+    total's column, each policy's eligible and amount columns (-1: none)."""
+
+    width: int
+    classifications: Sequence[tuple[str, int]]
+    totals: Sequence[tuple[str, int]]
+    positions: Mapping[str, tuple[int, int]]
+
+
+def fen_text(fen: int) -> str:
+    """An amount in fen as the output writes yuan: str() of the Decimal with two decimals (12345 → "123.45")."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def _amounts(fen: Array) -> list[str]:
+    """A column of amounts in fen as text ("0.00" shared: most amounts are 0)."""
+    out = ["0.00"] * len(fen)
+    for i in np.flatnonzero(fen).tolist():
+        out[i] = fen_text(int(fen[i]))
+    return out
+
+
+def block_lines(
+    shape: Shape,
+    block: Block,
+    outcome: Outcome,
+    line_numbers: Sequence[int],
+    ids: Sequence[str],
+    names: Sequence[str],
+) -> list[str]:
+    """Each row of the block as its output CSV line (ending "\\n"), in the block's order."""
+    n = block.n
+    columns: list[Any] = [""] * shape.width  # a list of each row's text, or one text every row has
+    columns[0] = list(map(str, line_numbers))
+    columns[1] = [csv_field(neutralise(i)) for i in ids]
+    columns[2] = [csv_field(neutralise(name)) for name in names]
+    columns[3] = block.jurisdiction
+    columns[4] = str(block.year)
+    decided = [name for name in CLASSIFIED_ORDER if name in outcome.classification]
+    for name, col in shape.classifications:
+        columns[col] = list(map(cell_text, outcome.classification[name])) if name in decided else ""
+    for kind, col in shape.totals:
+        total = outcome.total_fen.get(kind)
+        columns[col] = "0.00" if total is None else _amounts(total)
+    for pid, (at_eligible, at_amount) in shape.positions.items():
+        if pid not in block.offered:
+            continue
+        held = block.settled.get(pid)
+        if held is not None:  # years.md: a measure not in force that year, or not computed, says so
+            columns[at_eligible] = "false" if held.status == "computed" else held.status
+            if at_amount >= 0 and held.amount is not None:
+                columns[at_amount] = str(held.amount)
+            continue
+        eligible, amount = outcome.arrays[pid]
+        columns[at_eligible] = np.where(eligible, "true", "false").tolist()
+        if at_amount >= 0 and amount is not None:
+            columns[at_amount] = _amounts(amount)
+    cells = [column if isinstance(column, list) else repeat(column, n) for column in columns]
+    return [",".join(row) + "\n" for row in zip(*cells)]  # noqa: B905 (repeat is endless; the lists have n)
+
+
+def add_block(summary: Summary, block: Block, outcome: Outcome) -> None:
+    """The block's rows counted in the summary as Summary.add counts them one by one (no --group-by column, nothing
+    claimed): rows, totals by kind, eligible enterprises per policy, and per policy and jurisdiction the enterprises
+    with an amount above 0 and their sum, the eligible ones at 0."""
+    n = block.n
+    where = block.jurisdiction
+    summary.rows += n
+    for kind, total in outcome.total_fen.items():
+        fen = sum(total.tolist())
+        if fen:
+            summary.totals[kind] = summary.totals.get(kind, ZERO) + _yuan(fen)
+    key = (0, where)
+    if key not in summary.enterprises:
+        summary.distinct[0] += 1
+    summary.enterprises[key] += n
+    for pid, (eligible, amount) in outcome.arrays.items():
+        if pid in block.settled:
+            continue
+        count = int(np.count_nonzero(eligible))
+        if count:
+            summary.eligible[pid] += count
+        if amount is None:
+            continue
+        paid = eligible & (amount != 0)
+        above = int(np.count_nonzero(paid))
+        if above:
+            k = (0, where, pid)
+            summary.counts[k] += above
+            summary.sums[k] = summary.sums.get(k, ZERO) + _yuan(sum(amount[paid].tolist()))
+        if count > above:
+            summary.at_zero[(where, pid)] += count - above
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
