@@ -74,6 +74,9 @@ class _Texts:
         exact = cell.where.kind.digits_exact
         reader = cell.read
         for text in set(cells):
+            if exact and text.isdigit() and len(text) < 16 and text.isascii():
+                read[text] = int(text)  # (_plain's first case, inline: most cells of most amounts)
+                continue
             if not text or text.isspace():
                 read[text] = BLANK
                 continue
@@ -93,18 +96,22 @@ class _Texts:
 
     def values(self, default: Any, given: Array | None = None) -> list[Any]:
         """Each row's value (the default for a blank cell; None in a row where `given` is false)."""
-        read = self.read
-        out = [read.get(t, BLANK) for t in self.cells]
+        table = {t: default if v is BLANK else v for t, v in self.read.items()}
+        table.update(dict.fromkeys(self.refused, default))
+        out = list(map(table.__getitem__, self.cells))
         if given is None:
-            return [default if v is BLANK else v for v in out]
-        return [None if not g else default if v is BLANK else v for v, g in zip(out, given.tolist(), strict=True)]
+            return out
+        return [v if g else None for v, g in zip(out, given.tolist(), strict=True)]
 
     def nonblank(self) -> Array:
         """Whether each row's cell is not blank (a refused text counts as given: its row is slow anyway)."""
         blank = {t for t, v in self.read.items() if v is BLANK}
+        n = len(self.cells)
         if not blank:
-            return np.ones(len(self.cells), dtype=bool)
-        return np.fromiter((t not in blank for t in self.cells), dtype=bool, count=len(self.cells))
+            return np.ones(n, dtype=bool)
+        if blank == {""}:  # (the usual: an empty cell)
+            return np.fromiter(map(bool, self.cells), dtype=bool, count=n)
+        return ~np.fromiter(map(blank.__contains__, self.cells), dtype=bool, count=n)
 
     def blank(self) -> bool:
         """Whether every cell is blank."""
