@@ -1063,18 +1063,34 @@ def _parts(
     ctx: ColumnContext, paths: Sequence[str], key: Callable[[tuple[Any, ...]], Any] | None = None
 ) -> list[tuple[dict[str, Any], Array | None]]:
     """The block's rows in parts by the values of the profile fields `paths` (or by `key` of them): for each part,
-    the values standing for it (its first row's) and its rows — None when one part holds every row."""
-    groups: dict[Any, list[int]] = {}
-    standing: dict[Any, tuple[Any, ...]] = {}
+    the values standing for it (its first row's) and its rows — None when one part holds every row. Each distinct
+    combination of values is numbered once (its `key` taken once); the rows are grouped by those numbers in numpy."""
     columns = [_values(_path(ctx.profile, path), ctx.n) for path in paths]
-    for i, values in enumerate(zip(*columns, strict=True)):
+    rows: Sequence[Any] = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+    number: dict[Any, int] = {}
+    seen = number.setdefault
+    codes = np.fromiter((seen(v, len(number)) for v in rows), dtype=np.int64, count=ctx.n)
+    distinct = [(v,) if len(columns) == 1 else v for v in number]
+    groups: dict[Any, int] = {}  # a part's key → its number, in the order the parts first appear
+    standing: list[tuple[Any, ...]] = []
+    part_of = np.empty(len(distinct), dtype=np.int64)
+    for code, values in enumerate(distinct):
         k = values if key is None else key(values)
-        groups.setdefault(k, []).append(i)
-        standing.setdefault(k, values)
+        if k not in groups:
+            groups[k] = len(groups)
+            standing.append(values)
+        part_of[code] = groups[k]
+    if not groups:
+        return []
     if len(groups) == 1:
-        ((k, _),) = groups.items()
-        return [(dict(zip(paths, standing[k], strict=True)), None)]
-    return [(dict(zip(paths, standing[k], strict=True)), np.array(rows, dtype=np.int64)) for k, rows in groups.items()]
+        return [(dict(zip(paths, standing[0], strict=True)), None)]
+    which = part_of[codes]
+    order = np.argsort(which, kind="stable")  # (a part's rows stay in their order)
+    bounds = np.cumsum(np.bincount(which, minlength=len(groups)))[:-1]
+    return [
+        (dict(zip(paths, values, strict=True)), idx)
+        for values, idx in zip(standing, np.split(order, bounds), strict=True)
+    ]
 
 
 def _run(family: RuleFamily, ctx: ColumnContext) -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..params import ParamSet
     from ..reform import Reform
     from ..rules.kit import Context, RuleFamily
-    from .cells import Read
+    from .cells import CellColumns, Read
     from .columnar import Block, Outcome
 
 
@@ -179,7 +179,19 @@ class RowEngine:
             engine = RowEngine(self.reform, frozenset(COLUMNAR))
             engine._params = self._params
             return engine.compute_many(rows, first_line)
-        results = [self.compute(cells, line) for line, cells in enumerate(rows, first_line)]
+        rows = list(rows)
+        lines = range(first_line, first_line + len(rows))
+        header = list(dict.fromkeys(path for cells in rows for path in cells))
+        columns = _cell_columns(header)
+        if columns is None or not all(type(v) is str for cells in rows for v in cells.values()):
+            results = [self.compute(cells, line) for line, cells in zip(lines, rows, strict=True)]
+        else:  # the rows' cells read as columns (batch/cells.py); the builder reads those the columns leave
+            results = [
+                RowResult(line, (cells.get("id") or "").strip(), "") for line, cells in zip(lines, rows, strict=True)
+            ]
+            read = columns.read([[cells.get(path, "") for path in header] for cells in rows])
+            for k in self.complete_read(results, read):
+                results[k] = self.compute(rows[k], results[k].line)
         self.complete([r for r in results if r.pending is not None])
         return results
 
@@ -326,6 +338,18 @@ class RowEngine:
                 row.pending = ctx
             return row
         return RowResult(line, ident, name(), error=error)
+
+
+def _cell_columns(header: Sequence[str]) -> CellColumns | None:
+    """The header's columns read as columns, or None when a path is not the schema's (each row's error, then: the
+    builder's, row by row) or named twice."""
+    from .cells import CellColumns
+
+    try:
+        columns = CellColumns(header)
+    except ProfileError:
+        return None
+    return columns if columns.usable else None
 
 
 # the classifications in the order engine.evaluate leaves them: classify's A2–A4, then A1 from the CIT chain
