@@ -321,3 +321,21 @@ def test_rows_written_column_by_column_are_the_rows_and_summary_of_the_row_path(
     assert got == expected
     assert summary == expected_summary
     assert summary.failed == 2 and summary.rows == len(records)
+
+
+def test_a_bureau_header_converted_column_by_column_gives_the_same_bytes(tmp_path: Path) -> None:
+    """Chinese column names, names of places and sectors, units in the header (资产总额（万元）) and 年度 suffixes are
+    converted text by text with the columns; a cell that does not convert makes its row the builder's, whose error
+    names every bad cell at once, as the row path does."""
+    header = ["序号", "企业名称", "地区", "所属年度", "主体类型", "行业", "从业人数", "资产总额（万元）", "营业收入"]
+    rows = [
+        ["1", "甲", "忻州市", "2022年", "公司", "通用设备制造业", "50", "3000", "12000000"],
+        ["2", "乙", "北京", "2022", "公司", "制造业", "abc", "12万五", "1"],  # three bad cells
+        ["3", "丙", "内蒙古自治区", "2023年度", "个体工商户", "餐饮业", "3", "", "800000.5"],
+        ["4", "丁", "山西", "2022", "企业", "批发业", "", "0.5", ""],
+        ["5", "戊", "山西", "2031年", "公司", "C34", "10", "1", "1"],  # a year the schema does not know
+    ]
+    out = same_bytes(tmp_path, header, rows)
+    assert [bool(r["error"]) for r in out] == [False, True, False, False, True]
+    assert out[1]["error"].count("is not valid") == 3
+    assert [r["jurisdiction"] for r in out] == ["xinzhou", "", "inner-mongolia", "shanxi", ""]

@@ -16,7 +16,7 @@ error and every odd form is exactly the builder's; the other rows become columns
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from decimal import Decimal
 from functools import partial
@@ -42,6 +42,7 @@ class _Cell:
     position: int
     where: Location
     read: Reader
+    convert: Callable[[str], str] | None = None  # a bureau header's conversion of the cell (bureau.Columns.convert)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,24 +74,32 @@ class _Texts:
         refused: set[str] = set()
         exact = cell.where.kind.digits_exact
         reader = cell.read
-        for text in set(cells):
+        convert = cell.convert
+        for written in set(cells):
+            text = written
+            if convert is not None:
+                try:
+                    text = convert(written)
+                except Exception:  # (bureau.CellError: the builder's row path reports it)
+                    refused.add(written)
+                    continue
             if exact and text.isdigit() and len(text) < 16 and text.isascii():
-                read[text] = int(text)  # (_plain's first case, inline: most cells of most amounts)
+                read[written] = int(text)  # (_plain's first case, inline: most cells of most amounts)
                 continue
             if not text or text.isspace():
-                read[text] = BLANK
+                read[written] = BLANK
                 continue
             if exact:
                 plain = _plain(text)
                 if plain is not None:
-                    read[text] = plain
+                    read[written] = plain
                     continue
             try:
                 value = reader(text)
             except Exception:  # (the builder reads the row again and reports it, ProfileError or not)
-                refused.add(text)
+                refused.add(written)
                 continue
-            read[text] = _point(value) if exact else value  # (an amount: its Point)
+            read[written] = _point(value) if exact else value  # (an amount: its Point)
         self.read = read
         self.refused = refused
 
@@ -190,9 +199,15 @@ class CellColumns:
     once; `read(rows)` reads many rows at once. `usable` is false for a header that names a path twice (the builder
     keeps the later cell: such a file is read row by row)."""
 
-    def __init__(self, paths: Sequence[str], ignore: Sequence[str] = ("id",)) -> None:
+    def __init__(
+        self,
+        paths: Sequence[str],
+        converters: Mapping[int, Callable[[str], str]] | None = None,
+        ignore: Sequence[str] = ("id",),
+    ) -> None:
+        converters = converters or {}
         cells = [
-            _Cell(i, locate(path), cell_column(path).read)
+            _Cell(i, locate(path), cell_column(path).read, converters.get(i))
             for i, path in enumerate(paths)
             if path and path not in ignore
         ]

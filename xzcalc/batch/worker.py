@@ -90,7 +90,10 @@ class ChunkWriter:
         if self.engine.parse_only:
             from .cells import CellColumns
 
-            cell_columns = CellColumns(paths)
+            # (the cells of converted columns — 地区 names, 年度 suffixes, units — converted column by column too,
+            # unless claimed columns make each row convert its own: _bureau_row)
+            converted = () if cols.claimed else (i for i, how in enumerate(cols.cells) if how)
+            cell_columns = CellColumns(paths, {i: partial(cols.convert, i) for i in converted})
             self.cell_columns = cell_columns if cell_columns.usable else None
         self.blank = [i for i, name in enumerate(header) if not name]
         self.converted = [i for i, how in enumerate(cols.cells) if how]
@@ -195,14 +198,20 @@ class ChunkWriter:
                 shown = json.dumps(values[i], ensure_ascii=False)
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
+        if self.cell_columns is not None and not self.claimed:  # (read, converted, with the chunk's other rows)
+            r = RowResult(line, ident, "", cells=values[: self.width])
+            r.carried = tuple(values[i].strip() for i in self.carried)  # (as _bureau_row carries them)
+            return r
         if not (self.converted or self.extra):
-            if self.cell_columns is not None:  # (read with the chunk's other rows: process)
-                return RowResult(line, ident, "", cells=values)
             return self.engine._compute(self.reader.read, values, ident, name, line)
         return self._bureau_row(values, line, ident, name)
 
-    def _bureau_row(self, values: Sequence[str], line: int, ident: str, name: Callable[[], str]) -> RowResult:
-        """A row of a header with converted, carried or claimed columns: every cell's problem is reported at once."""
+    def _bureau_row(
+        self, values: Sequence[str], line: int, ident: str, name: Callable[[], str], defer: bool = True
+    ) -> RowResult:
+        """A row of a header with converted, carried or claimed columns: every cell's problem is reported at once.
+        With the columns reading cells (not `defer`red: a row they left) its cells are converted here and the row
+        left for them to read (claimed columns)."""
         cols = self.cols
         cells = list(values[: self.width])
         carried = tuple(cells[i].strip() for i in self.carried)  # as written (a carried field too: --keep 地区)
@@ -222,7 +231,7 @@ class ChunkWriter:
                 claimed.append((pid, MONEY.parse(text, cols.raw[i]) * Decimal(factor)))
             except ProfileError as e:
                 problems.append(str(e))
-        if problems or self.cell_columns is None:
+        if problems or self.cell_columns is None or not defer:
             r = self._computed(cells, line, ident, name, problems)
         else:  # (read with the chunk's other rows: process)
             r = RowResult(line, ident, "", cells=cells)
@@ -280,10 +289,16 @@ class ChunkWriter:
         for k in again:
             r = rows[k]
             cells = r.cells or ()
-            fresh = self._computed(cells, r.line, r.id, partial(self._name, cells), [])
-            fresh.carried = r.carried
-            if not fresh.error:
-                fresh.claimed = r.claimed
+            name = partial(self._name, cells)
+            if self.claimed:  # (converted already, its claimed amounts read: _bureau_row)
+                fresh = self._computed(cells, r.line, r.id, name, [])
+                fresh.carried = r.carried
+                if not fresh.error:
+                    fresh.claimed = r.claimed
+            elif self.converted or self.extra:  # (as written: converted, carried and checked here)
+                fresh = self._bureau_row(cells, r.line, r.id, name, defer=False)
+            else:
+                fresh = self._computed(cells, r.line, r.id, name, [])
             results[places[k]] = fresh
         for r in rows:
             r.cells = None
