@@ -89,8 +89,20 @@ def block_lines(
         columns[at_eligible] = np.where(eligible, "true", "false").tolist()
         if at_amount >= 0 and amount is not None:
             columns[at_amount] = _amounts(amount)
-    cells = [column if isinstance(column, list) else repeat(column, n) for column in columns]
-    return [",".join(row) + "\n" for row in zip(*cells)]  # noqa: B905 (repeat is endless; the lists have n)
+    # adjacent columns every row has the same text in are joined once (a jurisdiction's measures not offered, those
+    # not in force that year, the error): a row joins fewer pieces
+    pieces: list[Any] = []
+    for column in columns:
+        if isinstance(column, list) or not pieces or isinstance(pieces[-1], list):
+            pieces.append(column)
+        else:
+            pieces[-1] = pieces[-1] + "," + column
+    if isinstance(pieces[-1], list):
+        pieces[-1] = [text + "\n" for text in pieces[-1]]
+    else:
+        pieces[-1] += "\n"
+    cells = [piece if isinstance(piece, list) else repeat(piece, n) for piece in pieces]
+    return list(map(",".join, zip(*cells)))  # noqa: B905 (repeat is endless; the lists have n)
 
 
 def add_block(summary: Summary, block: Block, outcome: Outcome) -> None:
