@@ -39,6 +39,9 @@ class Shape:
     positions: Mapping[str, tuple[int, int]]
 
 
+_WORDS = np.array(["false", "true"], dtype=object)
+
+
 def fen_text(fen: int) -> str:
     """An amount in fen as the output writes yuan: str() of the Decimal with two decimals (12345 → "123.45")."""
     sign = "-" if fen < 0 else ""
@@ -86,7 +89,7 @@ def block_lines(
                 columns[at_amount] = str(held.amount)
             continue
         eligible, amount = outcome.arrays[pid]
-        columns[at_eligible] = np.where(eligible, "true", "false").tolist()
+        columns[at_eligible] = _WORDS[eligible.astype(np.intp)].tolist()  # (two shared texts, not one a row)
         if at_amount >= 0 and amount is not None:
             columns[at_amount] = _amounts(amount)
     # adjacent columns every row has the same text in are joined once (a jurisdiction's measures not offered, those

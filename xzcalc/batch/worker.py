@@ -199,7 +199,7 @@ class ChunkWriter:
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
         if self.cell_columns is not None and not self.claimed:  # (read, converted, with the chunk's other rows)
-            r = RowResult(line, ident, "", cells=values[: self.width])
+            r = RowResult(line, ident, "", cells=values if n == self.width else values[: self.width])
             r.carried = tuple(values[i].strip() for i in self.carried)  # (as _bureau_row carries them)
             return r
         if not (self.converted or self.extra):
