@@ -36,7 +36,9 @@ def _char_cells(ch: str) -> int:
 
 def cells(text: str) -> int:
     """The terminal cells `text` takes (as rich counts them: wide characters two, others one)."""
-    return sum(_char_cells(ch) for ch in text)
+    if text.isascii():  # (no ASCII character is wide or combining)
+        return len(text)
+    return sum(map(_char_cells, text))
 
 
 def _is_wide(ch: str) -> bool:
