@@ -18,7 +18,18 @@ PACKAGE = ROOT / "xzcalc"
 
 # lowest first; a module may import modules of its own layer or of a layer below
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground", ("xzcalc.money", "xzcalc.uscc", "xzcalc.data", "xzcalc.inputs", "xzcalc.receipt", "xzcalc.vocabulary")),
+    (
+        "ground",
+        (
+            "xzcalc.money",
+            "xzcalc.uscc",
+            "xzcalc.data",
+            "xzcalc.inputs",
+            "xzcalc.receipt",
+            "xzcalc.vocabulary",
+            "xzcalc.record",
+        ),
+    ),
     ("messages", ("xzcalc.messages",)),
     ("schema", ("xzcalc.schema",)),
     ("model", ("xzcalc.model",)),

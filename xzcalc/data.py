@@ -11,12 +11,13 @@ import marshal
 import os
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
+
+from .record import record
 
 __all__ = ["DataError", "TaxYears", "data_dir", "load_data", "load_toml", "tax_years"]
 
@@ -35,7 +36,7 @@ def data_dir() -> Path:
     raise DataError(f"data directory not found next to {here}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TaxYears:
     """The supported tax years (data/years.toml): first..last inclusive, the default year, the documents' year."""
 
