@@ -6,7 +6,6 @@ beside a user's file); a file a user names (a reform) is parsed every time.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import tomllib
@@ -18,6 +17,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from .record import record
+
+try:  # SHA-256 from the interpreter's own module, as `random` takes its sha512: `import hashlib` loads OpenSSL, which
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # cost calc a few ms to start (3.12+)
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # (3.11)
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment,unused-ignore]
 
 __all__ = ["DataError", "TaxYears", "data_dir", "load_data", "load_toml", "tax_years"]
 
@@ -81,7 +88,7 @@ def load_data(relative: str) -> dict[str, Any]:
     is ignored and parsed again. Parsing every data file on each `xzcalc calc` was a twentieth of its start-up time."""
     path = data_dir() / relative
     raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()[:32]
+    digest = sha256(raw).hexdigest()[:32]
     cached = path.parent / "__pycache__" / f"{path.name}.{digest}.marshal"
     try:
         return cast(dict[str, Any], _thaw(marshal.loads(cached.read_bytes())))

@@ -8,7 +8,6 @@ CSV header, the template — is derived from it, so a field is declared once.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from dataclasses import MISSING, field, fields, is_dataclass
 from datetime import date
@@ -495,6 +494,8 @@ def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> di
     if fmt == "auto":
         fmt = "json" if text.lstrip().startswith("{") else "toml"
     if fmt == "json":
+        import json  # (here: a TOML profile, the usual one, does not pay for it)
+
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as e:
