@@ -7,6 +7,7 @@ With the batch's progress bar, the only module that imports rich — and only in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -175,10 +176,28 @@ def _totals(result: Result, lang: Lang) -> Table:
     return totals
 
 
+# characters each as wide in views.wrap's count as in rich's or wider, for every Unicode version rich knows (checked
+# by tests/test_terminal.py): Latin, punctuation, arrows, mathematical signs, box drawing, CJK, full-width forms — no
+# tab, no joiner or variation selector (rich measures those in sequences)
+_MEASURED_ALIKE = re.compile(
+    "[\n\x20-\x7e\xa0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u22ff\u2460-\u24ff\u2500-\u257f"
+    "\u3000-\u303f\u4e00-\u9fff\uff01-\uff60]*"
+)
+
+
 def _print(console: Console, body: RichText) -> None:
-    """Lines gathered by _add_lines (each ending in a newline), printed as they are; nothing when there are none."""
-    if body:
-        body.right_crop(1)  # (the last line's newline is the print's own)
+    """Lines gathered by _add_lines (each ending in a newline), printed as they are; nothing when there are none.
+
+    rich wraps the text of a print to the console's width again and crops each line to it, measuring every line
+    twice, which cost more than the rest of the table. When every line is of characters views.wrap measures as rich
+    does (or wider) and fits the console by that measure, neither can change a line: rich is told not to do them."""
+    if not body:
+        return
+    body.right_crop(1)  # (the last line's newline is the print's own)
+    plain = body.plain
+    if _MEASURED_ALIKE.fullmatch(plain) and max(map(cells, plain.split("\n"))) <= console.width:
+        console.print(body, no_wrap=True, overflow="ignore", crop=False)
+    else:
         console.print(body)
 
 
