@@ -7,7 +7,7 @@ With the batch's progress bar, the only module that imports rich — and only in
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -178,11 +178,16 @@ def _totals(result: Result, lang: Lang) -> Table:
 
 # characters each as wide in views.wrap's count as in rich's or wider, for every Unicode version rich knows (checked
 # by tests/test_terminal.py): Latin, punctuation, arrows, mathematical signs, box drawing, CJK, full-width forms — no
-# tab, no joiner or variation selector (rich measures those in sequences)
-_MEASURED_ALIKE = re.compile(
-    "[\n\x20-\x7e\xa0-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u22ff\u2460-\u24ff\u2500-\u257f"
-    "\u3000-\u303f\u4e00-\u9fff\uff01-\uff60]*"
+# tab, no joiner or variation selector (rich measures those in sequences). First and one-past-last code points.
+_MEASURED_ALIKE = (
+    *(0x0A, 0x0B, 0x20, 0x7F, 0xA0, 0x250, 0x2010, 0x2028, 0x2030, 0x205F, 0x2190, 0x2300),
+    *(0x2460, 0x2580, 0x3000, 0x3040, 0x4E00, 0xA000, 0xFF01, 0xFF61),
 )
+
+
+def _measured_alike(text: str) -> bool:
+    """Whether every character of `text` is in _MEASURED_ALIKE's ranges."""
+    return all(bisect_right(_MEASURED_ALIKE, ord(ch)) % 2 for ch in set(text))
 
 
 def _print(console: Console, body: RichText) -> None:
@@ -195,7 +200,7 @@ def _print(console: Console, body: RichText) -> None:
         return
     body.right_crop(1)  # (the last line's newline is the print's own)
     plain = body.plain
-    if _MEASURED_ALIKE.fullmatch(plain) and max(map(cells, plain.split("\n"))) <= console.width:
+    if _measured_alike(plain) and max(map(cells, plain.split("\n"))) <= console.width:
         console.print(body, no_wrap=True, overflow="ignore", crop=False)
     else:
         console.print(body)
