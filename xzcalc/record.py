@@ -59,7 +59,7 @@ def record(cls: type[T]) -> type[T]:
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Any:
     """__init__ as dataclasses writes it for a frozen class: each field set through object.__setattr__, a
     default_factory called when its argument is not given, then __post_init__ when the class has one."""
-    env: dict[str, Any] = {"__dataclass_builtins_object__": object, "_HAS_DEFAULT_FACTORY": _HAS_DEFAULT_FACTORY}
+    env: dict[str, Any] = {"_set": object.__setattr__, "_HAS_DEFAULT_FACTORY": _HAS_DEFAULT_FACTORY}
     params, lines = [], []
     seen_default = False
     for f in fields:
@@ -77,7 +77,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Any:
             params.append(f.name)
             value = f.name
         seen_default = seen_default or f.default is not MISSING or f.default_factory is not MISSING
-        lines.append(f"  __dataclass_builtins_object__.__setattr__(self,{f.name!r},{value})")
+        lines.append(f"  _set(self,{f.name!r},{value})")
     if hasattr(cls, "__post_init__"):
         lines.append("  self.__post_init__()")
     source = f"def __init__(self,{','.join(params)}):\n" + ("\n".join(lines) or "  pass") + "\n"
