@@ -59,7 +59,11 @@ def record(cls: type[T]) -> type[T]:
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Any:
     """__init__ as dataclasses writes it for a frozen class: each field set through object.__setattr__, a
     default_factory called when its argument is not given, then __post_init__ when the class has one."""
-    env: dict[str, Any] = {"_set": object.__setattr__, "_HAS_DEFAULT_FACTORY": _HAS_DEFAULT_FACTORY}
+    env: dict[str, Any] = {
+        "__name__": cls.__module__,  # (the function's __module__, as for the generated one)
+        "_set": object.__setattr__,
+        "_HAS_DEFAULT_FACTORY": _HAS_DEFAULT_FACTORY,
+    }
     params, lines = [], []
     seen_default = False
     for f in fields:
