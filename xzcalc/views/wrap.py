@@ -41,10 +41,6 @@ def cells(text: str) -> int:
     return sum(map(_char_cells, text))
 
 
-def _is_wide(ch: str) -> bool:
-    return _char_cells(ch) == 2
-
-
 @cache
 def _token() -> re.Pattern[str]:
     """_WHOLE, the local documents named without a number (from data/jurisdictions.toml), or one
@@ -79,8 +75,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             out.append((piece, space))
         space = False
 
-    for m in _token().finditer(text):
-        ch = m.group()
+    for ch in _token().findall(text):  # (the pattern has no groups: each match whole)
         if len(ch) > 1:  # a span kept whole
             if run:
                 push(run)
@@ -93,7 +88,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             if pending_open:
                 push("")
             space = True
-        elif _is_wide(ch) or ch in _OPENING or (ch in _CLOSING and not run):
+        elif _char_cells(ch) == 2 or ch in _OPENING or (ch in _CLOSING and not run):  # (a wide character)
             if run:
                 push(run)
                 run = ""
