@@ -127,18 +127,22 @@ _THAW: dict[str, Callable[[str], Any]] = {
 }
 
 
+_LEAVES = frozenset((str, int, bool))  # kept as they are (the values of a TOML file but Decimals and dates)
+
+
 def _thaw(value: Any) -> Any:
-    """The inverse of _freeze; TypeError on anything that is not plain data of those shapes."""
+    """The inverse of _freeze; TypeError on anything that is not plain data of those shapes. (A text or number in a
+    table or list is taken as it is, without a call for it: most of a data file is text.)"""
     kind = type(value)
     if kind is dict:
         if not all(type(k) is str for k in value):
             raise TypeError("a key that is not text in a data cache")
-        return {k: _thaw(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _thaw(v) for k, v in value.items()}
     if kind is list:
-        return [_thaw(v) for v in value]
+        return [v if type(v) in _LEAVES else _thaw(v) for v in value]
     if kind is tuple and len(value) == 2 and value[0] in _THAW and type(value[1]) is str:
         return _THAW[value[0]](value[1])
-    if kind in (str, int, bool):
+    if kind in _LEAVES:
         return value
     raise TypeError(f"not plain data in a data cache: {kind.__name__}")
 
