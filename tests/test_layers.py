@@ -18,7 +18,18 @@ PACKAGE = ROOT / "xzcalc"
 
 # lowest first; a module may import modules of its own layer or of a layer below
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground", ("xzcalc.money", "xzcalc.uscc", "xzcalc.data", "xzcalc.inputs", "xzcalc.receipt", "xzcalc.vocabulary")),
+    (
+        "ground",
+        (
+            "xzcalc.money",
+            "xzcalc.uscc",
+            "xzcalc.data",
+            "xzcalc.inputs",
+            "xzcalc.receipt",
+            "xzcalc.vocabulary",
+            "xzcalc.record",
+        ),
+    ),
     ("messages", ("xzcalc.messages",)),
     ("schema", ("xzcalc.schema",)),
     ("model", ("xzcalc.model",)),
@@ -180,6 +191,15 @@ def test_calc_does_not_load_the_columnar_evaluator() -> None:
     for args in (("calc", "data/examples/xinzhou_manufacturer.toml"), ("calc", "--help")):
         loaded = _imported(*args)
         assert not {m for m in loaded if m.startswith(("numpy", "xzcalc.batch"))}, args
+
+
+def test_calc_start_up_loads_only_what_it_uses() -> None:
+    """`xzcalc calc` on a TOML profile, as a table (the start-up budget, issue 9): no OpenSSL through hashlib (data.py
+    hashes with the interpreter's own SHA-256), no json (a JSON profile or output imports it where it reads or writes
+    one), no rich emoji table (views.table gives rich Texts, never markup strings)."""
+    loaded = _imported("calc", "data/examples/xinzhou_manufacturer.toml")
+    assert not loaded & {"hashlib", "_hashlib", "json", "rich._emoji_codes"}
+    assert "xzcalc.views.table" in loaded
 
 
 SCALE = ("pyarrow", "dask", "distributed", "xzcalc.batch.parquet", "xzcalc.batch.distributed")

@@ -157,3 +157,54 @@ def test_compare_fits_80_columns_with_whole_titles(extra: tuple[str, ...]) -> No
     assert titles and all(any(t in line for line in lines) for t in titles), titles
     wide = _xzcalc("compare", example, *extra, env={"COLUMNS": "200", "TERM": "dumb"}).stdout
     assert max(cell_len(line) for line in wide.splitlines()) <= 200
+
+
+def test_the_characters_printed_without_rich_measuring_are_measured_alike() -> None:
+    """views.table prints pre-wrapped lines without rich wrapping or cropping them again when each character is one
+    views.wrap counts as wide as rich does, or wider (_MEASURED_ALIKE): so for every character it lets through, in
+    every Unicode version rich can be told to use — otherwise a line rich would fold could be printed whole."""
+    from rich._unicode_data._versions import VERSIONS
+    from rich.cells import get_character_cell_size
+
+    from xzcalc.views.table import _measured_alike
+    from xzcalc.views.wrap import cells
+
+    allowed = [chr(cp) for cp in range(0x30000) if _measured_alike(chr(cp)) and chr(cp) != "\n"]
+    assert len(allowed) > 20_000  # (CJK among them)
+    for version in ("auto", *VERSIONS):
+        narrower = [ch for ch in allowed if cells(ch) < get_character_cell_size(ch, version)]
+        assert narrower == [], version
+    for sequence in ("\u200d", "\ufe0f", "\t", "\u0301"):  # rich measures these in sequences, or tabs expand
+        assert not _measured_alike(sequence)
+    assert _measured_alike("\n") and _measured_alike("晋政办发〔2022〕34号 — “≤ 1,000.00”")
+
+
+@pytest.mark.parametrize("width", [30, 40, 80, 120])
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize(
+    "name", ["", "☰" * 70, "👩\u200d👩\u200d👧 家庭作坊 ❤\ufe0f"], ids=["plain", "wide-to-rich", "joined"]
+)
+def test_printing_without_rich_measuring_gives_the_same_bytes(
+    width: int, colour: bool, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """print_table's short way (rich told not to wrap or crop again) and rich's own way give the same bytes: at a
+    width the table fits and one it does not (30 < the table's 40), with colour and without, for a plain result and
+    for names rich measures otherwise than views.wrap (☰ is wide to rich, narrow to unicodedata)."""
+    import io
+
+    from rich.console import Console
+
+    from xzcalc.cli.app import build_profile
+    from xzcalc.engine import calculate
+    from xzcalc.views import table
+
+    profile = build_profile(str(ROOT / "data" / "examples" / "xinzhou_manufacturer.toml"), {"name": name or None}, [])
+    result = calculate(profile, explain=True)
+    outputs = []
+    for short in (True, False):
+        console = Console(file=io.StringIO(), width=width, force_terminal=colour, color_system="truecolor")
+        if not short:
+            monkeypatch.setattr(table, "_measured_alike", lambda text: False)  # (every print the long way)
+        table.print_table(result, lang="zh", explain=True, console=console)
+        outputs.append(console.file.getvalue())  # type: ignore[attr-defined]
+    assert outputs[0] == outputs[1]

@@ -7,7 +7,6 @@ compared.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache, reduce
@@ -17,6 +16,7 @@ from .data import load_data
 from .messages import Msg, Text
 from .model import Finding
 from .params import ParamSet, cites_in_force
+from .record import record
 from .schema.profile import Profile
 from .vocabulary import negate, select
 
@@ -35,7 +35,7 @@ __all__ = [
 WAN = Decimal(10_000)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Group:
     id: str
     name: Text

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from .data import data_dir, load_data
+from .record import record
 
 __all__ = ["Clause", "all_clauses", "clause"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Clause:
     cite: str
     document: str

@@ -6,17 +6,25 @@ beside a user's file); a file a user names (a reform) is parsed every time.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
+
+from .record import record
+
+try:  # SHA-256 from the interpreter's own module, as `random` takes its sha512: `import hashlib` loads OpenSSL, which
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # cost calc a few ms to start (3.12+)
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # (3.11)
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment,unused-ignore]
 
 __all__ = ["DataError", "TaxYears", "data_dir", "load_data", "load_toml", "tax_years"]
 
@@ -35,7 +43,7 @@ def data_dir() -> Path:
     raise DataError(f"data directory not found next to {here}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TaxYears:
     """The supported tax years (data/years.toml): first..last inclusive, the default year, the documents' year."""
 
@@ -80,7 +88,7 @@ def load_data(relative: str) -> dict[str, Any]:
     is ignored and parsed again. Parsing every data file on each `xzcalc calc` was a twentieth of its start-up time."""
     path = data_dir() / relative
     raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()[:32]
+    digest = sha256(raw).hexdigest()[:32]
     cached = path.parent / "__pycache__" / f"{path.name}.{digest}.marshal"
     try:
         return cast(dict[str, Any], _thaw(marshal.loads(cached.read_bytes())))
@@ -119,18 +127,22 @@ _THAW: dict[str, Callable[[str], Any]] = {
 }
 
 
+_LEAVES = frozenset((str, int, bool))  # kept as they are (the values of a TOML file but Decimals and dates)
+
+
 def _thaw(value: Any) -> Any:
-    """The inverse of _freeze; TypeError on anything that is not plain data of those shapes."""
+    """The inverse of _freeze; TypeError on anything that is not plain data of those shapes. (A text or number in a
+    table or list is taken as it is, without a call for it: most of a data file is text.)"""
     kind = type(value)
     if kind is dict:
         if not all(type(k) is str for k in value):
             raise TypeError("a key that is not text in a data cache")
-        return {k: _thaw(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _thaw(v) for k, v in value.items()}
     if kind is list:
-        return [_thaw(v) for v in value]
+        return [v if type(v) in _LEAVES else _thaw(v) for v in value]
     if kind is tuple and len(value) == 2 and value[0] in _THAW and type(value[1]) is str:
         return _THAW[value[0]](value[1])
-    if kind in (str, int, bool):
+    if kind in _LEAVES:
         return value
     raise TypeError(f"not plain data in a data cache: {kind.__name__}")
 

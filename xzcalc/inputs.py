@@ -9,7 +9,6 @@ before the point, money's 12 decimals).
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 import unicodedata
@@ -140,6 +139,8 @@ def parse_toml(raw: bytes, what: str) -> dict[str, Any]:
 
 def parse_json(raw: bytes, what: str) -> dict[str, Any]:
     """A user's JSON document with exact Decimals (floats never made). Raises InputError (one line)."""
+    import json  # (here: a TOML profile, the usual one, does not pay for it)
+
     text = document_text(raw, what)
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)

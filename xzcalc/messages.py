@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
 from .money import fmt_num, quantize
+from .record import record
 
 __all__ = ["Lang", "MessageError", "Msg", "Text", "message_ids", "render"]
 
@@ -46,7 +46,7 @@ class MessageError(LookupError):
     """A message id missing from data/messages, or a placeholder the values do not give (a bug, not user input)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Text:
     """A text given in both languages by data (a policy's title, a size group's name)."""
 

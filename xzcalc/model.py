@@ -6,13 +6,14 @@ sentences only by a view; the JSON of a result is xzcalc.views.machine's."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
 from .messages import Lang, Msg, Text
+from .record import record
 from .schema.profile import Profile
 
 Kind = Literal["tax_reduction", "tax_deferral", "refund", "subsidy", "cost_saving"]
@@ -33,7 +34,7 @@ KIND_TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PolicyInfo:
     """A catalogue entry (data/policies.toml or data/eligible_only.toml)."""
 
@@ -64,7 +65,7 @@ class PolicyInfo:
 EMPTY: Mapping[str, Decimal] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Claim:
     """How an item is obtained where the enterprise is (data/claims.toml, xzcalc.claims): the channel (on_return
     申报享受, apply 依申请, automatic 免申即享), the responsible units the documents in force there name for its
@@ -81,7 +82,7 @@ class Claim:
 NO_CLAIMS: Mapping[str, Claim] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item:
     """One policy's outcome for the profile (frozen: results may share one).
 
@@ -98,7 +99,7 @@ class Item:
     status: Status = "computed"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """A classification (A1–A4) with the reason it holds or fails."""
 
@@ -107,7 +108,7 @@ class Finding:
     reasons: tuple[Msg, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """One item whose amount or eligibility differs between a result and a what-if re-run of it."""
 
@@ -118,7 +119,7 @@ class Change:
     eligible_moved: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Advisory:
     """A threshold the enterprise is near or just past, and what crossing it is worth (xzcalc.analysis.advisor).
 
@@ -146,7 +147,7 @@ class Advisory:
         return self.message.get(lang)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Result:
     """Every policy of the profile's jurisdiction and year (items in catalogue order, eligible or not), the
     classifications, totals by kind (yuan; never across kinds) and the CIT chain's summary (cit)."""

@@ -7,7 +7,7 @@ inclusive). A jurisdiction's parameters are its ancestors' merged with its own (
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -16,6 +16,7 @@ from typing import Any, cast
 from .data import DataError, data_dir, load_data, tax_years
 from .messages import Text
 from .model import Certainty, Kind, PolicyInfo
+from .record import record
 
 __all__ = [
     "ParamSet",
@@ -39,7 +40,7 @@ class ReformGap(UnsupportedYear):
     """A reform's dated windows leave a date a rule reads without a value: refused like a year without data."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Window:
     start: date
     end: date
@@ -47,7 +48,7 @@ class Window:
     source: str = ""  # the clause of this window when the windows have different ones (years.md), else ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Parameter:
     name: str
     description: str

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -31,6 +31,7 @@ from .data import tax_years
 from .inputs import InputError, echo, parse_toml
 from .money import MoneyError, fmt_num, parse_decimal
 from .params import Parameter, ParamSet, Window, jurisdictions, param_set
+from .record import record
 
 __all__ = ["Reform", "ReformError", "load_reform"]
 
@@ -39,7 +40,7 @@ class ReformError(ValueError):
     """A reform file xzcalc cannot apply; str() is one line naming the parameter and the problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reform:
     name: str
     changes: Mapping[str, Parameter | Any]  # a whole new Parameter (dated windows) or a bare value for every window

@@ -17,13 +17,13 @@ can be declared before its parameter lands in data/.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..messages import Msg
 from ..model import Advisory, Change, Result
 from ..params import ParamSet, param_set
+from ..record import record
 from ..rules import MODULES
 from ..rules.thresholds import SIZE_CLASS, STEPS, Line, TableThreshold, Threshold
 from ..schema.profile import Profile
@@ -42,7 +42,7 @@ CHANGES_SHOWN = 4  # the other items an advisory names in words (the JSON has th
 THRESHOLDS: tuple[Threshold | TableThreshold, ...] = (*(t for m in MODULES for t in m.THRESHOLDS), *SIZE_CLASS)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Crossing:
     """A rule module's threshold (rules.thresholds.Line: the line, its clause, the field that moves) made concrete for
     one profile: the value it compares now and the field's value."""

@@ -13,7 +13,6 @@ from the parameter's own dated windows.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -22,6 +21,7 @@ from ..classify import match_group, sme_equipment_source
 from ..messages import Msg
 from ..model import Result
 from ..params import ParamSet
+from ..record import record
 from ..schema.profile import Profile
 
 __all__ = ["INDICATORS", "SIZE_CLASS", "STEPS", "Line", "Op", "TableThreshold", "Threshold"]
@@ -31,7 +31,7 @@ Op = Literal["le", "lt", "ge", "gt"]
 STEPS = {"yuan": Decimal(1), "persons": Decimal(1), "rate": Decimal("0.0001")}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Line:
     """A threshold made concrete for one profile: the line in force, the field that crosses it and the messages that
     name them (`label`: the compared value; `line_name`: the line). `value` is the compared value when it is not the
@@ -57,7 +57,7 @@ def _label(message: str, profile: Profile, i: int, on: date) -> Msg:
     return Msg(message, {"i": i, "on": on, "year": profile.year, "prior_year": profile.year - 1})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Threshold:
     """One eligibility line set by a dated parameter.
 
@@ -139,7 +139,7 @@ class Threshold:
 INDICATORS = {"employees": ("employees", "persons"), "revenue": ("revenue", "yuan"), "assets": ("total_assets", "yuan")}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TableThreshold:
     """The lines of one bound of a size table (classify.match_group: the profile's sector group), one per indicator.
 

@@ -18,12 +18,13 @@ Entry points:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, fields
 from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import compress
 from typing import Any
 
+from ..record import record
 from .kinds import BLANK, FixedList, ProfileError, Reader, Section, Table, YearMap, YearTable, is_blank
 from .paths import did_you_mean, fields_of, locate, unknown_hint
 from .profile import Profile
@@ -33,7 +34,7 @@ __all__ = ["Column", "RowReader", "build", "cell_column", "parse_profile", "prof
 D0 = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Column:
     """Where the values of one dotted path land, and how they are read: resolved once, reused for every row."""
 

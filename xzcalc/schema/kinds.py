@@ -21,7 +21,6 @@ negative`); tests check them byte for byte.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING
@@ -97,6 +96,8 @@ class ProfileError(ValueError):
 
 def show(value: object) -> str:
     """A value as an error message quotes it: text in JSON quotes (cut at 60 characters), anything else as str()."""
+    import json  # (here: only an error message quotes a value, and a valid profile's calc does not load json)
+
     text = value if isinstance(value, str) else str(value)
     text = text if len(text) <= 60 else text[:57] + "..."
     return printable(json.dumps(text, ensure_ascii=False) if isinstance(value, str) else text)

@@ -9,10 +9,11 @@ hold values only.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
 
+from ..record import record
 from .kinds import FixedList, ProfileError, Scalar, Section, Table, YearTable
 from .profile import Profile
 
@@ -66,7 +67,7 @@ def _paths(cls: type, prefix: str, rows: int) -> Iterator[str]:
             yield path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Location:
     """Where a dotted path lands in the schema."""
 

@@ -8,15 +8,15 @@ CSV header, the template — is derived from it, so a field is declared once.
 
 from __future__ import annotations
 
-import json
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 from ..data import tax_years
 from ..inputs import MAX_DEPTH, depth
+from ..record import record
 from .kinds import (
     DATE,
     FLAG,
@@ -60,7 +60,7 @@ def spec(kind: Kind, zh: str, en: str, default: Any = MISSING, *, example: Any =
     return field(default=kind.default if default is MISSING else default, metadata=meta)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Income:
     taxable_income: Decimal = spec(
         SIGNED_MONEY,
@@ -128,7 +128,7 @@ class Income:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Equipment:
     name: str = spec(TEXT, "设备名称", "equipment name")
     unit_value: Decimal = spec(MONEY, "单位价值（元）", "unit value (yuan)")
@@ -158,7 +158,7 @@ class Equipment:
 SALES_PERIODS = {"quarter": 4, "month": 12}  # entries of a sales list by vat.period (policies.md E3)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Vat:
     taxpayer: str = spec(Choice(("small-scale", "general")), "增值税纳税人类型", "VAT taxpayer type", "general")
     period: str = spec(
@@ -245,7 +245,7 @@ class Vat:
                     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LocalTaxes:
     resource: Decimal = spec(
         MONEY, "资源税（不含水资源税），减免前全年", "resource tax (not water resource tax), before relief"
@@ -273,7 +273,7 @@ class LocalTaxes:
 FILING_YEARS = tax_years().all
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class History:
     small_low_profit: YearMap[bool] = spec(
         YearTable(FLAG, FILING_YEARS),
@@ -290,7 +290,7 @@ class History:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Employment:
     ui_premiums_prior_year: Decimal = spec(
         MONEY,
@@ -321,47 +321,47 @@ class Employment:
     refund_date: date | None = spec(DATE, "稳岗返还发放日期", "date the stable-job refund is paid")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Deferral:
     taxes_2021q4: Decimal = spec(MONEY, "2021年第四季度可缓缴税费", "deferrable taxes of 2021 Q4")
     taxes_2022q1: Decimal = spec(MONEY, "2022年第一季度可缓缴税费", "deferrable taxes of 2022 Q1")
     taxes_2022q2: Decimal = spec(MONEY, "2022年第二季度可缓缴税费", "deferrable taxes of 2022 Q2")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Innovation:
     voucher_spend: Decimal = spec(
         MONEY, "购买创新服务、开展技术合作的支出", "spend on innovation services or technical cooperation"
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FirstSet:
     name: str = spec(TEXT, "首台（套）装备名称", "first-set equipment name")
     price: Decimal = spec(MONEY, "购置价格", "purchase price")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Materials:
     first_batch_premium: Decimal = spec(
         MONEY, "首批次新材料保险年度保费", "annual premium paid for first-batch new-material insurance"
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TechUpgrade:
     investment: Decimal = spec(MONEY, "技术改造项目固定资产投资", "fixed-asset investment of the upgrade project")
     national_grant: Decimal = spec(MONEY, "获得的国家专项资金支持", "national grant received for the project")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChainLeader:
     member: bool = spec(FLAG, "八大重点产业链链主企业", "chain-leader enterprise of a Xinzhou key industrial chain")
     output_prior: Decimal = spec(MONEY, "2021年产值", "2021 output value")
     output: Decimal = spec(MONEY, "2022年产值", "2022 output value")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Whitelist:
     member: bool = spec(FLAG, "六大重点产业链供应链“白名单”企业", "key supply-chain white-list enterprise")
     growth_2023: tuple[Decimal, ...] = spec(
@@ -369,21 +369,21 @@ class Whitelist:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DevZone:
     monthly_rent: Decimal = spec(
         MONEY, "省级开发区标准化厂房月租金", "monthly rent of standardised factory space in a provincial zone"
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Guarantee:
     amount: Decimal = spec(MONEY, "批量化担保金额", "batch guarantee amount")
     fee_rate: Decimal = spec(RATE, "担保费率", "guarantee fee rate")
     contract_date: date | None = spec(DATE, "担保合同签订日期", "guarantee contract date")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StartupLoan:
     principal: Decimal = spec(MONEY, "创业担保贷款本金", "start-up guaranteed loan principal")
     months: int = spec(MONTHS, "贷款期限（月）", "loan term (months)")
@@ -393,14 +393,14 @@ class StartupLoan:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Utilities:
     deferred_bills: Decimal = spec(
         MONEY, "缓缴的2022年12月至2023年3月水、气费", "water and gas bills of 2022-12..2023-03 deferred"
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Profile:
     name: str = spec(TEXT, "企业名称", "enterprise name")
     uscc: str = spec(
@@ -494,6 +494,8 @@ def load_profile(text: str, *, source: str = "profile", fmt: str = "auto") -> di
     if fmt == "auto":
         fmt = "json" if text.lstrip().startswith("{") else "toml"
     if fmt == "json":
+        import json  # (here: a TOML profile, the usual one, does not pay for it)
+
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as e:

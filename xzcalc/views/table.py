@@ -7,6 +7,7 @@ With the batch's progress bar, the only module that imports rich — and only in
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,6 +20,8 @@ from .wrap import cells, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text as RichText
 
     from ..params import ParamSet
 
@@ -74,15 +77,18 @@ def print_table(
 ) -> None:
     """The result for a terminal of any width: every line wrapped by views.wrap (never inside a word or a field
     name) to the console's width — four columns from WIDE cells on, a title-and-amount line with the details
-    indented below it when narrower."""
-    from rich import box
-    from rich.table import Table
+    indented below it when narrower.
+
+    The lines before the totals go to rich as one Text, and those after them as another: a print per line cost
+    more than the lines themselves (the bytes are the same, each line keeping its own style)."""
+    from rich.text import Text as RichText
 
     console = console or _console()
     width = max(console.width, 40)
     p = result.profile
-    _lines(
-        console,
+    body = RichText(no_wrap=True, overflow="ignore")
+    _add_lines(
+        body,
         f"{L.enterprise_name(p, lang)}  {result.jurisdiction} · {result.year} · {p.entity} · {p.sector}",
         width,
         style="bold",
@@ -91,7 +97,7 @@ def print_table(
         line = f"  {L.class_title(name, lang)}: {L.finding_value(finding.value, lang)}"
         if explain:
             line += "  " + " ".join(r.get(lang) for r in finding.reasons)
-        _lines(console, line, width, subsequent="    ", style="dim")
+        _add_lines(body, line, width, subsequent="    ", style="dim")
 
     any_up_to = any(
         it.policy.certainty == "up_to" and it.eligible for it in result.items if it.policy.certainty != "eligible_only"
@@ -102,27 +108,29 @@ def print_table(
         if items:
             sections.append((kind, sorted(items, key=lambda i: not i.eligible)))
     if width >= WIDE:
+        _print(console, body)
+        body = RichText(no_wrap=True, overflow="ignore")
         _wide_items(console, result, sections, lang, explain, width)
     else:
-        _compact_items(console, result, sections, lang, explain, width)
+        _compact_items(body, result, sections, lang, explain, width)
 
     eligible_only = [it for it in result.items if it.policy.certainty == "eligible_only"]
     if eligible_only:
-        _lines(console, ELIGIBLE_ONLY_TITLE.get(lang), width, style="bold")
+        _add_lines(body, ELIGIBLE_ONLY_TITLE.get(lang), width, style="bold")
         for it in eligible_only:
             if it.eligible:
-                _lines(
-                    console,
+                _add_lines(
+                    body,
                     f"  • {it.policy.title.get(lang)} — {_sources(it, result.jurisdiction, False)}",
                     width,
                     subsequent="    ",
                 )
                 if explain:
                     for r in it.reasons:
-                        _lines(console, f"      {r.get(lang)}", width, subsequent="      ")
+                        _add_lines(body, f"      {r.get(lang)}", width, subsequent="      ")
                     claim = result.claims.get(it.policy.id)
                     if claim is not None:
-                        _lines(console, "      " + L.claim_line(claim, lang), width, subsequent="      ")
+                        _add_lines(body, "      " + L.claim_line(claim, lang), width, subsequent="      ")
         ineligible = [it for it in eligible_only if not it.eligible]
         if ineligible:
             more = (
@@ -131,15 +139,12 @@ def print_table(
                 else f"  {len(ineligible)} more not eligible: "
             )
             text = more + "；".join(f"{it.policy.title.get(lang)}（{it.reasons[-1].get(lang)}）" for it in ineligible)
-            _lines(console, text, width, subsequent="    ", style="dim")
-        console.print()
+            _add_lines(body, text, width, subsequent="    ", style="dim")
+        body.append("\n")
+    _print(console, body)
 
-    totals = Table(title=L.TOTALS_BY_KIND.get(lang), title_justify="left", box=box.SIMPLE_HEAD)
-    totals.add_column(L.KIND.get(lang))
-    totals.add_column(L.AMOUNT_YUAN.get(lang), justify="right")
-    for kind in KINDS:
-        totals.add_row(L.kind_title(kind, lang), L.yuan(result.totals[kind]))
-    console.print(totals)
+    console.print(_totals(result, lang))
+    after = RichText(no_wrap=True, overflow="ignore")
     if result.cit:
         c = result.cit
         loss = ""
@@ -147,10 +152,67 @@ def print_table(
             carried = L.yuan(c["loss_carried_forward"])
             loss = f"；可结转亏损 {carried}" if lang == "zh" else f"; loss carried forward {carried}"
         text = L.CIT.get(lang) + f"{L.yuan(c['tax_baseline'])} → {L.yuan(c['tax_final'])}" + loss
-        _lines(console, text, width, style="dim")
+        _add_lines(after, text, width, style="dim")
     if any_up_to:
-        _lines(console, UP_TO_NOTE.get(lang), width, style="dim")
+        _add_lines(after, UP_TO_NOTE.get(lang), width, style="dim")
+    _print(console, after)
     print_advisories(advisories, lang=lang, console=console)
+
+
+def _totals(result: Result, lang: Lang) -> Table:
+    """The totals by kind as a rich table. Its title, headers and cells are rich Texts, not strings: a string would be
+    read as console markup (and for emoji codes, whose table rich then loads), which none of them holds."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    totals = Table(
+        title=RichText(L.TOTALS_BY_KIND.get(lang), style="table.title"), title_justify="left", box=box.SIMPLE_HEAD
+    )
+    totals.add_column(RichText(L.KIND.get(lang)))
+    totals.add_column(RichText(L.AMOUNT_YUAN.get(lang)), justify="right")
+    for kind in KINDS:
+        totals.add_row(RichText(L.kind_title(kind, lang)), RichText(L.yuan(result.totals[kind])))
+    return totals
+
+
+# characters each as wide in views.wrap's count as in rich's or wider, for every Unicode version rich knows (checked
+# by tests/test_terminal.py): Latin, punctuation, arrows, mathematical signs, box drawing, CJK, full-width forms — no
+# tab, no joiner or variation selector (rich measures those in sequences). First and one-past-last code points.
+_MEASURED_ALIKE = (
+    *(0x0A, 0x0B, 0x20, 0x7F, 0xA0, 0x250, 0x2010, 0x2028, 0x2030, 0x205F, 0x2190, 0x2300),
+    *(0x2460, 0x2580, 0x3000, 0x3040, 0x4E00, 0xA000, 0xFF01, 0xFF61),
+)
+
+
+def _measured_alike(text: str) -> bool:
+    """Whether every character of `text` is in _MEASURED_ALIKE's ranges."""
+    return all(bisect_right(_MEASURED_ALIKE, ord(ch)) % 2 for ch in set(text))
+
+
+def _print(console: Console, body: RichText) -> None:
+    """Lines gathered by _add_lines (each ending in a newline), printed as they are; nothing when there are none.
+
+    rich wraps the text of a print to the console's width again and crops each line to it, measuring every line
+    twice, which cost more than the rest of the table. When every line is of characters views.wrap measures as rich
+    does (or wider) and fits the console by that measure, neither can change a line: rich is told not to do them."""
+    if not body:
+        return
+    body.right_crop(1)  # (the last line's newline is the print's own)
+    plain = body.plain
+    if _measured_alike(plain) and max(map(cells, plain.split("\n"))) <= console.width:
+        console.print(body, no_wrap=True, overflow="ignore", crop=False)
+    else:
+        console.print(body)
+
+
+def _add_lines(body: RichText, text: str, width: int, *, subsequent: str = "", style: str | None = None) -> None:
+    """`text` wrapped to `width` by views.wrap, added to `body` as it is (rich is not asked to wrap it again), with a
+    newline after each line."""
+    stripped = text.lstrip(" ")
+    indent = text[: len(text) - len(stripped)]
+    body.append("\n".join(wrap(stripped, width, indent, subsequent or indent)), style=style or None)
+    body.append("\n")
 
 
 def _lines(console: Console, text: str, width: int, *, subsequent: str = "", style: str | None = None) -> None:
@@ -190,27 +252,23 @@ def _details(item: Item, result: Result, lang: Lang, explain: bool) -> list[str]
 
 
 def _compact_items(
-    console: Console, result: Result, sections: Sequence[tuple[str, list[Item]]], lang: Lang, explain: bool, width: int
+    body: RichText, result: Result, sections: Sequence[tuple[str, list[Item]]], lang: Lang, explain: bool, width: int
 ) -> None:
     """A narrow terminal: per kind a heading with its subtotal; per item its title and amount on one line, the
     details indented below."""
-    from rich.text import Text as RichText
-
-    # one rich Text for the whole list, printed once: a print per item cost more than the lines themselves
-    body = RichText(no_wrap=True, overflow="ignore")
-    body.append(L.POLICY.get(lang) + " / " + L.AMOUNT_YUAN.get(lang) + "\n", style="bold")
-    body.append("─" * width + "\n")
+    body.append(L.POLICY.get(lang) + " / " + L.AMOUNT_YUAN.get(lang), style="bold")
+    body.append("\n" + "─" * width + "\n")
     for kind, items in sections:
         subtotal = SUBTOTAL.get(lang) + " " + L.yuan(result.totals[kind])
-        body.append("\n".join(_right(L.kind_title(kind, lang), subtotal, width)) + "\n", style="bold")
+        body.append("\n".join(_right(L.kind_title(kind, lang), subtotal, width)), style="bold")
+        body.append("\n")
         for it in items:
             lines = _right(_title(it, lang), _amount(it, lang), width, "  ")
             for detail in _details(it, result, lang, explain):
                 lines += wrap(detail, width, "      ", "      ")
-            body.append("\n".join(lines) + "\n", style=None if it.eligible else "dim")
+            body.append("\n".join(lines), style=None if it.eligible else "dim")
+            body.append("\n")
         body.append("\n")
-    body.right_crop(1)  # (the blank line after the last kind is the print's own newline)
-    console.print(body)
 
 
 def _wide_items(

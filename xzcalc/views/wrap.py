@@ -19,7 +19,7 @@ _OPENING = set("（「『“‘《〔【〈([{")
 # kept whole: an announcement with its issuers (财政部 税务总局 科技部公告2022年第16号, 国家税务总局公告2021年第8号), a
 # document number (晋政办发〔2022〕34号, 人社部发〔2022〕23号), a clause (第11条, 第十三条)
 _ISSUERS = "财政部|国家税务总局|税务总局|科技部|国家发展改革委|工业和信息化部|人力资源社会保障部|海关总署"
-_WHOLE = re.compile(
+_WHOLE = (  # (a pattern compiled once with the local documents' names, by _token)
     rf"各县〈市、区〉人民政府|(?:(?:{_ISSUERS}) ?)*公告\d{{4}}年第\d+号"
     r"|[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号|第[\d一二三四五六七八九十百]+[条号款项]"
 )
@@ -36,11 +36,9 @@ def _char_cells(ch: str) -> int:
 
 def cells(text: str) -> int:
     """The terminal cells `text` takes (as rich counts them: wide characters two, others one)."""
-    return sum(_char_cells(ch) for ch in text)
-
-
-def _is_wide(ch: str) -> bool:
-    return _char_cells(ch) == 2
+    if text.isascii():  # (no ASCII character is wide or combining)
+        return len(text)
+    return sum(map(_char_cells, text))
 
 
 @cache
@@ -50,7 +48,7 @@ def _token() -> re.Pattern[str]:
     from ..params import local_documents
 
     named = "".join(f"|{re.escape(doc)}" for doc in local_documents() if "〔" not in doc)
-    return re.compile(_WHOLE.pattern + named + r"|.", re.S)
+    return re.compile(_WHOLE + named + r"|.", re.S)
 
 
 def _pieces(text: str) -> list[tuple[str, bool]]:
@@ -77,8 +75,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             out.append((piece, space))
         space = False
 
-    for m in _token().finditer(text):
-        ch = m.group()
+    for ch in _token().findall(text):  # (the pattern has no groups: each match whole)
         if len(ch) > 1:  # a span kept whole
             if run:
                 push(run)
@@ -91,7 +88,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             if pending_open:
                 push("")
             space = True
-        elif _is_wide(ch) or ch in _OPENING or (ch in _CLOSING and not run):
+        elif _char_cells(ch) == 2 or ch in _OPENING or (ch in _CLOSING and not run):  # (a wide character)
             if run:
                 push(run)
                 run = ""
