@@ -52,21 +52,25 @@ _P = "local.six_taxes_two_fees."
 TAXES = ("resource", "property", "land_use", "stamp", "farmland")
 
 
-def surcharge_rates(ctx: Context) -> Mapping[str, Decimal]:
+def surcharge_rates(ctx: Context) -> Mapping[str, Any]:
     """The surcharges on VAT + consumption tax, as rates (fractions) by component name: 城市维护建设税 by the profile's
-    `location` (城市维护建设税法 第四条), 教育费附加 and 地方教育附加."""
-    return _surcharge_rates(ctx.params, ctx.year_end, ctx.profile.location)
+    `location` (城市维护建设税法 第四条: a Decimal for one profile, a column of rates over a block of rows), 教育费附加
+    and 地方教育附加."""
+    by_location, education, local_education = _surcharge_rates(ctx.params, ctx.year_end)
+    location = ctx.profile.location
+    urban = select(((location == place, rate) for place, rate in by_location.items()), ZERO)
+    return {"urban_maintenance": urban, "education": education, "local_education": local_education}
 
 
 @lru_cache(maxsize=256)
-def _surcharge_rates(params: ParamSet, on: date, location: str) -> Mapping[str, Decimal]:
-    """surcharge_rates of a parameter set, a day and a location: the same for every row."""
-    rates = {
-        "urban_maintenance": Decimal(params.get("local.urban_maintenance.rate", on)[location]),
-        "education": params.number("local.education_surcharge.rate", on),
-        "local_education": params.number("local.local_education_surcharge.rate", on),
-    }
-    return MappingProxyType(rates)
+def _surcharge_rates(params: ParamSet, on: date) -> tuple[Mapping[str, Decimal], Decimal, Decimal]:
+    """The rates of a parameter set on a day: 城市维护建设税's by location, and the two surcharges'."""
+    by_location = {place: Decimal(rate) for place, rate in params.get("local.urban_maintenance.rate", on).items()}
+    return (
+        MappingProxyType(by_location),
+        params.number("local.education_surcharge.rate", on),
+        params.number("local.local_education_surcharge.rate", on),
+    )
 
 
 class Half(NamedTuple):
@@ -173,14 +177,14 @@ def _covered(ctx: Context, item: ItemBuilder) -> Any:
     return sum((where(h, half.share, ZERO) for h, half in zip(holds, parts, strict=True)), ZERO)
 
 
-@columnar(by=("vat.taxpayer", "entity", "location"))
+@columnar(by=("vat.taxpayer", "entity"))
 def six_taxes_two_fees(ctx: Context) -> None:
     """财政部 税务总局公告2022年第10号 第一条: for a small-scale VAT taxpayer, a small low-profit enterprise or an
     individual business, each of the six taxes (profile `local_taxes`, yuan a year) and each surcharge (on
     `ctx.vat_payable` + consumption tax, yuan) reduced by `local.six_taxes_two_fees.share`; for a general VAT taxpayer,
     on the part of the year in which it is small low-profit (E4). One component per tax, in yuan. Written in kit's
-    vocabulary: the same definition runs on one profile and on the batch's columns (by VAT taxpayer type, entity and
-    location, each a single value there)."""
+    vocabulary: the same definition runs on one profile and on the batch's columns (by VAT taxpayer type and entity,
+    each a single value there)."""
     p = ctx.profile
     item = ctx.start(SIX_TAXES)
     in_force = ctx.params.get_or_none(_P + "share", ctx.year_end)

@@ -55,8 +55,9 @@ MEASURES = (
 )
 
 
-def surcharge_rate(ctx: Context) -> Decimal:
-    """城市维护建设税 (by location) + 教育费附加 + 地方教育附加, as one rate (a fraction) on VAT + consumption tax."""
+def surcharge_rate(ctx: Context) -> Any:
+    """城市维护建设税 (by location) + 教育费附加 + 地方教育附加, as one rate (a fraction) on VAT + consumption tax (a
+    Decimal for one profile, a column over a block of rows)."""
     return sum(surcharge_rates(ctx).values(), ZERO)
 
 
@@ -283,7 +284,7 @@ def _measures_in_year(params: ParamSet, year: int, period: str) -> tuple[Msg, ..
     )
 
 
-@columnar(by=("vat.taxpayer", "vat.period", "location"))
+@columnar(by=("vat.taxpayer", "vat.period"))
 @read_by("local_taxes.six_taxes_two_fees")  # (六税两费 reads the VAT payable)
 def small_scale_exemption(ctx: Context) -> None:
     """B5 (财政部 税务总局公告2021年第11号, 2022年第15号, 2021年第7号; 国家税务总局公告2021年第5号, 2022年第6号): a
@@ -292,7 +293,7 @@ def small_scale_exemption(ctx: Context) -> None:
     `vat.sales_real_estate` a sale of real estate), yuan, plus the surcharges it carries away; components `vat`,
     `reduced_rate` and `surcharges` in yuan. Sets `ctx.vat_payable` (yuan) to the VAT still payable (a general
     taxpayer's as given), the surcharge base of B6. Written in kit's vocabulary: the same definition runs on one
-    profile and on the batch's columns (its rows by taxpayer type, filing period and location)."""
+    profile and on the batch's columns (its rows by taxpayer type and filing period)."""
     p = ctx.profile
     v = p.vat
     item = ctx.start(SMALL_SCALE)
