@@ -149,6 +149,12 @@ def _point(value: Decimal | int) -> Point:
     return int(value.scaleb(scale)), scale
 
 
+def _scaled(value: Decimal, scale: int) -> int:
+    """A Decimal (the reader's) as an integer over 10**scale (scale at least its own)."""
+    integer, own = _point(value)
+    return integer * int(10 ** (scale - own))
+
+
 def _plain(text: str) -> int | Point | None:
     """An amount's cell in plain ASCII digits, with or without decimals ("817497.29"), as what the reader would
     give — Decimal(text): fewer than 16 digits before the point are below the largest amount, at most 12 after it
@@ -179,15 +185,26 @@ def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) 
     if given is not None and not given.any():
         return Absent(n)
     fill = _point(0 if default is None else default)
-    points = {
-        t: fill if v is BLANK else (v, 0) if type(v) is int else v if type(v) is tuple else _point(v)
-        for t, v in texts.read.items()
+    read = texts.read
+    # (one pass over the distinct texts: an int is a whole amount, a tuple a Point, a Decimal the reader's)
+    points = [v for v in read.values() if type(v) is not int and v is not BLANK]
+    points = [v if type(v) is tuple else _point(v) for v in points]
+    scale = max((s for _, s in points), default=0)
+    scale = max(scale, fill[1])
+    power = [10**k for k in range(scale + 1)]
+    blank = fill[0] * power[scale - fill[1]]
+    scaled = {
+        t: v * power[scale]
+        if type(v) is int
+        else blank
+        if v is BLANK
+        else v[0] * power[scale - v[1]]
+        if type(v) is tuple
+        else _scaled(v, scale)
+        for t, v in read.items()
     }
-    for text in texts.refused:
-        points[text] = (0, 0)
-    scale = max(s for _, s in points.values())
-    scaled = {t: i * 10 ** (scale - s) if s != scale else i for t, (i, s) in points.items()}
-    bound = max(map(abs, scaled.values()))
+    scaled.update(dict.fromkeys(texts.refused, 0))
+    bound = max(map(abs, scaled.values()), default=0)
     ints = np.fromiter(map(scaled.__getitem__, texts.cells), dtype=np.int64 if bound < _SAFE else object, count=n)
     if given is not None:
         ints[~given] = 0
