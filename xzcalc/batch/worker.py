@@ -164,6 +164,20 @@ class ChunkWriter:
             return None
         return self.result(values, line, text)
 
+    def _split(self, records: Sequence[Record]) -> tuple[list[list[str]], list[str]] | None:
+        """Every record of the chunk decoded and split into cells by one csv.reader (what `row` does one record at a
+        time), with its text — or None when any record is not a plain CSV record that decodes and parses, or the
+        cells do not come out one row a record: then `row` reads each, and says what is wrong with which."""
+        if not all(len(record) == 2 and type(record[1]) is bytes for record in records):
+            return None
+        decoding = self.job.decoding
+        try:
+            texts = [decode(record[1], decoding).rstrip("\r\n") for record in records]  # type: ignore[arg-type]
+            rows = list(csv.reader(texts, delimiter=self.job.delimiter, strict=True))
+        except (UnicodeDecodeError, csv.Error):
+            return None
+        return (rows, texts) if len(rows) == len(texts) else None
+
     def result(self, values: Sequence[str], line: int, text: str = "") -> RowResult:
         """One parsed CSV record → its RowResult (a record that does not fit the header is an error row)."""
         n = len(values)
@@ -501,8 +515,13 @@ class ChunkWriter:
         summary (blank records counted, without a row)."""
         summary = Summary()
         results: list[RowResult] = []
-        for record in records:
-            r = self.row(record)
+        split = self._split(records)
+        for k, record in enumerate(records):
+            if split is None:
+                r = self.row(record)
+            else:
+                values, text = split[0][k], split[1][k]
+                r = self.result(values, record[0], text) if any(map(str.strip, values)) else None
             if r is None:
                 summary.blank += 1
             else:
