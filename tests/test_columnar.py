@@ -31,6 +31,7 @@ from xzcalc.batch.columnar import COLUMNAR, Block, ColumnContext, Num, _run, eva
 from xzcalc.data import load_toml
 from xzcalc.engine import calculate, planned
 from xzcalc.engine import evaluate as run_rows
+from xzcalc.money import CONTEXT
 from xzcalc.params import param_set
 from xzcalc.rules import FAMILIES
 from xzcalc.schema.build import parse_profile
@@ -246,6 +247,26 @@ def test_columns_round_and_compare_as_decimal(rows: list[tuple[Decimal, Decimal,
         assert int(total[i]) == int((x + y - r).quantize(Decimal("0.01"), ROUND_HALF_UP).scaleb(2))
     assert list((a <= b).v) == [x <= y for x, _, y in rows]
     assert list((a.maximum(b) == b).v) == [max(x, y) == y for x, _, y in rows]
+
+
+DIVISORS = ("1", "2", "4", "8", "10", "12", "3", "7", "0", "0.5")
+divisors = st.one_of(st.sampled_from([Decimal(d) for d in DIVISORS]), amounts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(amounts, divisors, rates, amounts), min_size=1, max_size=20))
+def test_a_quotient_and_what_follows_it_round_as_the_decimal_context(
+    rows: list[tuple[Decimal, Decimal, Decimal, Decimal]],
+) -> None:
+    """x ÷ d × r + y, each operation rounded to 40 significant digits as money.CONTEXT rounds it, then to the fen:
+    a quotient's columns keep only the digits that matter (back to int64 when it terminates: ÷ 2, 4, 8, 10 …) and
+    give every row the Decimal's fen, zeros and repeating quotients among them."""
+    x, d, r, y = (_num([row[k] for row in rows]) for k in range(4))
+    got = (x.quotient(d) * r + y).fen()
+    for i, (a, b, c, e) in enumerate(rows):
+        q = CONTEXT.divide(a, b) if b else Decimal(0)
+        want = CONTEXT.add(CONTEXT.multiply(q, c), e).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert int(got[i]) == int(want.scaleb(2)), (a, b, c, e)
 
 
 @settings(max_examples=300, deadline=None)

@@ -364,9 +364,20 @@ class Num:
             return self
         magnitude = np.abs(self.v)
         length = np.searchsorted(_POWERS, magnitude, side="right")  # (the digits of each: 10**(d-1) ≤ |x| < 10**d)
-        unit = _POWERS[np.maximum(length - digits, 0)]  # (1 where there are no more digits than that)
-        rounded = (magnitude * 2 + unit) // (unit * 2) * unit
-        return Num(np.where(self.v < 0, -rounded, rounded), self.scale, self._given)
+        cut = np.maximum(length - digits, 0)  # (the digits rounded away: none where there are no more than that)
+        unit = _POWERS[cut]
+        rounded = (magnitude * 2 + unit) // (unit * 2)  # (over each row's unit)
+        # the trailing zeros every row now has dropped from the scale (a quotient's 60-odd places hold 40 digits): the
+        # same numbers over a smaller power of ten — back in int64 when they fit, as a terminating quotient does
+        nonzero = length > 0
+        k = min(int(cut[nonzero].min()) if nonzero.any() else self.scale, self.scale)
+        rounded = rounded * _POWERS[cut - k]
+        top = int(length.max()) - k if length.size else 0
+        bound = 10**top
+        values = np.where(self.v < 0, -rounded, rounded)
+        if bound < _SAFE:
+            values = values.astype(np.int64)
+        return Num(values, self.scale - k, self._given, bound)
 
 
 _CONTEXT_LIMIT = 10**CONTEXT.prec
