@@ -506,3 +506,16 @@ def test_some_families_on_columns_and_the_rest_by_rows_give_the_same_bytes(monke
     assert not writer.engine.parse_only
     got, _ = writer.process(records)
     assert got == expected
+
+
+def test_digits_of_large_integers() -> None:
+    """columnar._digits (Num.significant's count of digits, from each integer's bits) against str(): powers of ten and
+    one either side, powers of two, zero, and random integers up to 120 digits."""
+    from xzcalc.batch.columnar import _digits
+
+    rng = random.Random(3)
+    values = [0, 1, 2**62, 2**63, *(10**k + e for k in range(1, 130) for e in (-1, 0, 1)), *(2**b for b in range(400))]
+    values += [rng.randrange(10 ** rng.randint(1, 120)) for _ in range(5000)]
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    assert _digits(column).tolist() == [len(str(v)) if v else 0 for v in values]
