@@ -659,9 +659,11 @@ def _column(values: Sequence[Any]) -> Any:
         dtype = np.int64 if bound < _SAFE else object
         ints = np.fromiter(map(scaled.__getitem__, values), dtype=dtype, count=n)
         return Num(ints, scale, given)
-    if isinstance(sample, date):
+    if isinstance(sample, date):  # (each distinct day counted from the epoch once: days are few, rows many)
         epoch = date(1970, 1, 1)
-        return Day(np.array([epoch if d is None else d for d in values], dtype="datetime64[D]"), given)
+        days = {d: (d - epoch).days for d in distinct}
+        days[None] = 0
+        return Day(np.fromiter(map(days.__getitem__, values), dtype=np.int64, count=n).view("datetime64[D]"), given)
     v = np.empty(n, dtype=object)
     v[:] = list(values)
     return Cat(v)
