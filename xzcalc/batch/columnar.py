@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from operator import attrgetter
+from functools import lru_cache, partial
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -635,6 +635,9 @@ def _path(row: Any, path: str) -> Any:
 # ── a block of rows ─────────────────────────────────────────────────────────────────────────────────────────
 
 
+_is_given = partial(is_not, None)  # (a value is given: not None)
+
+
 def _column(values: Sequence[Any]) -> Any:
     """The column of one profile field (or classification value) over the rows, by the values' type. Each distinct
     value is converted once (a field is mostly its default, or a few values repeated)."""
@@ -645,9 +648,9 @@ def _column(values: Sequence[Any]) -> Any:
     if not distinct:  # (given in no row: absent everywhere; kit.value_or supplies the default's kind)
         return Absent(n)
     sample = next(iter(distinct))
-    given = np.fromiter((v is not None for v in values), dtype=bool, count=n) if has_none else np.ones(n, dtype=bool)
+    given = np.fromiter(map(_is_given, values), dtype=bool, count=n) if has_none else np.ones(n, dtype=bool)
     if isinstance(sample, bool):
-        return Mask(np.fromiter((v is True for v in values), dtype=bool, count=n))
+        return Mask(np.fromiter(map(bool, values), dtype=bool, count=n))  # (a flag, or None: not given, false)
     if isinstance(sample, Decimal | int):
         exponents = (v.as_tuple().exponent if isinstance(v, Decimal) else 0 for v in distinct)
         scale = max(0, *(-e for e in exponents if isinstance(e, int)))
