@@ -420,8 +420,9 @@ class _Profile:
             for (group, _, name), found in self.by_place.items():
                 if group == "vat" and any(w.element for w, _ in found):
                     sales = getattr(self.fields.vat, name)
-                    for w, _ in found:
-                        slow |= nonzero(sales[w.element - 1]) & (used < w.element)
+                    for w, t in found:
+                        if w.element > min(SALES_PERIODS.values()) and not t.blank():  # (a blank entry is 0)
+                            slow |= nonzero(sales[w.element - 1]) & (used < w.element)
         for name in {g for g, r, _ in self.by_place if r}:
             slow |= self.gaps(name)
         return slow
