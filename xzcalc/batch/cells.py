@@ -1,12 +1,16 @@
 """A chunk's CSV rows read column by column: the profile fields of many rows as the columns batch/columnar.py
 evaluates, without a Profile per row.
 
-The one builder (schema/build.py) stays the judge of every cell. Each distinct text of a column is read once, by the
-column's own reader — the builder's (`cell_column(path).read`, schema/kinds.py) — and a row is *slow* when the
-columns would not reproduce what the builder makes of it: a cell its reader refuses, a check across fields that
-fails (build._cross_checks, Vat.__post_init__), a table given with a gap (equipment.2 without equipment.1, which the
-builder closes up). A slow row is read again by the builder, one row at a time (the caller's business), so every
-error and every odd form is exactly the builder's; the other rows become columns here.
+The one builder (schema/build.py) stays the judge of every cell. Each distinct text of a column is converted (a
+bureau header's 地区 and sector names, 年度 suffixes, units: bureau.Columns.convert) and read once, by the column's
+own reader — the builder's (`cell_column(path).read`, schema/kinds.py); a plain amount's digits are taken as the
+integer and scale of the Decimal that reader gives, without the call. A row is *slow* when the columns would not
+reproduce what the builder makes of it: a cell its conversion or reader refuses, a check across fields that may fail
+(build._cross_checks, Vat.__post_init__: mirrored in `_Profile.refused_by_checks`), a table given with a gap
+(equipment.2 without equipment.1, which the builder closes up). A slow row — and one of a year the parameters do not
+cover (rows.RowEngine.evaluate_read) — is read again by the builder, one row at a time (the caller's business), so
+every error and every odd form is exactly the builder's; the other rows become columns here, each made when a rule
+first asks for it (columnar.Prepared).
 
     read = CellColumns(header_paths).read(rows)   # rows: each row's cells as text, in header order
     read.fields        # columnar.Fields of the profile over all rows (a slow row's values are not to be used)
