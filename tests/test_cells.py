@@ -369,3 +369,15 @@ def test_a_chunk_split_at_once_or_record_by_record_gives_the_same_rows() -> None
     assert together == alone
     assert summary.blank == 1 and summary.failed == 4
     assert whole != together
+
+
+def test_a_wide_header_takes_fewer_rows_a_chunk() -> None:
+    """A worker holds a chunk's cells as columns: the rows of a chunk are capped by its cells (driver.CHUNK_CELLS), so
+    the widest template header (479 columns) stays within a process's memory, and today's 150 columns keep most of the
+    rows the columns need to spread their per-operation cost."""
+    from xzcalc.batch.driver import CHUNK_CELLS, CHUNK_ROWS, rows_a_chunk
+
+    assert rows_a_chunk(CHUNK_ROWS, 32) == CHUNK_ROWS
+    assert rows_a_chunk(CHUNK_ROWS, 150) == CHUNK_CELLS // 150 < CHUNK_ROWS
+    assert rows_a_chunk(CHUNK_ROWS, len(["id", *all_paths(50)])) == CHUNK_CELLS // 479
+    assert rows_a_chunk(10, 479) == 10 and rows_a_chunk(CHUNK_ROWS, 10**7) == 1

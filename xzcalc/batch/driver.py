@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 CHUNK_ROWS = 4000  # (the columnar evaluator's blocks: larger ones spread its per-operation cost; measured)
 CHUNK_BYTES = 4 << 20  # a chunk ends at CHUNK_ROWS records or this many bytes, whichever comes first
+# … and at this many cells (rows × the header's columns): a worker holds a chunk's cells as columns, each distinct text
+# read, so a wide header (template --rows 50: 479 columns) takes fewer rows to stay within the 150 MB a process may
+# use (measured, 4,000 rows: ~130 MB for the 150 template columns, 234 MB for 479; at this cap 3,333 rows and 1,043)
+CHUNK_CELLS = 500_000
 JOBS_PER_CORE = 4  # --jobs is at most this many processes per core this process may use
 FREEZE_AFTER = 5000  # rows computed in-process (--jobs 1) before the loaded data is frozen out of the collector's
 # sight: a full collection costs tens of milliseconds in a large process, which a short run need not pay
@@ -153,6 +157,12 @@ def _on_signal(signum: int, frame: object) -> None:
 
 
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def rows_a_chunk(rows: int, width: int) -> int:
+    """The rows of a chunk for a header of `width` columns: `rows` (CHUNK_ROWS unless --chunk-rows says otherwise),
+    fewer when that many rows would hold more than CHUNK_CELLS cells — at least one."""
+    return max(1, min(rows, CHUNK_CELLS // max(width, 1)))
 
 
 def _chunks(records: Iterable[Record], rows: int, source: Source | XlsxSource) -> Iterator[tuple[list[Record], int]]:
@@ -322,6 +332,7 @@ def run(
         if fmt == "csv":
             out.write(csv_line(names))
         summary = Summary()
+        chunk_rows = rows_a_chunk(chunk_rows, len(header))
         if isinstance(src, XlsxSource):
             chunks = _chunks(reader.records(), chunk_rows, src)
         elif isinstance(src, Source):
