@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..schema.build import cell_column
+from ..schema.build import cell_column, income_conflicts
 from ..schema.kinds import BLANK, FixedList, Reader, Section, Table, YearMap, YearTable
 from ..schema.paths import Location, locate
 from ..schema.profile import SALES_PERIODS, Profile
@@ -398,13 +398,9 @@ class _Profile:
         def nonzero(column: Any) -> Array:
             return (column.v != 0) & column.given if isinstance(column, Num) else np.zeros(n, dtype=bool)
 
-        if "income" in self.groups:
-            income = self.fields.income
-            # build._cross_checks: rd_expense_q4 ≤ rd_expense; taxable_income or taxable_income_reported, not both;
-            # losses_offset only with taxable_income_reported
-            slow |= (income.rd_expense_q4 > income.rd_expense).v
-            slow |= nonzero(income.taxable_income) & nonzero(income.taxable_income_reported)
-            slow |= nonzero(income.losses_offset) & nonzero(income.taxable_income)
+        if "income" in self.groups:  # (build's own conditions, on the columns)
+            for refused in income_conflicts(self.fields.income):
+                slow |= refused.v
         established = self._texts("", 0, "established")
         if established is not None and "history" in self.groups:
             # build._cross_checks: no filing result for a year before the enterprise was established

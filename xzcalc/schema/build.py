@@ -25,11 +25,21 @@ from itertools import compress
 from typing import Any
 
 from ..record import record
+from ..vocabulary import both, present, value_or
 from .kinds import BLANK, FixedList, ProfileError, Reader, Section, Table, YearMap, YearTable, is_blank
 from .paths import did_you_mean, fields_of, locate, unknown_hint
 from .profile import Profile
 
-__all__ = ["Column", "RowReader", "build", "cell_column", "parse_profile", "profile_from_flat", "value_column"]
+__all__ = [
+    "Column",
+    "RowReader",
+    "build",
+    "cell_column",
+    "income_conflicts",
+    "parse_profile",
+    "profile_from_flat",
+    "value_column",
+]
 
 D0 = Decimal(0)
 
@@ -116,23 +126,40 @@ def build(cells: Iterable[tuple[Column, Any]]) -> Profile:
     return _cross_checks(Profile(**top))
 
 
+def income_conflicts(income: Any) -> tuple[Any, Any, Any]:
+    """The checks across the income section's fields that _cross_checks makes, as conditions: rd_expense_q4 above
+    rd_expense; taxable_income and taxable_income_reported both given (not 0); losses_offset with taxable_income. Each
+    a bool for one profile's Income, a mask over a block's columns (batch/cells.py leaves those rows to the builder)."""
+    return (
+        income.rd_expense_q4 > income.rd_expense,
+        both(_nonzero(income.taxable_income), _nonzero(income.taxable_income_reported)),
+        both(_nonzero(income.losses_offset), _nonzero(income.taxable_income)),
+    )
+
+
+def _nonzero(value: Any) -> Any:
+    """Given and not 0 (an optional amount not given is neither)."""
+    return both(present(value), value_or(value, D0) != 0)
+
+
 def _cross_checks(profile: Profile) -> Profile:
     income = profile.income
-    if income.rd_expense_q4 > income.rd_expense:
+    q4_above, both_incomes, losses_with_income = income_conflicts(income)
+    if q4_above:
         raise ProfileError(
             "income.rd_expense_q4",
             str(income.rd_expense_q4),
             f"at most income.rd_expense ({income.rd_expense}): it is the part incurred in 2022-10..12",
         )
     # policies.md E2: the year's income before the deductions, or the figure as filed — one of the two
-    if income.taxable_income and income.taxable_income_reported:
+    if both_incomes:
         raise ProfileError(
             "income.taxable_income_reported",
             str(income.taxable_income_reported),
             "either income.taxable_income (before the R&D and equipment deductions and the loss offset) or "
             "income.taxable_income_reported (A100000 line 23, after them), not both",
         )
-    if income.losses_offset and income.taxable_income:
+    if losses_with_income:
         raise ProfileError(
             "income.losses_offset",
             str(income.losses_offset),
