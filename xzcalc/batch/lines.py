@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from ..inputs import neutralise
-from ..money import ZERO
 from .columnar import Array, Block, Outcome
 from .io import csv_field
 from .rows import CLASSIFIED_ORDER, cell_text
@@ -109,36 +108,22 @@ def block_lines(
 
 
 def add_block(summary: Summary, block: Block, outcome: Outcome) -> None:
-    """The block's rows counted in the summary as Summary.add counts them one by one (no --group-by column, nothing
-    claimed): rows, totals by kind, eligible enterprises per policy, and per policy and jurisdiction the enterprises
-    with an amount above 0 and their sum, the eligible ones at 0."""
-    n = block.n
-    where = block.jurisdiction
-    summary.rows += n
-    for kind, total in outcome.total_fen.items():
-        fen = sum(total.tolist())
-        if fen:
-            summary.totals[kind] = summary.totals.get(kind, ZERO) + _yuan(fen)
-    key = (0, where)
-    if key not in summary.enterprises:
-        summary.distinct[0] += 1
-    summary.enterprises[key] += n
-    for pid, (eligible, amount) in outcome.arrays.items():
+    """The block's rows counted in the summary (Summary.add_computed: as Summary.add counts them one by one, with no
+    --group-by column and nothing claimed) from its outcome arrays."""
+    eligible: dict[str, int] = {}
+    paid: dict[str, tuple[int, Decimal]] = {}
+    at_zero: dict[str, int] = {}
+    for pid, (holds, amount) in outcome.arrays.items():
         if pid in block.settled:
             continue
-        count = int(np.count_nonzero(eligible))
-        if count:
-            summary.eligible[pid] += count
-        if amount is None:
+        eligible[pid] = int(np.count_nonzero(holds))
+        if amount is None:  # (an eligible-only benefit)
             continue
-        paid = eligible & (amount != 0)
-        above = int(np.count_nonzero(paid))
-        if above:
-            k = (0, where, pid)
-            summary.counts[k] += above
-            summary.sums[k] = summary.sums.get(k, ZERO) + _yuan(sum(amount[paid].tolist()))
-        if count > above:
-            summary.at_zero[(where, pid)] += count - above
+        above = holds & (amount != 0)
+        paid[pid] = (int(np.count_nonzero(above)), _yuan(sum(amount[above].tolist())))
+        at_zero[pid] = eligible[pid] - paid[pid][0]
+    totals = {kind: _yuan(sum(total.tolist())) for kind, total in outcome.total_fen.items()}
+    summary.add_computed(block.jurisdiction, block.n, totals, eligible, paid, at_zero)
 
 
 def _yuan(fen: int) -> Decimal:

@@ -4,7 +4,7 @@ closing text for people."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -53,28 +53,20 @@ class Summary:
             if len(self.errors) < ERROR_SAMPLE:
                 self.errors.append((result.line, result.id, result.error))
             return
-        totals = self.totals
-        for kind, total in result.totals.items():
-            if total:  # (a Decimal addition costs more than the test)
-                totals[kind] = totals.get(kind, ZERO) + total
+        self._totals(result.totals)
         items = result.items
         self.eligible.update(compress(map(_POLICY, items), map(_ELIGIBLE, items)))  # (counted in C)
         where = result.jurisdiction
         keys = [(0, where)] + [(d + 1, _bounded(self, d + 1, v)) for d, v in enumerate(groups)]
-        counts, sums = self.counts, self.sums
         for key in keys:
-            if key not in self.enterprises:
-                self.distinct[key[0]] += 1
-            self.enterprises[key] += 1
+            self._enterprises(key, 1)
         for item in items:  # (policy, kind, eligible, amount, …): indexed, so a longer tuple reads the same
             if not item[2]:
                 continue
             pid, amount = item[0], item[3]
             if amount:
                 for d, v in keys:
-                    k = (d, v, pid)
-                    counts[k] += 1
-                    sums[k] = sums.get(k, ZERO) + amount
+                    self._paid((d, v, pid), 1, amount)
             elif amount is not None:
                 self.at_zero[(where, pid)] += 1
         if result.unclaimed:
@@ -84,6 +76,45 @@ class Summary:
                     k3 = (pid, year, where)
                     self.unclaimed[k3] = self.unclaimed.get(k3, ZERO) + amount
                     self.unclaimed_count[k3] += 1
+
+    def add_computed(
+        self,
+        jurisdiction: str,
+        rows: int,
+        totals: Mapping[str, Decimal],
+        eligible: Mapping[str, int],
+        paid: Mapping[str, tuple[int, Decimal]],
+        at_zero: Mapping[str, int],
+    ) -> None:
+        """`rows` computed rows of one jurisdiction counted at once, as `add` counts them one by one when they have
+        no --group-by value and nothing unclaimed: their totals by kind, each policy's eligible enterprises, those
+        paid (an amount above 0: how many, and the sum) and those eligible at 0 (batch/lines.py, a block's rows)."""
+        self.rows += rows
+        self._totals(totals)
+        self.eligible.update({pid: n for pid, n in eligible.items() if n})
+        self._enterprises((0, jurisdiction), rows)
+        for pid, (n, amount) in paid.items():
+            if n:
+                self._paid((0, jurisdiction, pid), n, amount)
+        for pid, n in at_zero.items():
+            if n:
+                self.at_zero[(jurisdiction, pid)] += n
+
+    def _totals(self, totals: Mapping[str, Decimal]) -> None:
+        for kind, total in totals.items():
+            if total:  # (a Decimal addition costs more than the test)
+                self.totals[kind] = self.totals.get(kind, ZERO) + total
+
+    def _enterprises(self, key: tuple[int, str], n: int) -> None:
+        """n more enterprises with the value `key` (dimension, value); a value not seen before is counted apart."""
+        if key not in self.enterprises:
+            self.distinct[key[0]] += 1
+        self.enterprises[key] += n
+
+    def _paid(self, key: tuple[int, str, str], n: int, amount: Decimal) -> None:
+        """n more enterprises paid `amount` in all by a policy, under (dimension, value, policy)."""
+        self.counts[key] += n
+        self.sums[key] = self.sums.get(key, ZERO) + amount
 
     def merge(self, other: Summary) -> None:
         self.rows += other.rows
