@@ -118,15 +118,20 @@ def _identity(
     }
 
 
-def enterprise(rng: random.Random, i: int) -> dict[str, str]:
+def _drawn(rng: random.Random) -> tuple[tuple[str, str, str, str, bool], str, tuple[int, int, int]]:
+    """An enterprise's place, trade and size as both mixes draw them: (jurisdiction, city, trade, sector,
+    individual business), its size and its (employees, assets, revenue)."""
     jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
     sector, trade, _ = _weighted(rng, SECTORS)
     size = _weighted(rng, SIZES)[0]
     individual = size == "micro" and rng.random() < 0.3
-    employees, assets, revenue = _figures(rng, size)
-    row = _identity(
-        rng, f"E{i:07d}", (jurisdiction, city, trade, sector, individual), (employees, assets, revenue), _money, 0.3
-    )
+    return (jurisdiction, city, trade, sector, individual), size, _figures(rng, size)
+
+
+def enterprise(rng: random.Random, i: int) -> dict[str, str]:
+    who, size, (employees, assets, revenue) = _drawn(rng)
+    sector = who[3]
+    row = _identity(rng, f"E{i:07d}", who, (employees, assets, revenue), _money, 0.3)
     row["tech_sme"] = "true" if sector[0] in "CIM" and rng.random() < 0.2 else ""
     margin = rng.choice((-0.15, -0.05, 0, 0.02, 0.05, 0.08, 0.12, 0.2))
     income = int(revenue * margin) // 100 * 100
@@ -215,17 +220,12 @@ def _yuan(rng: random.Random, value: int) -> str:
 
 def bureau_enterprise(rng: random.Random, i: int) -> dict[str, str]:
     """One enterprise of the bureau mix: today's spread, the register's columns, amounts to the yuan or the fen."""
-    jurisdiction, city, _ = _weighted(rng, JURISDICTIONS)
-    sector, trade, _ = _weighted(rng, SECTORS)
-    size = _weighted(rng, SIZES)[0]
-    individual = size == "micro" and rng.random() < 0.3
-    employees, assets, revenue = _figures(rng, size)
+    who, size, (employees, assets, revenue) = _drawn(rng)
+    sector = who[3]
     # a register's figures are not round: the yuan below the 万 as well
     assets += rng.randint(0, 9_999)
     revenue += rng.randint(0, 9_999)
-    row = _identity(
-        rng, f"B{i:07d}", (jurisdiction, city, trade, sector, individual), (employees, assets, revenue), _yuan, 0.9
-    )
+    row = _identity(rng, f"B{i:07d}", who, (employees, assets, revenue), _yuan, 0.9)
     margin = rng.choice((-0.15, -0.05, 0, 0.02, 0.05, 0.08, 0.12, 0.2))
     row["income.taxable_income"] = _yuan(rng, int(revenue * margin))
     if sector[0] in "CIM" and rng.random() < 0.5:

@@ -16,6 +16,7 @@ import csv
 import io
 import itertools
 import random
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,18 @@ EDGES = {
 }
 
 
+def identity(choose: Callable[[list[str]], str], edges: Mapping[str, list[str]], tag: str, i: int) -> list[str]:
+    """The IDENTITY cells of the i-th generated stress row: an id and a name, and a jurisdiction, year and entity
+    drawn from `edges` in that order by `choose` (a random.Random's choice)."""
+    return [
+        f"{tag}{i:05d}",
+        f"edge {i}",
+        choose(edges["jurisdiction"]),
+        choose(edges["year"]),
+        choose(edges["entity"]),
+    ]
+
+
 def _stress_rows(n: int, seed: int = 15) -> list[list[str]]:
     rng = random.Random(seed)
     rows = []
@@ -167,11 +180,7 @@ def _stress_rows(n: int, seed: int = 15) -> list[list[str]]:
         start, end = rng.choice(EDGES["headcounts"])
         rows.append(
             [
-                f"S{i:05d}",
-                f"edge {i}",
-                rng.choice(EDGES["jurisdiction"]),
-                rng.choice(EDGES["year"]),
-                rng.choice(EDGES["entity"]),
+                *identity(rng.choice, EDGES, "S", i),
                 sector,
                 employees,
                 revenue,

@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import IDENTITY, _block, same_bytes
+from test_columnar import IDENTITY, _block, identity, same_bytes
 
 from xzcalc.batch.columnar import Cat, ColumnContext, Day, Mask, Num, Ratio
 from xzcalc.money import CONTEXT, quantize
@@ -131,11 +131,7 @@ def stress_rows(n: int, seed: int = 1618) -> list[list[str]]:
         sector, employees, revenue, assets = rng.choice(EDGES["size"])
         rows.append(
             [
-                f"F{i:05d}",
-                f"edge {i}",
-                rng.choice(EDGES["jurisdiction"]),
-                rng.choice(EDGES["year"]),
-                rng.choice(EDGES["entity"]),
+                *identity(rng.choice, EDGES, "F", i),
                 sector,
                 employees,
                 revenue,

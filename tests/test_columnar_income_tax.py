@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import IDENTITY, same_bytes
+from test_columnar import IDENTITY, identity, same_bytes
 
 from xzcalc.batch.columnar import COLUMNAR, ColumnContext, Num, _run
 from xzcalc.batch.rows import RowEngine
@@ -150,11 +150,7 @@ def _stress_rows(n: int, seed: int = 28) -> list[list[str]]:
                 machines += [""] * 5
         rows.append(
             [
-                f"T{i:05d}",
-                f"edge {i}",
-                pick(EDGES["jurisdiction"]),
-                pick(EDGES["year"]),
-                pick(EDGES["entity"]),
+                *identity(pick, EDGES, "T", i),
                 pick(EDGES["sector"]),
                 pick(EDGES["employees"]),
                 pick(EDGES["total_assets"]),

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_columnar import IDENTITY, same_bytes
+from test_columnar import IDENTITY, identity, same_bytes
 
 from xzcalc.batch.columnar import COLUMNAR, Cat, ColumnItem, Mask, Num
 from xzcalc.params import policy
@@ -171,11 +171,7 @@ def _stress_rows(n: int, seed: int = 1015) -> list[list[str]]:
         prior, output, _ = rng.choice(CHAIN)
         rows.append(
             [
-                f"S{i:05d}",
-                f"edge {i}",
-                rng.choice(EDGES["jurisdiction"]),
-                rng.choice(EDGES["year"]),
-                rng.choice(EDGES["entity"]),
+                *identity(rng.choice, EDGES, "S", i),
                 rng.choice(EDGES["sector"]),
                 rng.choice(EDGES["flag"]),
                 rng.choice(EDGES["innovation.voucher_spend"]),
