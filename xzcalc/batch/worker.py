@@ -90,9 +90,8 @@ class ChunkWriter:
         if self.engine.parse_only:
             from .cells import CellColumns
 
-            # (the cells of converted columns — 地区 names, 年度 suffixes, units — converted column by column too,
-            # unless claimed columns make each row convert its own: _bureau_row)
-            converted = () if cols.claimed else (i for i, how in enumerate(cols.cells) if how)
+            # (the cells of converted columns — 地区 names, 年度 suffixes, units — converted column by column too)
+            converted = (i for i, how in enumerate(cols.cells) if how)
             cell_columns = CellColumns(paths, {i: partial(cols.convert, i) for i in converted})
             self.cell_columns = cell_columns if cell_columns.usable else None
         self.blank = [i for i, name in enumerate(header) if not name]
@@ -212,20 +211,19 @@ class ChunkWriter:
                 shown = json.dumps(values[i], ensure_ascii=False)
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
-        if self.cell_columns is not None and not self.claimed:  # (read, converted, with the chunk's other rows)
-            r = RowResult(line, ident, "", cells=values if n == self.width else values[: self.width])
-            r.carried = tuple(values[i].strip() for i in self.carried)  # (as _bureau_row carries them)
-            return r
+        if self.cell_columns is not None:  # (read, converted, with the chunk's other rows: process)
+            claimed, problems = self._claimed(values)
+            if not problems:
+                r = RowResult(line, ident, "", cells=values if n == self.width else values[: self.width])
+                r.carried = tuple(values[i].strip() for i in self.carried)  # (as _bureau_row carries them)
+                r.claimed = claimed
+                return r
         if not (self.converted or self.extra):
             return self.engine._compute(self.reader.read, values, ident, name, line)
         return self._bureau_row(values, line, ident, name)
 
-    def _bureau_row(
-        self, values: Sequence[str], line: int, ident: str, name: Callable[[], str], defer: bool = True
-    ) -> RowResult:
-        """A row of a header with converted, carried or claimed columns: every cell's problem is reported at once.
-        With the columns reading cells (not `defer`red: a row they left) its cells are converted here and the row
-        left for them to read (claimed columns)."""
+    def _bureau_row(self, values: Sequence[str], line: int, ident: str, name: Callable[[], str]) -> RowResult:
+        """A row of a header with converted, carried or claimed columns: every cell's problem is reported at once."""
         cols = self.cols
         cells = list(values[: self.width])
         carried = tuple(cells[i].strip() for i in self.carried)  # as written (a carried field too: --keep 地区)
@@ -236,23 +234,27 @@ class ChunkWriter:
             except CellError as e:
                 problems.append(str(e))
                 cells[i] = ""
+        claimed, unreadable = self._claimed(cells)
+        r = self._computed(cells, line, ident, name, [*problems, *unreadable])
+        r.carried = carried
+        if not r.error:
+            r.claimed = claimed  # (unclaimed once every amount is known: _finished)
+        return r
+
+    def _claimed(self, cells: Sequence[str]) -> tuple[list[tuple[str, Decimal]], list[str]]:
+        """The amounts a row's claimed columns say were claimed (policy, yuan), and the problems of those that
+        cannot be read."""
         claimed: list[tuple[str, Decimal]] = []
+        problems: list[str] = []
         for i, pid, factor in self.claimed:
             text = cells[i]
             if not text.strip():
                 continue
             try:
-                claimed.append((pid, MONEY.parse(text, cols.raw[i]) * Decimal(factor)))
+                claimed.append((pid, MONEY.parse(text, self.cols.raw[i]) * Decimal(factor)))
             except ProfileError as e:
                 problems.append(str(e))
-        if problems or self.cell_columns is None or not defer:
-            r = self._computed(cells, line, ident, name, problems)
-        else:  # (read with the chunk's other rows: process)
-            r = RowResult(line, ident, "", cells=cells)
-        r.carried = carried
-        if not r.error:
-            r.claimed = claimed  # (unclaimed once every amount is known: _finished)
-        return r
+        return claimed, problems
 
     def _computed(
         self, cells: Sequence[str], line: int, ident: str, name: Callable[[], str], problems: list[str]
@@ -304,16 +306,10 @@ class ChunkWriter:
             r = rows[k]
             cells = r.cells or ()
             name = partial(self._name, cells)
-            if self.claimed:  # (converted already, its claimed amounts read: _bureau_row)
-                fresh = self._computed(cells, r.line, r.id, name, [])
-                fresh.carried = r.carried
-                if not fresh.error:
-                    fresh.claimed = r.claimed
-            elif self.converted or self.extra:  # (as written: converted, carried and checked here)
-                fresh = self._bureau_row(cells, r.line, r.id, name, defer=False)
+            if self.converted or self.extra:  # (its cells as written: converted, carried and claimed there)
+                results[places[k]] = self._bureau_row(cells, r.line, r.id, name)
             else:
-                fresh = self._computed(cells, r.line, r.id, name, [])
-            results[places[k]] = fresh
+                results[places[k]] = self._computed(cells, r.line, r.id, name, [])
         for r in rows:
             r.cells = None
         return done
