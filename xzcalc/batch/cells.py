@@ -32,7 +32,7 @@ from ..schema.build import cell_column, income_conflicts
 from ..schema.kinds import BLANK, FixedList, Reader, Section, Table, YearMap, YearTable
 from ..schema.paths import Location, locate
 from ..schema.profile import SALES_PERIODS, Profile
-from .columnar import _SAFE, Absent, Array, Cat, Fields, Num, Prepared, Seq, _column, _field
+from .columnar import _SAFE, Absent, Array, Cat, Fields, Num, Prepared, Seq, _column, _field, fixed_point
 
 __all__ = ["CellColumns", "Read"]
 
@@ -103,7 +103,7 @@ class _Texts:
             except Exception:  # (the builder reads the row again and reports it, ProfileError or not)
                 refused.add(written)
                 continue
-            read[written] = _point(value) if exact else value  # (an amount: its Point)
+            read[written] = fixed_point(value) if exact else value  # (an amount: its Point)
         self.read = read
         self.refused = refused
 
@@ -142,20 +142,9 @@ reader gives (Decimal("12.50") → (1250, 2)), as columnar._column scales a valu
 the int it is: scale 0.)"""
 
 
-def _point(value: Decimal | int) -> Point:
-    """An exact number as a Point."""
-    if type(value) is int:
-        return value, 0
-    assert isinstance(value, Decimal)
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    scale = max(0, -exponent)
-    return int(value.scaleb(scale)), scale
-
-
 def _scaled(value: Decimal, scale: int) -> int:
     """A Decimal (the reader's) as an integer over 10**scale (scale at least its own)."""
-    integer, own = _point(value)
+    integer, own = fixed_point(value)
     return integer * int(10 ** (scale - own))
 
 
@@ -188,11 +177,11 @@ def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) 
         given = texts.nonblank() if given is None else given & texts.nonblank()
     if given is not None and not given.any():
         return Absent(n)
-    fill = _point(0 if default is None else default)
+    fill = fixed_point(0 if default is None else default)
     read = texts.read
     # (one pass over the distinct texts: an int is a whole amount, a tuple a Point, a Decimal the reader's)
     points = [v for v in read.values() if type(v) is not int and v is not BLANK]
-    points = [v if type(v) is tuple else _point(v) for v in points]
+    points = [v if type(v) is tuple else fixed_point(v) for v in points]
     scale = max((s for _, s in points), default=0)
     scale = max(scale, fill[1])
     power = [10**k for k in range(scale + 1)]

@@ -101,6 +101,7 @@ __all__ = [
     "Outcome",
     "Seq",
     "evaluate",
+    "fixed_point",
     "whole_rows",
 ]
 
@@ -127,15 +128,18 @@ def _widen(values: Array) -> Array:
     return values if values.dtype == object else values.astype(object)
 
 
-@lru_cache(maxsize=1024)
-def _constant(value: Decimal | int) -> tuple[int, int]:
-    """An exact number as (integer, scale): value = integer / 10**scale."""
+def fixed_point(value: Decimal | int) -> tuple[int, int]:
+    """An exact number as (integer, scale): value = integer / 10**scale, at the Decimal's own scale (0 for a whole
+    number): Decimal("12.50") → (1250, 2)."""
     sign, digits, exponent = Decimal(value).as_tuple()
     assert isinstance(exponent, int), value  # (never NaN or infinite: parameters and inputs refuse them)
     integer = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
     if exponent >= 0:
         return integer * 10**exponent, 0
     return integer, -exponent
+
+
+_constant = lru_cache(maxsize=1024)(fixed_point)  # (a rule's constants and parameters: few, met again and again)
 
 
 class Mask:
