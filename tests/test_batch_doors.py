@@ -458,28 +458,20 @@ def test_a_reader_that_goes_away_after_one_chunk_under_pythonunbuffered(tmp_path
     then the raw file, whose write may be partial): `| head` still makes it exit 3 with its line — it exited 0 with
     the rest of the rows lost."""
     src = write_csv(tmp_path / "in.csv", generated(600))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [*XZCALC, "batch", str(src), "-q", "--jobs", "1", "-f", "jsonl"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.read(1000)
-    proc.stdout.close()
-    stderr = proc.stderr.read()
-    proc.wait(60)
-    assert proc.returncode == 3
-    assert "Broken pipe" in one_line(stderr)
+    _reader_goes_away([str(src), "-q", "--jobs", "1", "-f", "jsonl"], {**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
 def test_a_reader_that_goes_away_is_one_line(tmp_path: Path) -> None:
     """`xzcalc batch … | head`: the pipe closes under the writer."""
     src = write_csv(tmp_path / "in.csv", generated(3000))
+    _reader_goes_away([str(src), "-q", "--jobs", "2"])
+
+
+def _reader_goes_away(args: list[str], env: dict[str, str] | None = None) -> None:
+    """`xzcalc batch ARGS` to a pipe whose reader takes 1,000 bytes and closes it: exit 3, "Broken pipe" in one
+    line."""
     proc = subprocess.Popen(
-        [*XZCALC, "batch", str(src), "-q", "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*XZCALC, "batch", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.read(1000)
