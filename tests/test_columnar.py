@@ -528,3 +528,20 @@ def test_digits_of_large_integers() -> None:
     column = np.empty(len(values), dtype=object)
     column[:] = values
     assert _digits(column).tolist() == [len(str(v)) if v else 0 for v in values]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(-(10**60), 10**60), st.integers(-5, 20))
+def test_fixed_point_is_the_decimal_exactly(coefficient: int, places: int) -> None:
+    """columnar.fixed_point — (integer, scale) with value = integer / 10**scale at the Decimal's own scale — for
+    coefficients past the 40 digits money.CONTEXT holds (shifted digit by digit there) and whole numbers with an
+    exponent."""
+    from decimal import Context
+
+    from xzcalc.batch.columnar import fixed_point
+
+    wide = Context(prec=200)
+    number = Decimal(coefficient).scaleb(-places, wide)
+    integer, scale = fixed_point(number)
+    assert scale == max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    assert Decimal(integer).scaleb(-scale, wide) == number

@@ -131,12 +131,16 @@ def _widen(values: Array) -> Array:
 def fixed_point(value: Decimal | int) -> tuple[int, int]:
     """An exact number as (integer, scale): value = integer / 10**scale, at the Decimal's own scale (0 for a whole
     number): Decimal("12.50") → (1250, 2)."""
-    sign, digits, exponent = Decimal(value).as_tuple()
+    if type(value) is int:
+        return value, 0
+    number = Decimal(value)
+    sign, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int), value  # (never NaN or infinite: parameters and inputs refuse them)
-    integer = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
     if exponent >= 0:
-        return integer * 10**exponent, 0
-    return integer, -exponent
+        return int(number), 0  # (exact: a whole number)
+    if len(digits) <= CONTEXT.prec:  # (the coefficient fits the context: shifting it is exact)
+        return int(number.scaleb(-exponent, CONTEXT)), -exponent
+    return int("".join(map(str, digits))) * (-1 if sign else 1), -exponent
 
 
 _constant = lru_cache(maxsize=1024)(fixed_point)  # (a rule's constants and parameters: few, met again and again)

@@ -212,7 +212,7 @@ class ChunkWriter:
                 problem = f"column {i + 1} has no name in the header but holds {shown}"
                 return RowResult(line, ident, name(), error=problem)
         if self.cell_columns is not None:  # (read, converted, with the chunk's other rows: process)
-            claimed, problems = self._claimed(values)
+            claimed, problems = self._claimed(values) if self.claimed else ([], [])
             if not problems:
                 r = RowResult(line, ident, "", cells=values if n == self.width else values[: self.width])
                 r.carried = tuple(values[i].strip() for i in self.carried)  # (as _bureau_row carries them)
