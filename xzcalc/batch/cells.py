@@ -6,7 +6,8 @@ bureau header's 地区 and sector names, 年度 suffixes, units: bureau.Columns.
 own reader — the builder's (`cell_column(path).read`, schema/kinds.py); a plain amount's digits are taken as the
 integer and scale of the Decimal that reader gives, without the call. A row is *slow* when the columns would not
 reproduce what the builder makes of it: a cell its conversion or reader refuses, a check across fields that may fail
-(build._cross_checks, Vat.__post_init__: mirrored in `_Profile.refused_by_checks`), a table given with a gap
+(build.income_conflicts, the builder's own conditions, as masks; Vat.__post_init__ mirrored in
+`_Profile.refused_by_checks`), a table given with a gap
 (equipment.2 without equipment.1, which the builder closes up). A slow row — and one of a year the parameters do not
 cover (rows.RowEngine.evaluate_read) — is read again by the builder, one row at a time (the caller's business), so
 every error and every odd form is exactly the builder's; the other rows become columns here, each made when a rule
