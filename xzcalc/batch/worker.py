@@ -29,8 +29,7 @@ from .summary import Summary
 if TYPE_CHECKING:
     from ..reform import Reform
     from ..rules.kit import RuleFamily
-    from .cells import CellColumns
-    from .columnar import Block, Outcome
+    from .cells import CellColumns, Read
     from .lines import Shape
 
 # control characters (C0 but tab, LF and CR; DEL; C1) have no place in an enterprise's data: a NUL in a name
@@ -281,8 +280,6 @@ class ChunkWriter:
         columns leave (batch/cells.py: slow) read by the builder and computed as any other, in its place. For a CSV
         without carried or claimed columns the rows are written and counted column by column (batch/lines.py):
         their lines by position in `results`, already counted in `summary`; other rows get their whole results."""
-        from .lines import add_block
-
         assert self.cell_columns is not None
         places = [i for i, r in enumerate(results) if r.cells is not None]
         if not places:
@@ -293,35 +290,91 @@ class ChunkWriter:
         if self.lines is None:
             again = self.engine.complete_read(rows, read)
         else:
-            again, blocks = self.engine.evaluate_read(read)
-            for members, block, outcome in blocks:
-                try:
-                    written = self._block_lines(block, outcome, [rows[k] for k in members], read.names, members)
-                except Exception:  # (a bug on the columns: the builder and the row path take these rows)
-                    again.extend(members)
-                    continue
-                done.update(zip((places[k] for k in members), written, strict=True))
-                add_block(summary, block, outcome)
+            again, written = self._written(read, [r.line for r in rows], [r.id for r in rows], summary)
+            done = {places[k]: line for k, line in written.items()}
         for k in again:
             r = rows[k]
-            cells = r.cells or ()
-            name = partial(self._name, cells)
-            if self.converted or self.extra:  # (its cells as written: converted, carried and claimed there)
-                results[places[k]] = self._bureau_row(cells, r.line, r.id, name)
-            else:
-                results[places[k]] = self._computed(cells, r.line, r.id, name, [])
+            results[places[k]] = self._builders(r.cells or (), r.line, r.id)
         for r in rows:
             r.cells = None
         return done
 
-    def _block_lines(
-        self, block: Block, outcome: Outcome, rows: Sequence[RowResult], names: Sequence[str], members: list[int]
-    ) -> list[str]:
-        from .lines import block_lines
+    def _builders(self, cells: Sequence[str], line: int, ident: str) -> RowResult:
+        """A row the columns leave (slow, or its block failed), read by the builder from its cells as written —
+        converted, carried and claimed there for a header that has such columns."""
+        name = partial(self._name, cells)
+        if self.converted or self.extra:
+            return self._bureau_row(cells, line, ident, name)
+        return self._computed(cells, line, ident, name, [])
+
+    def _written(
+        self, read: Read, numbers: Sequence[int], ids: Sequence[str], summary: Summary
+    ) -> tuple[list[int], dict[int, str]]:
+        """The rows read as columns computed block by block, each block's rows written as CSV lines (by their
+        position in `read`) and counted in `summary`; also the positions of the rows the builder must read instead
+        (RowEngine.evaluate_read's, and a block's whose lines could not be written: a bug loses no row)."""
+        from .lines import add_block, block_lines
 
         assert self.lines is not None
-        lines = [r.line for r in rows]
-        return block_lines(self.lines, block, outcome, lines, [r.id for r in rows], [names[k] for k in members])
+        again, blocks = self.engine.evaluate_read(read)
+        done: dict[int, str] = {}
+        for members, block, outcome in blocks:
+            try:
+                written = block_lines(
+                    self.lines,
+                    block,
+                    outcome,
+                    [numbers[k] for k in members],
+                    [ids[k] for k in members],
+                    [read.names[k] for k in members],
+                )
+            except Exception:  # (a bug on the columns: the builder and the row path take these rows)
+                again.extend(members)
+                continue
+            done.update(zip(members, written, strict=True))
+            add_block(summary, block, outcome)
+        return again, done
+
+    def _lines_chunk(
+        self, records: Sequence[Record], rows: list[list[str]], texts: list[str]
+    ) -> tuple[str, Summary] | None:
+        """A CSV chunk without carried or claimed columns, split by `_split`, read as columns and written column by
+        column (batch/lines.py) without a RowResult a row; only the rows the columns leave get one (`_builders`).
+        None when a record is one `result` makes an error row of — a cell count not the header's, a control
+        character, a cell over MAX_CELL_CHARS, a cell under a blank-named column —, checked here for the whole
+        chunk at once: the chunk then goes record by record through `result`, which says what is wrong."""
+        assert self.lines is not None and self.cell_columns is not None
+        width = self.width
+        if (
+            self.blank
+            or not rows
+            or set(map(len, rows)) != {width}
+            or max(map(len, texts)) > MAX_CELL_CHARS
+            or _CONTROL.search("".join(texts))
+        ):
+            return None
+        summary = Summary()
+        kept = [k for k, values in enumerate(rows) if any(map(str.strip, values))]
+        summary.blank = len(rows) - len(kept)
+        if len(kept) < len(rows):
+            rows = [rows[k] for k in kept]
+        numbers = [records[k][0] for k in kept]
+        at = self.id_col
+        ids = [values[at].strip() for values in rows] if at >= 0 else [""] * len(rows)
+        read = self.cell_columns.read(rows)
+        again, written = self._written(read, numbers, ids, summary)
+        out = [""] * len(rows)
+        for k, line in written.items():
+            out[k] = line
+        if again:
+            again.sort()  # (counted in the order of the file, as `process` counts the rows it leaves)
+            results = [self._builders(rows[k], numbers[k], ids[k]) for k in again]
+            if self.engine.deferred:
+                self.engine.complete([r for r in results if r.pending is not None])
+            for k, r in zip(again, results, strict=True):
+                summary.add(self._finished(r), ())
+                out[k] = self.csv_line(r)
+        return "".join(out), summary
 
     def _finished(self, r: RowResult) -> RowResult:
         """The row once its columnar items are in: the unclaimed amount of each claimed column."""
@@ -509,9 +562,13 @@ class ChunkWriter:
     def process(self, records: Sequence[Record]) -> tuple[Any, Summary]:
         """A chunk of records → the output text of their rows (for Parquet: a record batch), in order, and their
         summary (blank records counted, without a row)."""
+        split = self._split(records)
+        if split is not None and self.lines is not None:
+            written = self._lines_chunk(records, split[0], split[1])
+            if written is not None:
+                return written
         summary = Summary()
         results: list[RowResult] = []
-        split = self._split(records)
         for k, record in enumerate(records):
             if split is None:
                 r = self.row(record)
