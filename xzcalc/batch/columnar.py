@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any
 
@@ -1079,19 +1079,40 @@ class ColumnContext:
         self.classification[name] = ColumnFinding(value)
 
 
-@dataclass(frozen=True)
 class Outcome:
-    """What the columnar families computed over a block, row by row: each policy's eligibility and amount (yuan,
-    rounded to the fen), and the classifications they decided (small low-profit, by the CIT chain)."""
+    """What the columnar families computed over a block: each policy's eligibility and amount in integer fen
+    (`arrays`; None for an eligible-only benefit), the totals by kind in fen (`total_fen`: over the policies computed
+    here, a bare block's all of them), the classifications they decided as each row's value (`classification`: small
+    low-profit, by the CIT chain). batch/lines.py writes a block's lines from these; the row's forms — `items` (per
+    policy each row's eligibility and yuan Decimal, rounded to the fen), `totals` (yuan), `nonzero` (each policy's
+    rows whose amount is not 0) — are made when first asked for (RowEngine.complete's rows)."""
 
-    items: dict[str, tuple[list[bool], Sequence[Decimal | None]]]
-    classification: dict[str, list[Any]]
-    totals: dict[str, list[Decimal]]  # by kind, over the policies computed here (a bare block: all of them)
-    nonzero: dict[str, list[int]]  # each policy's rows whose amount is not 0
-    # the same as the arrays they were made of: each policy's eligibility and amount in fen (None: eligible-only),
-    # the totals by kind in fen (batch/lines.py writes a block's lines from them)
-    arrays: dict[str, tuple[Array, Array | None]]
-    total_fen: dict[str, Array]
+    def __init__(
+        self,
+        arrays: dict[str, tuple[Array, Array | None]],
+        total_fen: dict[str, Array],
+        classification: dict[str, list[Any]],
+    ) -> None:
+        self.arrays = arrays
+        self.total_fen = total_fen
+        self.classification = classification
+
+    @cached_property
+    def items(self) -> dict[str, tuple[list[bool], Sequence[Decimal | None]]]:
+        return {
+            policy: (eligible.tolist(), [None] * len(eligible) if amount is None else _yuan(amount))
+            for policy, (eligible, amount) in self.arrays.items()
+        }
+
+    @cached_property
+    def totals(self) -> dict[str, list[Decimal]]:
+        return {kind: _yuan(total) for kind, total in self.total_fen.items()}
+
+    @cached_property
+    def nonzero(self) -> dict[str, list[int]]:
+        return {
+            policy: np.flatnonzero(amount).tolist() for policy, (_, amount) in self.arrays.items() if amount is not None
+        }
 
 
 def _parts(
@@ -1153,15 +1174,10 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
         _run(family, ctx)
     if bare:
         _eligible_only(ctx)
-    items: dict[str, tuple[list[bool], Sequence[Decimal | None]]] = {}
-    nonzero: dict[str, list[int]] = {}
     totals: dict[str, Array] = {}
-    for policy, (eligible, amount) in ctx.outcomes.items():
+    for policy, (_, amount) in ctx.outcomes.items():
         if amount is None:  # (an eligible-only benefit: no amount)
-            items[policy] = (eligible.tolist(), [None] * ctx.n)
             continue
-        items[policy] = (eligible.tolist(), _yuan(amount))
-        nonzero[policy] = np.flatnonzero(amount).tolist()
         if policy not in block.settled:
             kind = block.offered[policy].kind
             total = totals.get(kind)
@@ -1173,9 +1189,7 @@ def evaluate(block: Block, families: Sequence[RuleFamily]) -> Outcome:
         for name, finding in ctx.classification.items()
         if finding is not decided_before.get(name)
     }
-    return Outcome(
-        items, decided, {kind: _yuan(total) for kind, total in totals.items()}, nonzero, dict(ctx.outcomes), totals
-    )
+    return Outcome(dict(ctx.outcomes), totals, decided)
 
 
 def _yuan(fen: Array) -> list[Decimal]:
