@@ -21,7 +21,7 @@ first asks for it (columnar.Prepared).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from decimal import Decimal
 from functools import partial
@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 
 from ..schema.build import cell_column, income_conflicts
-from ..schema.kinds import BLANK, FixedList, Reader, Section, Table, YearMap, YearTable
+from ..schema.kinds import BLANK, FixedList, Reader, Section, Table, Uscc, YearMap, YearTable
 from ..schema.paths import Location, locate
 from ..schema.profile import SALES_PERIODS, Profile
+from ..uscc import ALPHABET, WEIGHTS
 from .columnar import _SAFE, Absent, Array, Cat, Fields, Num, Prepared, Seq, _column, _field, fixed_point
 
 __all__ = ["CellColumns", "Read"]
@@ -80,7 +81,12 @@ class _Texts:
         exact = cell.where.kind.digits_exact
         reader = cell.read
         convert = cell.convert
-        for written in set(cells):
+        distinct = set(cells)
+        if convert is None and type(cell.where.kind) is Uscc:
+            valid = _valid_codes(distinct)  # (a register's column of codes: checked at once)
+            read.update({code: code for code in valid})
+            distinct.difference_update(valid)
+        for written in distinct:
             text = written
             if convert is not None:
                 try:
@@ -135,6 +141,26 @@ class _Texts:
         """Whether the column's texts read as numbers (an amount's ints and Points, Decimals), one at least."""
         values = [v for v in self.read.values() if v is not BLANK]
         return bool(values) and all(type(v) is int or type(v) is tuple or type(v) is Decimal for v in values)
+
+
+_ALPHABET_VALUE = np.full(256, 255, dtype=np.uint8)  # an ASCII byte → its value in the USCC alphabet (255: none)
+_ALPHABET_VALUE[np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)] = np.arange(len(ALPHABET), dtype=np.uint8)
+_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)
+
+
+def _valid_codes(texts: Iterable[str]) -> list[str]:
+    """The texts that are 统一社会信用代码 as the reader gives them back (uscc.validate: 18 characters of its
+    alphabet, upper case, the first 8 digits, the check digit C18 = 31 − (Σ Ci × Wi mod 31)), checked all at once in
+    numpy; the reader reads any other text (and says what is wrong with it)."""
+    candidates = [t for t in texts if len(t) == len(WEIGHTS) + 1 and t.isascii()]
+    if not candidates:
+        return []
+    codes = np.frombuffer("".join(candidates).encode("ascii"), dtype=np.uint8).reshape(len(candidates), -1)
+    values = _ALPHABET_VALUE[codes]
+    ok = (values < len(ALPHABET)).all(axis=1) & (values[:, :8] < 10).all(axis=1)
+    check = (len(ALPHABET) - values[:, :-1].astype(np.int64) @ _WEIGHTS % len(ALPHABET)) % len(ALPHABET)
+    ok &= check == values[:, -1]
+    return [t for t, good in zip(candidates, ok.tolist(), strict=True) if good]
 
 
 Point = tuple[int, int]
