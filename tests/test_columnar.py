@@ -437,7 +437,7 @@ def _generated_records(n: int, seed: int) -> tuple[tuple[str, ...], list[tuple[i
         ("columnar", "evaluate", "csv"),
         ("columnar", "whole_rows", "jsonl"),
         ("lines", "block_lines", "csv"),
-        ("lines", "fen_text", "csv"),
+        ("lines", "_amounts", "csv"),
     ],
 )
 def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(
@@ -545,3 +545,24 @@ def test_fixed_point_is_the_decimal_exactly(coefficient: int, places: int) -> No
     integer, scale = fixed_point(number)
     assert scale == max(0, -number.as_tuple().exponent)  # type: ignore[operator]
     assert Decimal(integer).scaleb(-scale, wide) == number
+
+
+@given(st.lists(st.one_of(st.just(0), st.integers(-(10**17), 10**17), st.integers(-199, 199)), max_size=40))
+def test_amount_texts_are_the_decimals_written(fen: list[int]) -> None:
+    """A column of fen written as text (batch/lines._amounts, numpy's string functions) is str() of each amount's
+    Decimal in yuan with two decimals — as the row path writes it — in int64 and, past it, in an object column."""
+    from xzcalc.batch.lines import _amounts
+
+    expected = [str(Decimal(f).scaleb(-2)) for f in fen]
+    assert _amounts(np.array(fen, dtype=np.int64)) == expected
+    assert _amounts(np.array([f * 10**4 for f in fen], dtype=object)) == [
+        str(Decimal(f * 10**4).scaleb(-2)) for f in fen
+    ]
+
+
+def test_amount_texts_worked_by_hand() -> None:
+    from xzcalc.batch.lines import _amounts
+
+    assert _amounts(np.array([0, 1, -1, 100, -100, 12345, -1999, 10**17], dtype=np.int64)) == [
+        "0.00", "0.01", "-0.01", "1.00", "-1.00", "123.45", "-19.99", "1000000000000000.00"
+    ]  # fmt: skip

@@ -48,11 +48,25 @@ def fen_text(fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
+_SIGNS = np.array(["", "-"])
+_CENTS = np.array([f".{cents:02d}" for cents in range(100)])
+
+
 def _amounts(fen: Array) -> list[str]:
-    """A column of amounts in fen as text ("0.00" shared: most amounts are 0)."""
+    """A column of amounts in fen as text, as fen_text writes each ("0.00" shared: most amounts are 0); the texts
+    put together by numpy's string functions (an object column, past int64, one by one)."""
     out = ["0.00"] * len(fen)
-    for i in np.flatnonzero(fen).tolist():
-        out[i] = fen_text(int(fen[i]))
+    at = np.flatnonzero(fen)
+    if fen.dtype == object:
+        for i in at.tolist():
+            out[i] = fen_text(int(fen[i]))
+        return out
+    value = fen[at]
+    magnitude = np.abs(value)
+    sign = _SIGNS[(value < 0).view(np.int8)]
+    texts = np.strings.add(np.strings.add(sign, (magnitude // 100).astype(str)), _CENTS[magnitude % 100])
+    for i, text in zip(at.tolist(), texts.tolist(), strict=True):
+        out[i] = text
     return out
 
 
