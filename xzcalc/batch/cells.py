@@ -94,17 +94,27 @@ class _Texts:
                 except Exception:  # (bureau.CellError: the builder's row path reports it)
                     refused.add(written)
                     continue
-            if exact and text.isdigit() and len(text) < 16 and text.isascii():
-                read[written] = int(text)  # (_plain's first case, inline: most cells of most amounts)
-                continue
+            if exact:
+                # an amount's cell in plain ASCII digits, with or without decimals ("817497.29"), as what the reader
+                # gives — Decimal(text): fewer than 16 digits before the point are below the largest amount, at
+                # most 12 after it are what an amount may have (money._from_text) — the int of whole digits, else
+                # its Point; any other form goes to the reader
+                if text.isdigit() and len(text) < 16 and text.isascii():
+                    read[written] = int(text)
+                    continue
+                whole, _, decimals = text.partition(".")
+                if (
+                    0 < len(decimals) <= 12
+                    and len(whole) < 16
+                    and whole.isdigit()
+                    and decimals.isdigit()
+                    and text.isascii()
+                ):
+                    read[written] = int(whole + decimals), len(decimals)
+                    continue
             if not text or text.isspace():
                 read[written] = BLANK
                 continue
-            if exact:
-                plain = _plain(text)
-                if plain is not None:
-                    read[written] = plain
-                    continue
             try:
                 value = reader(text)
             except Exception:  # (the builder reads the row again and reports it, ProfileError or not)
@@ -173,26 +183,6 @@ def _scaled(value: Decimal, scale: int) -> int:
     """A Decimal (the reader's) as an integer over 10**scale (scale at least its own)."""
     integer, own = fixed_point(value)
     return integer * int(10 ** (scale - own))
-
-
-def _plain(text: str) -> int | Point | None:
-    """An amount's cell in plain ASCII digits, with or without decimals ("817497.29"), as what the reader would
-    give — Decimal(text): fewer than 16 digits before the point are below the largest amount, at most 12 after it
-    are what an amount may have (money._from_text) — an int for whole digits, else its Point; None for any other
-    form (the reader reads it)."""
-    if len(text) < 16 and text.isdigit() and text.isascii():
-        return int(text)
-    whole, point, decimals = text.partition(".")
-    if (
-        point
-        and 0 < len(whole) < 16
-        and 0 < len(decimals) <= 12
-        and whole.isdigit()
-        and decimals.isdigit()
-        and text.isascii()
-    ):
-        return int(whole + decimals), len(decimals)
-    return None
 
 
 def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) -> Any:
