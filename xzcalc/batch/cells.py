@@ -256,9 +256,10 @@ class CellColumns:
                 refused = t.refused
                 slow |= np.fromiter((c in refused for c in t.cells), dtype=bool, count=n)
         profile = _Profile(n, texts)
-        slow |= profile.refused_by_checks()
+        fields = profile.fields()
+        slow |= profile.refused_by_checks(fields)
         top = profile.top
-        return Read(profile.fields, slow.tolist(), top("name"), top("jurisdiction"), top("year"))
+        return Read(fields, slow.tolist(), top("name"), top("jurisdiction"), top("year"))
 
 
 def _defaults(cls: type) -> dict[str, Any]:
@@ -266,8 +267,10 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 
 class _Profile:
-    """The columns of the profile and its sections, tables and lists, from the header's texts: `fields`, each
-    column made when first asked for."""
+    """The columns of the profile and its sections, tables and lists, from the header's texts: `fields()`, each
+    column made when first asked for. (The makers refer to this object, which does not refer to the fields: no
+    reference cycle keeps a chunk's cells and columns alive until the collector's next full run — with fewer objects
+    made a row, that run came late, and a worker's memory grew by tens of MB.)"""
 
     def __init__(self, n: int, texts: list[tuple[Location, _Texts]]) -> None:
         self.n = n
@@ -276,7 +279,10 @@ class _Profile:
             self.by_place.setdefault((where.group, where.row, where.field), []).append((where, t))
         self.groups = {group for group, _, _ in self.by_place}
         self._present: dict[tuple[str, int], Array] = {}
-        self.fields = Fields(Prepared(n, self.makers(Profile, "", 0, None)), None)
+
+    def fields(self) -> Fields:
+        """The profile's fields over the rows."""
+        return Fields(Prepared(self.n, self.makers(Profile, "", 0, None)), None)
 
     def _texts(self, group: str, row: int, name: str) -> _Texts | None:
         found = self.by_place.get((group, row, name))
@@ -393,7 +399,7 @@ class _Profile:
 
     # ── the checks across fields the builder makes: a row that may fail one is slow ─────────────────────────────
 
-    def refused_by_checks(self) -> Array:
+    def refused_by_checks(self, fields: Fields) -> Array:
         """The rows that build._cross_checks or Vat.__post_init__ might refuse, and those whose tables have gaps
         (the builder reads them again)."""
         n = self.n
@@ -405,7 +411,7 @@ class _Profile:
             return (column.v != 0) & column.given if isinstance(column, Num) else np.zeros(n, dtype=bool)
 
         if "income" in self.groups:  # (build's own conditions, on the columns)
-            for refused in income_conflicts(self.fields.income):
+            for refused in income_conflicts(fields.income):
                 slow |= refused.v
         established = self._texts("", 0, "established")
         if established is not None and "history" in self.groups:
@@ -417,7 +423,7 @@ class _Profile:
                         slow |= dated & t.nonblank()
         if "vat" in self.groups:
             # Vat.__post_init__: no sales beyond the entries of the filing period (4 quarters, 12 months)
-            periods = self.fields.vat.period
+            periods = fields.vat.period
             used = (
                 np.array([SALES_PERIODS.get(p, 0) for p in periods.v.tolist()])
                 if isinstance(periods, Cat)
@@ -425,7 +431,7 @@ class _Profile:
             )
             for (group, _, name), found in self.by_place.items():
                 if group == "vat" and any(w.element for w, _ in found):
-                    sales = getattr(self.fields.vat, name)
+                    sales = getattr(fields.vat, name)
                     for w, t in found:
                         if w.element > min(SALES_PERIODS.values()) and not t.blank():  # (a blank entry is 0)
                             slow |= nonzero(sales[w.element - 1]) & (used < w.element)

@@ -344,20 +344,22 @@ class ChunkWriter:
         character, a cell over MAX_CELL_CHARS, a cell under a blank-named column —, checked here for the whole
         chunk at once: the chunk then goes record by record through `result`, which says what is wrong."""
         assert self.lines is not None and self.cell_columns is not None
-        width = self.width
-        if (
-            self.blank
-            or not rows
-            or set(map(len, rows)) != {width}
+        if self.blank:
+            return None
+        kept = [k for k, values in enumerate(rows) if any(map(str.strip, values))]  # (a blank record: no row)
+        blank = len(rows) - len(kept)
+        if blank:
+            rows, texts = [rows[k] for k in kept], [texts[k] for k in kept]
+        if rows and (
+            set(map(len, rows)) != {self.width}
             or max(map(len, texts)) > MAX_CELL_CHARS
             or _CONTROL.search("".join(texts))
         ):
             return None
         summary = Summary()
-        kept = [k for k, values in enumerate(rows) if any(map(str.strip, values))]
-        summary.blank = len(rows) - len(kept)
-        if len(kept) < len(rows):
-            rows = [rows[k] for k in kept]
+        summary.blank = blank
+        if not rows:
+            return "", summary
         numbers = [records[k][0] for k in kept]
         at = self.id_col
         ids = [values[at].strip() for values in rows] if at >= 0 else [""] * len(rows)
