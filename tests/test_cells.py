@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import random
 from datetime import date
 from decimal import Decimal
@@ -438,3 +439,30 @@ def test_a_csv_chunk_written_at_once_or_row_by_row_gives_the_same_rows() -> None
     blank_named = ChunkWriter(Job((*header, ""), "csv"))
     widened = [[*cells, ""] for cells in csv.reader([data.decode() for _, data in records])]
     assert blank_named._lines_chunk(records, widened, []) is None
+
+
+def test_the_last_chunks_shrink_so_the_workers_end_together() -> None:
+    """For workers reading a file of known size the chunks keep `rows` until the rows left would give each worker
+    fewer than TAIL_SHARE chunks; from there each holds at most 1/(TAIL_SHARE × jobs) of the rows left, down to
+    `rows` // CHUNK_ROWS_LEAST. One worker (or an input of unknown size: a pipe) gets even chunks. Every record is
+    in one chunk, in order."""
+    import io as _io
+
+    from xzcalc.batch.driver import CHUNK_ROWS_LEAST, TAIL_SHARE, _chunks
+    from xzcalc.batch.io import AUTO, Source
+
+    records = [(k + 2, b"x" * 99 + b"\n") for k in range(20_000)]  # (100 bytes a record)
+
+    def sizes(jobs: int, size: int | None) -> list[int]:
+        source = Source(_io.BytesIO(b""), b"", "utf-8", AUTO, size)
+        chunks = [chunk for chunk, _ in _chunks(records, 1000, source, jobs)]
+        assert [r for chunk in chunks for r in chunk] == records
+        return [len(chunk) for chunk in chunks]
+
+    assert sizes(1, 2_000_000) == sizes(2, None) == [1000] * 20
+    shrinking = sizes(2, 2_000_000)
+    # 1000 a chunk while the rows left (20,000 − given) allow it: left // (TAIL_SHARE × 2) ≥ 1000 until 4,000 are left
+    assert shrinking[:16] == [1000] * 16 and TAIL_SHARE == 2
+    assert shrinking[16:19] == [1000, 750, 562]  # 4,000 // 4; 3,000 // 4; 2,250 // 4
+    assert all(a >= b for a, b in itertools.pairwise(shrinking[16:]))
+    assert min(shrinking[:-1]) == 1000 // CHUNK_ROWS_LEAST >= shrinking[-1] and sum(shrinking) == 20_000

@@ -39,12 +39,18 @@ if TYPE_CHECKING:
     from .parquet import ParquetOutput
 
 
-CHUNK_ROWS = 4000  # (the columnar evaluator's blocks: larger ones spread its per-operation cost; measured)
+CHUNK_ROWS = 8000  # (the columnar evaluator's blocks: larger ones spread its per-operation cost; measured)
 CHUNK_BYTES = 4 << 20  # a chunk ends at CHUNK_ROWS records or this many bytes, whichever comes first
 # … and at this many cells (rows × the header's columns): a worker holds a chunk's cells as columns, each distinct text
 # read, so a wide header (template --rows 50: 479 columns) takes fewer rows to stay within the 150 MB a process may
-# use (measured, 4,000 rows: ~130 MB for the 150 template columns, 234 MB for 479; at this cap 3,333 rows and 1,043)
-CHUNK_CELLS = 500_000
+# use (measured in one process computing 40,000 rows chunk after chunk, peak RSS: the 150 template columns in 6,666-row
+# chunks 112 MB, the 32 of a bureau's register in 8,000-row chunks 98 MB, 479 columns in 2,087-row chunks 88 MB)
+CHUNK_CELLS = 1_000_000
+# near the end of an input of known size each chunk holds at most this share of the rows left for each worker (and
+# at least CHUNK_ROWS_LEAST of `rows`): the chunks shrink, and the workers end together instead of one computing a
+# last whole chunk while the others wait (guided self-scheduling)
+TAIL_SHARE = 2
+CHUNK_ROWS_LEAST = 16
 JOBS_PER_CORE = 4  # --jobs is at most this many processes per core this process may use
 FREEZE_AFTER = 5000  # rows computed in-process (--jobs 1) before the loaded data is frozen out of the collector's
 # sight: a full collection costs tens of milliseconds in a large process, which a short run need not pay
@@ -165,15 +171,27 @@ def rows_a_chunk(rows: int, width: int) -> int:
     return max(1, min(rows, CHUNK_CELLS // max(width, 1)))
 
 
-def _chunks(records: Iterable[Record], rows: int, source: Source | XlsxSource) -> Iterator[tuple[list[Record], int]]:
-    """Records in chunks of `rows` (or CHUNK_BYTES), each with the input's byte position after it."""
+def _chunks(
+    records: Iterable[Record], rows: int, source: Source | XlsxSource, jobs: int = 1
+) -> Iterator[tuple[list[Record], int]]:
+    """Records in chunks of `rows` (or CHUNK_BYTES), each with the input's byte position after it. For `jobs`
+    workers reading a file of known size, the last chunks shrink: at most 1/(TAIL_SHARE × jobs) of the rows left
+    (estimated from the bytes a row has taken so far), at least `rows` // CHUNK_ROWS_LEAST."""
     chunk: list[Record] = []
     size = 0
+    limit = rows
+    total = source.size if isinstance(source, Source) and jobs > 1 else None
+    given = given_bytes = 0  # the records in chunks so far, and their bytes
     for record in records:
         chunk.append(record)
         size += len(record[1])
-        if len(chunk) >= rows or size >= CHUNK_BYTES:
+        if len(chunk) >= limit or size >= CHUNK_BYTES:
             yield chunk, source.position
+            if total:
+                given += len(chunk)
+                given_bytes += size
+                left = (total - given_bytes) * given // given_bytes  # (rows, estimated)
+                limit = max(min(rows, left // (TAIL_SHARE * jobs)), rows // CHUNK_ROWS_LEAST, 1)
             chunk = []
             size = 0
     if chunk:
@@ -243,7 +261,7 @@ def run(
     encoding: str | None = None,
     reform: Reform | None = None,
     progress: bool = False,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
     keep: Sequence[str] = (),
     group_by: Sequence[str] = (),
     header_row: int = 1,
@@ -332,11 +350,12 @@ def run(
         if fmt == "csv":
             out.write(csv_line(names))
         summary = Summary()
-        chunk_rows = rows_a_chunk(chunk_rows, len(header))
+        chunk_rows = rows_a_chunk(chunk_rows or CHUNK_ROWS, len(header))
         if isinstance(src, XlsxSource):
             chunks = _chunks(reader.records(), chunk_rows, src)
         elif isinstance(src, Source):
-            chunks = _chunks(reader.records(delimiter.encode(), _fits(delimiter, len(header))), chunk_rows, src)
+            records = reader.records(delimiter.encode(), _fits(delimiter, len(header)))
+            chunks = _chunks(records, chunk_rows, src, jobs)
         else:
             chunks = src.chunks(chunk_rows)
         bar = _Progress(progress, src.size)

@@ -106,7 +106,7 @@ def batch(
             "row (the reference). The same output either way.",
         ),
     ] = Evaluator.columnar,
-    chunk_rows: Annotated[int, typer.Option(min=1, hidden=True)] = 4000,
+    chunk_rows: Annotated[int | None, typer.Option(min=1, hidden=True)] = None,  # (the driver's CHUNK_ROWS)
 ) -> None:
     """Many enterprises, one row each (CSV or .xlsx, dotted paths or a bureau's Chinese headers): streamed, in
     parallel, every row out (a failed row says why); per-policy totals, by jurisdiction and --group-by.
