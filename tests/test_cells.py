@@ -13,18 +13,22 @@ import csv
 import io
 import itertools
 import random
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_columnar import same_bytes
 
 from xzcalc.batch.cells import CellColumns
 from xzcalc.batch.columnar import Absent, Cat, Day, Fields, Mask, Num, Seq
-from xzcalc.schema.build import profile_from_flat
-from xzcalc.schema.paths import all_paths
+from xzcalc.schema.build import cell_column, profile_from_flat
+from xzcalc.schema.kinds import BLANK
+from xzcalc.schema.paths import all_paths, locate
 
 HEADER = [
     "id",
@@ -466,3 +470,52 @@ def test_the_last_chunks_shrink_so_the_workers_end_together() -> None:
     assert shrinking[16:19] == [1000, 750, 562]  # 4,000 // 4; 3,000 // 4; 2,250 // 4
     assert all(a >= b for a, b in itertools.pairwise(shrinking[16:]))
     assert min(shrinking[:-1]) == 1000 // CHUNK_ROWS_LEAST >= shrinking[-1] and sum(shrinking) == 20_000
+
+
+plain_texts = st.one_of(
+    st.just(""),
+    st.from_regex(r"[0-9]{1,16}(\.[0-9]{1,13})?", fullmatch=True),
+    st.text(alphabet="0123456789.", max_size=20),
+    st.sampled_from(["5.", ".5", "1.2.3", "１２", " 12", "1,000", "12万", "-3"]),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(plain_texts, min_size=1, max_size=30))
+def test_a_column_read_at_once_is_each_text_read_by_itself(texts: list[str]) -> None:
+    """_PlainColumn.of reads a column of amounts at once, or says it cannot (None: each text is read by itself);
+    when it reads one, each cell's value is the one `_texts_read` gives it (the builder's reader's, as a Point) —
+    and a text that reader reads otherwise or refuses (a point with no digit on a side, two points, 16 digits
+    before the point, 13 after it, any other character) makes it say it cannot."""
+    from xzcalc.batch.cells import _Cell, _PlainColumn, _Texts
+
+    path = "revenue"
+    cell = _Cell(0, locate(path), cell_column(path).read)
+    cells = tuple(texts)
+    plain = _PlainColumn.of(cells)
+    by_text = _Texts(("",), cell)._texts_read(set(cells))[0]  # (each text by itself, the reader's where needed)
+    readable = all(type(by_text.get(t)) in (int, tuple) or by_text.get(t) is BLANK for t in cells)
+    plain_form = all(t == "" or re.fullmatch(r"[0-9]{1,15}(\.[0-9]{1,12})?", t) for t in cells)
+    if plain is None:  # (always allowed: each text is then read by itself)
+        return
+    assert readable and plain_form
+    for k, t in enumerate(cells):
+        value = by_text[t]
+        integer, scale = (0, 0) if value is BLANK else (value, 0) if type(value) is int else value
+        exact = Decimal(integer).scaleb(-scale)
+        assert Decimal(int(plain.ints[k])).scaleb(-plain.scale) == exact, t
+        assert bool(plain.given[k]) == (t != "")
+    assert plain.scale == max((len(t.partition(".")[2]) for t in cells), default=0)
+
+
+def test_a_column_read_at_once_worked_by_hand() -> None:
+    from xzcalc.batch.cells import _PlainColumn
+
+    plain = _PlainColumn.of(("817497.29", "", "12", "0.5", "000123.100"))
+    assert plain is not None and plain.scale == 3
+    assert plain.ints.tolist() == [817497290, 0, 12000, 500, 123100]
+    assert plain.given.tolist() == [True, False, True, True, True]
+    for odd in ("5.", ".5", "1.2.3", "1234567890123456", "1.1234567890123", " 1", "1,000", "１"):
+        assert _PlainColumn.of(("1", odd)) is None, odd
+    assert _PlainColumn.of(("123456789012345.123",)) is not None  # (18 digits fit int64)
+    assert _PlainColumn.of(("123456789012345.1234",)) is None  # (19 might not: text by text)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from decimal import Decimal
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -69,19 +70,41 @@ class Read:
 
 
 class _Texts:
-    """One column's cells and what each distinct text reads as (BLANK for a blank cell; absent for a text the reader
-    refuses: its rows are slow)."""
+    """One column's cells and what each distinct text reads as (`read`: BLANK for a blank cell; absent for a text the
+    reader refuses, in `refused`: its rows are slow). A column of amounts in plain ASCII digits is read at once
+    (`plain`, _PlainColumn) and `read` made only if a caller asks for the values one by one."""
 
-    __slots__ = ("cells", "read", "refused")
+    __slots__ = ("_read", "cell", "cells", "plain", "refused")
 
     def __init__(self, cells: tuple[str, ...], cell: _Cell) -> None:
         self.cells = cells
+        self.cell = cell
+        self.plain: _PlainColumn | None = None
+        distinct = set(cells)
+        # (a column of few distinct texts — blank, or mostly — is read text by text: fewer steps than at once)
+        if len(distinct) > PLAIN_DISTINCT and cell.convert is None and cell.where.kind.digits_exact:
+            self.plain = _PlainColumn.of(cells)
+        self._read: dict[str, Any] | None = None
+        self.refused: set[str] = set()
+        if self.plain is None:
+            self._read, self.refused = self._texts_read(distinct)
+
+    @property
+    def read(self) -> dict[str, Any]:
+        if self._read is None:
+            self._read, self.refused = self._texts_read()
+        return self._read
+
+    def _texts_read(self, distinct: set[str] | None = None) -> tuple[dict[str, Any], set[str]]:
+        """Each distinct text read: converted (a bureau header's conversion), then an amount in plain digits as its
+        int or Point, any other text by the column's reader."""
+        cell = self.cell
         read: dict[str, Any] = {}
         refused: set[str] = set()
         exact = cell.where.kind.digits_exact
         reader = cell.read
         convert = cell.convert
-        distinct = set(cells)
+        distinct = set(self.cells) if distinct is None else distinct
         if convert is None and type(cell.where.kind) is Uscc:
             valid = _valid_codes(distinct)  # (a register's column of codes: checked at once)
             read.update({code: code for code in valid})
@@ -121,8 +144,7 @@ class _Texts:
                 refused.add(written)
                 continue
             read[written] = fixed_point(value) if exact else value  # (an amount: its Point)
-        self.read = read
-        self.refused = refused
+        return read, refused
 
     def values(self, default: Any, given: Array | None = None) -> list[Any]:
         """Each row's value (the default for a blank cell; None in a row where `given` is false)."""
@@ -135,6 +157,8 @@ class _Texts:
 
     def nonblank(self) -> Array:
         """Whether each row's cell is not blank (a refused text counts as given: its row is slow anyway)."""
+        if self.plain is not None:
+            return self.plain.given
         blank = {t for t, v in self.read.items() if v is BLANK}
         n = len(self.cells)
         if not blank:
@@ -145,10 +169,14 @@ class _Texts:
 
     def blank(self) -> bool:
         """Whether every cell is blank."""
+        if self.plain is not None:
+            return not self.plain.given.any()
         return not self.refused and all(v is BLANK for v in self.read.values())
 
     def numbers(self) -> bool:
         """Whether the column's texts read as numbers (an amount's ints and Points, Decimals), one at least."""
+        if self.plain is not None:
+            return bool(self.plain.given.any())
         values = [v for v in self.read.values() if v is not BLANK]
         return bool(values) and all(type(v) is int or type(v) is tuple or type(v) is Decimal for v in values)
 
@@ -173,6 +201,61 @@ def _valid_codes(texts: Iterable[str]) -> list[str]:
     return [t for t, good in zip(candidates, ok.tolist(), strict=True) if good]
 
 
+PLAIN_DISTINCT = 64  # a column of amounts with more distinct texts than this is read at once when it can be (measured)
+_NOT_PLAIN = str.maketrans("", "", "0123456789.\n")  # (deletes what a column of plain amounts is made of)
+_POWERS = np.array([10**k for k in range(19)], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainColumn:
+    """A column of amounts whose every cell is blank or plain ASCII digits with or without decimals — what the
+    reader reads as Decimal(text) and `_texts_read` takes without it (at most 15 digits before the point, 1 to 12
+    after it) —, read at once: each cell's integer over 10**scale (the largest scale of any cell; 0 for a blank
+    cell) and whether it is given."""
+
+    ints: Array  # int64
+    scale: int
+    given: Array  # bool: not blank
+
+    @staticmethod
+    def of(cells: tuple[str, ...]) -> _PlainColumn | None:
+        """The column read, or None when a cell is of another form (or its integer might not fit int64): then each
+        text is read by itself."""
+        joined = "\n".join(cells)
+        if not joined.isascii() or joined.translate(_NOT_PLAIN):  # (a character other than digits and points)
+            return None
+        n = len(cells)
+        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=n)
+        given = lengths > 0
+        decimals = None
+        whole = lengths
+        scale = 0
+        points = joined.count(".")
+        if points:
+            dots = np.fromiter(map(str.find, cells, repeat(".")), dtype=np.int64, count=n)
+            dotted = dots >= 0
+            whole = np.where(dotted, dots, lengths)
+            decimals = np.where(dotted, lengths - dots - 1, 0)
+            if (
+                points != np.count_nonzero(dotted)  # (a cell with two points)
+                or (given & (whole < 1)).any()  # (".5": the reader's)
+                or (dotted & (decimals < 1)).any()  # ("5.": the reader's)
+            ):
+                return None
+            scale = int(decimals.max())
+        if int(whole.max()) > 15 or scale > 12 or int((whole + scale).max()) > 18:
+            return None
+        digits = joined.replace(".", "").split("\n") if points else cells
+        if given.all():
+            ints = np.fromiter(map(int, digits), dtype=np.int64, count=n)
+        else:
+            ints = np.zeros(n, dtype=np.int64)
+            ints[given] = np.fromiter(map(int, filter(None, digits)), dtype=np.int64, count=int(given.sum()))
+        if decimals is not None:
+            ints *= _POWERS[scale - decimals]
+        return _PlainColumn(ints, scale, given)
+
+
 Point = tuple[int, int]
 """An amount read from a cell as (integer, scale): the value integer / 10**scale, at the scale of the Decimal the
 reader gives (Decimal("12.50") → (1250, 2)), as columnar._column scales a value. (A cell of plain digits is kept as
@@ -195,6 +278,14 @@ def _number_column(texts: _Texts, default: Decimal | None, given: Array | None) 
     if given is not None and not given.any():
         return Absent(n)
     fill = fixed_point(0 if default is None else default)
+    plain = texts.plain
+    blank = fill[0] * 10 ** (plain.scale - fill[1]) if plain is not None and fill[1] <= plain.scale else None
+    if plain is not None and blank is not None and abs(blank) < _POWERS[18]:  # (a column read at once)
+        ints = plain.ints if blank == 0 or plain.given.all() else np.where(plain.given, plain.ints, blank)
+        bound = int(np.abs(ints).max())
+        if given is not None:
+            ints = np.where(given, ints, 0)
+        return Num(ints, plain.scale, given, bound)
     read = texts.read
     # (one pass over the distinct texts: an int is a whole amount, a tuple a Point, a Decimal the reader's)
     points = [v for v in read.values() if type(v) is not int and v is not BLANK]
