@@ -370,22 +370,27 @@ class Num:
         assert digits >= 19, digits
         if self.v.dtype != object:
             return self
-        magnitude = np.abs(self.v)
+        negative = self.v < 0
+        signed = bool(negative.any())
+        magnitude = np.abs(self.v) if signed else self.v
         length = _digits(magnitude)
-        cut = np.maximum(length - digits, 0)  # (the digits rounded away: none where there are no more than that)
-        unit = _POWERS[cut]
-        rounded = (magnitude * 2 + unit) // (unit * 2)  # (over each row's unit)
+        cut = length - digits
+        np.maximum(cut, 0, out=cut)  # (the digits rounded away: none where there are no more than that)
+        rounded = (magnitude + _HALVES[cut]) // _POWERS[cut]  # (half-up, over each row's unit)
         # the trailing zeros every row now has dropped from the scale (a quotient's 60-odd places hold 40 digits): the
         # same numbers over a smaller power of ten — back in int64 when they fit, as a terminating quotient does
         nonzero = length > 0
         k = min(int(cut[nonzero].min()) if nonzero.any() else self.scale, self.scale)
-        rounded = rounded * _POWERS[cut - k]
+        shift = cut - k
+        if shift.any():
+            rounded = rounded * _POWERS[shift]
         top = int(length.max()) - k if length.size else 0
         bound = 10**top
-        values = np.where(self.v < 0, -rounded, rounded)
+        if signed:
+            rounded[negative] = -rounded[negative]
         if bound < _SAFE:
-            values = values.astype(np.int64)
-        return Num(values, self.scale - k, self._given, bound)
+            rounded = rounded.astype(np.int64)
+        return Num(rounded, self.scale - k, self._given, bound)
 
 
 _BIT_LENGTH = np.frompyfunc(int.bit_length, 1, 1)
@@ -401,6 +406,7 @@ def _digits(magnitude: Array) -> Array:
 
 _CONTEXT_LIMIT = 10**CONTEXT.prec
 _POWERS = np.array([10**k for k in range(400)], dtype=object)  # (Num.significant: digits by search)
+_HALVES = _POWERS // 2  # (half of each unit: 0 for 1)
 
 
 def _in_context(n: Num) -> Num:
