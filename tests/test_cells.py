@@ -519,3 +519,37 @@ def test_a_column_read_at_once_worked_by_hand() -> None:
         assert _PlainColumn.of(("1", odd)) is None, odd
     assert _PlainColumn.of(("123456789012345.123",)) is not None  # (18 digits fit int64)
     assert _PlainColumn.of(("123456789012345.1234",)) is None  # (19 might not: text by text)
+
+
+amount_texts = st.one_of(
+    st.from_regex(r"-?[0-9]{1,3}(,[0-9]{3}){1,5}(\.[0-9]{0,13})?(万|亿|万元|元)?", fullmatch=True),
+    st.from_regex(r"[-+]?[0-9]{1,17}(\.[0-9]{0,13})?(万|亿|元)?", fullmatch=True),
+    st.sampled_from(["-0", "-0.00万", "0万", "1,23", "12,345,", " 1,000", "1，000", "1.5 万", "100000000000万"]),
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(amount_texts, min_size=1, max_size=12))
+def test_amount_texts_read_as_the_builders_reader_reads_them(texts: list[str]) -> None:
+    """Each distinct text of an amount's column — plain, grouped, with 万 or 亿, signed — reads as what the builder's
+    reader gives (its Decimal as (integer, scale)), or is refused where the reader refuses it: for an amount that may
+    not be negative (revenue), one that may (taxable income), and a headcount."""
+    from xzcalc.batch.cells import _Cell, _Texts
+    from xzcalc.batch.columnar import fixed_point
+
+    for path in ("revenue", "income.taxable_income", "employees"):
+        reader = cell_column(path).read
+        read, refused = _Texts(("",), _Cell(0, locate(path), reader))._texts_read(set(texts))
+        for text in texts:
+            try:
+                expected: Any = reader(text)
+            except Exception:
+                assert text in refused, (path, text)
+                continue
+            got = read[text]
+            if expected is BLANK:
+                assert got is BLANK
+                continue
+            integer, scale = (got, 0) if type(got) is int else got
+            assert (integer, scale) == fixed_point(expected), (path, text)
+            assert Decimal(integer).scaleb(-scale) == expected, (path, text)

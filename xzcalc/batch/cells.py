@@ -21,6 +21,7 @@ first asks for it (columnar.Prepared).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from decimal import Decimal
@@ -30,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from ..money import _UNITS, MAX_DIGITS
 from ..schema.build import cell_column, income_conflicts
-from ..schema.kinds import BLANK, FixedList, Reader, Section, Table, Uscc, YearMap, YearTable
+from ..schema.kinds import BLANK, FixedList, Reader, Section, SignedMoney, Table, Uscc, YearMap, YearTable
 from ..schema.paths import Location, locate
 from ..schema.profile import SALES_PERIODS, Profile
 from ..uscc import ALPHABET, WEIGHTS
@@ -102,6 +104,7 @@ class _Texts:
         read: dict[str, Any] = {}
         refused: set[str] = set()
         exact = cell.where.kind.digits_exact
+        signed = type(cell.where.kind) is SignedMoney
         reader = cell.read
         convert = cell.convert
         distinct = set(self.cells) if distinct is None else distinct
@@ -135,6 +138,19 @@ class _Texts:
                 ):
                     read[written] = int(whole + decimals), len(decimals)
                     continue
+                # grouped thousands ("33,120,000"), 万 or 亿 ("1.5万"), a minus sign where the kind takes one: what
+                # money._from_text makes of them — Decimal(digits) × the unit in its context, keeping the
+                # decimals' exponent — within MAX_DIGITS (a unit's places counted); any other form (or "-0") to the
+                # reader
+                formed = _FORMED(text)
+                if formed is not None:
+                    sign, grouped, decimals, unit = formed.groups(default="")
+                    digits = grouped.replace(",", "") + decimals
+                    places = len(str(_UNITS[unit])) - 1
+                    integer = int(digits)
+                    if len(digits) - len(decimals) + places <= MAX_DIGITS and (not sign or (signed and integer)):
+                        read[written] = (-integer if sign else integer) * 10**places, len(decimals)
+                        continue
             if not text or text.isspace():
                 read[written] = BLANK
                 continue
@@ -201,6 +217,7 @@ def _valid_codes(texts: Iterable[str]) -> list[str]:
     return [t for t, good in zip(candidates, ok.tolist(), strict=True) if good]
 
 
+_FORMED = re.compile(r"(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,12}))?(万|亿)?", re.ASCII).fullmatch
 PLAIN_DISTINCT = 64  # a column of amounts with more distinct texts than this is read at once when it can be (measured)
 _NOT_PLAIN = str.maketrans("", "", "0123456789.\n")  # (deletes what a column of plain amounts is made of)
 _POWERS = np.array([10**k for k in range(19)], dtype=np.int64)
