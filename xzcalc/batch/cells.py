@@ -422,6 +422,10 @@ class _Profile:
     def _defaulted(self, default: Any, given: Array | None) -> Any:
         """The column of a field no cell gives: its default (None where `given` is false)."""
         if given is None:
+            if default is None:
+                return Absent(self.n)
+            if type(default) is Decimal or type(default) is int:  # (what _column makes of one number everywhere)
+                return Num.of(default, self.n)
             return _field([default] * self.n)
         return _column([default if g else None for g in given.tolist()])
 

@@ -335,7 +335,9 @@ class Num:
         unit = 10 ** (self.scale - 2)
         v = self.v if self.bound() + unit < _SAFE else _widen(self.v)
         magnitude = (np.abs(v) * 2 + unit) // (2 * unit)
-        return np.where(v < 0, -magnitude, magnitude)
+        fen = np.where(v < 0, -magnitude, magnitude)
+        # (an amount in fen fits int64 even when its 40 digits did not: the totals and lines that follow stay there)
+        return fen.astype(np.int64) if fen.dtype == object and self.bound() // unit < _SAFE else fen
 
     def __floordiv__(self, other: Num | Decimal | int) -> Num:
         """The integer quotient, truncated toward zero as Decimal's // is (a non-zero divisor: a parameter)."""
