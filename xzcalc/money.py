@@ -10,8 +10,11 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = [
+    "CONTEXT",
     "FEN",
     "MAX_AMOUNT",
+    "MAX_DIGITS",
+    "UNITS",
     "ZERO",
     "MoneyError",
     "fmt_amount",
@@ -31,7 +34,8 @@ TOO_LARGE = f", below 10^{MAX_DIGITS} (1,000万亿)"  # what an error adds when 
 # Intermediate arithmetic is exact for + − ×; divisions (B2's O × B / T) keep 40 significant digits.
 CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 
-_UNITS = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 100_000_000, "亿元": 100_000_000}
+# the units an amount may be written in (contract.md): 200万, 1.2亿, optionally with 元
+UNITS = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 100_000_000, "亿元": 100_000_000}
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(万元|亿元|万|亿|元)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?(万元|亿元|万|亿|元)?$")
 
@@ -61,7 +65,7 @@ def _from_text(text: str, expected: str) -> Decimal:
         raise MoneyError(text, expected)
     value = Decimal(sign + digits)  # exact: text has no exponent, so neither has the value (nothing to normalise)
     if unit:
-        value = CONTEXT.multiply(value, _UNITS[unit])  # (exact: 40 digits of precision; keeps the decimals' exponent)
+        value = CONTEXT.multiply(value, UNITS[unit])  # (exact: 40 digits of precision; keeps the decimals' exponent)
     if value and value.adjusted() >= MAX_DIGITS:
         raise MoneyError(text, expected + TOO_LARGE)
     return value

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..money import _UNITS, MAX_DIGITS
+from ..money import MAX_DIGITS, UNITS
 from ..schema.build import cell_column, income_conflicts
 from ..schema.kinds import BLANK, FixedList, Reader, Section, SignedMoney, Table, Uscc, YearMap, YearTable
 from ..schema.paths import Location, locate
@@ -146,7 +146,7 @@ class _Texts:
                 if formed is not None:
                     sign, grouped, decimals, unit = formed.groups(default="")
                     digits = grouped.replace(",", "") + decimals
-                    places = len(str(_UNITS[unit])) - 1
+                    places = len(str(UNITS[unit])) - 1
                     integer = int(digits)
                     if len(digits) - len(decimals) + places <= MAX_DIGITS and (not sign or (signed and integer)):
                         read[written] = (-integer if sign else integer) * 10**places, len(decimals)
