@@ -553,3 +553,31 @@ def test_amount_texts_read_as_the_builders_reader_reads_them(texts: list[str]) -
             integer, scale = (got, 0) if type(got) is int else got
             assert (integer, scale) == fixed_point(expected), (path, text)
             assert Decimal(integer).scaleb(-scale) == expected, (path, text)
+
+
+def test_rows_written_one_by_one_take_smaller_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk whose rows are written one by one (JSON lines, .xlsx, Parquet, carried or claimed columns, the row
+    evaluator) holds every row's result until it is written, so it takes CHUNK_ROWS_BY_ROW rows; a CSV written
+    column by column takes CHUNK_ROWS (the memory of each measured in driver.py)."""
+    from test_columnar import _generated_records
+
+    from xzcalc.batch import driver
+    from xzcalc.batch.worker import ChunkWriter
+
+    header, records = _generated_records(30, seed=2)
+    src = tmp_path / "in.csv"
+    src.write_bytes((",".join(header) + "\n").encode() + b"".join(data for _, data in records))
+    sizes: list[int] = []
+    process = ChunkWriter.process
+    monkeypatch.setattr(ChunkWriter, "process", lambda self, chunk: sizes.append(len(chunk)) or process(self, chunk))
+    monkeypatch.setattr(driver, "CHUNK_ROWS", 20)
+    monkeypatch.setattr(driver, "CHUNK_ROWS_BY_ROW", 7)
+    for out, options, expected in (
+        ("o.csv", {}, [20, 10]),
+        ("o.jsonl", {}, [7, 7, 7, 7, 2]),
+        ("o.csv", {"evaluator": "row"}, [7, 7, 7, 7, 2]),
+        ("o.csv", {"keep": ("name",)}, [7, 7, 7, 7, 2]),
+    ):
+        sizes.clear()
+        driver.run(str(src), str(tmp_path / out), jobs=1, **options)  # type: ignore[arg-type]
+        assert sizes == expected, (out, options)
