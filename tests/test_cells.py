@@ -413,8 +413,8 @@ def test_a_chunk_leaves_no_reference_cycle() -> None:
 
 def test_a_csv_chunk_written_at_once_or_row_by_row_gives_the_same_rows() -> None:
     """A CSV chunk goes from its split records straight to the columns and back to lines (ChunkWriter._lines_chunk)
-    unless a record is one `result` makes an error row of — more cells than the header, a control character, a
-    cell under a blank-named column —: then the chunk goes record by record. Either way: the same lines, blank
+    unless a record is one `result` makes an error row of — more cells than the header, a control character, text
+    under a blank-named column —: then the chunk goes record by record. Either way: the same lines, blank
     records counted and not written, and the rows the columns leave (an unknown entity) in their places."""
     from test_columnar import _generated_records
 
@@ -440,9 +440,17 @@ def test_a_csv_chunk_written_at_once_or_row_by_row_gives_the_same_rows() -> None
         expected, expected_summary = ChunkWriter(Job(header, "csv", evaluator="row")).process(changed)
         calls.clear()
         assert writer.process(changed) == (expected, expected_summary) and calls == [False]
+    # a spreadsheet's empty column with no name: at once while it is empty, record by record when a cell holds text
+    widened = [(number, data.rstrip(b"\r\n") + b",\r\n") for number, data in records]
     blank_named = ChunkWriter(Job((*header, ""), "csv"))
-    widened = [[*cells, ""] for cells in csv.reader([data.decode() for _, data in records])]
-    assert blank_named._lines_chunk(records, widened, []) is None
+    at_once = blank_named._lines_chunk
+    blank_named._lines_chunk = lambda *a: calls.append((written := at_once(*a)) is not None) or written  # type: ignore[method-assign]
+    for stray in (b"", b"stray"):
+        widened[5] = (widened[5][0], widened[5][1].rstrip(b"\r\n") + stray + b"\r\n")
+        expected, expected_summary = ChunkWriter(Job((*header, ""), "csv", evaluator="row")).process(widened)
+        calls.clear()
+        assert blank_named.process(widened) == (expected, expected_summary) and calls == [not stray]
+    assert "has no name in the header but holds" in expected and expected_summary.failed == 2  # (and row 40)
 
 
 def test_the_last_chunks_shrink_so_the_workers_end_together() -> None:

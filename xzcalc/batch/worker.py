@@ -344,8 +344,6 @@ class ChunkWriter:
         character, a cell over MAX_CELL_CHARS, a cell under a blank-named column —, checked here for the whole
         chunk at once: the chunk then goes record by record through `result`, which says what is wrong."""
         assert self.lines is not None and self.cell_columns is not None
-        if self.blank:
-            return None
         kept = [k for k, values in enumerate(rows) if any(map(str.strip, values))]  # (a blank record: no row)
         blank = len(rows) - len(kept)
         if blank:
@@ -354,6 +352,7 @@ class ChunkWriter:
             set(map(len, rows)) != {self.width}
             or max(map(len, texts)) > MAX_CELL_CHARS
             or _CONTROL.search("".join(texts))
+            or any(values[i].strip() for i in self.blank for values in rows)  # (a spreadsheet's empty columns)
         ):
             return None
         summary = Summary()
