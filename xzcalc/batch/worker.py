@@ -341,7 +341,7 @@ class ChunkWriter:
         """A CSV chunk without carried or claimed columns, split by `_split`, read as columns and written column by
         column (batch/lines.py) without a RowResult a row; only the rows the columns leave get one (`_builders`).
         None when a record is one `result` makes an error row of — a cell count not the header's, a control
-        character, a cell over MAX_CELL_CHARS, a cell under a blank-named column —, checked here for the whole
+        character, a cell over MAX_CELL_CHARS, text under a blank-named column —, checked here for the whole
         chunk at once: the chunk then goes record by record through `result`, which says what is wrong."""
         assert self.lines is not None and self.cell_columns is not None
         kept = [k for k, values in enumerate(rows) if any(map(str.strip, values))]  # (a blank record: no row)
