@@ -483,7 +483,7 @@ def test_the_last_chunks_shrink_so_the_workers_end_together() -> None:
 plain_texts = st.one_of(
     st.just(""),
     st.from_regex(r"[0-9]{1,16}(\.[0-9]{1,13})?", fullmatch=True),
-    st.text(alphabet="0123456789.", max_size=20),
+    st.text(alphabet="0123456789.\n", max_size=20),
     st.sampled_from(["5.", ".5", "1.2.3", "１２", " 12", "1,000", "12万", "-3"]),
 )
 
@@ -525,6 +525,8 @@ def test_a_column_read_at_once_worked_by_hand() -> None:
     assert plain.given.tolist() == [True, False, True, True, True]
     for odd in ("5.", ".5", "1.2.3", "1234567890123456", "1.1234567890123", " 1", "1,000", "１"):
         assert _PlainColumn.of(("1", odd)) is None, odd
+    for broken in (("1\n2", "", "1234.5"), ("1234.5\n", "1"), ("1", "\n")):  # (a line break in a quoted cell)
+        assert _PlainColumn.of(broken) is None, broken
     assert _PlainColumn.of(("123456789012345.123",)) is not None  # (18 digits fit int64)
     assert _PlainColumn.of(("123456789012345.1234",)) is None  # (19 might not: text by text)
 
@@ -589,3 +591,13 @@ def test_rows_written_one_by_one_take_smaller_chunks(tmp_path: Path, monkeypatch
         sizes.clear()
         driver.run(str(src), str(tmp_path / out), jobs=1, **options)  # type: ignore[arg-type]
         assert sizes == expected, (out, options)
+
+
+@pytest.mark.parametrize("odd", ["1\n2", "1234.5\n"])
+def test_a_line_break_in_a_quoted_amount_is_the_builders_to_judge(tmp_path: Path, odd: str) -> None:
+    """A quoted amount holding a line break among many plain ones (found by trying to break the batch): the column is
+    not read at once — it took every later row's value from the row before, or failed — but text by text, where the
+    builder refuses it; the same bytes from both evaluators."""
+    rows = [[f"E{i}", {1: "", 2: odd, 3: "1234.5"}.get(i, str(1_000_000 + i))] for i in range(70)]
+    out = same_bytes(tmp_path, ["id", "revenue"], rows)
+    assert [bool(r["error"]) for r in out[:5]] == [False, False, odd == "1\n2", False, False]

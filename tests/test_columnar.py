@@ -438,6 +438,8 @@ def _generated_records(n: int, seed: int) -> tuple[tuple[str, ...], list[tuple[i
         ("columnar", "whole_rows", "jsonl"),
         ("lines", "block_lines", "csv"),
         ("lines", "_amounts", "csv"),
+        ("cells", "_PlainColumn", "csv"),
+        ("cells", "_PlainColumn", "jsonl"),
     ],
 )
 def test_a_block_the_columns_cannot_compute_is_computed_row_by_row(

@@ -238,10 +238,10 @@ class _PlainColumn:
     def of(cells: tuple[str, ...]) -> _PlainColumn | None:
         """The column read, or None when a cell is of another form (or its integer might not fit int64): then each
         text is read by itself."""
-        joined = "\n".join(cells)
-        if not joined.isascii() or joined.translate(_NOT_PLAIN):  # (a character other than digits and points)
-            return None
         n = len(cells)
+        joined = "\n".join(cells)
+        if not joined.isascii() or joined.translate(_NOT_PLAIN) or joined.count("\n") != n - 1:
+            return None  # (a character other than digits and points; a line break in a quoted cell: "1\n2")
         lengths = np.fromiter(map(len, cells), dtype=np.int64, count=n)
         given = lengths > 0
         decimals = None
