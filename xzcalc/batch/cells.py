@@ -121,27 +121,14 @@ class _Texts:
                     refused.add(written)
                     continue
             if exact:
-                # an amount's cell in plain ASCII digits, with or without decimals ("817497.29"), as what the reader
-                # gives — Decimal(text): fewer than 16 digits before the point are below the largest amount, at
-                # most 12 after it are what an amount may have (money._from_text) — the int of whole digits, else
-                # its Point; any other form goes to the reader
-                if text.isdigit() and len(text) < 16 and text.isascii():
+                # an amount in plain ASCII digits ("817497.29": most cells), grouped thousands ("33,120,000"), 万 or
+                # 亿 ("1.5万"), with a minus sign where the kind takes one: what money._from_text makes of it —
+                # Decimal(digits) × the unit in its context, keeping the decimals' exponent — within MAX_DIGITS (a
+                # unit's places counted) and 12 decimals, as an int (whole digits) or a Point; any other form (or
+                # "-0") to the reader
+                if text.isdigit() and len(text) <= MAX_DIGITS and text.isascii():
                     read[written] = int(text)
                     continue
-                whole, _, decimals = text.partition(".")
-                if (
-                    0 < len(decimals) <= 12
-                    and len(whole) < 16
-                    and whole.isdigit()
-                    and decimals.isdigit()
-                    and text.isascii()
-                ):
-                    read[written] = int(whole + decimals), len(decimals)
-                    continue
-                # grouped thousands ("33,120,000"), 万 or 亿 ("1.5万"), a minus sign where the kind takes one: what
-                # money._from_text makes of them — Decimal(digits) × the unit in its context, keeping the
-                # decimals' exponent — within MAX_DIGITS (a unit's places counted); any other form (or "-0") to the
-                # reader
                 formed = _FORMED(text)
                 if formed is not None:
                     sign, grouped, decimals, unit = formed.groups(default="")
