@@ -31,7 +31,7 @@ from .pool import Pool, WorkerLost
 from .records import MAX_RECORD_BYTES, Record
 from .rows import layout
 from .summary import ReformApplied, Report, Summary
-from .worker import ChunkWriter, Job, quiet_gc
+from .worker import ChunkWriter, Job, quiet_gc, written_by_column
 from .xlsx import MAX_SHEET_ROWS, XlsxOutput, XlsxSource, is_xlsx
 
 if TYPE_CHECKING:
@@ -355,8 +355,8 @@ def run(
         if fmt == "csv":
             out.write(csv_line(names))
         summary = Summary()
-        by_row = fmt != "csv" or bool(columns.carried or columns.claimed) or evaluator != "columnar"
-        chunk_rows = rows_a_chunk(chunk_rows or (CHUNK_ROWS_BY_ROW if by_row else CHUNK_ROWS), len(header))
+        rows = CHUNK_ROWS if written_by_column(job) else CHUNK_ROWS_BY_ROW
+        chunk_rows = rows_a_chunk(chunk_rows or rows, len(header))
         if isinstance(src, XlsxSource):
             chunks = _chunks(reader.records(), chunk_rows, src)
         elif isinstance(src, Source):

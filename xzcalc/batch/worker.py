@@ -57,6 +57,14 @@ class Job:
     evaluator: str = "columnar"  # columnar: batch/columnar.py's families over each chunk's columns; row: all per row
 
 
+def written_by_column(job: Job) -> bool:
+    """Whether a chunk's rows may be written column by column (batch/lines.py): a CSV without carried or claimed
+    columns, by the columnar evaluator. Otherwise each row's result is held until the chunk is written (the driver
+    gives such chunks fewer rows: driver.CHUNK_ROWS_BY_ROW)."""
+    extra = job.columns is not None and bool(job.columns.carried or job.columns.claimed)
+    return job.fmt == "csv" and job.evaluator == "columnar" and not extra
+
+
 class ChunkWriter:
     """Parses, computes and formats chunks of input lines; one per worker process (in-process for
     --jobs 1)."""
@@ -117,7 +125,7 @@ class ChunkWriter:
         self.entitled = frozenset(p.id for p in all_policies() if p.certainty == "entitled")
         self.class_cols = [(c, 5 + i) for i, c in enumerate(self.layout.classifications)]
         self.total_cols = [(k, 5 + len(self.layout.classifications) + i) for i, k in enumerate(KINDS)]
-        if self.cell_columns is not None and job.fmt == "csv" and not self.extra:
+        if self.cell_columns is not None and written_by_column(job):
             from .lines import Shape
 
             self.lines = Shape(len(self.columns), self.class_cols, self.total_cols, self.positions)
