@@ -9,7 +9,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -386,12 +386,20 @@ class ChunkWriter:
         if again:
             again.sort()  # (counted in the order of the file, as `process` counts the rows it leaves)
             results = [self._builders(rows[k], numbers[k], ids[k]) for k in again]
-            if self.engine.deferred:
-                self.engine.complete([r for r in results if r.pending is not None])
+            self._completed(results, summary, {})
             for k, r in zip(again, results, strict=True):
-                summary.add(self._finished(r), ())
                 out[k] = self.csv_line(r)
         return "".join(out), summary
+
+    def _completed(self, results: list[RowResult], summary: Summary, done: Mapping[int, str]) -> None:
+        """The rows' deferred families computed (those the row engine left pending), and each row not already
+        `done` (written and counted column by column) counted in `summary` as finished (`_finished`)."""
+        if self.engine.deferred:
+            self.engine.complete([r for r in results if r.pending is not None])
+        groups = self.groups
+        for i, r in enumerate(results):
+            if i not in done:
+                summary.add(self._finished(r), tuple(r.carried[g] for g in groups) if groups and r.carried else ())
 
     def _finished(self, r: RowResult) -> RowResult:
         """The row once its columnar items are in: the unclaimed amount of each claimed column."""
@@ -599,12 +607,7 @@ class ChunkWriter:
         done: dict[int, str] = {}
         if self.cell_columns is not None:
             done = self._read_as_columns(results, summary)
-        if self.engine.deferred:
-            self.engine.complete([r for r in results if r.pending is not None])
-        groups = self.groups
-        for i, r in enumerate(results):
-            if i not in done:
-                summary.add(self._finished(r), tuple(r.carried[g] for g in groups) if groups and r.carried else ())
+        self._completed(results, summary, done)
         if self.schema is not None:
             from .parquet import record_batch
 
